@@ -1,0 +1,71 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+VENV      := .venv
+PY        := $(VENV)/bin/python
+MANAGE    := $(PY) manage.py
+HOST      ?= 127.0.0.1
+PORT      ?= 8000
+# The national-scale data set of the dashboards' benchmark (`make national-data` fills it).
+NATIONAL_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kiemtra_national
+
+.PHONY: run test bench national-data worker beat venv migrate demo messages lint check clean
+
+$(VENV)/.installed: requirements.txt scripts/find-python
+	@python=$$(scripts/find-python) || exit 1; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+locale/vi/LC_MESSAGES/django.mo: locale/vi/LC_MESSAGES/django.po $(VENV)/.installed
+	$(MANAGE) compilemessages --ignore=$(VENV) -v 0
+
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages -l vi -l en --ignore=$(VENV) --ignore=var --no-obsolete
+	$(MANAGE) makemessages -d djangojs -l vi -l en --ignore=$(VENV) --ignore=var --ignore=static/vendor --no-obsolete
+
+migrate: $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo
+	@mkdir -p var
+	$(MANAGE) migrate --no-input -v 0
+
+demo: migrate
+	$(MANAGE) load_demo
+
+run: demo
+	$(MANAGE) collectstatic --no-input -v 0
+	$(MANAGE) demo_accounts
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# A Celery worker on Redis (REDIS_URL). Without REDIS_URL tasks run in-process: no worker needed.
+# A worker child is replaced after 100 tasks (document libraries hold on to memory).
+worker: migrate
+	@if [ -z "$$REDIS_URL" ]; then echo "REDIS_URL is not set: tasks run in-process (embedded default), no worker is needed."; exit 0; fi
+	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 --max-tasks-per-child=100
+
+# The periodic tasks of CELERY_BEAT_SCHEDULE; without REDIS_URL beat runs them itself, in-process.
+beat: migrate
+	@mkdir -p var
+	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+test: $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo
+	$(MANAGE) bench --output docs/PERFORMANCE.md $(BENCH_ARGS)
+	$(MANAGE) bench_reports $(BENCH_REPORTS_ARGS)
+	DATABASE_URL=$(NATIONAL_DATABASE_URL) $(MANAGE) bench --national --output docs/PERFORMANCE.md
+
+# 34 provinces, 3 321 communes, 10 000 visits, 1 200 000 answers, 100 000 findings (a few minutes).
+national-data: $(VENV)/.installed
+	createdb --maintenance-db=$(dir $(NATIONAL_DATABASE_URL))postgres $(notdir $(NATIONAL_DATABASE_URL))
+	DATABASE_URL=$(NATIONAL_DATABASE_URL) $(MANAGE) migrate --no-input -v 0
+	DATABASE_URL=$(NATIONAL_DATABASE_URL) $(MANAGE) generate_national --scale 1.0
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+check: $(VENV)/.installed
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -1,0 +1,31 @@
+"""The home page: each role lands on what it does first."""
+
+from django.shortcuts import render
+
+from findings.selectors import remediation_summary, review_queue_count
+from inspections.selectors import my_visits
+from reports.dashboards.selectors import liaison_home, scheduler_home
+from units.roles import Role, has_role, is_admin
+
+
+def home(request):
+    user = request.user
+    context = {
+        "is_scheduler": has_role(user, Role.SCHEDULER),
+        "is_inspector": has_role(user, Role.INSPECTOR),
+        "is_head": has_role(user, Role.HEAD),
+        "is_liaison": has_role(user, Role.LIAISON),
+        "is_admin": is_admin(user),
+        "home_unit": user.unit,
+    }
+    if context["is_inspector"]:
+        context["my_visits"] = my_visits(user=user)
+    if context["is_scheduler"]:
+        context["scheduler_home"] = scheduler_home(user=user)
+    if context["is_liaison"]:
+        context["liaison_home"] = liaison_home(user=user)
+    if context["is_head"]:
+        context["review_count"] = review_queue_count(user=user)
+    if context["is_liaison"] or context["is_inspector"]:
+        context["remediation"] = remediation_summary(user=user)
+    return render(request, "home.html", context)

@@ -1,0 +1,85 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Unit
+
+
+class DateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class LoginForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Log in"), css_class="w-100"))
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "code",
+            "address",
+            "email",
+            "phone",
+            "head_name",
+            "head_title",
+            "valid_from",
+            "valid_to",
+            "predecessors",
+        ]
+        widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
+
+    def __init__(self, *args, units, top_level_allowed: bool = False, **kwargs):
+        """``units``: the units the user may see; the parent picker offers the current ones.
+
+        ``top_level_allowed``: only administrators create provinces (a unit with no parent);
+        anyone else would create a unit outside the province they can see.
+        """
+        super().__init__(*args, **kwargs)
+        parents = units.current()
+        if self.instance.parent_id:
+            # Keep the present parent even when it was dissolved (a commune of a former district),
+            # so editing other fields of a historic unit still works.
+            parents = parents | units.filter(pk=self.instance.parent_id)
+        if self.instance.pk:
+            # A unit cannot be placed under itself or one of its own descendants.
+            parents = parents.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].queryset = parents.only("id", "name", "path", "depth")
+        self.fields["parent"].required = not top_level_allowed
+        self.fields["predecessors"].queryset = units.exclude(pk=self.instance.pk).only("id", "name", "path")
+        self.fields["predecessors"].widget.attrs["size"] = 6
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+
+class UnitImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_(
+            "The first row names the columns (see the table below). CSV files must be saved as "
+            "“CSV UTF-8”. Nothing is written before you confirm the preview."
+        ),
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Check the file")))

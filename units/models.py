@@ -1,0 +1,178 @@
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .text import fold
+
+# The district level (huyện) was dissolved on 01/07/2025 by the two-tier local-government reform.
+DISTRICT_DISSOLVED_ON = date(2025, 7, 1)
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "province", _("Provincial People's Committee")
+    DEPARTMENT = "department", _("Department (sở, ban, ngành)")
+    DISTRICT = "district", _("District (huyện, former)")
+    COMMUNE = "commune", _("Commune-level unit (xã, phường, đặc khu)")
+    OFFICE = "internal_office", _("Internal office (phòng, unit)")
+
+
+class UnitQuerySet(models.QuerySet):
+    def current(self, on: date | None = None):
+        """Units in force on ``on`` (today by default): the ones offered for new work."""
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=on)
+        )
+
+    def subtree(self, unit: "Unit"):
+        """``unit`` and every unit below it."""
+        return self.filter(path__startswith=unit.path)
+
+    def search(self, query: str):
+        """Match every word of ``query`` ignoring diacritics and case ("binh tan" -> "Bình Tấn")."""
+        qs = self
+        for word in fold(query).split():
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+
+class Unit(models.Model):
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    code = models.CharField(
+        _("official code"),
+        max_length=50,
+        blank=True,
+        help_text=_("Optional; unique when given (e.g. the commune code of the national list)."),
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    head_name = models.CharField(_("head's name"), max_length=150, blank=True)
+    head_title = models.CharField(_("head's title"), max_length=150, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(
+        _("valid to"),
+        null=True,
+        blank=True,
+        help_text=_("The day the unit was dissolved or merged; it then leaves the pickers for new work."),
+    )
+    predecessors = models.ManyToManyField(
+        "self",
+        verbose_name=_("predecessors"),
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+        help_text=_("The units this one replaced (e.g. the communes merged into it)."),
+    )
+    # Derived columns, kept by save(): the materialised path of ancestor ids ("/1/5/12/") for
+    # subtree queries, and the folded text that diacritic-insensitive search reads.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    search_text = models.CharField(max_length=600, editable=False, default="")
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="units_unit_code_unique",
+                violation_error_message=_("Another unit already has this official code."),
+            ),
+            models.CheckConstraint(condition=Q(kind__in=UnitKind.values), name="units_unit_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="units_unit_valid_to_after_from",
+                violation_error_message=_("“Valid to” must be later than “valid from”."),
+            ),
+        ]
+        indexes = [
+            # The pickers and lists: children of a unit in display order.
+            models.Index(fields=["parent", "name"], name="units_unit_parent_name"),
+            # "all communes of this province": kind filter inside a subtree.
+            models.Index(fields=["kind", "path"], name="units_unit_kind_path"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Derived columns must never drift from their sources, so they are filled here, the one
+        # place every write (services, admin, import, fixtures) passes through.
+        self.search_text = fold(" ".join(filter(None, [self.name, self.short_name, self.code])))
+        if self.pk is None:
+            super().save(*args, **kwargs)
+            kwargs = {"update_fields": ["path", "depth", "search_text"]}
+        parent_path = self.parent.path if self.parent_id else "/"
+        self.path = f"{parent_path}{self.pk}/"
+        self.depth = parent_path.count("/") - 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"path", "depth", "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("units:detail", args=[self.pk])
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return (self.valid_from is None or self.valid_from <= today) and (
+            self.valid_to is None or self.valid_to > today
+        )
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(p) for p in self.path.strip("/").split("/") if p][:-1]
+
+
+class User(AbstractUser):
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("home unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def get_full_name(self):
+        # Vietnamese order: family name first ("Nguyễn Văn An").
+        return " ".join(filter(None, [self.last_name, self.first_name])).strip()
+
+    @property
+    def role_names(self) -> set[str]:
+        """Names of the user's role groups, cached on the instance (one query per request)."""
+        if not hasattr(self, "_role_names"):
+            self._role_names = set(self.groups.values_list("name", flat=True))
+        return self._role_names

@@ -1,0 +1,130 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import selectors, services
+from .access import get_unit_for_user, units_visible_to
+from .filters import UnitFilter
+from .forms import LoginForm, UnitForm, UnitImportForm
+from .roles import is_admin
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+def unit_list(request):
+    if not request.user.has_perm("units.view_unit", None):
+        raise PermissionDenied
+    filterset = UnitFilter(request.GET, queryset=selectors.unit_list(user=request.user))
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "units/unit_list.html",
+        {"filter": filterset, "page": page, "can_add": request.user.has_perm("units.add_unit")},
+    )
+
+
+def unit_tree(request):
+    if not request.user.has_perm("units.view_unit", None):
+        raise PermissionDenied
+    filterset = UnitFilter(request.GET, queryset=selectors.unit_list(user=request.user))
+    return render(request, "units/unit_tree.html", {"filter": filterset, "units": filterset.qs})
+
+
+def unit_detail(request, pk):
+    unit = get_unit_for_user(request.user, pk)
+    context = selectors.unit_detail_context(user=request.user, unit=unit)
+    context.update(
+        unit=unit,
+        can_edit=request.user.has_perm("units.change_unit", unit),
+        # A liaison sees their unit but not the district above it: no link to a 404.
+        parent_visible=unit.parent is not None and request.user.has_perm("units.view_unit", unit.parent),
+    )
+    return render(request, "units/unit_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def unit_create(request):
+    if not request.user.has_perm("units.add_unit"):
+        raise PermissionDenied
+    visible = units_visible_to(request.user)
+    initial = {}
+    if parent_id := request.GET.get("parent", "").strip():
+        initial["parent"] = visible.filter(pk=parent_id).first() if parent_id.isdigit() else None
+    form = UnitForm(
+        request.POST or None, units=visible, initial=initial, top_level_allowed=is_admin(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        unit = services.unit_save(form=form)
+        messages.success(request, _("Unit “%(name)s” was created.") % {"name": unit.name})
+        return redirect(unit)
+    return render(request, "units/unit_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, pk):
+    unit = get_unit_for_user(request.user, pk, write=True)
+    form = UnitForm(
+        request.POST or None,
+        instance=unit,
+        units=units_visible_to(request.user),
+        top_level_allowed=is_admin(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.unit_save(form=form)
+        messages.success(request, _("Changes to “%(name)s” were saved.") % {"name": unit.name})
+        return redirect(unit)
+    return render(request, "units/unit_form.html", {"form": form, "unit": unit})
+
+
+# The token of the rows kept between the import preview and its confirmation.
+IMPORT_SESSION_KEY = "units_import_token"
+
+
+@require_http_methods(["GET", "POST"])
+def unit_import(request):
+    if not request.user.has_perm("units.import_units"):
+        raise PermissionDenied
+    form = UnitImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.unit_import_parse(file=upload, user=request.user)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            token = services.unit_import_stash(rows=result.rows, user=request.user) if result.is_valid else ""
+            request.session[IMPORT_SESSION_KEY] = token
+            context = {"result": result, "token": token, "file_name": upload.name}
+            return render(request, "units/unit_import_preview.html", context)
+    return render(request, "units/unit_import.html", {"form": form})
+
+
+@require_POST
+def unit_import_confirm(request):
+    if not request.user.has_perm("units.import_units"):
+        raise PermissionDenied
+    token = request.POST.get("token", "")
+    rows = None
+    if token and token == request.session.get(IMPORT_SESSION_KEY):
+        del request.session[IMPORT_SESSION_KEY]
+        rows = services.unit_import_unstash(token=token, user=request.user)
+    if rows is None:
+        messages.error(request, _("This preview has expired or was already imported. Upload the file again."))
+        return redirect("units:import")
+    try:
+        counts = services.unit_import_apply(rows=rows, user=request.user)
+    except services.UnitImportInvalid as invalid:
+        # The units changed since the preview: show what is wrong now; nothing was written.
+        return render(request, "units/unit_import_preview.html", {"result": invalid.result, "token": ""})
+    messages.success(
+        request,
+        _("Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.") % counts,
+    )
+    return redirect("units:list")
