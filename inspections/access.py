@@ -1,0 +1,107 @@
+"""The only way a view turns an id into a checklist template, a plan or a visit.
+
+Each helper answers 404 when the user may not see the object at all and 403 when ``write`` is
+asked of someone who may only read it.
+"""
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import ChecklistTemplate, InspectionPlan, Visit, VisitStatus
+from .selectors import plans_visible_to, team_prefetch, templates_visible_to, visits_visible_to
+
+
+def can(user, perm: str, obj=None) -> bool:
+    """Whether ``user`` holds ``perm`` (on ``obj``) by the rules of inspections/rules.py.
+
+    Asked of the rules directly rather than ``user.has_perm``: Django grants a superuser every
+    permission, but a published checklist or a concluded visit must not change for anyone.
+    """
+    return rules.has_perm(perm, user, obj)
+
+
+def get_template_for_user(user, pk, *, write: bool = False) -> ChecklistTemplate:
+    """Checklist version ``pk``; writing (publish, new version) is for administrators."""
+    template = templates_visible_to(user).filter(pk=pk).first()
+    if template is None:
+        raise Http404
+    if write and not can(user, "inspections.copy_checklisttemplate", template):
+        raise PermissionDenied
+    return template
+
+
+def get_plan_for_user(user, pk, *, write: bool = False) -> InspectionPlan:
+    """Plan ``pk`` with its issuing unit and checklist; ``write`` means editing it or its visits."""
+    plan = plans_visible_to(user).select_related("issuing_unit", "template").filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    if write and not can(user, "inspections.change_inspectionplan", plan):
+        raise PermissionDenied
+    return plan
+
+
+def get_visit_for_user(user, pk, *, write: bool = False) -> Visit:
+    """Visit ``pk`` with its plan, unit, checklist version and team loaded.
+
+    ``write`` means changing its date, place or team (schedulers, while it is a draft or
+    scheduled and the plan is open). Other actions check their own permission on the result.
+    """
+    visit = (
+        visits_visible_to(user)
+        .select_related("plan__issuing_unit", "unit", "template")
+        .prefetch_related(team_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
+    if visit is None:
+        raise Http404
+    if write and not can(user, "inspections.change_visit", visit):
+        raise PermissionDenied
+    return visit
+
+
+# The checklist of a visit (answers, evidence, self-assessment)
+
+
+def get_checklist_visit_for_user(user, pk, *, write: bool = False) -> Visit:
+    """Visit ``pk`` for its checklist: 404 when ``user`` may not see the visit, 403 when they may
+    not read its answers or, with ``write``, change them (its team, while it is in progress).
+
+    The visit comes with its unit, checklist version and team. Its team, who use the checklist
+    on site, are found in two queries; others go through get_visit_for_user."""
+    on_team = (
+        Visit.objects.select_related("unit", "template")
+        .prefetch_related(team_prefetch())
+        .filter(pk=pk, team__user=user.pk)
+        .order_by()[:1]
+    )
+    visit = next(iter(on_team), None) or get_visit_for_user(user, pk)
+    if not can(user, "inspections.change_answers" if write else "inspections.view_answers", visit):
+        raise PermissionDenied
+    return visit
+
+
+def get_self_assessment_visit_for_user(user, pk, *, write: bool = False) -> Visit:
+    """Visit ``pk`` for the unit's self-assessment: 404 when ``user`` may not see the visit, 403
+    unless they are a liaison of the inspected unit and, with ``write``, the visit is scheduled or
+    in progress."""
+    visit = get_visit_for_user(user, pk)
+    perm = "inspections.self_assess_visit" if write else "inspections.view_self_assessment"
+    if not can(user, perm, visit):
+        raise PermissionDenied
+    return visit
+
+
+def get_answering_visit_for_user(user, pk) -> Visit:
+    """Visit ``pk`` for saving an answer: the same verdict as get_checklist_visit_for_user with
+    ``write`` (404 to who may not see it, 403 unless on its team while it is in progress), in one
+    query when it is granted, since the autosave runs at every change made on site."""
+    granted = (
+        Visit.objects.select_related("unit", "template")
+        .filter(pk=pk, status=VisitStatus.IN_PROGRESS, team__user=user.pk)
+        .order_by()[:1]
+    )
+    for visit in granted:
+        return visit
+    return get_checklist_visit_for_user(user, pk, write=True)

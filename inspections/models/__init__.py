@@ -1,0 +1,49 @@
+"""Checklist templates (versioned, frozen once published), inspection plans, visits and teams."""
+
+from .answers import SCORED_RESULTS, Answer, AnswerEvidence, AnswerResult, VisitDomainScore
+from .checklists import (
+    AnswerKind,
+    ChecklistTemplate,
+    Criterion,
+    Domain,
+    FigureRuleError,
+    TemplateStatus,
+    parse_figure_rule,
+)
+from .planning import (
+    MOVABLE_STATUSES,
+    VISIT_TRANSITIONS,
+    InspectionPlan,
+    PlanStatus,
+    TeamMember,
+    TeamRole,
+    Visit,
+    VisitEvent,
+    VisitEventKind,
+    VisitStatus,
+)
+
+__all__ = [
+    "SCORED_RESULTS",
+    "Answer",
+    "AnswerEvidence",
+    "AnswerResult",
+    "VisitDomainScore",
+    "MOVABLE_STATUSES",
+    "VISIT_TRANSITIONS",
+    "AnswerKind",
+    "ChecklistTemplate",
+    "Criterion",
+    "Domain",
+    "FigureRuleError",
+    "InspectionPlan",
+    "PlanStatus",
+    "TeamMember",
+    "TeamRole",
+    "TemplateStatus",
+    "Visit",
+    "VisitEvent",
+    "VisitEventKind",
+    "VisitStatus",
+    "parse_figure_rule",
+]

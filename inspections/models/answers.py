@@ -1,0 +1,210 @@
+"""What the team found on site: one Answer per visit and criterion, its evidence, and the per-domain
+roll-up of scores that dashboards read.
+
+An answer is edited concurrently by the team (and, for its self-assessment columns, by the unit's
+liaison), so inspector writes are ``UPDATE ... WHERE version = n`` (see services.answers). The
+self-assessment columns live on the same row but never bump ``version``: a liaison filling their
+own score must not make an inspector's next save look stale.
+"""
+
+import uuid
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+from .checklists import Criterion, Domain
+from .planning import Visit
+
+
+class AnswerResult(models.TextChoices):
+    UNANSWERED = "", _("Not answered")
+    MET = "met", _("Met")
+    PARTLY = "partly", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+# Results that count towards the score (not applicable leaves the denominator; "" is missing).
+SCORED_RESULTS = {AnswerResult.MET, AnswerResult.PARTLY, AnswerResult.NOT_MET}
+
+
+class Answer(models.Model):
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="answers"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="answers"
+    )
+    result = models.CharField(
+        _("result"), max_length=20, choices=AnswerResult.choices, default=AnswerResult.UNANSWERED, blank=True
+    )
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    text = models.TextField(_("answer"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # Optimistic locking of the team's columns: 0 until an inspector first saves.
+    version = models.PositiveIntegerField(default=0, editable=False)
+    # The client-generated id of the last change applied, so a change resent after a lost
+    # response (weak connection, offline queue) is recognised and applied once.
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("saved at"), null=True, blank=True)
+    self_score = models.DecimalField(
+        _("self-assessed score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    self_note = models.TextField(_("self-assessment note"), blank=True)
+    self_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("self-assessed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    self_updated_at = models.DateTimeField(_("self-assessed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["visit", "criterion"]
+        constraints = [
+            # Also the index that loads a visit's answers (the checklist page, the roll-up).
+            models.UniqueConstraint(fields=["visit", "criterion"], name="inspections_answer_visit_criterion"),
+            models.CheckConstraint(
+                condition=Q(result__in=AnswerResult.values), name="inspections_answer_result_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0), name="inspections_answer_score_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(self_score__isnull=True) | Q(self_score__gte=0),
+                name="inspections_answer_self_score_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.visit_id} · {self.criterion_id}: {self.get_result_display()}"
+
+    def get_absolute_url(self):
+        return reverse("inspections:checklist", args=[self.visit_id]) + f"#criterion-{self.criterion_id}"
+
+    @property
+    def is_answered(self) -> bool:
+        """A result was given (not applicable counts: it is a decision)."""
+        return self.result != AnswerResult.UNANSWERED
+
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Files under MEDIA_ROOT that have no public URL: a view streams them after an access check."""
+
+    def url(self, name):
+        raise ValueError("Private files have no URL; link to the download view instead.")
+
+
+private_storage = PrivateStorage()
+
+
+def evidence_path(instance: "AnswerEvidence", filename: str) -> str:
+    # A random name: the original one is kept in a column, and names on disk are never guessable.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class AnswerEvidence(models.Model):
+    """A photo or document backing an answer (tài liệu kiểm chứng); checked by content on upload."""
+
+    answer = models.ForeignKey(
+        Answer, verbose_name=_("answer"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    file = models.FileField(_("file"), storage=private_storage, upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            # The same file twice on one answer is a retried upload, not new evidence. Also the
+            # index that loads an answer's files.
+            models.UniqueConstraint(
+                fields=["answer", "sha256"], name="inspections_answerevidence_answer_sha256"
+            ),
+            models.CheckConstraint(condition=Q(size__gt=0), name="inspections_answerevidence_size_positive"),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("inspections:evidence_download", args=[self.answer.visit_id, self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class VisitDomainScore(models.Model):
+    """The running total of one domain of a visit, kept by services.answers in the transaction
+    that saves an answer. Dashboards aggregate these rows, never the answers."""
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="domain_scores"
+    )
+    domain = models.ForeignKey(Domain, verbose_name=_("domain"), on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("points"), max_digits=8, decimal_places=2, default=Decimal(0))
+    max_points = models.DecimalField(_("maximum points"), max_digits=8, decimal_places=2, default=Decimal(0))
+    answered = models.PositiveIntegerField(_("answered criteria"), default=0)
+    applicable = models.PositiveIntegerField(_("applicable criteria"), default=0)
+
+    class Meta:
+        verbose_name = _("domain score of a visit")
+        verbose_name_plural = _("domain scores of visits")
+        ordering = ["visit", "domain"]
+        constraints = [
+            # Also the index of a visit's totals (the checklist page, the out-of-band updates).
+            models.UniqueConstraint(
+                fields=["visit", "domain"], name="inspections_visitdomainscore_visit_domain"
+            ),
+            models.CheckConstraint(
+                condition=Q(answered__lte=F("applicable")),
+                name="inspections_visitdomainscore_answered_le_applicable",
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=0) & Q(points__lte=F("max_points")),
+                name="inspections_visitdomainscore_points_in_range",
+            ),
+        ]
+        indexes = [
+            # Dashboards: one domain's results across the visits of a plan or a year.
+            models.Index(fields=["domain", "visit"], name="inspections_domainscore_domain"),
+        ]
+
+    def __str__(self):
+        return f"{self.visit_id} · {self.domain_id}: {self.points}/{self.max_points}"
+
+    @property
+    def percent(self) -> Decimal | None:
+        return self.points * 100 / self.max_points if self.max_points else None

@@ -1,0 +1,431 @@
+"""Reads for the inspection pages: permission-filtered and fully loaded (constant query counts)."""
+
+import calendar
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import rules
+from django.contrib.auth import get_user_model
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units.access import units_visible_to
+from units.models import Unit, UnitKind
+from units.roles import Role, has_role, is_admin, is_staff_member
+from units.rules import scope_prefix
+
+from .models import (
+    ChecklistTemplate,
+    Criterion,
+    Domain,
+    InspectionPlan,
+    TeamMember,
+    TeamRole,
+    TemplateStatus,
+    Visit,
+    VisitEvent,
+    VisitStatus,
+)
+
+User = get_user_model()
+
+# Roles whose holders can be put on an inspection team.
+TEAM_ROLES = [Role.INSPECTOR, Role.HEAD, Role.SCHEDULER]
+
+
+def team_prefetch() -> Prefetch:
+    """The team of each visit with its users, in one extra query for a whole page of visits."""
+    return Prefetch("team", queryset=TeamMember.objects.select_related("user"))
+
+
+# Visibility
+
+
+def plans_visible_to(user) -> QuerySet[InspectionPlan]:
+    """Plans ``user`` may read: those issued in their province (staff only), all for administrators."""
+    if is_admin(user):
+        return InspectionPlan.objects.all()
+    prefix = scope_prefix(user)
+    if prefix is None or not is_staff_member(user):
+        return InspectionPlan.objects.none()
+    return InspectionPlan.objects.filter(issuing_unit__path__startswith=prefix)
+
+
+def visits_visible_to(user) -> QuerySet[Visit]:
+    """Visits ``user`` may read.
+
+    Administrators: all. Schedulers and department heads: visits of units in their province.
+    Inspectors: the visits whose team they are on. Liaisons: visits of their own unit and the
+    units below it (read-only). Roles add up.
+    """
+    if is_admin(user):
+        return Visit.objects.all()
+    if not user.is_authenticated:
+        return Visit.objects.none()
+    prefix = scope_prefix(user)
+    condition = Q(pk__in=TeamMember.objects.filter(user=user).values("visit_id"))
+    if prefix is not None and has_role(user, Role.SCHEDULER, Role.HEAD, Role.LIAISON):
+        # For a liaison the prefix is their own unit's subtree (see units.rules.scope_prefix).
+        condition |= Q(unit__path__startswith=prefix)
+    return Visit.objects.filter(condition)
+
+
+def templates_visible_to(user) -> QuerySet[ChecklistTemplate]:
+    """Published versions for everyone who works with checklists; drafts too for administrators."""
+    if is_admin(user):
+        return ChecklistTemplate.objects.all()
+    if is_staff_member(user) or has_role(user, Role.LIAISON):
+        return ChecklistTemplate.objects.published()
+    return ChecklistTemplate.objects.none()
+
+
+# Checklist templates
+
+
+def template_list(*, user) -> QuerySet[ChecklistTemplate]:
+    """Visible template versions with their size (domains and criteria), one query."""
+    return (
+        templates_visible_to(user)
+        .select_related("based_on")
+        .annotate(
+            domain_count=Count("domains", distinct=True),
+            criterion_count=Count("domains__criteria", distinct=True),
+            visit_count=Count("visits", distinct=True),
+        )
+        .order_by("code", "-number")
+    )
+
+
+def template_domains(*, template: ChecklistTemplate, unit_kind: str = "") -> list[Domain]:
+    """The template's domains with their criteria in order (two queries).
+
+    With ``unit_kind``, each domain's ``shown`` criteria are only those applying to that kind.
+    """
+    domains = list(
+        template.domains.order_by("order", "id").prefetch_related(
+            Prefetch("criteria", queryset=Criterion.objects.order_by("order", "id"))
+        )
+    )
+    for domain in domains:
+        criteria = list(domain.criteria.all())
+        domain.shown = [c for c in criteria if not unit_kind or c.applies_to_kind(unit_kind)]
+    return domains
+
+
+def published_templates() -> QuerySet[ChecklistTemplate]:
+    return ChecklistTemplate.objects.filter(status=TemplateStatus.PUBLISHED).order_by("code", "-number")
+
+
+# Plans
+
+
+def _count(queryset, by: str) -> Coalesce:
+    """COUNT(*) of ``queryset`` (filtered on OuterRef("pk") through ``by``) as a subquery, 0 if none."""
+    counted = queryset.order_by().values(by).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def plan_list(*, user) -> QuerySet[InspectionPlan]:
+    """Visible plans with their issuing unit, checklist and progress counts, one query.
+
+    The counts are subqueries: joining units and visits in one GROUP BY would multiply their rows.
+    """
+    visits = Visit.objects.filter(plan=OuterRef("pk"))
+    return (
+        plans_visible_to(user)
+        .select_related("issuing_unit", "template")
+        .annotate(
+            unit_count=_count(
+                InspectionPlan.units.through.objects.filter(inspectionplan=OuterRef("pk")), "inspectionplan"
+            ),
+            visit_count=_count(visits.exclude(status=VisitStatus.CANCELLED), "plan"),
+            concluded_count=_count(visits.filter(status=VisitStatus.CONCLUDED), "plan"),
+        )
+        .order_by("-year", "-period_start", "-id")
+    )
+
+
+@dataclass
+class PlanProgress:
+    unit_count: int
+    visit_count: int
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def concluded(self) -> int:
+        return self.by_status.get(VisitStatus.CONCLUDED, 0)
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.concluded / self.visit_count) if self.visit_count else 0
+
+    @property
+    def unscheduled(self) -> int:
+        return max(self.unit_count - self.visit_count, 0)
+
+
+def plan_detail(*, plan: InspectionPlan, user) -> dict:
+    """The plan page: its visits (team loaded, ``viewable`` set per row), progress, unvisited units.
+
+    Four queries whatever the number of visits.
+    """
+    visits = list(
+        plan.visits.select_related("unit").prefetch_related(team_prefetch()).order_by("starts_at", "id")
+    )
+    for visit in visits:
+        # Inspectors see the whole schedule of a plan but open only the visits they are on.
+        visit.viewable = rules.has_perm("inspections.view_visit", user, visit)
+    active = [v for v in visits if v.status != VisitStatus.CANCELLED]
+    visited_ids = {v.unit_id for v in active}
+    units = list(plan.units.order_by("path"))
+    progress = PlanProgress(
+        unit_count=len({u.pk for u in units} | visited_ids),
+        visit_count=len(active),
+        by_status=dict(Counter(v.status for v in active)),
+    )
+    return {
+        "visits": visits,
+        "progress": progress,
+        "status_counts": [
+            (s, progress.by_status.get(s.value, 0)) for s in VisitStatus if s != VisitStatus.CANCELLED
+        ],
+        "unscheduled_units": [u for u in units if u.pk not in visited_ids],
+    }
+
+
+def plan_unit_choices(*, user) -> QuerySet[Unit]:
+    """Units a plan may inspect: the current units ``user`` sees, in tree order."""
+    return units_visible_to(user).current().order_by("path")
+
+
+def issuing_unit_choices(*, user) -> QuerySet[Unit]:
+    """Units that issue plans: the provinces and departments ``user`` sees."""
+    return plan_unit_choices(user=user).filter(kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT])
+
+
+def plan_initial(*, user) -> dict:
+    """Defaults of a new plan: this year, the user's department, the newest published checklist."""
+    initial: dict = {"year": timezone.localdate().year}
+    if user.unit_id:
+        chain = Unit.objects.filter(pk__in=[*user.unit.ancestor_ids, user.unit_id], kind=UnitKind.DEPARTMENT)
+        if department := chain.order_by("-depth").first():
+            initial["issuing_unit"] = department
+    if template := published_templates().order_by("-published_at").first():
+        initial["template"] = template
+    return initial
+
+
+def plan_units_without_visit(*, plan: InspectionPlan) -> QuerySet[Unit]:
+    """The plan's units that have no active visit yet, in tree order."""
+    return plan.units.exclude(
+        pk__in=plan.visits.exclude(status=VisitStatus.CANCELLED).values("unit_id")
+    ).order_by("path")
+
+
+def team_candidates(*, plan: InspectionPlan) -> QuerySet:
+    """Active users of the plan's province who can sit on a team (inspectors, heads, schedulers)."""
+    province_prefix = "/" + plan.issuing_unit.path.strip("/").split("/")[0] + "/"
+    return (
+        User.objects.filter(
+            is_active=True,
+            unit__path__startswith=province_prefix,
+            pk__in=User.objects.filter(groups__name__in=TEAM_ROLES).values("pk"),
+        )
+        .select_related("unit")
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+# Visits
+
+
+def visit_list(*, user) -> QuerySet[Visit]:
+    """Visible visits with unit, plan and team loaded (two queries per page), by start time."""
+    return (
+        visits_visible_to(user)
+        .select_related("unit", "plan")
+        .prefetch_related(team_prefetch())
+        .order_by("starts_at", "id")
+    )
+
+
+def visit_history(*, visit: Visit) -> QuerySet[VisitEvent]:
+    return visit.events.select_related("actor").order_by("created_at", "id")
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    in_month: bool
+    is_today: bool
+    visits: list = field(default_factory=list)
+
+
+def visit_calendar(*, user, year: int, month: int) -> dict:
+    """A Monday-first month grid of the visible visits (one query for the visits, one for teams).
+
+    Returns ``weeks`` (lists of 7 CalendarDay), ``days`` (the month's days that have visits, for
+    the phone list), the previous and next months.
+    """
+    weeks_dates = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    first, last = weeks_dates[0][0], weeks_dates[-1][-1]
+    tz = timezone.get_current_timezone()
+    window_start = datetime.combine(first, time.min, tzinfo=tz)
+    window_end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+    visits = (
+        visit_list(user=user)
+        .exclude(status=VisitStatus.CANCELLED)
+        .filter(starts_at__lt=window_end, ends_at__gt=window_start)
+    )
+    by_day = defaultdict(list)
+    for visit in visits:
+        start_day = timezone.localtime(visit.starts_at, tz).date()
+        end_day = timezone.localtime(visit.ends_at - timedelta(seconds=1), tz).date()
+        day = max(start_day, first)
+        while day <= min(end_day, last):
+            by_day[day].append(visit)
+            day += timedelta(days=1)
+    today = timezone.localdate()
+    weeks = [
+        [CalendarDay(d, d.month == month, d == today, by_day.get(d, [])) for d in week]
+        for week in weeks_dates
+    ]
+    days = [d for week in weeks for d in week if d.in_month and d.visits]
+    prev_month = date(year, month, 1) - timedelta(days=1)
+    next_month = date(year, month, 28) + timedelta(days=4)
+    return {
+        "weeks": weeks,
+        "days": days,
+        "month_start": date(year, month, 1),
+        "previous": {"year": prev_month.year, "month": prev_month.month},
+        "next": {"year": next_month.year, "month": next_month.month},
+        "visit_count": len({v.pk for d in days for v in d.visits}),
+    }
+
+
+@dataclass
+class MyVisits:
+    in_progress: list
+    upcoming: list
+    waiting: list
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.in_progress or self.upcoming or self.waiting)
+
+
+def my_visits(*, user, now: datetime | None = None) -> MyVisits:
+    """The visits whose team ``user`` is on, sorted for their home page (two queries).
+
+    - in progress: the visit has started and its checklist is open;
+    - upcoming: draft or scheduled visits that have not started yet, soonest first;
+    - waiting for me: something is due from this user: a scheduled visit whose start has passed
+      (start it or ask the scheduler to move it), or a reviewed visit they lead (the conclusion
+      is theirs to sign).
+    """
+    now = now or timezone.now()
+    visits = (
+        Visit.objects.with_member(user)
+        .filter(
+            status__in=[
+                VisitStatus.DRAFT,
+                VisitStatus.SCHEDULED,
+                VisitStatus.IN_PROGRESS,
+                VisitStatus.REVIEWED,
+            ]
+        )
+        .select_related("unit", "plan")
+        .prefetch_related(team_prefetch())
+        .order_by("starts_at", "id")
+    )
+    result = MyVisits([], [], [])
+    for visit in visits:
+        if visit.status == VisitStatus.IN_PROGRESS:
+            result.in_progress.append(visit)
+        elif visit.status == VisitStatus.REVIEWED:
+            if visit.team_role_of(user) == TeamRole.LEADER:
+                result.waiting.append(visit)
+        elif visit.starts_at >= now:
+            result.upcoming.append(visit)
+        elif visit.status == VisitStatus.SCHEDULED:
+            result.waiting.append(visit)
+    return result
+
+
+def visit_conflicts(
+    *,
+    plan: InspectionPlan,
+    unit: Unit | None,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    team: list[tuple[object, str]],
+    exclude: Visit | None = None,
+) -> dict[str, list[str]]:
+    """What stops a visit from being saved, as messages keyed by the form field they belong to.
+
+    Keys: "unit" (already visited in this plan), "starts_at" (outside the plan's period),
+    "ends_at" (not after the start), "leader" (no leader or more than one), and "member-<user id>"
+    (that person is already on another visit at the same time; the form puts the message next
+    to the field that named them). Two to three queries.
+    """
+    errors: dict[str, list[str]] = defaultdict(list)
+    if unit is not None:
+        duplicate = plan.visits.exclude(status=VisitStatus.CANCELLED).filter(unit=unit)
+        if exclude is not None:
+            duplicate = duplicate.exclude(pk=exclude.pk)
+        if other := duplicate.first():
+            errors["unit"].append(
+                _("%(unit)s is already visited in this plan on %(date)s.")
+                % {"unit": unit, "date": timezone.localtime(other.starts_at).strftime("%d/%m/%Y")}
+            )
+    if starts_at and ends_at:
+        if ends_at <= starts_at:
+            errors["ends_at"].append(_("The visit must end after it starts."))
+        first_day = timezone.localtime(starts_at).date()
+        last_day = timezone.localtime(ends_at - timedelta(seconds=1)).date()
+        if first_day < plan.period_start or last_day > plan.period_end:
+            errors["starts_at"].append(
+                _("The plan runs from %(start)s to %(end)s; this visit falls outside that period.")
+                % {
+                    "start": plan.period_start.strftime("%d/%m/%Y"),
+                    "end": plan.period_end.strftime("%d/%m/%Y"),
+                }
+            )
+    leaders = [user for user, role in team if role == TeamRole.LEADER]
+    if not leaders:
+        errors["leader"].append(_("A team needs a leader."))
+    elif len(leaders) > 1:
+        errors["leader"].append(_("A team has exactly one leader."))
+    seen = set()
+    for user, _role in team:
+        if user.pk in seen:
+            errors[f"member-{user.pk}"].append(
+                _("%(name)s appears more than once in the team.") % {"name": user}
+            )
+        seen.add(user.pk)
+    if starts_at and ends_at and ends_at > starts_at and seen:
+        busy = (
+            TeamMember.objects.filter(
+                user_id__in=seen, visit__starts_at__lt=ends_at, visit__ends_at__gt=starts_at
+            )
+            .exclude(visit__status=VisitStatus.CANCELLED)
+            .select_related("user", "visit__unit")
+            .order_by("visit__starts_at")
+        )
+        if exclude is not None:
+            busy = busy.exclude(visit_id=exclude.pk)
+        for member in busy:
+            other = member.visit
+            errors[f"member-{member.user_id}"].append(
+                _("%(name)s is already on the visit to %(unit)s from %(start)s to %(end)s.")
+                % {
+                    "name": member.user,
+                    "unit": other.unit,
+                    "start": timezone.localtime(other.starts_at).strftime("%H:%M %d/%m/%Y"),
+                    "end": timezone.localtime(other.ends_at).strftime("%H:%M %d/%m/%Y"),
+                }
+            )
+    return dict(errors)

@@ -1,0 +1,58 @@
+"""Writes and side effects of the inspections app (keyword-only, typed, transactional)."""
+
+from .checklist_io import (
+    ChecklistImportError,
+    checklist_export_xlsx,
+    checklist_export_yaml,
+    checklist_import,
+    checklist_read,
+)
+from .checklists import (
+    TemplateSpec,
+    template_create,
+    template_ensure_editable,
+    template_new_version,
+    template_publish,
+)
+from .notifications import visit_ics, visit_notice_queue, visit_notice_send, visit_recipients
+from .plans import plan_approve, plan_close, plan_create, plan_mark_in_progress, plan_update
+from .visits import (
+    Slot,
+    visit_bulk_create,
+    visit_bulk_propose,
+    visit_cancel,
+    visit_create,
+    visit_reschedule,
+    visit_transition,
+    visit_update,
+)
+
+__all__ = [
+    "ChecklistImportError",
+    "Slot",
+    "TemplateSpec",
+    "checklist_export_xlsx",
+    "checklist_export_yaml",
+    "checklist_import",
+    "checklist_read",
+    "plan_approve",
+    "plan_close",
+    "plan_create",
+    "plan_mark_in_progress",
+    "plan_update",
+    "template_create",
+    "template_ensure_editable",
+    "template_new_version",
+    "template_publish",
+    "visit_bulk_create",
+    "visit_bulk_propose",
+    "visit_cancel",
+    "visit_create",
+    "visit_ics",
+    "visit_notice_queue",
+    "visit_notice_send",
+    "visit_recipients",
+    "visit_reschedule",
+    "visit_transition",
+    "visit_update",
+]

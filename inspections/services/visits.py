@@ -1,0 +1,368 @@
+"""Writes to visits: create (one or in bulk), edit, reschedule, cancel, move through the workflow.
+
+Every write checks the conflicts of selectors.visit_conflicts inside its transaction (after
+locking the plan and the people involved) and raises ValidationError keyed by form field, so
+nothing is saved half-way. Visits carry a ``version``: writes are UPDATE ... WHERE version = n
+and a stale form gets a clear message instead of overwriting someone else's change.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from units.models import Unit
+
+from ..models import (
+    MOVABLE_STATUSES,
+    InspectionPlan,
+    PlanStatus,
+    TeamMember,
+    Visit,
+    VisitEvent,
+    VisitEventKind,
+    VisitStatus,
+)
+from ..selectors import visit_conflicts
+from .notifications import visit_notice_queue
+from .plans import plan_mark_in_progress
+
+User = get_user_model()
+Team = list[tuple[object, str]]
+
+STALE = gettext_lazy(
+    "Someone else changed this visit while you were editing it. Reload the page and try again."
+)
+NOTIFIED_STATUSES = {VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS}
+
+
+def _lock_people(team: Team) -> None:
+    # Two schedulers booking the same inspector at once wait for each other here (PostgreSQL);
+    # SQLite already serialises writers.
+    list(User.objects.select_for_update().filter(pk__in=[u.pk for u, _role in team]).order_by("pk"))
+
+
+def _check(**kwargs) -> None:
+    errors = visit_conflicts(**kwargs)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _lock_visit(visit: Visit, version: int | None) -> Visit:
+    locked = Visit.objects.select_for_update().select_related("plan", "unit").get(pk=visit.pk)
+    if version is not None and locked.version != version:
+        raise ValidationError(STALE, code="stale")
+    return locked
+
+
+def _save(visit: Visit, **fields) -> None:
+    """Write ``fields`` and bump the version, only if nobody wrote in between."""
+    updated = Visit.objects.filter(pk=visit.pk, version=visit.version).update(
+        version=F("version") + 1, **fields
+    )
+    if not updated:
+        raise ValidationError(STALE, code="stale")
+    for name, value in fields.items():
+        setattr(visit, name, value)
+    visit.version += 1
+
+
+def _set_team(visit: Visit, team: Team) -> dict | None:
+    """Replace the team; return what changed ({"added": [...], "removed": [...], "roles": [...]})."""
+    before = {m.user_id: m.role for m in TeamMember.objects.filter(visit=visit)}
+    after = {u.pk: role for u, role in team}
+    if before == after:
+        return None
+    TeamMember.objects.filter(visit=visit).delete()
+    TeamMember.objects.bulk_create(TeamMember(visit=visit, user=user, role=role) for user, role in team)
+    return {
+        "added": sorted(set(after) - set(before)),
+        "removed": sorted(set(before) - set(after)),
+        "roles": {str(pk): role for pk, role in after.items()},
+    }
+
+
+def _event(visit: Visit, kind: str, actor, *, reason: str = "", data: dict | None = None) -> VisitEvent:
+    return VisitEvent.objects.create(visit=visit, kind=kind, actor=actor, reason=reason, data=data or {})
+
+
+def _times(visit: Visit) -> dict:
+    return {"starts_at": visit.starts_at.isoformat(), "ends_at": visit.ends_at.isoformat()}
+
+
+@transaction.atomic
+def visit_create(
+    *,
+    plan: InspectionPlan,
+    unit: Unit,
+    starts_at: datetime,
+    ends_at: datetime,
+    team: Team,
+    created_by,
+    place: str = "",
+    notes: str = "",
+    notify: bool = True,
+) -> Visit:
+    """Create a visit of ``unit`` in ``plan`` with its team.
+
+    The visit keeps the plan's current checklist version. It is scheduled (and the unit and team
+    are e-mailed after the commit) when the plan is approved, a draft while the plan is a draft.
+    Raises ValidationError keyed by field for every conflict (see selectors.visit_conflicts).
+    """
+    plan = InspectionPlan.objects.select_for_update().select_related("template").get(pk=plan.pk)
+    if not plan.is_schedulable:
+        raise ValidationError(_("A closed plan takes no new visits."))
+    if not plan.units.filter(pk=unit.pk).exists():
+        raise ValidationError({"unit": [_("%(unit)s is not one of the plan's units.") % {"unit": unit}]})
+    _lock_people(team)
+    _check(plan=plan, unit=unit, starts_at=starts_at, ends_at=ends_at, team=team)
+    scheduled = plan.status in {PlanStatus.APPROVED, PlanStatus.IN_PROGRESS}
+    visit = Visit.objects.create(
+        plan=plan,
+        unit=unit,
+        template=plan.template,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        notes=notes,
+        status=VisitStatus.SCHEDULED if scheduled else VisitStatus.DRAFT,
+        created_by=created_by,
+    )
+    TeamMember.objects.bulk_create(TeamMember(visit=visit, user=user, role=role) for user, role in team)
+    event = _event(visit, VisitEventKind.SCHEDULED if scheduled else VisitEventKind.CREATED, created_by)
+    if scheduled and notify:
+        visit_notice_queue(visit_id=visit.pk, event_id=event.pk)
+    return visit
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    visit: Visit,
+    version: int,
+    actor,
+    place: str,
+    notes: str,
+    team: Team,
+    unit: Unit | None = None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+) -> Visit:
+    """Change a draft or scheduled visit's place, notes and team (and, while it is a draft, its
+    unit and times; a scheduled visit moves through visit_reschedule, which asks for a reason)."""
+    visit = _lock_visit(visit, version)
+    if visit.status not in MOVABLE_STATUSES or not visit.plan.is_schedulable:
+        raise ValidationError(_("This visit can no longer be changed."))
+    is_draft = visit.status == VisitStatus.DRAFT
+    new_unit = unit if (is_draft and unit is not None) else visit.unit
+    new_start = starts_at if (is_draft and starts_at) else visit.starts_at
+    new_end = ends_at if (is_draft and ends_at) else visit.ends_at
+    if new_unit.pk != visit.unit_id and not visit.plan.units.filter(pk=new_unit.pk).exists():
+        raise ValidationError({"unit": [_("%(unit)s is not one of the plan's units.") % {"unit": new_unit}]})
+    _lock_people(team)
+    _check(
+        plan=visit.plan,
+        unit=new_unit if new_unit.pk != visit.unit_id else None,
+        starts_at=new_start,
+        ends_at=new_end,
+        team=team,
+        exclude=visit,
+    )
+    fields = {"place": place, "notes": notes, "unit": new_unit, "starts_at": new_start, "ends_at": new_end}
+    changed = [name for name, value in fields.items() if getattr(visit, name) != value]
+    _save(visit, **fields)
+    if changed:
+        _event(visit, VisitEventKind.UPDATED, actor, data={"fields": changed})
+    if (diff := _set_team(visit, team)) is not None:
+        _event(visit, VisitEventKind.TEAM_CHANGED, actor, data=diff)
+    return visit
+
+
+@transaction.atomic
+def visit_reschedule(
+    *,
+    visit: Visit,
+    version: int,
+    actor,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str,
+    notify: bool = True,
+) -> Visit:
+    """Move a draft or scheduled visit; the reason stays in its history. The unit and the team of a
+    scheduled visit are e-mailed the new time (with an updated .ics) after the commit."""
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the visit moves.")]})
+    visit = _lock_visit(visit, version)
+    if visit.status not in MOVABLE_STATUSES or not visit.plan.is_schedulable:
+        raise ValidationError(_("This visit can no longer be moved."))
+    team = [(m.user, m.role) for m in visit.team.select_related("user")]
+    _lock_people(team)
+    _check(plan=visit.plan, unit=None, starts_at=starts_at, ends_at=ends_at, team=team, exclude=visit)
+    before = _times(visit)
+    _save(visit, starts_at=starts_at, ends_at=ends_at)
+    event = _event(
+        visit,
+        VisitEventKind.RESCHEDULED,
+        actor,
+        reason=reason.strip(),
+        data={"before": before, "after": _times(visit)},
+    )
+    if notify and visit.status in NOTIFIED_STATUSES:
+        visit_notice_queue(visit_id=visit.pk, event_id=event.pk)
+    return visit
+
+
+@transaction.atomic
+def visit_cancel(*, visit: Visit, version: int, actor, reason: str, notify: bool = True) -> Visit:
+    """Cancel a visit that has not been submitted; the reason stays in its history, the unit may be
+    visited again in the same plan, and the unit and team of a scheduled visit are told."""
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the visit is cancelled.")]})
+    visit = _lock_visit(visit, version)
+    if not visit.can_become(VisitStatus.CANCELLED):
+        raise ValidationError(_("This visit can no longer be cancelled."))
+    was = visit.status
+    _save(visit, status=VisitStatus.CANCELLED)
+    event = _event(visit, VisitEventKind.CANCELLED, actor, reason=reason.strip(), data={"from": was})
+    if notify and was in NOTIFIED_STATUSES:
+        visit_notice_queue(visit_id=visit.pk, event_id=event.pk)
+    return visit
+
+
+@transaction.atomic
+def visit_transition(
+    *, visit: Visit, status: str, actor, version: int | None = None, reason: str = "", notify: bool = True
+) -> Visit:
+    """Move a visit along the workflow (draft -> scheduled -> in progress -> submitted -> reviewed
+    -> concluded; a returned visit goes back to in progress). Starting the first visit of an
+    approved plan puts the plan in progress. Cancelling goes through visit_cancel."""
+    visit = _lock_visit(visit, version)
+    if status == VisitStatus.CANCELLED or not visit.can_become(status):
+        raise ValidationError(
+            _("A visit that is %(from)s cannot become %(to)s.")
+            % {"from": visit.get_status_display(), "to": VisitStatus(status).label}
+        )
+    if status in {VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS} and visit.plan.status not in {
+        PlanStatus.APPROVED,
+        PlanStatus.IN_PROGRESS,
+    }:
+        raise ValidationError(_("The plan must be approved first."))
+    was = visit.status
+    _save(visit, status=status)
+    kind = VisitEventKind.SCHEDULED if status == VisitStatus.SCHEDULED else VisitEventKind.STATUS_CHANGED
+    event = _event(visit, kind, actor, reason=reason, data={"from": was, "to": status})
+    if status == VisitStatus.IN_PROGRESS:
+        plan_mark_in_progress(plan=visit.plan)
+    if status == VisitStatus.SCHEDULED and notify:
+        visit_notice_queue(visit_id=visit.pk, event_id=event.pk)
+    return visit
+
+
+# Bulk scheduling
+
+
+@dataclass
+class Slot:
+    """One proposed visit of a bulk schedule, with what would stop it (as visit_conflicts)."""
+
+    unit: Unit
+    starts_at: datetime
+    ends_at: datetime
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def messages(self) -> list[str]:
+        return [m for ms in self.problems.values() for m in ms]
+
+
+def _slots(
+    date_from: date,
+    date_to: date,
+    per_day: int,
+    first_start: time,
+    duration: timedelta,
+    gap: timedelta,
+    skip_weekends: bool,
+):
+    tz = timezone.get_current_timezone()
+    day = date_from
+    while day <= date_to:
+        if not (skip_weekends and day.weekday() >= 5):
+            start = datetime.combine(day, first_start, tzinfo=tz)
+            for _k in range(per_day):
+                yield start, start + duration
+                start += duration + gap
+        day += timedelta(days=1)
+
+
+def visit_bulk_propose(
+    *,
+    plan: InspectionPlan,
+    units: list[Unit],
+    team: Team,
+    date_from: date,
+    date_to: date,
+    per_day: int,
+    first_start: time,
+    duration: timedelta,
+    gap: timedelta,
+    skip_weekends: bool = True,
+) -> list[Slot]:
+    """Spread ``units`` (in the given order) over the working days of the range, ``per_day`` visits
+    a day from ``first_start``, each ``duration`` long with ``gap`` between them. Each slot lists
+    its conflicts; nothing is written. Raises ValidationError when the range is too short."""
+    slots = []
+    times = _slots(date_from, date_to, per_day, first_start, duration, gap, skip_weekends)
+    for unit in units:
+        try:
+            starts_at, ends_at = next(times)
+        except StopIteration:
+            raise ValidationError(
+                {
+                    "date_to": [
+                        _(
+                            "The range holds %(slots)s visits, not enough for %(units)s units: widen it or add visits per day."
+                        )
+                        % {"slots": len(slots), "units": len(units)}
+                    ]
+                }
+            ) from None
+        problems = visit_conflicts(plan=plan, unit=unit, starts_at=starts_at, ends_at=ends_at, team=team)
+        problems.pop("leader", None)
+        slots.append(Slot(unit, starts_at, ends_at, problems))
+    return slots
+
+
+@transaction.atomic
+def visit_bulk_create(
+    *, plan: InspectionPlan, slots: list[Slot], team: Team, created_by, place: str = "", notify: bool = True
+) -> list[Visit]:
+    """Create every slot's visit with the same default team, or none: if any slot conflicts, raise
+    ValidationError listing every problem (unit by unit) and write nothing."""
+    visits, errors = [], []
+    for slot in slots:
+        try:
+            visits.append(
+                visit_create(
+                    plan=plan,
+                    unit=slot.unit,
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    team=team,
+                    created_by=created_by,
+                    place=place or slot.unit.address or "",
+                    notify=notify,
+                )
+            )
+        except ValidationError as exc:
+            errors.extend(f"{slot.unit}: {message}" for message in exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return visits

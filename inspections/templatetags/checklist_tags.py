@@ -1,0 +1,102 @@
+"""Number formatting for the checklist pages, in the active language (no queries).
+
+In Vietnamese: counts “2.264”, scores “1,5” and rates “93,4 %” (config/formats/vi).
+"""
+
+from django import template
+
+from .. import checklist_html
+from ..checklist_formats import as_decimal, format_count, format_input, format_percent, format_score
+from ..checklist_selectors import figure_rates as _figure_rates
+
+register = template.Library()
+
+
+@register.filter
+def count(value) -> str:
+    """A whole number with thousands grouped: 2264 -> “2.264”."""
+    return format_count(value)
+
+
+@register.filter
+def score(value) -> str:
+    """A score without trailing zeros: 1.50 -> “1,5”, 2.00 -> “2”."""
+    return format_score(value)
+
+
+@register.filter
+def percent(value) -> str:
+    """A percentage with one decimal and a non-breaking space: 93.38 -> “93,4 %”."""
+    return format_percent(value)
+
+
+@register.filter
+def rate(numerator, denominator) -> str:
+    """``numerator`` as a share of ``denominator``: 2114|rate:2264 -> “93,4 %” ("" when undefined)."""
+    top, bottom = as_decimal(numerator), as_decimal(denominator)
+    if top is None or not bottom:
+        return ""
+    return format_percent(top * 100 / bottom)
+
+
+@register.filter
+def input_number(value) -> str:
+    """A number for an input's value attribute, as a person types it here: “1,5”, “2264”."""
+    return format_input(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]``, or None: figures of an answer by their key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def figure_rates(answer, criterion) -> list:
+    """The rates the answer's figures give (on time / received...)."""
+    return _figure_rates(criterion, answer.figures or {})
+
+
+# The rows of the checklist (see checklist_html for why they are built in Python).
+
+
+@register.simple_tag
+def answer_row(row, labels, can_answer):
+    """One criterion of the checklist page."""
+    return checklist_html.row_html(row, labels, can_answer=can_answer)
+
+
+@register.simple_tag
+def checklist_sections(sections, labels, can_answer):
+    """Every domain of the checklist page with its totals and its criteria."""
+    return checklist_html.sections_html(sections, labels, can_answer=can_answer)
+
+
+@register.simple_tag
+def domain_totals(domain_id, totals, labels, oob=False):
+    """A domain's points, percentage and progress."""
+    return checklist_html.domain_totals_html(domain_id, totals, labels, oob=oob)
+
+
+@register.simple_tag
+def checklist_progress(totals, labels, oob=False):
+    """The whole checklist's progress and points."""
+    return checklist_html.progress_html(totals, labels, oob=oob)
+
+
+@register.simple_tag
+def missing_links(rows):
+    """Links to the criteria still unanswered, by their codes."""
+    return checklist_html.missing_html(rows)
+
+
+@register.simple_tag
+def answer_status(row, labels, state="idle", form=None, theirs=None):
+    """A row's autosave state (saved, refused input, conflict)."""
+    return checklist_html.status_html(row, labels, state=state, form=form, theirs=theirs)
+
+
+@register.simple_tag
+def answer_evidence(row, labels, can_answer, errors=()):
+    """A row's evidence files."""
+    return checklist_html.evidence_html(row, labels, can_answer=can_answer, errors=errors)

@@ -1,0 +1,74 @@
+"""Who sees which plans and visits (selectors) and what the access helpers answer."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from inspections.access import can, get_plan_for_user, get_visit_for_user
+from inspections.models import VisitStatus
+from inspections.selectors import plans_visible_to, visits_visible_to
+from units.roles import Role
+from units.tests.factories import UnitFactory, UserFactory
+
+from .factories import PlanFactory, VisitFactory
+
+
+@pytest.fixture
+def foreign_visit(other_province, foreign_commune):
+    plan = PlanFactory(issuing_unit=other_province)
+    return VisitFactory(plan=plan, unit=foreign_commune)
+
+
+def test_staff_see_the_visits_of_their_province(scheduler, head, visit, foreign_visit):
+    assert list(visits_visible_to(scheduler)) == [visit]
+    assert list(visits_visible_to(head)) == [visit]
+
+
+def test_administrators_see_every_visit(administrator, visit, foreign_visit):
+    assert set(visits_visible_to(administrator)) == {visit, foreign_visit}
+
+
+def test_an_inspector_sees_the_visits_whose_team_they_are_on(
+    inspector, department, visit, approved_plan, other_commune
+):
+    VisitFactory(plan=approved_plan, unit=other_commune)
+
+    assert list(visits_visible_to(inspector)) == [visit]
+    assert list(visits_visible_to(UserFactory(unit=department, roles=[Role.INSPECTOR]))) == []
+
+
+def test_a_liaison_sees_the_visits_of_their_unit_and_below(liaison, commune, visit, approved_plan):
+    office = UnitFactory(parent=commune, kind="internal_office")
+    below = VisitFactory(plan=approved_plan, unit=office)
+
+    assert set(visits_visible_to(liaison)) == {visit, below}
+
+
+def test_a_user_without_a_role_sees_nothing(db, visit):
+    assert not visits_visible_to(UserFactory()).exists()
+    assert not plans_visible_to(UserFactory()).exists()
+
+
+def test_a_liaison_sees_no_plan(liaison, plan):
+    assert not plans_visible_to(liaison).exists()
+
+
+def test_a_team_member_reads_but_does_not_change_the_visit(leader, visit):
+    assert get_visit_for_user(leader, visit.pk) == visit
+    with pytest.raises(PermissionDenied):
+        get_visit_for_user(leader, visit.pk, write=True)
+
+
+def test_outsiders_get_not_found(outsider, visit, plan):
+    with pytest.raises(Http404):
+        get_visit_for_user(outsider, visit.pk)
+    with pytest.raises(Http404):
+        get_plan_for_user(outsider, plan.pk)
+
+
+def test_state_rules_hold_for_superusers_too(db, visit):
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    visit.status = VisitStatus.CONCLUDED
+
+    assert superuser.has_perm("inspections.change_visit", visit)  # what Django would say
+    assert not can(superuser, "inspections.change_visit", visit)

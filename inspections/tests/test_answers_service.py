@@ -1,0 +1,344 @@
+"""services.answers: deriving results, the conditional save, conflicts, resends, the roll-up,
+the self-assessment, submitting and reopening."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from inspections.models import (
+    Answer,
+    AnswerKind,
+    AnswerResult,
+    VisitDomainScore,
+    VisitEvent,
+    VisitEventKind,
+    VisitStatus,
+)
+from inspections.services.answers import (
+    AnswerChange,
+    AnswerConflict,
+    answer_derive,
+    answer_save,
+    answer_self_assess,
+    visit_reopen,
+    visit_scores_refresh,
+    visit_submit,
+)
+
+from .answer_factories import criteria_of, sized_template, start
+from .factories import CriterionFactory, VisitFactory
+
+
+@pytest.fixture
+def started(visit):
+    return start(visit)
+
+
+@pytest.fixture
+def score_criterion(started):
+    return started.template.domains.get().criteria.get(code="1.1")
+
+
+@pytest.fixture
+def figures_criterion(started):
+    return started.template.domains.get().criteria.get(code="1.2")
+
+
+def save(visit, criterion, actor, *, version=0, token=None, **change):
+    return answer_save(
+        visit=visit,
+        criterion=criterion,
+        actor=actor,
+        base_version=version,
+        token=token,
+        change=AnswerChange(**change),
+    )
+
+
+# Deriving the result
+
+
+@pytest.mark.parametrize(
+    ("score", "result"),
+    [("0", AnswerResult.NOT_MET), ("1.25", AnswerResult.PARTLY), ("2", AnswerResult.MET), (None, "")],
+)
+def test_a_scores_result_follows_from_the_score(score_criterion, score, result):
+    change = AnswerChange(score=Decimal(score) if score else None)
+
+    assert answer_derive(criterion=score_criterion, change=change)[0] == result
+
+
+@pytest.mark.parametrize(
+    ("result", "score"),
+    [
+        (AnswerResult.MET, Decimal(3)),
+        (AnswerResult.PARTLY, Decimal("1.5")),
+        (AnswerResult.NOT_MET, Decimal(0)),
+    ],
+)
+def test_a_yes_partly_no_answers_score_follows_from_the_result(db, result, score):
+    criterion = CriterionFactory(answer_kind=AnswerKind.YES_PARTLY_NO, max_score=Decimal(3))
+
+    assert answer_derive(criterion=criterion, change=AnswerChange(result=result)) == (result, score)
+
+
+def test_not_applicable_stores_no_score(score_criterion):
+    change = AnswerChange(not_applicable=True, score=Decimal(2))
+
+    assert answer_derive(criterion=score_criterion, change=change) == (AnswerResult.NOT_APPLICABLE, None)
+
+
+def test_a_score_above_the_maximum_is_refused_with_the_maximum_in_the_message(score_criterion):
+    with pytest.raises(ValidationError) as caught:
+        answer_derive(criterion=score_criterion, change=AnswerChange(score=Decimal("2.5")))
+
+    assert "2" in caught.value.message_dict["score"][0]
+
+
+def test_figures_that_do_not_add_up_are_refused_in_the_figures_own_words(figures_criterion):
+    change = AnswerChange(figures={"received": 100, "on_time": 120}, score=Decimal(1))
+
+    with pytest.raises(ValidationError) as caught:
+        answer_derive(criterion=figures_criterion, change=change)
+
+    assert "Đúng hạn ≤ Tiếp nhận" in caught.value.message_dict["figures"][0]
+
+
+# Saving
+
+
+def test_the_first_save_creates_the_answer_at_version_one(started, score_criterion, inspector):
+    saved = save(
+        started, score_criterion, inspector, score=Decimal("1.5"), note="Thiếu kế hoạch tuyên truyền."
+    )
+
+    answer = Answer.objects.get(visit=started, criterion=score_criterion)
+    assert (answer.result, answer.score, answer.version) == (AnswerResult.PARTLY, Decimal("1.5"), 1)
+    assert answer.updated_by == inspector and answer.note == "Thiếu kế hoạch tuyên truyền."
+    assert saved.answer.version == 1
+
+
+def test_bad_input_stores_nothing(started, score_criterion, inspector):
+    with pytest.raises(ValidationError):
+        save(started, score_criterion, inspector, score=Decimal(5))
+
+    assert not Answer.objects.exists()
+
+
+def test_saving_one_answer_costs_at_most_six_queries(started, score_criterion, inspector):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(ctx):
+        # SAVEPOINT / RELEASE exist only because the test itself runs inside a transaction.
+        return [q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
+
+    save(started, score_criterion, inspector, score=Decimal(1))
+    unanswered = criteria_of(started)[1]
+
+    # A change: the old values (for the audit log), the update, the audit entry, the answers for
+    # the totals, the domain's roll-up.
+    with CaptureQueriesContext(connection) as changed:
+        save(started, score_criterion, inspector, version=1, score=Decimal(2))
+    assert len(statements(changed)) <= 6
+    # A first answer: the row, the update, the totals, the roll-up.
+    with CaptureQueriesContext(connection) as first:
+        save(started, unanswered, inspector, score=Decimal(1))
+    assert len(statements(first)) <= 6
+
+
+def test_a_stale_save_by_someone_else_is_a_conflict_and_overwrites_nothing(
+    started, score_criterion, inspector, leader
+):
+    save(started, score_criterion, inspector, score=Decimal(2), note="Đạt")
+
+    with pytest.raises(AnswerConflict) as caught:
+        save(started, score_criterion, leader, version=0, score=Decimal(0), note="Không đạt")
+
+    assert caught.value.current.updated_by == inspector
+    assert caught.value.current.version == 1
+    answer = Answer.objects.get()
+    assert (answer.score, answer.note, answer.version) == (Decimal(2), "Đạt", 1)
+
+
+def test_overwriting_with_the_fresh_version_wins_the_conflict(started, score_criterion, inspector, leader):
+    save(started, score_criterion, inspector, score=Decimal(2))
+
+    save(started, score_criterion, leader, version=1, score=Decimal(0))
+
+    answer = Answer.objects.get()
+    assert (answer.score, answer.updated_by, answer.version) == (Decimal(0), leader, 2)
+
+
+def test_a_resent_change_is_applied_once(started, score_criterion, inspector, leader):
+    token = uuid.uuid4()
+    save(started, score_criterion, inspector, score=Decimal(1), token=token)
+
+    again = save(started, score_criterion, inspector, score=Decimal(1), token=token)
+
+    assert again.duplicate
+    assert Answer.objects.get().version == 1
+
+
+def test_a_later_change_of_ones_own_answer_from_a_stale_page_applies(started, score_criterion, inspector):
+    # Two changes queued offline both started from version 0.
+    save(started, score_criterion, inspector, score=Decimal(1), token=uuid.uuid4())
+    save(started, score_criterion, inspector, score=Decimal(2), token=uuid.uuid4())
+
+    answer = Answer.objects.get()
+    assert (answer.score, answer.version) == (Decimal(2), 2)
+
+
+def test_the_unit_self_assessment_does_not_make_the_teams_save_stale(
+    started, score_criterion, inspector, liaison
+):
+    answer_self_assess(
+        visit=started, criterion=score_criterion, actor=liaison, self_score=Decimal(2), self_note=""
+    )
+
+    save(started, score_criterion, inspector, version=0, score=Decimal(1))
+
+    answer = Answer.objects.get()
+    assert (answer.self_score, answer.score, answer.version) == (Decimal(2), Decimal(1), 1)
+
+
+@pytest.mark.parametrize("status", [VisitStatus.SCHEDULED, VisitStatus.SUBMITTED, VisitStatus.CONCLUDED])
+def test_answers_are_only_saved_while_the_visit_is_in_progress(visit, inspector, status):
+    visit.status = status
+    criterion = criteria_of(visit)[0]
+
+    with pytest.raises(ValidationError):
+        save(visit, criterion, inspector, score=Decimal(1))
+
+    assert not Answer.objects.exists()
+
+
+# The roll-up
+
+
+def test_the_domain_roll_up_follows_the_answers(started, score_criterion, figures_criterion, inspector):
+    save(started, score_criterion, inspector, score=Decimal("1.5"))
+
+    score = VisitDomainScore.objects.get(visit=started)
+    assert (score.points, score.max_points, score.answered, score.applicable) == (
+        Decimal("1.5"),
+        Decimal(4),
+        1,
+        2,
+    )
+
+    save(started, figures_criterion, inspector, not_applicable=True)
+
+    score.refresh_from_db()
+    assert (score.points, score.max_points, score.answered, score.applicable) == (
+        Decimal("1.5"),
+        Decimal(2),
+        1,
+        1,
+    )
+
+
+def test_criteria_that_do_not_apply_to_the_unit_are_left_out_of_the_roll_up(started, inspector):
+    domain = started.template.domains.get()
+    CriterionFactory(domain=domain, code="1.3", applies_to=["department"], max_score=Decimal(5))
+
+    (score,) = visit_scores_refresh(visit=started)
+
+    assert (score.max_points, score.applicable) == (Decimal(4), 2)
+
+
+# Self-assessment
+
+
+def test_the_self_assessment_closes_when_the_visit_is_submitted(visit, liaison):
+    visit.status = VisitStatus.SUBMITTED
+    with pytest.raises(ValidationError):
+        answer_self_assess(
+            visit=visit, criterion=criteria_of(visit)[0], actor=liaison, self_score=Decimal(1), self_note=""
+        )
+
+
+def test_a_self_score_above_the_maximum_is_refused(visit, liaison):
+    with pytest.raises(ValidationError):
+        answer_self_assess(
+            visit=visit, criterion=criteria_of(visit)[0], actor=liaison, self_score=Decimal(9), self_note=""
+        )
+    assert not Answer.objects.exists()
+
+
+# Submitting and reopening
+
+
+def test_the_leader_cannot_submit_while_a_criterion_is_unanswered(started, score_criterion, leader):
+    save(started, score_criterion, leader, score=Decimal(2))
+
+    with pytest.raises(ValidationError) as caught:
+        visit_submit(visit=started, actor=leader)
+
+    assert caught.value.code == "incomplete"
+    started.refresh_from_db()
+    assert started.status == VisitStatus.IN_PROGRESS
+
+
+def test_only_the_leader_submits(started, inspector):
+    with pytest.raises(PermissionDenied):
+        visit_submit(visit=started, actor=inspector)
+
+
+def test_submitting_a_complete_checklist_locks_it_and_records_it(
+    started, score_criterion, figures_criterion, leader, inspector
+):
+    save(started, score_criterion, inspector, score=Decimal(2))
+    save(started, figures_criterion, inspector, not_applicable=True)
+
+    visit = visit_submit(visit=started, actor=leader)
+
+    assert visit.status == VisitStatus.SUBMITTED
+    event = VisitEvent.objects.filter(visit=visit, kind=VisitEventKind.STATUS_CHANGED).last()
+    assert event.data == {"from": "in_progress", "to": "submitted"} and event.actor == leader
+    with pytest.raises(ValidationError):
+        save(visit, score_criterion, inspector, version=1, score=Decimal(0))
+
+
+def test_reopening_needs_a_reason_which_stays_in_the_history(
+    started, score_criterion, figures_criterion, leader, inspector
+):
+    save(started, score_criterion, inspector, score=Decimal(2))
+    save(started, figures_criterion, inspector, not_applicable=True)
+    submitted = visit_submit(visit=started, actor=leader)
+    with pytest.raises(ValidationError):
+        visit_reopen(visit=submitted, actor=leader, reason="  ")
+
+    visit = visit_reopen(visit=submitted, actor=leader, reason="Bổ sung số liệu hồ sơ trễ hạn.")
+
+    assert visit.status == VisitStatus.IN_PROGRESS
+    event = VisitEvent.objects.filter(visit=visit).last()
+    assert event.reason == "Bổ sung số liệu hồ sơ trễ hạn." and event.data["to"] == "in_progress"
+
+
+def test_a_large_checklist_rolls_up_per_domain(approved_plan, commune, leader, inspector):
+    template = sized_template(criteria=120)
+    approved_plan.template = template
+    approved_plan.save(update_fields=["template"])
+    visit = start(VisitFactory(plan=approved_plan, unit=commune, leader=leader, members=[inspector]))
+
+    scores = visit_scores_refresh(visit=visit)
+
+    assert len(scores) == 6
+    assert sum(s.applicable for s in scores) == len(criteria_of(visit)) == 120 - 120 // 11
+
+
+def test_changing_an_answer_is_recorded_in_the_audit_log_with_old_and_new_values(
+    started, score_criterion, inspector, leader
+):
+    from auditlog.models import LogEntry
+
+    save(started, score_criterion, inspector, score=Decimal(1), note="Chưa đạt")
+    save(started, score_criterion, leader, version=1, score=Decimal(2), note="Đạt sau khi bổ sung hồ sơ")
+
+    entry = LogEntry.objects.get_for_object(Answer.objects.get()).get()
+    assert entry.actor == leader
+    assert entry.changes["score"] == ["1.00", "2"]
+    assert entry.changes["note"] == ["Chưa đạt", "Đạt sau khi bổ sung hồ sơ"]

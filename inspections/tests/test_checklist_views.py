@@ -1,0 +1,412 @@
+"""The checklist page of a visit and the autosave of one answer: access, bad input, conflicts,
+totals, submission, and the query budgets."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from inspections.models import Answer, AnswerResult, VisitEvent, VisitStatus
+from units.roles import Role
+from units.tests.factories import UserFactory
+
+from .answer_factories import AnswerFactory, criteria_of, sized_template, start
+from .factories import VisitFactory
+
+
+@pytest.fixture
+def started(visit):
+    return start(visit)
+
+
+@pytest.fixture
+def criteria(started):
+    return criteria_of(started)
+
+
+def page_url(visit):
+    return reverse("inspections:checklist", args=[visit.pk])
+
+
+def save_url(visit, criterion):
+    return reverse("inspections:answer_save", args=[visit.pk, criterion.pk])
+
+
+def post_answer(client, visit, criterion, **data):
+    data.setdefault("version", 0)
+    data.setdefault("token", str(uuid.uuid4()))
+    return client.post(save_url(visit, criterion), data, headers={"HX-Request": "true"})
+
+
+# The page
+
+
+def test_anonymous_visitor_is_sent_to_login_from_the_checklist(client, started):
+    assert client.get(page_url(started))["Location"].startswith("/accounts/login/")
+
+
+def test_team_member_sees_the_checklist_with_its_answer_controls(client, inspector, started, criteria):
+    client.force_login(inspector)
+
+    response = client.get(page_url(started))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ban hành kế hoạch CCHC năm" in html and "Tiếp nhận" in html
+    assert html.count("data-autosave") == 2
+    assert 'capture="environment"' in html
+    assert "no-store" in response["Cache-Control"]
+    assert "0 / 2" in html
+
+
+@pytest.mark.parametrize("role", ["scheduler", "head"])
+def test_the_provinces_scheduler_and_head_read_the_checklist_without_controls(client, request, role, started):
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.get(page_url(started))
+
+    assert response.status_code == 200
+    assert "data-autosave" not in response.content.decode()
+
+
+def test_the_units_liaison_may_not_read_the_teams_checklist(client, liaison, started):
+    client.force_login(liaison)
+
+    assert client.get(page_url(started)).status_code == 403
+
+
+def test_outsider_cannot_find_the_checklist(client, outsider, started):
+    client.force_login(outsider)
+
+    assert client.get(page_url(started)).status_code == 404
+
+
+def test_criteria_that_do_not_apply_to_the_units_kind_are_left_out(
+    client, inspector, approved_plan, commune, leader
+):
+    template = sized_template(criteria=22)
+    approved_plan.template = template
+    approved_plan.save(update_fields=["template"])
+    visit = start(VisitFactory(plan=approved_plan, unit=commune, leader=leader, members=[inspector]))
+    client.force_login(inspector)
+
+    html = client.get(page_url(visit)).content.decode()
+
+    assert html.count('class="card criterion') == 20
+    assert "Tiêu chí kiểm tra số 11<" not in html
+    assert "0 / 20 answered" in html or "0 / 20" in html
+
+
+@pytest.mark.parametrize("size", [20, 120])
+def test_the_checklist_page_makes_the_same_queries_for_20_and_120_criteria(
+    client, inspector, approved_plan, commune, leader, size, django_assert_num_queries
+):
+    approved_plan.template = sized_template(criteria=size)
+    approved_plan.save(update_fields=["template"])
+    visit = start(VisitFactory(plan=approved_plan, unit=commune, leader=leader, members=[inspector]))
+    for criterion in criteria_of(visit)[:3]:
+        AnswerFactory(visit=visit, criterion=criterion, updated_by=inspector)
+    client.force_login(inspector)
+    client.get(page_url(visit))  # the first opening settles the domains' roll-up rows
+
+    # session, user, visit, team, answers, evidence, roll-ups, the menu's roles; a published
+    # checklist's domains and criteria were read by the first opening and are kept.
+    with django_assert_num_queries(8):
+        response = client.get(page_url(visit))
+
+    assert response.status_code == 200
+
+
+# Autosave
+
+
+def test_saving_an_answer_stores_it_and_updates_the_totals(client, inspector, started, criteria):
+    client.force_login(inspector)
+
+    response = post_answer(client, started, criteria[0], score="1,5", note="Chưa phân công rõ.")
+
+    assert response.status_code == 200
+    assert response["X-Answer-Saved"] == "1"
+    answer = Answer.objects.get(visit=started, criterion=criteria[0])
+    assert (answer.score, answer.result, answer.note) == (
+        Decimal("1.5"),
+        AnswerResult.PARTLY,
+        "Chưa phân công rõ.",
+    )
+    html = response.content.decode()
+    assert 'name="version" value="1"' in html
+    assert 'id="checklist-progress"' in html and 'hx-swap-oob="true"' in html
+    assert "1 / 2" in html  # answered
+    assert "1,5 / 4" in html  # points
+
+
+def test_saving_an_answer_makes_a_bounded_number_of_queries(
+    client, inspector, started, criteria, django_assert_max_num_queries
+):
+    client.force_login(inspector)
+    post_answer(client, started, criteria[0], score="1")
+
+    # session, user, the visit (with the team member check); the save: its savepoint, the old
+    # values, the update, the audit entry, the answers for the totals, the domain's roll-up, the
+    # release. The criterion comes from the published checklist kept in memory.
+    with django_assert_max_num_queries(10):
+        response = post_answer(client, started, criteria[0], version=1, score="2")
+
+    assert response.status_code == 200
+
+
+def test_figures_show_their_rates_in_vietnamese(client, inspector, started, criteria):
+    client.force_login(inspector)
+
+    response = post_answer(
+        client, started, criteria[1], **{"figure-received": "2.264", "figure-on_time": "2114", "score": "2"}
+    )
+
+    assert response.status_code == 200
+    assert Answer.objects.get(criterion=criteria[1]).figures == {"received": 2264, "on_time": 2114}
+    assert "93,4\u00a0%" in response.content.decode()
+
+
+def test_a_score_above_the_maximum_gets_a_clear_message_and_stores_nothing(
+    client, inspector, started, criteria
+):
+    client.force_login(inspector)
+
+    response = post_answer(client, started, criteria[0], score="3")
+
+    assert response.status_code == 422
+    assert "Điểm không được vượt quá điểm tối đa của tiêu chí (2)." in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_figures_that_do_not_add_up_get_a_clear_message_and_store_nothing(
+    client, inspector, started, criteria
+):
+    client.force_login(inspector)
+
+    response = post_answer(client, started, criteria[1], **{"figure-received": "10", "figure-on_time": "12"})
+
+    assert response.status_code == 422
+    assert "Số liệu không khớp: Đúng hạn ≤ Tiếp nhận." in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_a_figure_that_is_not_a_number_gets_a_message(client, inspector, started, criteria):
+    client.force_login(inspector)
+
+    response = post_answer(client, started, criteria[1], **{"figure-received": "nhiều"})
+
+    assert response.status_code == 422
+    assert not Answer.objects.exists()
+
+
+def test_the_later_of_two_inspectors_gets_a_conflict_with_the_other_value_and_name(
+    client, inspector, leader, started, criteria
+):
+    client.force_login(inspector)
+    post_answer(client, started, criteria[0], score="2", note="Đã ban hành đúng hạn.")
+    client.force_login(leader)
+
+    response = post_answer(client, started, criteria[0], version=0, score="0", note="Ban hành trễ.")
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert str(inspector) in html and "Đã ban hành đúng hạn." in html
+    assert 'data-overwrite="1"' in html
+    assert Answer.objects.get().note == "Đã ban hành đúng hạn."
+
+
+def test_overwriting_after_a_conflict_saves_the_later_value(client, inspector, leader, started, criteria):
+    client.force_login(inspector)
+    post_answer(client, started, criteria[0], score="2")
+    client.force_login(leader)
+    post_answer(client, started, criteria[0], version=0, score="0")
+
+    response = post_answer(client, started, criteria[0], version=1, score="0")
+
+    assert response.status_code == 200
+    answer = Answer.objects.get()
+    assert (answer.score, answer.updated_by, answer.version) == (Decimal(0), leader, 2)
+
+
+def test_keeping_theirs_reloads_the_row_as_stored(client, inspector, leader, started, criteria):
+    client.force_login(inspector)
+    post_answer(client, started, criteria[0], score="2", note="Đã ban hành đúng hạn.")
+    client.force_login(leader)
+
+    response = client.get(reverse("inspections:answer_row", args=[started.pk, criteria[0].pk]))
+
+    html = response.content.decode()
+    assert 'name="version" value="1"' in html and "Đã ban hành đúng hạn." in html
+
+
+def test_a_resent_answer_is_applied_once(client, inspector, started, criteria):
+    client.force_login(inspector)
+    token = str(uuid.uuid4())
+    post_answer(client, started, criteria[0], score="2", token=token)
+
+    response = post_answer(client, started, criteria[0], score="2", token=token)
+
+    assert response.status_code == 200
+    assert response["X-Answer-Saved"] == "1"
+    assert Answer.objects.get().version == 1
+
+
+@pytest.mark.parametrize("role", ["liaison", "head", "scheduler"])
+def test_only_the_visits_team_changes_answers(client, request, role, started, criteria):
+    client.force_login(request.getfixturevalue(role))
+
+    assert post_answer(client, started, criteria[0], score="2").status_code == 403
+    assert not Answer.objects.exists()
+
+
+def test_an_inspector_not_on_the_team_cannot_find_the_visit_to_answer(client, department, started, criteria):
+    client.force_login(UserFactory(unit=department, roles=[Role.INSPECTOR]))
+
+    assert post_answer(client, started, criteria[0], score="2").status_code == 404
+
+
+def test_nobody_changes_answers_after_submission(client, leader, started, criteria):
+    started.status = VisitStatus.SUBMITTED
+    started.save(update_fields=["status"])
+    client.force_login(leader)
+
+    assert post_answer(client, started, criteria[0], score="2").status_code == 403
+    assert not Answer.objects.exists()
+
+
+def test_a_criterion_of_another_checklist_is_not_found(
+    client, inspector, started, approved_plan, other_commune
+):
+    other_visit = VisitFactory(plan=approved_plan, unit=other_commune)
+    other_visit.template = sized_template(criteria=1)
+    other_visit.save(update_fields=["template"])
+    client.force_login(inspector)
+
+    assert post_answer(client, started, criteria_of(other_visit)[0], score="1").status_code == 404
+
+
+def test_saving_is_post_only(client, inspector, started, criteria):
+    client.force_login(inspector)
+
+    assert client.get(save_url(started, criteria[0])).status_code == 405
+
+
+# Submitting
+
+
+def test_the_page_lists_what_is_missing_before_submission(client, leader, started, criteria):
+    AnswerFactory(visit=started, criterion=criteria[0], updated_by=leader)
+    client.force_login(leader)
+
+    html = client.get(page_url(started)).content.decode()
+
+    assert f'id="missing-{criteria[1].pk}"' in html
+    assert f'id="missing-{criteria[0].pk}"' not in html
+
+
+def test_the_leader_cannot_submit_an_incomplete_checklist(client, leader, started, criteria):
+    client.force_login(leader)
+
+    response = client.post(reverse("inspections:visit_submit", args=[started.pk]), follow=True)
+
+    started.refresh_from_db()
+    assert started.status == VisitStatus.IN_PROGRESS
+    assert "2" in response.content.decode()
+
+
+def test_the_leader_submits_a_complete_checklist(client, leader, started, criteria):
+    client.force_login(leader)
+    post_answer(client, started, criteria[0], score="2")
+    post_answer(client, started, criteria[1], not_applicable="on")
+
+    response = client.post(reverse("inspections:visit_submit", args=[started.pk]))
+
+    assert response.status_code == 302
+    started.refresh_from_db()
+    assert started.status == VisitStatus.SUBMITTED
+
+
+def test_a_member_who_is_not_the_leader_cannot_submit(client, inspector, started):
+    client.force_login(inspector)
+
+    assert client.post(reverse("inspections:visit_submit", args=[started.pk])).status_code == 403
+
+
+def test_the_leader_reopens_with_a_reason_kept_in_the_history(client, leader, started, criteria):
+    client.force_login(leader)
+    post_answer(client, started, criteria[0], score="2")
+    post_answer(client, started, criteria[1], not_applicable="on")
+    client.post(reverse("inspections:visit_submit", args=[started.pk]))
+    url = reverse("inspections:visit_reopen", args=[started.pk])
+
+    refused = client.post(url, {"reason": ""})
+    response = client.post(url, {"reason": "Đơn vị bổ sung hồ sơ kiểm chứng."})
+
+    assert refused.status_code == 200
+    assert response.status_code == 302
+    started.refresh_from_db()
+    assert started.status == VisitStatus.IN_PROGRESS
+    assert VisitEvent.objects.filter(visit=started, reason="Đơn vị bổ sung hồ sơ kiểm chứng.").exists()
+    history = client.get(started.get_absolute_url()).content.decode()
+    assert "Đơn vị bổ sung hồ sơ kiểm chứng." in history
+
+
+def test_a_member_who_is_not_the_leader_cannot_reopen(client, inspector, started):
+    started.status = VisitStatus.SUBMITTED
+    started.save(update_fields=["status"])
+    client.force_login(inspector)
+
+    assert (
+        client.post(reverse("inspections:visit_reopen", args=[started.pk]), {"reason": "x"}).status_code
+        == 403
+    )
+
+
+def test_the_visit_page_links_to_the_checklist_for_the_team(client, inspector, started):
+    client.force_login(inspector)
+
+    assert page_url(started) in client.get(started.get_absolute_url()).content.decode()
+
+
+def test_a_text_criterion_keeps_its_answer_and_chosen_result(client, inspector, started):
+    from .factories import CriterionFactory
+
+    criterion = CriterionFactory(
+        domain=started.template.domains.get(), code="1.9", answer_kind="text", evidence_required=True
+    )
+    client.force_login(inspector)
+
+    page = client.get(page_url(started)).content.decode()
+    response = post_answer(client, started, criterion, text="Có 12 cuộc tuyên truyền.", result="partly")
+
+    assert 'name="text"' in page
+    assert '<span class="badge text-bg-warning mb-1">' in page  # evidence required
+    assert response.status_code == 200
+    answer = Answer.objects.get(criterion=criterion)
+    assert (answer.text, answer.result, answer.score) == ("Có 12 cuộc tuyên truyền.", "partly", Decimal(1))
+
+
+def test_the_leader_submits_through_the_findings_app_which_hands_the_findings_over(
+    client, leader, started, criteria
+):
+    client.force_login(leader)
+    post_answer(client, started, criteria[0], score="2")
+    post_answer(client, started, criteria[1], not_applicable="on")
+    page = client.get(page_url(started)).content.decode()
+    action = reverse("findings:findings_submit", args=[started.pk])
+    assert f'action="{action}"' in page
+
+    client.post(action, {"version": started.version})
+
+    started.refresh_from_db()
+    assert started.status == VisitStatus.SUBMITTED
+
+
+def test_the_checklist_page_loads_the_units_earlier_recommendations(client, inspector, started):
+    client.force_login(inspector)
+    html = client.get(reverse("inspections:checklist", args=[started.pk])).content.decode()
+    url = reverse("findings:carry_forward", args=[started.pk])
+    assert f'hx-get="{url}"' in html
+    assert client.get(url).status_code == 200

@@ -1,0 +1,447 @@
+"""Pages of checklists, plans and visits: access -> form -> service -> redirect / render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from units.models import UnitKind
+
+from . import selectors, services
+from .access import can, get_plan_for_user, get_template_for_user, get_visit_for_user
+from .filters import VisitFilter
+from .forms import (
+    BulkScheduleForm,
+    CancelForm,
+    NewVersionForm,
+    PlanForm,
+    RescheduleForm,
+    TemplateImportForm,
+    VersionForm,
+    VisitForm,
+)
+from .models import VisitStatus
+
+# Checklist templates
+
+
+@require_safe
+def template_list(request):
+    if not can(request.user, "inspections.view_checklisttemplate", None):
+        raise PermissionDenied
+    return render(
+        request,
+        "inspections/template_list.html",
+        {
+            "templates": selectors.template_list(user=request.user),
+            "can_import": can(request.user, "inspections.import_checklist"),
+        },
+    )
+
+
+@require_safe
+def template_preview(request, pk):
+    template = get_template_for_user(request.user, pk)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in UnitKind.values else ""
+    return render(
+        request,
+        "inspections/template_preview.html",
+        {
+            "template": template,
+            "domains": selectors.template_domains(template=template, unit_kind=kind),
+            "kind": kind,
+            "kinds": UnitKind.choices,
+            "can_publish": can(request.user, "inspections.publish_checklisttemplate", template),
+            "can_copy": can(request.user, "inspections.copy_checklisttemplate", template),
+            "new_version_form": NewVersionForm(),
+        },
+    )
+
+
+@require_safe
+def template_download(request, pk, fmt):
+    template = get_template_for_user(request.user, pk)
+    name = f"{template.code}-v{template.version}"
+    if fmt == "yaml":
+        response = HttpResponse(
+            services.checklist_export_yaml(template=template), content_type="application/yaml; charset=utf-8"
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            services.checklist_export_xlsx(template=template),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def template_import(request):
+    if not can(request.user, "inspections.import_checklist"):
+        raise PermissionDenied
+    form = TemplateImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            template = services.checklist_import(
+                content=upload.read(),
+                filename=upload.name,
+                created_by=request.user,
+                publish=form.cleaned_data["publish"],
+            )
+        except services.ChecklistImportError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Checklist “%(name)s” was imported.") % {"name": template})
+            return redirect(template)
+    return render(request, "inspections/template_import.html", {"form": form, "errors": errors})
+
+
+@require_POST
+def template_publish(request, pk):
+    template = get_template_for_user(request.user, pk, write=True)
+    if not can(request.user, "inspections.publish_checklisttemplate", template):
+        raise PermissionDenied
+    try:
+        services.template_publish(template=template)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Version %(version)s is published and frozen.") % {"version": template.version}
+        )
+    return redirect(template)
+
+
+@require_POST
+def template_new_version(request, pk):
+    template = get_template_for_user(request.user, pk, write=True)
+    form = NewVersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["version"])
+        copy = services.template_new_version(
+            template=template, created_by=request.user, version=form.cleaned_data["version"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(template)
+    messages.success(
+        request,
+        _("Draft version %(version)s was created; edit it in the administration.")
+        % {"version": copy.version},
+    )
+    return redirect(copy)
+
+
+# Plans
+
+
+@require_safe
+def plan_list(request):
+    if not can(request.user, "inspections.view_inspectionplan", None):
+        raise PermissionDenied
+    page = Paginator(selectors.plan_list(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/plan_list.html",
+        {"page": page, "can_add": can(request.user, "inspections.add_inspectionplan")},
+    )
+
+
+@require_safe
+def plan_detail(request, pk):
+    plan = get_plan_for_user(request.user, pk)
+    context = selectors.plan_detail(plan=plan, user=request.user)
+    user = request.user
+    context.update(
+        plan=plan,
+        can_edit=can(user, "inspections.change_inspectionplan", plan),
+        can_approve=can(user, "inspections.approve_inspectionplan", plan),
+        can_close=can(user, "inspections.close_inspectionplan", plan),
+    )
+    return render(request, "inspections/plan_detail.html", context)
+
+
+def _plan_form(request, plan=None):
+    return PlanForm(
+        request.POST or None,
+        instance=plan,
+        initial=None if plan else selectors.plan_initial(user=request.user),
+        units=selectors.plan_unit_choices(user=request.user),
+        templates=selectors.published_templates(),
+        issuing_units=selectors.issuing_unit_choices(user=request.user),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_create(request):
+    if not can(request.user, "inspections.add_inspectionplan"):
+        raise PermissionDenied
+    form = _plan_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(created_by=request.user, **form.plan_fields())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Plan “%(title)s” was created as a draft.") % {"title": plan.title})
+            return redirect(plan)
+    return render(request, "inspections/plan_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk):
+    plan = get_plan_for_user(request.user, pk, write=True)
+    form = _plan_form(request, plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(plan=plan, **form.plan_fields())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect(plan)
+    return render(request, "inspections/plan_form.html", {"form": form, "plan": plan})
+
+
+@require_POST
+def plan_approve(request, pk):
+    plan = get_plan_for_user(request.user, pk)
+    if not can(request.user, "inspections.approve_inspectionplan", plan):
+        raise PermissionDenied
+    try:
+        services.plan_approve(plan=plan, approved_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The plan is approved; its visits are scheduled and the units notified."))
+    return redirect(plan)
+
+
+@require_POST
+def plan_close(request, pk):
+    plan = get_plan_for_user(request.user, pk)
+    if not can(request.user, "inspections.close_inspectionplan", plan):
+        raise PermissionDenied
+    try:
+        services.plan_close(plan=plan)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The plan is closed."))
+    return redirect(plan)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_bulk_schedule(request, pk):
+    plan = get_plan_for_user(request.user, pk, write=True)
+    units = selectors.plan_units_without_visit(plan=plan)
+    form = BulkScheduleForm(
+        request.POST or None,
+        plan=plan,
+        units=units,
+        candidates=selectors.team_candidates(plan=plan),
+        initial={"units": list(units), "date_from": max(plan.period_start, timezone.localdate())},
+    )
+    slots = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            slots = services.visit_bulk_propose(plan=plan, team=form.team(), **form.proposal_args())
+            if "save" in request.POST:
+                visits = services.visit_bulk_create(
+                    plan=plan,
+                    slots=slots,
+                    team=form.team(),
+                    created_by=request.user,
+                    place=form.cleaned_data["place"],
+                )
+                messages.success(request, _("%(count)s visits were created.") % {"count": len(visits)})
+                return redirect(plan)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+    return render(request, "inspections/plan_bulk.html", {"plan": plan, "form": form, "slots": slots})
+
+
+# Visits
+
+
+@require_safe
+def visit_list(request):
+    filterset = VisitFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "inspections/visit_list.html", {"filter": filterset, "page": page})
+
+
+@require_safe
+def visit_calendar(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+        month = int(request.GET.get("month", today.month))
+        if not (1 <= month <= 12 and 2000 <= year <= 2100):
+            raise ValueError
+    except ValueError:
+        raise Http404 from None
+    context = selectors.visit_calendar(user=request.user, year=year, month=month)
+    return render(request, "inspections/visit_calendar.html", context)
+
+
+@require_safe
+def my_visits(request):
+    return render(request, "inspections/my_visits.html", {"mine": selectors.my_visits(user=request.user)})
+
+
+@require_safe
+def visit_detail(request, pk):
+    visit = get_visit_for_user(request.user, pk)
+    user = request.user
+    return render(
+        request,
+        "inspections/visit_detail.html",
+        {
+            "visit": visit,
+            "events": selectors.visit_history(visit=visit),
+            "my_role": visit.team_role_of(user),
+            "can_edit": can(user, "inspections.change_visit", visit),
+            "can_cancel": can(user, "inspections.cancel_visit", visit),
+            "can_start": can(user, "inspections.start_visit", visit),
+            "can_view_plan": can(user, "inspections.view_inspectionplan", visit.plan),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def visit_create(request, pk):
+    plan = get_plan_for_user(request.user, pk, write=True)
+    form = VisitForm(
+        request.POST or None,
+        plan=plan,
+        candidates=selectors.team_candidates(plan=plan),
+        initial={"unit": request.GET.get("unit")},
+    )
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.times()
+        try:
+            visit = services.visit_create(
+                plan=plan,
+                unit=form.cleaned_data["unit"],
+                starts_at=starts_at,
+                ends_at=ends_at,
+                place=form.cleaned_data["place"],
+                notes=form.cleaned_data["notes"],
+                team=form.team(),
+                created_by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("The visit to %(unit)s was saved.") % {"unit": visit.unit})
+            return redirect(visit)
+    return render(request, "inspections/visit_form.html", {"form": form, "plan": plan})
+
+
+@require_http_methods(["GET", "POST"])
+def visit_edit(request, pk):
+    visit = get_visit_for_user(request.user, pk, write=True)
+    form = VisitForm(
+        request.POST or None,
+        plan=visit.plan,
+        candidates=selectors.team_candidates(plan=visit.plan),
+        visit=visit,
+    )
+    if request.method == "POST" and form.is_valid():
+        times = form.times() if "day" in form.fields else (None, None)
+        try:
+            services.visit_update(
+                visit=visit,
+                version=form.cleaned_data["version"] or visit.version,
+                actor=request.user,
+                unit=form.cleaned_data.get("unit"),
+                starts_at=times[0],
+                ends_at=times[1],
+                place=form.cleaned_data["place"],
+                notes=form.cleaned_data["notes"],
+                team=form.team(),
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("The visit was saved."))
+            return redirect(visit)
+    return render(request, "inspections/visit_form.html", {"form": form, "plan": visit.plan, "visit": visit})
+
+
+@require_http_methods(["GET", "POST"])
+def visit_reschedule(request, pk):
+    visit = get_visit_for_user(request.user, pk, write=True)
+    form = RescheduleForm(request.POST or None, visit=visit)
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.times()
+        try:
+            services.visit_reschedule(
+                visit=visit,
+                version=form.cleaned_data["version"],
+                actor=request.user,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("The visit was moved; the unit and the team are notified."))
+            return redirect(visit)
+    return render(request, "inspections/visit_reschedule.html", {"form": form, "visit": visit})
+
+
+@require_http_methods(["GET", "POST"])
+def visit_cancel(request, pk):
+    visit = get_visit_for_user(request.user, pk)
+    if not can(request.user, "inspections.cancel_visit", visit):
+        raise PermissionDenied
+    form = CancelForm(request.POST or None, initial={"version": visit.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_cancel(
+                visit=visit,
+                version=form.cleaned_data["version"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("The visit was cancelled."))
+            return redirect(visit)
+    return render(request, "inspections/visit_cancel.html", {"form": form, "visit": visit})
+
+
+@require_POST
+def visit_start(request, pk):
+    visit = get_visit_for_user(request.user, pk)
+    if not can(request.user, "inspections.start_visit", visit):
+        raise PermissionDenied
+    form = VersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("The form was incomplete; reload the page."))
+        services.visit_transition(
+            visit=visit,
+            status=VisitStatus.IN_PROGRESS,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The visit is in progress: its checklist is open to the team."))
+    return redirect(visit)
