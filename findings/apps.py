@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# Bookkeeping columns that say nothing to a reviewer reading the history.
+AUDIT_EXCLUDE = ["version", "created_at", "updated_at", "notified_at"]
+
+
+class FindingsConfig(AppConfig):
+    name = "findings"
+    verbose_name = _("Findings")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import Conclusion, Finding, RemediationAction, RemediationUpdate
+
+        # Every change to these rows is recorded with its author and old -> new values (history panels).
+        for model in (Finding, Conclusion, RemediationAction, RemediationUpdate):
+            auditlog.register(model, exclude_fields=AUDIT_EXCLUDE)

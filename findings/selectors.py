@@ -1,0 +1,508 @@
+"""Reads for the findings pages: permission-filtered and fully loaded (constant query counts)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from inspections.models import Answer, AnswerResult, Visit, VisitEvent, VisitStatus
+from inspections.selectors import team_prefetch, visits_visible_to
+from units.roles import Role, has_role, is_staff_member
+from units.rules import scope_prefix
+
+from .models import (
+    ACTION_OPEN_STATES,
+    ActionState,
+    Conclusion,
+    Finding,
+    FindingKind,
+    FindingReview,
+    RemediationAction,
+    RemediationUpdate,
+    ReviewState,
+    UpdateAttachment,
+    UpdateKind,
+)
+
+# Visibility
+
+
+def finding_visits_visible_to(user) -> QuerySet[Visit]:
+    """Visits whose findings ``user`` may read: the department's staff as for the visit itself;
+    a liaison only once the visit is concluded (drafts and the review are internal)."""
+    visits = visits_visible_to(user)
+    if not is_staff_member(user):
+        visits = visits.filter(status=VisitStatus.CONCLUDED)
+    return visits
+
+
+def findings_visible_to(user) -> QuerySet[Finding]:
+    return Finding.objects.filter(visit__in=finding_visits_visible_to(user).values("pk"))
+
+
+def actions_visible_to(user) -> QuerySet[RemediationAction]:
+    """Remediation actions ``user`` may read.
+
+    Staff: the actions of the visits they see (heads and schedulers their province, inspectors the
+    visits whose team they are on). A liaison: the actions owned by their unit or a unit below it.
+    """
+    if not user.is_authenticated:
+        return RemediationAction.objects.none()
+    condition = Q(finding__visit__in=visits_visible_to(user).values("pk"))
+    if has_role(user, Role.LIAISON) and (prefix := scope_prefix(user)) is not None:
+        condition |= Q(unit__path__startswith=prefix)
+    return RemediationAction.objects.filter(condition)
+
+
+# The visit's findings
+
+
+@dataclass
+class VisitFindings:
+    strengths: list[Finding]
+    limitations: list[Finding]
+    conclusion: Conclusion | None
+    # Criteria answered "not met" / "partly" that have no limitation yet: (answer, criterion).
+    candidates: list[Answer] = field(default_factory=list)
+
+    @property
+    def all(self) -> list[Finding]:
+        return self.strengths + self.limitations
+
+    @property
+    def counts(self) -> dict[str, int]:
+        result = {state: 0 for state in ReviewState.values}
+        for finding in self.all:
+            result[finding.review_state] += 1
+        return result
+
+    @property
+    def recommendations(self) -> list[Finding]:
+        return [f for f in self.limitations if f.recommendation]
+
+
+def _findings_query(visit: Visit) -> QuerySet[Finding]:
+    return (
+        visit.findings.select_related("domain", "criterion", "created_by", "action")
+        .prefetch_related(Prefetch("reviews", queryset=FindingReview.objects.select_related("actor")))
+        .order_by("kind", "order", "id")
+    )
+
+
+def visit_findings(*, visit: Visit, with_candidates: bool = False) -> VisitFindings:
+    """The visit's strengths and limitations with their reviews and actions (three queries), its
+    conclusion, and, for the team, the answers that could become limitations (one more)."""
+    findings = list(_findings_query(visit))
+    conclusion = Conclusion.objects.filter(visit=visit).select_related("issuing_unit").first()
+    result = VisitFindings(
+        strengths=[f for f in findings if f.kind == FindingKind.STRENGTH],
+        limitations=[f for f in findings if f.kind == FindingKind.LIMITATION],
+        conclusion=conclusion,
+    )
+    if with_candidates:
+        covered = {f.criterion_id for f in result.limitations if f.criterion_id}
+        answers = (
+            Answer.objects.filter(visit=visit, result__in=[AnswerResult.NOT_MET, AnswerResult.PARTLY])
+            .select_related("criterion__domain")
+            .order_by("criterion__domain__order", "criterion__order", "criterion_id")
+        )
+        result.candidates = [a for a in answers if a.criterion_id not in covered]
+    return result
+
+
+def finding_card(*, finding: Finding) -> Finding:
+    """One finding loaded like those of visit_findings (for an htmx row refresh)."""
+    return _findings_query(finding.visit).get(pk=finding.pk)
+
+
+# The signature block's formula by the signer's position (Nghị định 30/2020, Phụ lục I): a deputy
+# signs "on behalf of" (KT.) the head. Document wording, in Vietnamese whatever the UI language.
+SIGNATURES = [
+    ("phó giám đốc", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
+    ("giám đốc", "", "GIÁM ĐỐC"),
+    ("phó chủ tịch", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+    ("chủ tịch", "", "CHỦ TỊCH"),
+]
+
+
+def signature_defaults(*, user) -> dict:
+    """The conclusion form's signature block for ``user``: authority line, title and name."""
+    position = (user.position or "").strip().lower()
+    authority_line, title = next(
+        ((line, title) for prefix, line, title in SIGNATURES if position.startswith(prefix)),
+        ("", "TRƯỞNG ĐOÀN KIỂM TRA"),
+    )
+    return {"authority_line": authority_line, "signer_title": title, "signer_name": user.get_full_name()}
+
+
+# Carry-forward
+
+
+def carry_forward(*, visit: Visit) -> list[Finding]:
+    """The recommendations of the unit's earlier visits (and of the units it replaced), newest
+    first, with their remediation action's current state: the team checks them on site
+    (criterion 1.8 of the CCHC checklist). Two queries."""
+    units = [visit.unit_id, *visit.unit.predecessors.values_list("pk", flat=True)]
+    return list(
+        Finding.objects.with_recommendation()
+        .filter(visit__unit_id__in=units, visit__starts_at__lt=visit.starts_at)
+        .exclude(visit=visit)
+        .exclude(visit__status=VisitStatus.CANCELLED)
+        .select_related("visit__unit", "visit__conclusion", "action", "criterion")
+        .order_by("-visit__starts_at", "order", "id")
+    )
+
+
+# The review
+
+
+def review_queue(*, user) -> QuerySet[Visit]:
+    """Submitted visits in the head's scope, oldest first, with their finding counts (two queries)."""
+    return (
+        visits_visible_to(user)
+        .filter(status=VisitStatus.SUBMITTED)
+        .select_related("unit", "plan")
+        .prefetch_related(team_prefetch())
+        .annotate(
+            finding_count=Count("findings"),
+            pending_count=Count(
+                "findings", filter=Q(findings__review_state__in=[ReviewState.DRAFT, ReviewState.SUBMITTED])
+            ),
+            returned_count=Count("findings", filter=Q(findings__review_state=ReviewState.RETURNED)),
+            limitation_count=Count("findings", filter=Q(findings__kind=FindingKind.LIMITATION)),
+        )
+        .order_by("ends_at", "id")
+    )
+
+
+def review_queue_count(*, user) -> int:
+    return visits_visible_to(user).filter(status=VisitStatus.SUBMITTED).count()
+
+
+# Remediation
+
+
+def _with_pending_extension(actions: QuerySet[RemediationAction]) -> QuerySet[RemediationAction]:
+    pending = RemediationUpdate.objects.filter(
+        action=OuterRef("pk"), kind=UpdateKind.EXTENSION_REQUEST, decision=""
+    )
+    return actions.annotate(has_pending_extension=Exists(pending))
+
+
+def action_list(*, user) -> QuerySet[RemediationAction]:
+    """Visible actions, soonest due first, without their related rows: filter and paginate this,
+    then load the page with action_rows (sorting thousands of wide joined rows to show 25 costs
+    four times more than sorting the ids)."""
+    return actions_visible_to(user).order_by("due_date", "id")
+
+
+def action_rows(*, ids: list[int]) -> list[RemediationAction]:
+    """The actions ``ids`` in that order, with their finding, visit, plan, conclusion and unit, and
+    whether an extension request waits (one query)."""
+    rows = _with_pending_extension(
+        RemediationAction.objects.filter(pk__in=ids).select_related(
+            "unit",
+            "finding__visit__unit",
+            "finding__visit__plan",
+            "finding__visit__conclusion",
+            "finding__criterion",
+        )
+    )
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def action_detail(*, action: RemediationAction) -> dict:
+    """The action page: its record of updates (with actors, attachments and replies) and the
+    extension request waiting for a decision. Two queries."""
+    updates = list(
+        action.updates.select_related("actor", "reply_to")
+        .prefetch_related(
+            Prefetch("attachments", queryset=UpdateAttachment.objects.order_by("uploaded_at", "id"))
+        )
+        .order_by("at", "id")
+    )
+    pending = next((u for u in updates if u.is_pending_request), None)
+    return {"updates": updates, "pending_extension": pending}
+
+
+@dataclass
+class UnitRemediation:
+    """The liaison's page: their unit's concluded visits, each with its findings and actions."""
+
+    visits: list[Visit]
+    open_count: int
+    overdue_count: int
+
+
+def my_unit(*, user, today: date | None = None) -> UnitRemediation:
+    """Concluded visits of the liaison's unit subtree with their conclusion, findings and actions
+    (three queries), newest first."""
+    today = today or timezone.localdate()
+    prefix = scope_prefix(user)
+    if prefix is None or not has_role(user, Role.LIAISON):
+        return UnitRemediation([], 0, 0)
+    visits = list(
+        Visit.objects.filter(unit__path__startswith=prefix, status=VisitStatus.CONCLUDED)
+        .select_related("unit", "plan", "conclusion")
+        .prefetch_related(
+            Prefetch(
+                "findings",
+                queryset=Finding.objects.select_related("action", "criterion").order_by(
+                    "kind", "order", "id"
+                ),
+            )
+        )
+        .order_by("-starts_at", "-id")
+    )
+    actions = [f.action for v in visits for f in v.findings.all() if hasattr(f, "action")]
+    open_actions = [a for a in actions if a.state != ActionState.VERIFIED]
+    return UnitRemediation(
+        visits=visits,
+        open_count=len(open_actions),
+        overdue_count=sum(1 for a in actions if a.is_overdue_on(today)),
+    )
+
+
+@dataclass
+class RemediationSummary:
+    open: int
+    overdue: int
+    reported: int
+
+
+def remediation_summary(*, user, today: date | None = None) -> RemediationSummary:
+    """Counts for the home page: unfinished, overdue, and waiting-for-verification actions (one query)."""
+    today = today or timezone.localdate()
+    counts = actions_visible_to(user).aggregate(
+        open=Count("pk", filter=Q(state__in=ACTION_OPEN_STATES)),
+        overdue=Count("pk", filter=Q(state__in=ACTION_OPEN_STATES, due_date__lt=today)),
+        reported=Count("pk", filter=Q(state=ActionState.REPORTED_DONE)),
+    )
+    return RemediationSummary(**counts)
+
+
+# History (the audit log, shown to reviewers)
+
+AUDIT_ACTIONS = {
+    LogEntry.Action.CREATE: gettext_lazy("created"),
+    LogEntry.Action.UPDATE: gettext_lazy("changed"),
+    LogEntry.Action.DELETE: gettext_lazy("deleted"),
+}
+# Structural fields: a "created" line names the row instead of listing them.
+HIDDEN_ON_CREATE = {
+    "id",
+    "visit",
+    "finding",
+    "action",
+    "update",
+    "reply_to",
+    "created_by",
+    "actor",
+    "order",
+    "at",
+    "uploaded_at",
+    "plan",
+    "template",
+    "domain",
+    "criterion",
+    "issuing_unit",
+    "signer",
+}
+EMPTY = (None, "None", "")
+
+
+@dataclass
+class HistoryChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    at: object
+    actor: object
+    action: int
+    model_label: str
+    object_label: str
+    changes: list[HistoryChange]
+
+    @property
+    def action_label(self) -> str:
+        return str(AUDIT_ACTIONS.get(self.action, ""))
+
+
+def _field(model, name: str):
+    """The model's own column ``name``; None for reverse relations and removed fields."""
+    try:
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field removed since the entry was written
+        return None
+    return model_field if model_field.concrete else None
+
+
+def _display(model_field, raw, related: dict) -> str:
+    """One recorded value as a reviewer reads it: choice labels, names, dd/mm/yyyy dates."""
+    if raw in EMPTY:
+        return "—"
+    if model_field is None:
+        return str(raw)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(raw, raw))
+    if isinstance(model_field, models.ForeignKey):
+        return related.get((model_field.related_model, str(raw)), f"#{raw}")
+    if isinstance(model_field, models.BooleanField):
+        return _("yes") if str(raw) == "True" else _("no")
+    if isinstance(model_field, models.DateTimeField):
+        if (parsed := parse_datetime(str(raw))) is not None:
+            if timezone.is_naive(parsed):
+                parsed = timezone.make_aware(parsed, timezone.UTC)  # auditlog keeps UTC, naive
+            return timezone.localtime(parsed).strftime("%H:%M %d/%m/%Y")
+    elif isinstance(model_field, models.DateField):
+        if (parsed := parse_date(str(raw))) is not None:
+            return parsed.strftime("%d/%m/%Y")
+    return str(raw)
+
+
+def _related_labels(entries: list, models_by_ct: dict) -> dict:
+    """Names of the rows that changed foreign keys point at: one query per related model."""
+    wanted: dict[type, set[str]] = {}
+    for entry in entries:
+        model = models_by_ct[entry.content_type_id]
+        for name, values in entry.changes_dict.items():
+            if entry.action == LogEntry.Action.CREATE and name in HIDDEN_ON_CREATE:
+                continue
+            model_field = _field(model, name)
+            if isinstance(model_field, models.ForeignKey):
+                wanted.setdefault(model_field.related_model, set()).update(
+                    str(v) for v in values if v not in EMPTY
+                )
+    labels = {}
+    for related_model, pks in wanted.items():
+        for row in related_model._default_manager.filter(pk__in=pks):
+            labels[(related_model, str(row.pk))] = str(row)
+    return labels
+
+
+def _entry(entry, model, related: dict) -> HistoryEntry:
+    changes = []
+    for name, values in entry.changes_dict.items():
+        old, new = (list(values) + [None, None])[:2]
+        if entry.action == LogEntry.Action.CREATE and (name in HIDDEN_ON_CREATE or new in EMPTY):
+            continue
+        model_field = _field(model, name)
+        if model_field is None:
+            continue
+        label = str(model_field.verbose_name)
+        changes.append(
+            HistoryChange(label, _display(model_field, old, related), _display(model_field, new, related))
+        )
+    return HistoryEntry(
+        at=entry.timestamp,
+        actor=entry.actor,
+        action=entry.action,
+        model_label=str(model._meta.verbose_name),
+        object_label=entry.object_repr,
+        changes=changes,
+    )
+
+
+def history(*, targets: list[tuple[type, Q]], limit: int = 200) -> list[HistoryEntry]:
+    """The audit log of some rows, newest first: who, when, and each field's old -> new value under
+    its verbose name (choices by their label, in the active language).
+
+    ``targets`` pairs a model with a condition on LogEntry (e.g. ``Q(object_id__in=ids)``). One
+    query for the entries and their actors, plus one per model that a changed foreign key names.
+    """
+    condition = Q(pk__in=[])
+    models_by_ct = {}
+    for model, where in targets:
+        content_type = ContentType.objects.get_for_model(model)
+        models_by_ct[content_type.pk] = model
+        condition |= Q(content_type_id=content_type.pk) & where
+    entries = list(
+        LogEntry.objects.filter(condition).select_related("actor").order_by("-timestamp", "-id")[:limit]
+    )
+    related = _related_labels(entries, models_by_ct)
+    return [_entry(entry, models_by_ct[entry.content_type_id], related) for entry in entries]
+
+
+def finding_history(*, finding: Finding) -> list[HistoryEntry]:
+    return history(targets=[(Finding, Q(object_id=finding.pk))])
+
+
+def action_history(*, action: RemediationAction, updates: list[RemediationUpdate]) -> list[HistoryEntry]:
+    return history(
+        targets=[
+            (RemediationAction, Q(object_id=action.pk)),
+            (RemediationUpdate, Q(object_id__in=[u.pk for u in updates])),
+        ]
+    )
+
+
+def _event_entry(event: VisitEvent) -> HistoryEntry:
+    """A line of the visit's own record (status changes, moves) in the audit log's shape."""
+    data = event.data or {}
+    changes = []
+    if "from" in data and "to" in data:
+        labels = dict(VisitStatus.choices)
+        changes.append(
+            HistoryChange(
+                str(Visit._meta.get_field("status").verbose_name),
+                str(labels.get(data["from"], data["from"])),
+                str(labels.get(data["to"], data["to"])),
+            )
+        )
+    before, after = data.get("before") or {}, data.get("after") or {}
+    if before.get("starts_at") and after.get("starts_at"):
+        starts_at = Visit._meta.get_field("starts_at")
+        changes.append(
+            HistoryChange(
+                str(starts_at.verbose_name),
+                _display(starts_at, before["starts_at"], {}),
+                _display(starts_at, after["starts_at"], {}),
+            )
+        )
+    if event.reason:
+        changes.append(
+            HistoryChange(str(VisitEvent._meta.get_field("reason").verbose_name), "", event.reason)
+        )
+    return HistoryEntry(
+        at=event.created_at,
+        actor=event.actor,
+        action=LogEntry.Action.UPDATE if changes and "from" in data else LogEntry.Action.CREATE,
+        model_label=str(Visit._meta.verbose_name),
+        object_label=event.get_kind_display(),
+        changes=changes,
+    )
+
+
+def visit_history(
+    *, visit: Visit, findings: list[Finding], conclusion: Conclusion | None, limit: int = 200
+) -> list[HistoryEntry]:
+    """The visit's record (its events), and the audit log of its answers, findings (removed ones
+    too), conclusion and actions, newest first. Two queries, plus foreign-key names."""
+    actions = [f.action.pk for f in findings if hasattr(f, "action")]
+    entries = history(
+        targets=[
+            (Visit, Q(object_id=visit.pk)),
+            (Answer, Q(object_id__in=Answer.objects.filter(visit=visit).values("pk"))),
+            (Finding, Q(object_id__in=[f.pk for f in findings]) | Q(additional_data__visit=visit.pk)),
+            (Conclusion, Q(object_id=conclusion.pk) if conclusion else Q(pk__in=[])),
+            (RemediationAction, Q(object_id__in=actions)),
+        ],
+        limit=limit,
+    )
+    events = [
+        _event_entry(e) for e in visit.events.select_related("actor").order_by("-created_at", "-id")[:limit]
+    ]
+    return sorted(entries + events, key=lambda e: e.at, reverse=True)[:limit]

@@ -1,0 +1,268 @@
+"""E-mails about the events that need someone's action, sent by Celery tasks after the commit.
+
+- review requested (visit submitted): the Department heads overseeing the unit;
+- findings returned (review sent back): the visit's team;
+- visit concluded: the inspected unit (its address and liaisons), the team in copy;
+- remediation updates: progress and "reported done" to the team (who verify), an extension
+  request to the heads, an extension decision, a verification or a reopening to the unit.
+
+Each sender claims its row (``notified_at``) before sending, so a retried task sends nothing twice.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db.models import Model
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from inspections.models import TeamMember, Visit, VisitEvent
+from inspections.services import visit_recipients
+from units.models import Unit
+from units.roles import Role
+
+from ..models import (
+    Conclusion,
+    FindingReview,
+    RemediationAction,
+    RemediationUpdate,
+    ReviewDecision,
+    UpdateKind,
+)
+
+
+def review_requested_queue(*, visit_id: int, event_id: int | None) -> None:
+    from ..tasks import send_review_requested
+
+    send_review_requested.delay_on_commit(visit_id, event_id)
+
+
+def findings_returned_queue(*, visit_id: int) -> None:
+    from ..tasks import send_findings_returned
+
+    send_findings_returned.delay_on_commit(visit_id)
+
+
+def conclusion_queue(*, conclusion_id: int) -> None:
+    from ..tasks import send_conclusion_notice
+
+    send_conclusion_notice.delay_on_commit(conclusion_id)
+
+
+def update_queue(*, update_id: int) -> None:
+    from ..tasks import send_update_notice
+
+    send_update_notice.delay_on_commit(update_id)
+
+
+# Recipients
+
+
+def _province_prefix(unit: Unit) -> str:
+    return "/" + unit.path.strip("/").split("/")[0] + "/"
+
+
+def head_addresses(unit: Unit) -> list[str]:
+    """The active Department heads of the unit's province who have an address."""
+    User = get_user_model()
+    emails = (
+        User.objects.filter(
+            is_active=True, groups__name=Role.HEAD, unit__path__startswith=_province_prefix(unit)
+        )
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+    return list(dict.fromkeys(emails))
+
+
+def team_addresses(visit: Visit) -> list[str]:
+    emails = (
+        TeamMember.objects.filter(visit=visit, user__is_active=True)
+        .exclude(user__email="")
+        .order_by("pk")
+        .values_list("user__email", flat=True)
+    )
+    return list(dict.fromkeys(emails))
+
+
+def unit_addresses(visit: Visit) -> list[str]:
+    return visit_recipients(visit)[0]
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _claim(model: type[Model], **filters) -> bool:
+    """Mark rows notified; True if this call claimed at least one (nobody sent them yet)."""
+    return bool(model.objects.filter(notified_at__isnull=True, **filters).update(notified_at=timezone.now()))
+
+
+def _release(model: type[Model], **filters) -> None:
+    model.objects.filter(**filters).update(notified_at=None)
+
+
+def _send(*, subject: str, template: str, context: dict, to: list[str], cc: list[str] = ()) -> int:
+    cc = [a for a in cc if a not in to]
+    if not to and not cc:
+        return 0
+    body = render_to_string(template, context)
+    message = EmailMessage(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to or cc, cc=cc if to else []
+    )
+    return message.send()
+
+
+def _claimed_send(model, filters: dict, build) -> int:
+    if not _claim(model, **filters):
+        return 0
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            return build()
+    except Exception:
+        _release(model, **filters)
+        raise
+
+
+# Senders
+
+
+def review_requested_send(*, visit_id: int, event_id: int | None) -> int:
+    """E-mail the heads that a visit waits for their review; returns the number of messages sent."""
+    visit = Visit.objects.select_related("unit", "plan").filter(pk=visit_id).first()
+    if visit is None:
+        return 0
+
+    def build():
+        return _send(
+            subject=_("Findings to review: %(unit)s") % {"unit": visit.unit.name},
+            template="emails/finding_review_requested.txt",
+            context={
+                "visit": visit,
+                "findings": list(visit.findings.order_by("kind", "order", "id")),
+                "url": absolute(reverse("findings:visit_review", args=[visit.pk])),
+            },
+            to=head_addresses(visit.unit),
+        )
+
+    if event_id is None:
+        with translation.override(settings.LANGUAGE_CODE):
+            return build()
+    return _claimed_send(VisitEvent, {"pk": event_id, "visit_id": visit_id}, build)
+
+
+def findings_returned_send(*, visit_id: int) -> int:
+    """E-mail the team the findings the head returned, with the head's comments."""
+    visit = Visit.objects.select_related("unit", "plan").filter(pk=visit_id).first()
+    if visit is None:
+        return 0
+    filters = {"finding__visit_id": visit_id, "decision": ReviewDecision.RETURNED}
+    reviews = list(
+        FindingReview.objects.filter(notified_at__isnull=True, **filters).select_related("finding", "actor")
+    )
+    if not reviews:
+        return 0
+
+    def build():
+        return _send(
+            subject=_("Findings returned to the team: %(unit)s") % {"unit": visit.unit.name},
+            template="emails/finding_returned.txt",
+            context={
+                "visit": visit,
+                "reviews": reviews,
+                "url": absolute(reverse("findings:visit_findings", args=[visit.pk])),
+            },
+            to=team_addresses(visit),
+        )
+
+    return _claimed_send(FindingReview, {"pk__in": [r.pk for r in reviews]}, build)
+
+
+def conclusion_send(*, conclusion_id: int) -> int:
+    """E-mail the inspected unit its conclusion and the actions it owes, the team in copy."""
+    conclusion = (
+        Conclusion.objects.select_related("visit__unit", "visit__plan", "issuing_unit")
+        .filter(pk=conclusion_id)
+        .first()
+    )
+    if conclusion is None:
+        return 0
+    visit = conclusion.visit
+
+    def build():
+        actions = list(
+            RemediationAction.objects.filter(finding__visit=visit)
+            .select_related("finding")
+            .order_by("finding__order")
+        )
+        return _send(
+            subject=_("Inspection conclusion %(reference)s: %(unit)s")
+            % {"reference": conclusion.reference, "unit": visit.unit.name},
+            template="emails/finding_visit_concluded.txt",
+            context={
+                "conclusion": conclusion,
+                "visit": visit,
+                "actions": actions,
+                "url": absolute(reverse("findings:my_unit")),
+            },
+            to=unit_addresses(visit),
+            cc=team_addresses(visit),
+        )
+
+    return _claimed_send(Conclusion, {"pk": conclusion_id}, build)
+
+
+# Who is told about each kind of remediation update, and with which template.
+UPDATE_NOTICES = {
+    UpdateKind.PROGRESS: ("team", "emails/action_update_posted.txt"),
+    UpdateKind.REPORTED_DONE: ("team", "emails/action_update_posted.txt"),
+    UpdateKind.EXTENSION_REQUEST: ("heads", "emails/action_extension_requested.txt"),
+    UpdateKind.EXTENSION_DECISION: ("unit", "emails/action_extension_decided.txt"),
+    UpdateKind.VERIFICATION: ("unit", "emails/action_verified.txt"),
+    UpdateKind.REOPEN: ("unit", "emails/action_reopened.txt"),
+}
+
+
+def update_send(*, update_id: int) -> int:
+    """E-mail whoever must act on one remediation update (see UPDATE_NOTICES)."""
+    update = (
+        RemediationUpdate.objects.select_related(
+            "action__unit", "action__finding__visit__unit", "action__finding__visit__plan", "actor"
+        )
+        .filter(pk=update_id)
+        .first()
+    )
+    if update is None or update.kind not in UPDATE_NOTICES:
+        return 0
+    action = update.action
+    visit = action.finding.visit
+    audience, template = UPDATE_NOTICES[update.kind]
+
+    def build():
+        recipients = {
+            "team": lambda: team_addresses(visit),
+            "heads": lambda: head_addresses(action.unit),
+            "unit": lambda: unit_addresses(visit),
+        }[audience]()
+        return _send(
+            subject=_("%(kind)s: %(unit)s, %(action)s")
+            % {
+                "kind": update.get_kind_display(),
+                "unit": action.unit.name,
+                "action": action.finding.recommendation[:60],
+            },
+            template=template,
+            context={
+                "update": update,
+                "action": action,
+                "visit": visit,
+                "attachments": list(update.attachments.all()),
+                "url": absolute(action.get_absolute_url()),
+            },
+            to=recipients,
+        )
+
+    return _claimed_send(RemediationUpdate, {"pk": update_id}, build)

@@ -1,0 +1,467 @@
+"""The unit's side of remediation, the head's extension decisions, the team's verification."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from findings.models import (
+    ActionState,
+    ExtensionDecision,
+    RemediationAction,
+    RemediationUpdate,
+    UpdateAttachment,
+    UpdateKind,
+)
+from inspections.tests.factories import VisitFactory, at
+from units.tests.factories import UnitFactory
+
+from .factories import PDF, ActionFactory, FindingFactory, UpdateFactory, conclude
+
+pytestmark = pytest.mark.django_db
+
+
+def _set_state(action, state):
+    RemediationAction.objects.filter(pk=action.pk).update(state=state)
+    action.refresh_from_db()
+    return action
+
+
+def _pdf(name="bao-cao-khac-phuc.pdf"):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+# --- the liaison -------------------------------------------------------------------------------
+
+
+def test_liaison_posts_progress_with_an_attachment_and_the_team_is_emailed(
+    client, liaison, leader, inspector, action, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(liaison)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("findings:action_progress", args=[action.pk]),
+            {
+                "progress-version": action.version,
+                "progress-text": "Đã in sổ đăng ký văn bản đi, đến.",
+                "progress-files": [_pdf()],
+            },
+        )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.state == ActionState.IN_PROGRESS
+    update = RemediationUpdate.objects.get()
+    assert (update.kind, update.actor) == (UpdateKind.PROGRESS, liaison)
+    attachment = update.attachments.get()
+    assert attachment.original_name == "bao-cao-khac-phuc.pdf"
+    assert attachment.content_type == "application/pdf"
+    assert attachment.size == len(PDF) and len(attachment.sha256) == 64
+    assert attachment.file.name.startswith("remediation/")
+    assert len(mailoutbox) == 1
+    assert set(mailoutbox[0].to) == {leader.email, inspector.email}
+
+
+def test_an_executable_renamed_pdf_is_refused_and_nothing_is_stored(client, liaison, action):
+    client.force_login(liaison)
+    fake = SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00" + b"\x00" * 200, content_type="application/pdf")
+    response = client.post(
+        reverse("findings:action_progress", args=[action.pk]),
+        {"progress-version": action.version, "progress-text": "Đã khắc phục.", "progress-files": [fake]},
+    )
+    assert response.status_code == 200
+    assert response.context["progress_form"].errors["files"]
+    assert not RemediationUpdate.objects.exists()
+    assert not UpdateAttachment.objects.exists()
+
+
+def test_liaison_reports_the_action_done(client, liaison, action):
+    client.force_login(liaison)
+    client.post(
+        reverse("findings:action_done", args=[action.pk]),
+        {
+            "done-version": action.version,
+            "done-text": "Đã ban hành kế hoạch đối thoại.",
+            "done-files": [_pdf()],
+        },
+    )
+    action.refresh_from_db()
+    assert action.state == ActionState.REPORTED_DONE
+
+
+def test_liaison_cannot_report_an_action_already_reported(client, liaison, action):
+    _set_state(action, ActionState.REPORTED_DONE)
+    client.force_login(liaison)
+    response = client.post(
+        reverse("findings:action_progress", args=[action.pk]),
+        {"progress-version": action.version, "progress-text": "Thêm."},
+        follow=True,
+    )
+    assert list(response.context["messages"])
+    assert not RemediationUpdate.objects.exists()
+
+
+def test_inspector_cannot_post_progress_for_the_unit(client, inspector, action):
+    client.force_login(inspector)
+    response = client.post(
+        reverse("findings:action_progress", args=[action.pk]),
+        {"progress-version": action.version, "progress-text": "Thay đơn vị báo cáo."},
+    )
+    assert response.status_code == 403
+
+
+def test_progress_is_post_only(client, liaison, action):
+    client.force_login(liaison)
+    assert client.get(reverse("findings:action_progress", args=[action.pk])).status_code == 405
+
+
+# --- isolation between units -------------------------------------------------------------------
+
+
+def test_liaison_of_another_unit_gets_404_on_every_finding_action_and_attachment(
+    client, other_liaison, action, liaison
+):
+    update = UpdateFactory(action=action, actor=liaison)
+    attachment = UpdateAttachment.objects.create(
+        update=update,
+        file="remediation/x.pdf",
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=3,
+        sha256="0" * 64,
+    )
+    client.force_login(other_liaison)
+    urls = [
+        reverse("findings:visit_findings", args=[action.finding.visit_id]),
+        reverse("findings:visit_history", args=[action.finding.visit_id]),
+        reverse("findings:finding_detail", args=[action.finding_id]),
+        reverse("findings:action_detail", args=[action.pk]),
+        reverse("findings:attachment_download", args=[attachment.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    posts = [
+        reverse("findings:action_progress", args=[action.pk]),
+        reverse("findings:action_done", args=[action.pk]),
+        reverse("findings:action_extension", args=[action.pk]),
+    ]
+    for url in posts:
+        assert client.post(url, {}).status_code == 404, url
+    listed = client.get(reverse("findings:action_list")).context["page"].object_list
+    assert action not in listed
+    assert client.get(reverse("findings:my_unit")).context["mine"].visits == []
+
+
+def test_liaison_sees_their_units_concluded_visit_and_actions(client, liaison, action):
+    client.force_login(liaison)
+    mine = client.get(reverse("findings:my_unit")).context["mine"]
+    assert [v.pk for v in mine.visits] == [action.finding.visit_id]
+    assert mine.open_count == 1
+    assert client.get(reverse("findings:action_detail", args=[action.pk])).status_code == 200
+    assert client.get(reverse("findings:visit_findings", args=[action.finding.visit_id])).status_code == 200
+
+
+def test_attachment_is_downloaded_by_whoever_sees_the_action(client, liaison, head, action):
+    client.force_login(liaison)
+    client.post(
+        reverse("findings:action_progress", args=[action.pk]),
+        {"progress-version": action.version, "progress-text": "Đã làm.", "progress-files": [_pdf()]},
+    )
+    attachment = UpdateAttachment.objects.get()
+    client.force_login(head)
+    response = client.get(reverse("findings:attachment_download", args=[attachment.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert "attachment" in response["Content-Disposition"]
+
+
+# --- extensions --------------------------------------------------------------------------------
+
+
+def test_extension_request_then_the_head_grants_it(
+    client, liaison, head, action, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(liaison)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("findings:action_extension", args=[action.pk]),
+            {
+                "extension-version": action.version,
+                "extension-requested_due_date": "2027-03-31",
+                "extension-reason": "Chờ kinh phí in sổ sách.",
+            },
+        )
+    request = RemediationUpdate.objects.get(kind=UpdateKind.EXTENSION_REQUEST)
+    assert request.is_pending_request
+    assert mailoutbox[-1].to == [head.email]
+    client.force_login(head)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("findings:action_extension_decide", args=[action.pk, request.pk]),
+            {"decision": ExtensionDecision.GRANTED, "comment": ""},
+        )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.due_date == dt.date(2027, 3, 31)
+    request.refresh_from_db()
+    assert request.decision == ExtensionDecision.GRANTED
+    decision = RemediationUpdate.objects.get(kind=UpdateKind.EXTENSION_DECISION)
+    assert (decision.reply_to, decision.actor) == (request, head)
+    assert liaison.email in mailoutbox[-1].to
+
+
+def test_refusing_an_extension_needs_a_reason_and_keeps_the_date(client, liaison, head, action):
+    request = UpdateFactory(
+        action=action,
+        actor=liaison,
+        kind=UpdateKind.EXTENSION_REQUEST,
+        requested_due_date=dt.date(2027, 3, 31),
+    )
+    client.force_login(head)
+    response = client.post(
+        reverse("findings:action_extension_decide", args=[action.pk, request.pk]),
+        {"decision": ExtensionDecision.REFUSED},
+    )
+    assert response.status_code == 200
+    client.post(
+        reverse("findings:action_extension_decide", args=[action.pk, request.pk]),
+        {"decision": ExtensionDecision.REFUSED, "comment": "Đủ thời gian thực hiện."},
+    )
+    action.refresh_from_db()
+    assert action.due_date == dt.date(2027, 2, 19)
+    request.refresh_from_db()
+    assert request.decision == ExtensionDecision.REFUSED
+
+
+def test_a_request_is_decided_only_once(client, liaison, head, action):
+    request = UpdateFactory(
+        action=action,
+        actor=liaison,
+        kind=UpdateKind.EXTENSION_REQUEST,
+        requested_due_date=dt.date(2027, 3, 31),
+    )
+    client.force_login(head)
+    url = reverse("findings:action_extension_decide", args=[action.pk, request.pk])
+    client.post(url, {"decision": ExtensionDecision.GRANTED})
+    response = client.post(url, {"decision": ExtensionDecision.REFUSED, "comment": "Không."})
+    assert response.status_code == 200
+    assert RemediationUpdate.objects.filter(kind=UpdateKind.EXTENSION_DECISION).count() == 1
+
+
+def test_a_second_request_waits_for_the_first_decision(client, liaison, action):
+    UpdateFactory(
+        action=action,
+        actor=liaison,
+        kind=UpdateKind.EXTENSION_REQUEST,
+        requested_due_date=dt.date(2027, 3, 31),
+    )
+    client.force_login(liaison)
+    response = client.post(
+        reverse("findings:action_extension", args=[action.pk]),
+        {
+            "extension-version": action.version,
+            "extension-requested_due_date": "2027-04-30",
+            "extension-reason": "Lại.",
+        },
+    )
+    assert response.status_code == 200
+    assert RemediationUpdate.objects.filter(kind=UpdateKind.EXTENSION_REQUEST).count() == 1
+
+
+def test_an_earlier_date_is_not_an_extension(client, liaison, action):
+    client.force_login(liaison)
+    response = client.post(
+        reverse("findings:action_extension", args=[action.pk]),
+        {
+            "extension-version": action.version,
+            "extension-requested_due_date": "2027-02-01",
+            "extension-reason": "Sớm.",
+        },
+    )
+    assert response.context["extension_form"].errors["requested_due_date"]
+
+
+def test_liaison_cannot_decide_their_own_extension(client, liaison, action):
+    request = UpdateFactory(
+        action=action,
+        actor=liaison,
+        kind=UpdateKind.EXTENSION_REQUEST,
+        requested_due_date=dt.date(2027, 3, 31),
+    )
+    client.force_login(liaison)
+    response = client.post(
+        reverse("findings:action_extension_decide", args=[action.pk, request.pk]),
+        {"decision": ExtensionDecision.GRANTED},
+    )
+    assert response.status_code == 403
+
+
+# --- verification ------------------------------------------------------------------------------
+
+
+def test_team_member_verifies_an_action_reported_done(
+    client, inspector, liaison, action, mailoutbox, django_capture_on_commit_callbacks
+):
+    _set_state(action, ActionState.REPORTED_DONE)
+    client.force_login(inspector)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("findings:action_verify", args=[action.pk]),
+            {"verify-version": action.version, "verify-comment": ""},
+        )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.state == ActionState.VERIFIED
+    assert RemediationUpdate.objects.get().kind == UpdateKind.VERIFICATION
+    assert liaison.email in mailoutbox[-1].to
+
+
+def test_inspector_not_on_the_team_cannot_verify(client, other_inspector, head, action):
+    _set_state(action, ActionState.REPORTED_DONE)
+    for user in (other_inspector, head):
+        client.force_login(user)
+        response = client.post(
+            reverse("findings:action_verify", args=[action.pk]), {"verify-version": action.version}
+        )
+        assert response.status_code in (403, 404)
+    action.refresh_from_db()
+    assert action.state == ActionState.REPORTED_DONE
+
+
+def test_head_who_is_not_on_the_team_gets_403_on_verify(client, head, action):
+    _set_state(action, ActionState.REPORTED_DONE)
+    client.force_login(head)
+    response = client.post(
+        reverse("findings:action_verify", args=[action.pk]), {"verify-version": action.version}
+    )
+    assert response.status_code == 403
+
+
+def test_verifying_an_action_that_was_never_reported_is_refused_with_a_message(client, inspector, action):
+    client.force_login(inspector)
+    response = client.post(
+        reverse("findings:action_verify", args=[action.pk]), {"verify-version": action.version}, follow=True
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(messages) == 1
+    action.refresh_from_db()
+    assert action.state == ActionState.OPEN
+    assert not RemediationUpdate.objects.exists()
+
+
+def test_reopening_needs_a_comment_and_sends_the_action_back(client, inspector, action):
+    _set_state(action, ActionState.REPORTED_DONE)
+    client.force_login(inspector)
+    response = client.post(
+        reverse("findings:action_reopen", args=[action.pk]), {"reopen-version": action.version}
+    )
+    assert response.status_code == 200
+    assert response.context["reopen_form"].errors["comment"]
+    client.post(
+        reverse("findings:action_reopen", args=[action.pk]),
+        {"reopen-version": action.version, "reopen-comment": "Chưa in sổ đăng ký văn bản đến."},
+    )
+    action.refresh_from_db()
+    assert action.state == ActionState.REOPENED
+
+
+def test_stale_verification_is_refused(client, inspector, action):
+    _set_state(action, ActionState.REPORTED_DONE)
+    client.force_login(inspector)
+    client.post(
+        reverse("findings:action_verify", args=[action.pk]),
+        {"verify-version": action.version + 3},
+        follow=True,
+    )
+    action.refresh_from_db()
+    assert action.state == ActionState.REPORTED_DONE
+
+
+# --- overdue and the list ----------------------------------------------------------------------
+
+
+def test_overdue_is_derived_from_the_due_date_and_state(action):
+    today = dt.date(2027, 3, 1)
+    assert action.is_overdue_on(today)
+    assert RemediationAction.objects.overdue(today).get() == action
+    _set_state(action, ActionState.REPORTED_DONE)
+    assert not action.is_overdue_on(today)
+    assert not RemediationAction.objects.overdue(today).exists()
+    assert not action.is_overdue_on(dt.date(2027, 2, 19))
+
+
+def test_remediation_list_filters_by_state_unit_plan_due_date_and_overdue(
+    client, head, action, other_action, time_machine
+):
+    time_machine.move_to(dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC))
+    _set_state(other_action, ActionState.VERIFIED)
+    client.force_login(head)
+    url = reverse("findings:action_list")
+
+    def listed(**params):
+        return {a.pk for a in client.get(url, params).context["page"].object_list}
+
+    assert listed() == {action.pk, other_action.pk}
+    assert listed(state=ActionState.VERIFIED) == {other_action.pk}
+    assert listed(unit="binh tan") == {action.pk}
+    assert listed(plan=action.finding.visit.plan_id) == {action.pk, other_action.pk}
+    assert listed(due_before="2027-02-19") == set()
+    assert listed(due_before="2027-02-20") == {action.pk, other_action.pk}
+    assert listed(overdue="on") == {action.pk}
+
+
+def test_inspector_lists_the_actions_of_their_visits_only(client, inspector, action, other_action):
+    client.force_login(inspector)
+    assert {a.pk for a in client.get(reverse("findings:action_list")).context["page"].object_list} == {
+        action.pk
+    }
+
+
+def test_remediation_list_query_count_does_not_grow_with_rows(
+    client, head, plan, leader, district, django_assert_max_num_queries
+):
+    def add(count, offset):
+        for n in range(count):
+            unit = UnitFactory(parent=district)
+            plan.units.add(unit)
+            day = plan.period_start.replace(day=2 + offset + n)
+            visit = VisitFactory(
+                plan=plan, unit=unit, leader=leader, starts_at=at(day, 8), ends_at=at(day, 11)
+            )
+            findings = FindingFactory.create_batch(2, visit=visit, created_by=leader, approved=True)
+            conclude(visit, leader)
+            for finding in findings:
+                ActionFactory(finding=finding)
+
+    add(3, 0)
+    client.force_login(head)
+    client.get(reverse("findings:action_list"))
+    with django_assert_max_num_queries(20) as few:
+        response = client.get(reverse("findings:action_list"))
+    assert response.context["page"].paginator.count == 6
+    add(5, 3)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(reverse("findings:action_list"))
+    assert response.context["page"].paginator.count == 16
+
+
+def test_action_page_shows_the_record_and_the_history(client, liaison, head, action):
+    client.force_login(liaison)
+    client.post(
+        reverse("findings:action_progress", args=[action.pk]),
+        {"progress-version": action.version, "progress-text": "Đã cử công chức đi bồi dưỡng."},
+    )
+    client.force_login(head)
+    response = client.get(reverse("findings:action_detail", args=[action.pk]))
+    assert response.status_code == 200
+    assert [u.kind for u in response.context["updates"]] == [UpdateKind.PROGRESS]
+    history = response.context["history"]
+    # The action's state change and the new update, both by the liaison (the factory's row has no actor).
+    assert [e.actor for e in history[:2]] == [liaison, liaison]
+    state_change = next(e for e in history if e.action == 1)
+    assert [c.old for c in state_change.changes] == [str(ActionState.OPEN.label)]

@@ -1,0 +1,262 @@
+"""Submitting for review, the head's queue and decisions, finishing the review."""
+
+import pytest
+from django.urls import reverse
+
+from findings.models import FindingReview, ReviewDecision, ReviewState
+from inspections.models import Answer, AnswerResult, Criterion, VisitStatus
+from inspections.tests.factories import VisitFactory, at
+from units.tests.factories import UnitFactory
+
+from .factories import FindingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _answer_everything(visit):
+    for criterion in Criterion.objects.filter(domain__template=visit.template):
+        Answer.objects.create(visit=visit, criterion=criterion, result=AnswerResult.MET)
+
+
+def _submitted(visit, *findings):
+    visit.status = VisitStatus.SUBMITTED
+    visit.save(update_fields=["status"])
+    return visit
+
+
+# --- submit ------------------------------------------------------------------------------------
+
+
+def test_leader_submits_the_findings_and_the_heads_are_emailed(
+    client, leader, head, visit, mailoutbox, django_capture_on_commit_callbacks
+):
+    _answer_everything(visit)
+    finding = FindingFactory(visit=visit, created_by=leader)
+    client.force_login(leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("findings:findings_submit", args=[visit.pk]), {"version": visit.version}
+        )
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    finding.refresh_from_db()
+    assert visit.status == VisitStatus.SUBMITTED
+    assert finding.review_state == ReviewState.SUBMITTED
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [head.email]
+    assert reverse("findings:visit_review", args=[visit.pk]) in mailoutbox[0].body
+
+
+def test_member_who_is_not_leader_cannot_submit(client, inspector, visit):
+    client.force_login(inspector)
+    response = client.post(reverse("findings:findings_submit", args=[visit.pk]))
+    assert response.status_code == 403
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS
+
+
+def test_submitting_with_unanswered_criteria_is_refused_with_a_message(client, leader, visit):
+    client.force_login(leader)
+    response = client.post(reverse("findings:findings_submit", args=[visit.pk]), follow=True)
+    assert list(response.context["messages"])
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS
+
+
+def test_submit_is_post_only(client, leader, visit):
+    client.force_login(leader)
+    assert client.get(reverse("findings:findings_submit", args=[visit.pk])).status_code == 405
+
+
+# --- the queue ---------------------------------------------------------------------------------
+
+
+def test_head_sees_submitted_visits_of_the_province_only(client, head, visit, leader, foreign_commune):
+    _submitted(visit)
+    FindingFactory(visit=visit, created_by=leader)
+    client.force_login(head)
+    response = client.get(reverse("findings:review_queue"))
+    assert response.status_code == 200
+    assert [v.pk for v in response.context["visits"]] == [visit.pk]
+    assert response.context["visits"][0].pending_count == 1
+
+
+def test_inspector_cannot_open_the_review_queue(client, inspector):
+    client.force_login(inspector)
+    assert client.get(reverse("findings:review_queue")).status_code == 403
+
+
+def test_review_queue_query_count_does_not_grow_with_visits(
+    client, head, plan, leader, district, django_assert_max_num_queries
+):
+    def add_visits(count, offset):
+        for n in range(count):
+            unit = UnitFactory(parent=district)
+            plan.units.add(unit)
+            day = plan.period_start.replace(day=2 + offset + n)
+            v = VisitFactory(
+                plan=plan,
+                unit=unit,
+                leader=leader,
+                status=VisitStatus.SUBMITTED,
+                starts_at=at(day, 8),
+                ends_at=at(day, 11),
+            )
+            FindingFactory.create_batch(2, visit=v, created_by=leader)
+
+    add_visits(3, 0)
+    client.force_login(head)
+    client.get(reverse("findings:review_queue"))
+    with django_assert_max_num_queries(20) as few:
+        response = client.get(reverse("findings:review_queue"))
+    assert len(response.context["visits"]) == 3
+    add_visits(5, 3)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(reverse("findings:review_queue"))
+    assert len(response.context["visits"]) == 8
+
+
+# --- decisions ---------------------------------------------------------------------------------
+
+
+def _decide(client, finding, decision, **extra):
+    data = {f"f{finding.pk}-version": finding.version, f"f{finding.pk}-decision": decision}
+    data.update({f"f{finding.pk}-{k}": v for k, v in extra.items()})
+    return client.post(reverse("findings:finding_review", args=[finding.pk]), data)
+
+
+def test_head_approves_a_finding(client, head, visit, leader):
+    _submitted(visit)
+    finding = FindingFactory(visit=visit, created_by=leader, review_state=ReviewState.SUBMITTED)
+    client.force_login(head)
+    response = _decide(client, finding, ReviewDecision.APPROVED)
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert finding.review_state == ReviewState.APPROVED
+    review = FindingReview.objects.get()
+    assert (review.decision, review.actor) == (ReviewDecision.APPROVED, head)
+
+
+def test_head_rewords_a_finding_and_the_old_wording_stays_on_record(client, head, visit, leader):
+    _submitted(visit)
+    finding = FindingFactory(visit=visit, created_by=leader, text="Sổ văn bản sai.")
+    client.force_login(head)
+    _decide(
+        client,
+        finding,
+        ReviewDecision.EDITED,
+        text="Mở sổ quản lý văn bản chưa đúng quy định.",
+        recommendation=finding.recommendation,
+    )
+    finding.refresh_from_db()
+    assert finding.text == "Mở sổ quản lý văn bản chưa đúng quy định."
+    assert finding.review_state == ReviewState.APPROVED
+    review = FindingReview.objects.get()
+    assert review.decision == ReviewDecision.EDITED
+    assert review.before["text"] == "Sổ văn bản sai."
+
+
+def test_returning_a_finding_needs_a_comment(client, head, visit, leader):
+    _submitted(visit)
+    finding = FindingFactory(visit=visit, created_by=leader)
+    client.force_login(head)
+    response = _decide(client, finding, ReviewDecision.RETURNED)
+    assert response.status_code == 200
+    finding.refresh_from_db()
+    assert finding.review_state == ReviewState.DRAFT
+    assert not FindingReview.objects.exists()
+
+
+def test_team_member_cannot_review(client, inspector, visit, leader):
+    _submitted(visit)
+    finding = FindingFactory(visit=visit, created_by=leader)
+    client.force_login(inspector)
+    assert _decide(client, finding, ReviewDecision.APPROVED).status_code == 403
+
+
+def test_head_of_another_province_gets_404(client, outsider, visit, leader):
+    _submitted(visit)
+    finding = FindingFactory(visit=visit, created_by=leader)
+    client.force_login(outsider)
+    assert _decide(client, finding, ReviewDecision.APPROVED).status_code == 404
+
+
+def test_a_visit_in_progress_is_not_reviewed(client, head, visit, leader):
+    finding = FindingFactory(visit=visit, created_by=leader)
+    client.force_login(head)
+    response = _decide(client, finding, ReviewDecision.APPROVED)
+    assert response.status_code == 200
+    finding.refresh_from_db()
+    assert finding.review_state == ReviewState.DRAFT
+
+
+# --- finishing ---------------------------------------------------------------------------------
+
+
+def test_review_is_not_finished_while_a_finding_waits(client, head, visit, leader):
+    _submitted(visit)
+    FindingFactory(visit=visit, created_by=leader, review_state=ReviewState.SUBMITTED)
+    client.force_login(head)
+    response = client.post(reverse("findings:review_finish", args=[visit.pk]), follow=True)
+    assert list(response.context["messages"])
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.SUBMITTED
+
+
+def test_approving_the_review_makes_the_visit_reviewed(client, head, visit, leader):
+    _submitted(visit)
+    FindingFactory(visit=visit, created_by=leader, approved=True)
+    client.force_login(head)
+    client.post(reverse("findings:review_finish", args=[visit.pk]), {"version": visit.version})
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.REVIEWED
+
+
+def test_returned_findings_send_the_visit_back_and_the_team_is_emailed(
+    client, head, visit, leader, inspector, mailoutbox, django_capture_on_commit_callbacks
+):
+    _submitted(visit)
+    finding = FindingFactory(visit=visit, created_by=leader)
+    FindingFactory(visit=visit, created_by=leader, approved=True)
+    client.force_login(head)
+    _decide(client, finding, ReviewDecision.RETURNED, comment="Ghi rõ số hồ sơ trễ hạn.")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("findings:review_finish", args=[visit.pk]), {"version": visit.version})
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS
+    assert len(mailoutbox) == 1
+    assert set(mailoutbox[0].to) == {leader.email, inspector.email}
+    assert "Ghi rõ số hồ sơ trễ hạn." in mailoutbox[0].body
+    # The team fixes it; editing puts it back to draft, resubmitting to submitted.
+    finding.refresh_from_db()
+    assert finding.review_state == ReviewState.RETURNED
+    assert finding.last_review.comment == "Ghi rõ số hồ sơ trễ hạn."
+
+
+def test_review_page_lists_every_finding_with_a_form(client, head, visit, leader):
+    _submitted(visit)
+    FindingFactory.create_batch(3, visit=visit, created_by=leader)
+    client.force_login(head)
+    response = client.get(reverse("findings:visit_review", args=[visit.pk]))
+    assert response.status_code == 200
+    assert all(f.form for f in response.context["data"].all)
+    assert response.content.decode().count('name="f') >= 3
+
+
+def test_htmx_decision_returns_the_card_and_the_updated_counts(client, head, visit, leader):
+    _submitted(visit)
+    finding = FindingFactory(visit=visit, created_by=leader)
+    FindingFactory(visit=visit, created_by=leader)
+    client.force_login(head)
+    response = client.post(
+        reverse("findings:finding_review", args=[finding.pk]),
+        {f"f{finding.pk}-version": finding.version, f"f{finding.pk}-decision": ReviewDecision.APPROVED},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert f'id="finding-{finding.pk}"' in body
+    assert 'id="finish-review" hx-swap-oob="true"' in body
+    finding.refresh_from_db()
+    assert finding.review_state == ReviewState.APPROVED
