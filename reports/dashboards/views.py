@@ -1,0 +1,133 @@
+"""The department head's dashboard, its drill-down lists, and the CSV / XLSX downloads of lists.
+
+The downloads of the other apps' lists reuse those apps' selectors and FilterSets, so a download
+holds exactly the rows the list shows (all pages) for the same query string.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from findings.filters import ActionFilter as FindingsActionFilter
+from findings.selectors import action_list, action_rows
+from inspections.filters import VisitFilter
+from inspections.selectors import plans_visible_to, visit_list
+from reports.exports import export_format, export_response
+from units.access import units_visible_to
+from units.filters import UnitFilter
+from units.roles import Role, has_role, is_admin
+from units.selectors import unit_list
+
+from . import charts, columns, selectors
+from .forms import ActionFilter, DashboardFilterForm
+
+
+def _require_dashboard(user) -> None:
+    """Dashboards are for department heads and administrators (403 for everyone else)."""
+    if not (is_admin(user) or has_role(user, Role.HEAD)):
+        raise PermissionDenied
+
+
+def _filters(request) -> tuple[DashboardFilterForm, selectors.Scope]:
+    user = request.user
+    form = DashboardFilterForm(
+        request.GET,
+        plans=selectors.dashboard_plans(user=user),
+        units=units_visible_to(user),
+        branches=selectors.dashboard_branches(user=user),
+    )
+    form.is_valid()
+    form.limit_widget()
+    values = form.values
+    scope = selectors.scope_for(
+        user=user,
+        unit=values["unit"],
+        year=values["year"],
+        plan_id=values["plan"],
+        latest_year=not form.year_chosen,
+    )
+    if scope is None:
+        raise PermissionDenied
+    return form, scope
+
+
+@require_safe
+def head_dashboard(request):
+    _require_dashboard(request.user)
+    form, scope = _filters(request)
+    board = selectors.head_dashboard(scope=scope)
+    form.show_year(scope.year)
+    edges = board.ranking.top + board.ranking.bottom
+    context = {
+        "form": form,
+        "board": board,
+        "year": scope.year,
+        "unit": form.values["unit"],
+        "charts": {
+            "domains": charts.domain_chart(board.domains),
+            "ranking": charts.ranking_chart(edges),
+            "remediation": charts.remediation_chart(board.remediation.shown),
+            "trend": charts.trend_chart(board.trend),
+        },
+    }
+    return render(request, "dashboards/head_dashboard.html", context)
+
+
+@require_safe
+def unit_ranking(request):
+    _require_dashboard(request.user)
+    form, scope = _filters(request)
+    if scope.latest_year:
+        scope.year = selectors.latest_scored_year(scope=scope)
+        form.show_year(scope.year)
+    scores = selectors.unit_scores(scope=scope)
+    if fmt := export_format(request):
+        return export_response(request, scores, columns.RANKING, "xep-hang-don-vi", fmt=fmt)
+    page = Paginator(scores, 50).get_page(request.GET.get("page"))
+    return render(request, "dashboards/unit_ranking.html", {"form": form, "page": page})
+
+
+@require_safe
+def action_list_view(request):
+    actions = columns.with_lateness(selectors.followup_actions(user=request.user))
+    filterset = ActionFilter(request.GET, queryset=actions)
+    if fmt := export_format(request):
+        return export_response(request, filterset.qs, columns.ACTIONS, "hanh-dong-khac-phuc", fmt=fmt)
+    # Paginate the ids, then load the page's rows with their finding, visit and unit (one query).
+    page = Paginator(filterset.qs.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
+    page.object_list = action_rows(ids=list(page.object_list))
+    return render(
+        request,
+        "dashboards/action_list.html",
+        {"filter": filterset, "page": page, "today": timezone.localdate()},
+    )
+
+
+# Downloads of the other apps' lists (same selector, same FilterSet, same query string)
+
+
+@require_safe
+def export_units(request):
+    filterset = UnitFilter(request.GET, queryset=unit_list(user=request.user))
+    return export_response(request, filterset.qs, columns.UNITS, "don-vi")
+
+
+@require_safe
+def export_visits(request):
+    filterset = VisitFilter(request.GET, queryset=visit_list(user=request.user), request=request)
+    return export_response(request, filterset.qs, columns.VISITS, "cuoc-kiem-tra")
+
+
+@require_safe
+def export_plans(request):
+    plans = plans_visible_to(request.user).order_by("-year", "-period_start", "-id")
+    return export_response(request, plans, columns.PLANS, "ke-hoach-kiem-tra")
+
+
+@require_safe
+def export_actions(request):
+    queryset = columns.with_lateness(action_list(user=request.user))
+    filterset = FindingsActionFilter(request.GET or None, queryset=queryset, request=request)
+    return export_response(request, filterset.qs, columns.ACTIONS, "hanh-dong-khac-phuc")

@@ -1,0 +1,39 @@
+"""Parsing of report requests and scope queries."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import KIND_FORMATS, ReportFormat, ReportKind
+
+
+class ScopeForm(forms.Form):
+    """Which visit, plan or unit a panel or list is about (exactly one for a panel)."""
+
+    visit = forms.IntegerField(required=False, min_value=1)
+    plan = forms.IntegerField(required=False, min_value=1)
+    unit = forms.IntegerField(required=False, min_value=1)
+
+    def scope_ids(self) -> dict:
+        return {key: self.cleaned_data.get(key) for key in ("visit", "plan", "unit")}
+
+    def has_one_scope(self) -> bool:
+        return self.is_valid() and sum(v is not None for v in self.scope_ids().values()) == 1
+
+
+class ReportRequestForm(ScopeForm):
+    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
+    format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)
+    period_start = forms.DateField(label=_("From"), required=False)
+    period_end = forms.DateField(label=_("To"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        kind, fmt = data.get("kind"), data.get("format")
+        if kind and fmt and fmt not in KIND_FORMATS[kind]:
+            self.add_error("format", _("This report does not come in that format."))
+        if sum(data.get(key) is not None for key in ("visit", "plan", "unit")) != 1:
+            raise forms.ValidationError(_("Choose what the report is about."))
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period must end on or after its start."))
+        return data

@@ -1,0 +1,28 @@
+"""One search box across units, visits, findings and recommendations (see selectors)."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from .forms import SearchForm
+from .selectors import KINDS, KINDS_BY_KEY, is_searchable, search_results
+
+# Results per group when searching everything, and per page within one kind.
+PREVIEW = 5
+PAGE_SIZE = 25
+
+
+@require_safe
+def search(request):
+    form = SearchForm(request.GET or None)
+    groups, query, kind = [], "", ""
+    if form.is_valid() and is_searchable(form.cleaned_data["q"]):
+        query, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+        kinds = [KINDS_BY_KEY[kind]] if kind else KINDS
+        for each, results in search_results(user=request.user, query=query, kinds=kinds):
+            size = PAGE_SIZE if kind else PREVIEW
+            page = Paginator(results, size).get_page(request.GET.get("page") if kind else 1)
+            groups.append({"kind": each, "page": page})
+    return render(
+        request, "search/search.html", {"form": form, "groups": groups, "query": query, "kind": kind}
+    )

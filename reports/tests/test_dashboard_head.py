@@ -1,0 +1,261 @@
+"""The department head's dashboard: who may open it, what it counts, for which units, in how many queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from findings.models import ActionState
+from inspections.models import VisitStatus
+from reports.dashboards import selectors
+from units.models import UnitKind
+from units.roles import Role
+from units.tests.factories import UnitFactory, UserFactory
+
+from . import dashboard_world
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("dashboards:head")
+
+
+@pytest.fixture
+def other_department(other_province):
+    return UnitFactory(name="Sở Nội vụ tỉnh Thái Nguyên", kind=UnitKind.DEPARTMENT, parent=other_province)
+
+
+@pytest.fixture
+def world(department, commune, other_commune, foreign_commune, other_department, leader):
+    return dashboard_world.build(
+        department=department,
+        commune=commune,
+        other_commune=other_commune,
+        foreign_commune=foreign_commune,
+        other_department=other_department,
+        leader=leader,
+    )
+
+
+@pytest.fixture
+def other_head(other_department):
+    return UserFactory(username="other_head", unit=other_department, roles=[Role.HEAD])
+
+
+def _board(client, user, **params):
+    client.force_login(user)
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response.context["board"]
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("role", ["scheduler", "inspector", "liaison"])
+def test_roles_other_than_head_and_administrator_are_refused(client, role, request):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(URL).status_code == 403
+
+
+def test_post_is_not_allowed(client, head):
+    client.force_login(head)
+    assert client.post(URL).status_code == 405
+
+
+def test_head_sees_plan_progress_of_their_province_only(client, head, world):
+    board = _board(client, head, year="")
+    titles = {(row.plan_id, row.planned, row.done, row.concluded) for row in board.progress}
+    assert titles == {(world.plan_2025.pk, 1, 1, 1), (world.plan_2026.pk, 2, 2, 1)}
+
+
+def test_cancelled_visits_are_not_planned_and_scheduled_ones_are_not_done(
+    client, head, world, commune, leader
+):
+    dashboard_world.visit(
+        plan=world.plan_2026,
+        unit=UnitFactory(parent=commune.parent),
+        day=world.today,
+        status=VisitStatus.SCHEDULED,
+    )
+    dashboard_world.visit(plan=world.plan_2025, unit=commune, day=world.today, status=VisitStatus.CANCELLED)
+    board = _board(client, head, year=2026)
+    (row,) = board.progress
+    assert (row.planned, row.done, row.concluded) == (3, 2, 1)
+
+
+def test_compliance_by_domain_adds_up_points_of_finished_visits(client, head, world):
+    board = _board(client, head, year=2026)
+    by_code = {row.key: (row.points, row.max_points, row.visits) for row in board.domains}
+    assert by_code == {"1": (12, 20, 2), "2": (2, 4, 2)}
+    assert [row.percent for row in board.domains] == [60.0, 50.0]
+
+
+def test_visits_still_in_progress_do_not_count_towards_scores(client, head, world, commune):
+    dashboard_world.visit(
+        plan=world.plan_2026,
+        unit=UnitFactory(parent=commune.parent),
+        day=world.today,
+        status=VisitStatus.IN_PROGRESS,
+        scores={"1": (0, 10)},
+    )
+    board = _board(client, head, year=2026)
+    assert board.domains[0].max_points == 20
+
+
+def test_units_are_ranked_by_score_best_first(client, head, world, commune, other_commune):
+    board = _board(client, head, year=2026)
+    assert [(row.key, row.percent) for row in board.ranking.rows] == [
+        (commune.pk, 83.3),
+        (other_commune.pk, 33.3),
+    ]
+
+
+def test_remediation_counts_open_overdue_by_age_and_verified_per_unit(client, head, world, commune):
+    board = _board(client, head, year="")
+    (row,) = board.remediation.rows
+    assert row.unit_id == commune.pk
+    assert (row.open, row.overdue_30, row.overdue_90, row.overdue_more, row.verified) == (2, 1, 0, 1, 1)
+    assert board.remediation.totals.overdue == 2
+
+
+def test_an_action_reported_done_is_neither_open_nor_overdue(client, head, world):
+    action = world.binh_tan_2026.findings.get(criterion__code="1.1").action
+    action.state = ActionState.REPORTED_DONE
+    action.save(update_fields=["state"])
+    (row,) = _board(client, head, year="").remediation.rows
+    assert (row.open, row.overdue, row.reported) == (1, 1, 1)
+
+
+def test_repeat_limitations_are_the_criteria_failed_at_the_two_latest_concluded_visits(
+    client, head, world, commune
+):
+    board = _board(client, head, year=2026)
+    assert [(row.unit_id, row.criterion_code) for row in board.repeats.rows] == [(commune.pk, "1.1")]
+
+
+def test_a_limitation_found_once_is_not_a_repeat(client, head, world):
+    board = _board(client, head, year=2025)
+    assert board.repeats.rows == []
+
+
+def test_ranking_and_trend_in_one_query_agree_with_their_own_queries(province, world):
+    scope = selectors.Scope(prefix=province.path, year=2026)
+    ranking, trend = selectors.ranking_and_trend(scope=scope)
+    assert [(r.key, r.percent) for r in ranking.rows] == [
+        (r.key, r.percent) for r in selectors.unit_ranking(scope=scope).rows
+    ]
+    assert [(r.key, r.percent, r.visits) for r in trend] == [
+        (r.key, r.percent, r.visits) for r in selectors.score_trend(scope=scope)
+    ]
+
+
+def test_trend_shows_every_year_whatever_the_year_filter(client, head, world):
+    board = _board(client, head, year=2026)
+    assert [(row.label, row.percent) for row in board.trend] == [("2025", 50.0), ("2026", 58.3)]
+
+
+def test_unit_filter_narrows_every_panel_to_that_subtree(client, head, world, other_commune):
+    board = _board(client, head, year=2026, unit=other_commune.pk)
+    assert [row.key for row in board.ranking.rows] == [other_commune.pk]
+    assert board.remediation.rows == []
+    assert [(row.label, row.percent) for row in board.trend] == [("2026", 33.3)]
+
+
+def test_plan_filter_narrows_to_that_plan(client, head, world):
+    board = _board(client, head, year="", plan=world.plan_2025.pk)
+    assert [row.plan_id for row in board.progress] == [world.plan_2025.pk]
+
+
+def test_head_of_one_province_sees_nothing_of_another(client, other_head, world):
+    board = _board(client, other_head, year="")
+    assert [row.plan_id for row in board.progress] == [world.foreign_plan.pk]
+    assert [row.key for row in board.ranking.rows] == [world.foreign_2026.unit_id]
+    assert [row.unit_id for row in board.remediation.rows] == [world.foreign_2026.unit_id]
+    assert board.repeats.rows == []
+
+
+def test_a_unit_of_another_province_in_the_query_string_is_refused(client, other_head, world, commune):
+    client.force_login(other_head)
+    response = client.get(URL, {"unit": commune.pk, "year": ""})
+    assert response.status_code == 200
+    assert "unit" in response.context["form"].errors
+    assert [row.key for row in response.context["board"].ranking.rows] == [world.foreign_2026.unit_id]
+
+
+def test_a_plan_of_another_province_in_the_query_string_is_refused(client, other_head, world):
+    client.force_login(other_head)
+    response = client.get(URL, {"plan": world.plan_2026.pk})
+    assert "plan" in response.context["form"].errors
+
+
+def test_administrator_sees_every_province(client, administrator, world):
+    board = _board(client, administrator, year=2026)
+    assert len(board.ranking.rows) == 3
+
+
+def test_without_a_year_the_latest_year_with_finished_visits_is_shown(client, head, world, time_machine):
+    time_machine.move_to("2026-11-22 09:00 +07:00")
+    client.force_login(head)
+    response = client.get(URL)
+    assert response.context["year"] == 2026
+    assert 'value="2026" selected' in response.content.decode()
+    assert {row.plan_id for row in response.context["board"].progress} == {world.plan_2026.pk}
+
+
+def test_a_year_whose_visits_are_not_finished_yet_is_not_the_default(client, head, world, time_machine):
+    time_machine.move_to("2026-11-22 09:00 +07:00")
+    for visit in (world.binh_tan_2026, world.tan_my_2026):
+        visit.status = VisitStatus.IN_PROGRESS
+        visit.save(update_fields=["status"])
+    client.force_login(head)
+    response = client.get(URL)
+    assert response.context["year"] == 2025
+    assert [row.key for row in response.context["board"].ranking.rows] == [world.binh_tan_2025.unit_id]
+
+
+def test_an_empty_year_means_every_year(client, head, world):
+    client.force_login(head)
+    response = client.get(URL, {"year": ""})
+    assert response.context["year"] is None
+    assert len(response.context["board"].progress) == 2
+
+
+def test_page_shows_charts_with_their_tables_and_loads_chartjs_from_our_static_files(client, head, world):
+    client.force_login(head)
+    html = client.get(URL, {"year": 2026}).content.decode()
+    for chart in ("chart-domains", "chart-ranking", "chart-remediation", "chart-trend"):
+        assert f'data-chart="{chart}-data"' in html
+        assert f'<script id="{chart}-data" type="application/json">' in html
+    assert "vendor/chartjs/chart.umd.min.js" in html
+    assert "js/charts.js" in html
+    assert "style=" not in html
+    assert html.count("<table") >= 5
+
+
+def test_query_count_stays_flat_as_units_and_visits_grow(
+    client, head, world, commune, django_assert_max_num_queries
+):
+    client.force_login(head)
+    with django_assert_max_num_queries(15):
+        client.get(URL, {"unit": commune.pk})
+    for n in range(6):
+        unit = UnitFactory(parent=commune.parent, name=f"Xã Thử {n}")
+        made = dashboard_world.visit(
+            plan=world.plan_2026, unit=unit, day=world.today - timedelta(days=n), scores={"1": (n, 10)}
+        )
+        finding = dashboard_world.limitation(visit=made, code="1.2", creator=head)
+        dashboard_world.action(finding=finding, due=world.today - timedelta(days=40 * n))
+    with django_assert_max_num_queries(15):
+        response = client.get(URL, {"year": 2026, "unit": commune.parent.pk})
+    assert len(response.context["board"].ranking.rows) == 8
+
+
+def test_selectors_run_in_one_query_each(province, world, django_assert_num_queries):
+    scope = selectors.Scope(prefix=province.path, year=2026)
+    with django_assert_num_queries(
+        6
+    ):  # the scope's units, then one query a panel (ranking and trend share one)
+        selectors.head_dashboard(scope=scope)

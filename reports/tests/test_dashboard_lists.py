@@ -1,0 +1,130 @@
+"""The dashboard's drill-down lists: the remediation follow-up and the full unit ranking."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from findings.models import ActionState
+from units.models import UnitKind
+from units.tests.factories import UnitFactory
+
+from . import dashboard_world
+
+pytestmark = pytest.mark.django_db
+
+ACTIONS = reverse("dashboards:actions")
+RANKING = reverse("dashboards:ranking")
+
+
+@pytest.fixture
+def other_department(other_province):
+    return UnitFactory(name="Sở Nội vụ tỉnh Thái Nguyên", kind=UnitKind.DEPARTMENT, parent=other_province)
+
+
+@pytest.fixture
+def world(department, commune, other_commune, foreign_commune, other_department, leader):
+    return dashboard_world.build(
+        department=department,
+        commune=commune,
+        other_commune=other_commune,
+        foreign_commune=foreign_commune,
+        other_department=other_department,
+        leader=leader,
+    )
+
+
+def _actions(client, user, **params):
+    client.force_login(user)
+    response = client.get(ACTIONS, params)
+    assert response.status_code == 200
+    return response.context["page"]
+
+
+def _codes(page):
+    return sorted(action.finding.criterion.code for action in page)
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client):
+    assert client.get(ACTIONS).status_code == 302
+    assert client.get(RANKING).status_code == 302
+
+
+def test_post_is_not_allowed(client, head):
+    client.force_login(head)
+    assert client.post(ACTIONS).status_code == 405
+    assert client.post(RANKING).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("lateness", "codes"),
+    [("overdue", ["1.1", "2.1"]), ("overdue_30", ["1.1"]), ("overdue_90", []), ("overdue_more", ["2.1"])],
+)
+def test_actions_filter_by_overdue_age_band(client, head, world, lateness, codes):
+    assert _codes(_actions(client, head, lateness=lateness)) == codes
+
+
+def test_actions_due_soon_are_the_open_ones_due_within_30_days(client, head, world, leader):
+    finding = dashboard_world.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
+    dashboard_world.action(finding=finding, due=world.today + timedelta(days=12))
+    done = dashboard_world.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
+    dashboard_world.action(finding=done, due=world.today + timedelta(days=5), state=ActionState.VERIFIED)
+    assert [a.finding_id for a in _actions(client, head, lateness="due_soon")] == [finding.pk]
+
+
+def test_actions_filter_by_year_state_and_unit_subtree(client, head, world, district, other_commune):
+    assert _codes(_actions(client, head, year=2025)) == ["1.1"]
+    assert _codes(_actions(client, head, state=ActionState.IN_PROGRESS)) == ["2.1"]
+    assert len(_actions(client, head, unit=district.pk)) == 3
+    assert len(_actions(client, head, unit=other_commune.pk)) == 0
+
+
+def test_actions_search_ignores_diacritics(client, head, world):
+    page = _actions(client, head, q="NIEM YET mot cua")
+    assert _codes(page) == ["2.1"]
+
+
+def test_head_of_another_province_sees_only_theirs(client, outsider, world):
+    page = _actions(client, outsider)
+    assert [a.unit_id for a in page] == [world.foreign_2026.unit_id]
+
+
+def test_liaison_sees_only_their_units_actions(client, liaison, world, commune):
+    page = _actions(client, liaison)
+    assert {a.unit_id for a in page} == {commune.pk}
+    assert len(page) == 3
+
+
+def test_action_list_runs_a_fixed_number_of_queries(
+    client, head, world, leader, django_assert_max_num_queries
+):
+    for n in range(5):
+        finding = dashboard_world.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
+        dashboard_world.action(finding=finding, due=world.today - timedelta(days=n + 1))
+    client.force_login(head)
+    with django_assert_max_num_queries(9):
+        response = client.get(ACTIONS, {"lateness": "overdue"})
+    assert len(response.context["page"]) == 7
+
+
+def test_ranking_is_for_heads(client, liaison, scheduler, world):
+    for user in (liaison, scheduler):
+        client.force_login(user)
+        assert client.get(RANKING).status_code == 403
+
+
+def test_ranking_lists_every_unit_best_first_with_pages(
+    client, head, world, commune, django_assert_max_num_queries
+):
+    for n in range(60):
+        unit = UnitFactory(parent=commune.parent, name=f"Xã Thử {n:02d}")
+        dashboard_world.visit(plan=world.plan_2026, unit=unit, day=world.today, scores={"1": (n % 8, 10)})
+    client.force_login(head)
+    with django_assert_max_num_queries(12):
+        first = client.get(RANKING, {"year": 2026})
+    page = first.context["page"]
+    assert page.paginator.count == 62
+    assert page[0]["visit__unit__name"] == "Xã Bình Tấn"
+    assert [row["percent"] for row in page] == sorted((row["percent"] for row in page), reverse=True)
+    second = client.get(RANKING, {"year": 2026, "page": 2})
+    assert len(second.context["page"]) == 12

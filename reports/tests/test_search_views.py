@@ -1,0 +1,206 @@
+"""The search box: diacritics and case ignored on SQLite and PostgreSQL, results grouped by kind,
+each kind limited to what the user may see, paginated."""
+
+import pytest
+from django.urls import reverse
+
+from inspections.models import VisitStatus
+from reports.search.selectors import search_findings
+from units.models import UnitKind
+from units.tests.factories import UnitFactory, UserFactory
+
+from . import dashboard_world
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("search:search")
+
+
+@pytest.fixture
+def other_department(other_province):
+    return UnitFactory(name="Sở Nội vụ tỉnh Thái Nguyên", kind=UnitKind.DEPARTMENT, parent=other_province)
+
+
+@pytest.fixture
+def world(department, commune, other_commune, foreign_commune, other_department, leader):
+    return dashboard_world.build(
+        department=department,
+        commune=commune,
+        other_commune=other_commune,
+        foreign_commune=foreign_commune,
+        other_department=other_department,
+        leader=leader,
+    )
+
+
+def _search(client, user, q, **params):
+    client.force_login(user)
+    response = client.get(URL, {"q": q, **params})
+    assert response.status_code == 200
+    return {group["kind"].key: list(group["page"]) for group in response.context["groups"]}
+
+
+def _texts(findings):
+    return sorted(f.text for f in findings)
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get(URL, {"q": "mot cua"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_post_is_not_allowed(client, head):
+    client.force_login(head)
+    assert client.post(URL, {"q": "mot cua"}).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["ho so tre han", "HỒ SƠ TRỄ HẠN", "Ho So Tre Han", "hồ sơ trễ hạn", "tre han ho so"],
+)
+def test_diacritics_case_and_word_order_do_not_matter(client, head, world, query):
+    groups = _search(client, head, query)
+    assert _texts(groups["findings"]) == [
+        "Bộ phận Một cửa chưa niêm yết đầy đủ thủ tục hành chính; còn 5 hồ sơ trễ hạn."
+    ]
+
+
+def test_mot_cua_finds_the_one_stop_shop_findings_and_recommendations(client, head, world):
+    groups = _search(client, head, "mot cua")
+    assert _texts(groups["findings"]) == [
+        "Bộ phận Một cửa chưa niêm yết đầy đủ thủ tục hành chính; còn 5 hồ sơ trễ hạn.",
+        "Bộ phận một cửa bố trí khoa học.",
+    ]
+    assert [f.recommendation for f in groups["recommendations"]] == [
+        "Niêm yết công khai đầy đủ TTHC tại Bộ phận Một cửa."
+    ]
+
+
+def test_d_with_stroke_matches_plain_d(client, head, world):
+    groups = _search(client, head, "DONG THAP")
+    assert [unit.name for unit in groups["units"]] == ["UBND tỉnh Đồng Tháp", "Sở Nội vụ tỉnh Đồng Tháp"]
+
+
+def test_every_word_must_appear(client, head, world):
+    groups = _search(client, head, "mot cua khong-co-dau")
+    assert groups["findings"] == []
+
+
+def test_visits_are_found_by_their_unit(client, head, world):
+    groups = _search(client, head, "binh tan")
+    assert {v.pk for v in groups["visits"]} == {world.binh_tan_2025.pk, world.binh_tan_2026.pk}
+    assert [u.name for u in groups["units"]] == ["Xã Bình Tấn"]
+
+
+def test_head_of_one_province_finds_nothing_of_another(client, outsider, world):
+    groups = _search(client, outsider, "mot cua")
+    assert _texts(groups["findings"]) == [
+        "Bộ phận Một cửa của xã Vô Tranh chưa có sổ theo dõi hồ sơ trễ hạn."
+    ]
+    assert groups["units"] == []
+
+
+def test_liaison_finds_only_their_own_units_concluded_findings(client, liaison, world, other_commune, leader):
+    reviewed = dashboard_world.limitation(
+        visit=world.tan_my_2026, code="2.1", creator=leader, text="Bộ phận một cửa xã Tân Mỹ chưa có sổ."
+    )
+    assert reviewed.visit.status == VisitStatus.REVIEWED
+    groups = _search(client, liaison, "mot cua")
+    assert _texts(groups["findings"]) == [
+        "Bộ phận Một cửa chưa niêm yết đầy đủ thủ tục hành chính; còn 5 hồ sơ trễ hạn.",
+        "Bộ phận một cửa bố trí khoa học.",
+    ]
+    assert {v.unit_id for v in _search(client, liaison, "xa")["visits"]} == {world.binh_tan_2026.unit_id}
+
+
+def test_a_liaison_does_not_see_findings_of_their_unit_before_the_conclusion(client, liaison, world):
+    world.binh_tan_2026.status = VisitStatus.REVIEWED
+    world.binh_tan_2026.save(update_fields=["status"])
+    groups = _search(client, liaison, "hồ sơ trễ hạn")
+    assert groups["findings"] == []
+
+
+def test_a_user_without_a_role_finds_nothing(client, world, commune):
+    nobody = UserFactory(username="nobody", unit=commune, roles=[])
+    groups = _search(client, nobody, "mot cua")
+    assert all(results == [] for results in groups.values())
+
+
+def test_one_kind_is_paginated(client, head, world, leader):
+    for n in range(30):
+        dashboard_world.limitation(
+            visit=world.binh_tan_2026, code="1.2", creator=leader, text=f"Sổ một cửa số {n} ghi chép thiếu."
+        )
+    client.force_login(head)
+    first = client.get(URL, {"q": "ghi chep thieu", "kind": "findings"})
+    second = client.get(URL, {"q": "ghi chep thieu", "kind": "findings", "page": 2})
+    (group,) = first.context["groups"]
+    assert group["page"].paginator.count == 30
+    assert len(group["page"]) == 25
+    assert len(second.context["groups"][0]["page"]) == 5
+
+
+def test_everything_shows_a_preview_of_each_kind_with_a_link_to_all(client, head, world, leader):
+    for n in range(7):
+        dashboard_world.limitation(
+            visit=world.binh_tan_2026, code="1.2", creator=leader, text=f"Một cửa: thiếu sổ {n}."
+        )
+    client.force_login(head)
+    response = client.get(URL, {"q": "mot cua"})
+    groups = {g["kind"].key: g["page"] for g in response.context["groups"]}
+    assert len(groups["findings"]) == 5
+    assert groups["findings"].paginator.count == 9
+    assert "kind=findings" in response.content.decode()
+
+
+def test_a_query_of_one_letter_searches_nothing(client, head, world):
+    client.force_login(head)
+    response = client.get(URL, {"q": "a"})
+    assert response.context["groups"] == []
+    assert response.status_code == 200
+
+
+def test_search_runs_a_fixed_number_of_queries(client, head, world, leader, django_assert_max_num_queries):
+    for n in range(10):
+        dashboard_world.limitation(
+            visit=world.binh_tan_2026, code="1.2", creator=leader, text=f"Một cửa {n}."
+        )
+    client.force_login(head)
+    with django_assert_max_num_queries(14):
+        client.get(URL, {"q": "mot cua"})
+
+
+def test_fold_expression_matches_text_with_diacritics_in_the_database(head, world):
+    found = search_findings(user=head, query="KHOA HOC")
+    assert [f.text for f in found] == ["Bộ phận một cửa bố trí khoa học."]
+
+
+def test_the_next_page_link_leads_to_the_next_page(client, head, world, leader):
+    import re
+
+    for n in range(30):
+        dashboard_world.limitation(
+            visit=world.binh_tan_2026, code="1.2", creator=leader, text=f"Ghi chép thiếu {n}."
+        )
+    client.force_login(head)
+    html = client.get(URL, {"q": "ghi chep thieu", "kind": "findings"}).content.decode()
+    href = (
+        re.search(r'class="page-link" href="([^"]+)">[^<]*</a></li>\s*</ul>', html)
+        .group(1)
+        .replace("&amp;", "&")
+    )
+    assert href.startswith("?") and not href.startswith("??")
+    second = client.get(URL + href)
+    assert second.context["groups"][0]["page"].number == 2
+
+
+def test_the_fast_fold_of_sqlite_equals_fold_on_every_latin_letter():
+    import unicodedata
+
+    from units.search import fold_fast
+    from units.text import fold
+
+    for code in [*range(0x20, 0x250), *range(0x1E00, 0x1F00)]:
+        for form in (chr(code), unicodedata.normalize("NFD", chr(code))):
+            assert " ".join(fold_fast(form).split()) == fold(form), hex(code)
