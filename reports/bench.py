@@ -207,7 +207,7 @@ class Result:
 
 
 # The reports app's own "bench" module is this machinery: its pages live in modules of their own.
-EXTRA_MODULES = ["reports.bench_dashboards"]
+EXTRA_MODULES = ["reports.bench_dashboards", "reports.bench_reports"]
 
 
 def discover() -> Registry:

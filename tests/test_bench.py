@@ -14,7 +14,7 @@ def registry():
 
 def test_every_app_bench_module_is_discovered(registry):
     names = {page.name for page in registry.pages}
-    assert {"login page", "unit list", "unit tree", "unit edit form"} <= names
+    assert {"login page", "unit list", "unit tree", "unit edit form", "documents list"} <= names
     assert any(builder.__module__ == "units.bench" for builder in registry.builders)
 
 
