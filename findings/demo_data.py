@@ -472,8 +472,16 @@ CURRENT_DRAFTS = [
     ),
     Seed(
         L,
+        "3.3",
+        "Bộ phận Một cửa chưa bố trí máy tính và người hướng dẫn nộp hồ sơ trực tuyến; khu vực chờ thiếu ghế ngồi.",
+        OBJ,
+        Severity.LOW,
+        "Bố trí máy tính, công chức hướng dẫn người dân nộp hồ sơ trực tuyến và đủ ghế chờ tại Bộ phận Một cửa.",
+    ),
+    Seed(
+        L,
         "3.5",
-        "Chỉ 41/150 hồ sơ trễ hạn có phiếu xin lỗi và hẹn lại.",
+        "Bộ phận Một cửa: chỉ 41/150 hồ sơ trễ hạn có phiếu xin lỗi và hẹn lại.",
         SUBJ,
         Severity.MEDIUM,
         "Thực hiện văn bản xin lỗi và hẹn lại đối với 100% hồ sơ trễ hạn theo quy định.",

@@ -192,4 +192,4 @@ def test_the_whole_flow_walks_from_the_demo_visit_in_progress(
         "kiemtra",
         "truongdoan",
     }
-    assert Finding.objects.filter(visit=visit, kind=FindingKind.LIMITATION).count() == 3
+    assert Finding.objects.filter(visit=visit, kind=FindingKind.LIMITATION).count() == 4
