@@ -41,7 +41,9 @@ def test_the_demo_head_searches_mot_cua_and_finds_the_one_stop_shop_limitations(
     with time_machine.travel(TODAY, tick=False):
         response = client.get(reverse("search:search"), {"q": "mot cua", "kind": "findings"})
     assert response.status_code == 200
-    findings = [f for group in response.context["groups"] for f in group["page"] if group["kind"].key == "findings"]
+    findings = [
+        f for group in response.context["groups"] for f in group["page"] if group["kind"].key == "findings"
+    ]
     limitations = [f for f in findings if f.kind == FindingKind.LIMITATION]
     assert len(limitations) >= 2
     assert all("một cửa" in f.text.lower() for f in findings)
@@ -52,6 +54,8 @@ def test_the_demo_head_exports_the_overdue_actions_to_excel(client, head):
     with time_machine.travel(TODAY, tick=False):
         response = client.get(reverse("dashboards:actions"), {"lateness": "overdue", "format": "xlsx"})
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True)
+    )
     assert len(rows) >= 2
     assert all(row[0] == "UBND xã Bình Tấn" for row in rows[1:])
