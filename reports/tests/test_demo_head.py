@@ -34,7 +34,10 @@ def test_the_demo_head_sees_the_dashboard_with_the_seed_plans_data(client, head)
     assert response.status_code == 200
     board = response.context["board"]
     assert board.domains and board.ranking
-    assert "Bình Tấn" in response.content.decode()
+    page = response.content.decode()
+    assert "Bình Tấn" in page
+    assert "Mức đạt (%)" in page and "Điểm (%)" in page
+    assert "%%" not in page
 
 
 def test_the_demo_head_searches_mot_cua_and_finds_the_one_stop_shop_limitations(client, head):
