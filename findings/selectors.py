@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from inspections.models import Answer, AnswerResult, Visit, VisitEvent, VisitStatus
 from inspections.selectors import team_prefetch, visits_visible_to
+from units.models import Unit
 from units.roles import Role, has_role, is_staff_member
 from units.rules import scope_prefix
 
@@ -56,10 +57,15 @@ def actions_visible_to(user) -> QuerySet[RemediationAction]:
     """
     if not user.is_authenticated:
         return RemediationAction.objects.none()
-    condition = Q(finding__visit__in=visits_visible_to(user).values("pk"))
-    if has_role(user, Role.LIAISON) and (prefix := scope_prefix(user)) is not None:
-        condition |= Q(unit__path__startswith=prefix)
-    return RemediationAction.objects.filter(condition)
+    by_visit = visits_visible_to(user).values("pk")
+    if not (has_role(user, Role.LIAISON) and (prefix := scope_prefix(user)) is not None):
+        return RemediationAction.objects.filter(finding__visit__in=by_visit)
+    # Both sides as id subqueries: an OR across joins would make PostgreSQL join every action of
+    # the country to its finding and unit before filtering (84 ms nationally, against 5 ms).
+    return RemediationAction.objects.filter(
+        Q(finding__in=Finding.objects.filter(visit__in=by_visit).values("pk"))
+        | Q(unit__in=Unit.objects.filter(path__startswith=prefix).values("pk"))
+    )
 
 
 # The visit's findings
