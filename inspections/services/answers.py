@@ -276,6 +276,9 @@ def _audit(before: dict | None, values: dict, *, actor, criterion: Criterion) ->
 def _audit_str(value) -> str:
     if value is None or value == "":
         return "None"
+    if isinstance(value, Decimal):
+        # As stored (2 decimals), so that "1" and "1.00" read the same in the history.
+        return str(value.quantize(HUNDREDTH))
     return str(value)
 
 
@@ -310,7 +313,8 @@ def answer_save(
         Answer.objects.bulk_create([Answer(visit=visit, criterion=criterion)], ignore_conflicts=True)
     # A first answer has no earlier value to record (who gave it is on the row itself); a change
     # to an existing answer is logged with its old value, within the six-query budget.
-    before = rows.values("pk", *AUDITED_FIELDS).first() if base_version else None
+    # (Without order_by(), first() would sort by Answer's ordering and join four tables.)
+    before = rows.order_by().values("pk", *AUDITED_FIELDS).first() if base_version else None
     updated = rows.filter(version=base_version).update(version=F("version") + 1, **values)
     version = base_version + 1
     if updated:

@@ -340,5 +340,5 @@ def test_changing_an_answer_is_recorded_in_the_audit_log_with_old_and_new_values
 
     entry = LogEntry.objects.get_for_object(Answer.objects.get()).get()
     assert entry.actor == leader
-    assert entry.changes["score"] == ["1.00", "2"]
+    assert entry.changes["score"] == ["1.00", "2.00"]
     assert entry.changes["note"] == ["Chưa đạt", "Đạt sau khi bổ sung hồ sơ"]
