@@ -81,7 +81,9 @@ class Answer(models.Model):
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
-        ordering = ["visit", "criterion"]
+        # The columns, not the related models: ordering by "visit" would follow Visit's and
+        # Criterion's own orderings into four joins on every read. Lists order explicitly.
+        ordering = ["visit_id", "criterion_id"]
         constraints = [
             # Also the index that loads a visit's answers (the checklist page, the roll-up).
             models.UniqueConstraint(fields=["visit", "criterion"], name="inspections_answer_visit_criterion"),
@@ -182,7 +184,7 @@ class VisitDomainScore(models.Model):
     class Meta:
         verbose_name = _("domain score of a visit")
         verbose_name_plural = _("domain scores of visits")
-        ordering = ["visit", "domain"]
+        ordering = ["visit_id", "domain_id"]  # the columns, as Answer's
         constraints = [
             # Also the index of a visit's totals (the checklist page, the out-of-band updates).
             models.UniqueConstraint(

@@ -313,8 +313,7 @@ def answer_save(
         Answer.objects.bulk_create([Answer(visit=visit, criterion=criterion)], ignore_conflicts=True)
     # A first answer has no earlier value to record (who gave it is on the row itself); a change
     # to an existing answer is logged with its old value, within the six-query budget.
-    # (Without order_by(), first() would sort by Answer's ordering and join four tables.)
-    before = rows.order_by().values("pk", *AUDITED_FIELDS).first() if base_version else None
+    before = rows.values("pk", *AUDITED_FIELDS).first() if base_version else None
     updated = rows.filter(version=base_version).update(version=F("version") + 1, **values)
     version = base_version + 1
     if updated:
