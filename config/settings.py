@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "django_celery_results",
+    "core",
     "units",
     "inspections",
     "findings",

@@ -4,21 +4,13 @@ Each helper answers 404 when the user may not see the object at all and 403 when
 asked of someone who may only read it.
 """
 
-import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from core.permissions import can
+
 from .models import ChecklistTemplate, InspectionPlan, Visit, VisitStatus
 from .selectors import plans_visible_to, team_prefetch, templates_visible_to, visits_visible_to
-
-
-def can(user, perm: str, obj=None) -> bool:
-    """Whether ``user`` holds ``perm`` (on ``obj``) by the rules of inspections/rules.py.
-
-    Asked of the rules directly rather than ``user.has_perm``: Django grants a superuser every
-    permission, but a published checklist or a concluded visit must not change for anyone.
-    """
-    return rules.has_perm(perm, user, obj)
 
 
 def get_template_for_user(user, pk, *, write: bool = False) -> ChecklistTemplate:
