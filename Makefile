@@ -61,8 +61,9 @@ national-data: $(VENV)/.installed
 	DATABASE_URL=$(NATIONAL_DATABASE_URL) $(MANAGE) migrate --no-input -v 0
 	DATABASE_URL=$(NATIONAL_DATABASE_URL) $(MANAGE) generate_national --scale 1.0
 
+# ruff (lint and format check) and djLint on the templates, as pre-commit and CI run them.
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pre-commit run --all-files
 
 check: $(VENV)/.installed
 	$(MANAGE) makemigrations --check --dry-run
