@@ -9,6 +9,11 @@ NATIONAL_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kiemtra_national
 
 .PHONY: run test bench national-data worker beat venv migrate demo messages lint check clean
 
+# The developer tools (devtools/: demo data, bench, national generator) are installed by the
+# settings only where DEBUG is on or DJANGO_DEVTOOLS=1: these targets need them whatever
+# DJANGO_DEBUG says (load_demo still refuses to run when DJANGO_DEBUG=0).
+demo run test bench national-data: export DJANGO_DEVTOOLS = 1
+
 $(VENV)/.installed: requirements.txt scripts/find-python
 	@python=$$(scripts/find-python) || exit 1; \
 	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV) || exit 1; fi

@@ -49,6 +49,12 @@ INSTALLED_APPS = [
     "findings",
     "reports",
 ]
+# Developer tools (devtools/: demo data, the page benchmark, the national data generator):
+# installed where DEBUG is on, or wherever DJANGO_DEVTOOLS=1 (the Makefile's test and bench targets
+# set it). Production (DJANGO_DEBUG=0 without it) neither installs nor needs them.
+DEVTOOLS = env.bool("DJANGO_DEVTOOLS", default=DEBUG)
+if DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

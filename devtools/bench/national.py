@@ -1,0 +1,138 @@
+"""`manage.py bench --national`: the department head's dashboard and its neighbours on the
+national data set of `manage.py generate_national`, in the configured database (no throwaway
+database: the data set takes minutes to make). The figures go into a section of their own of
+docs/PERFORMANCE.md, above the marker of the regular run, which keeps them.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.test.utils import setup_test_environment, teardown_test_environment
+from django.urls import reverse
+
+from devtools.national.generator import NATIONAL_ADMIN, TEMPLATE_CODE
+from findings.models import Finding
+from inspections.models import Answer, ChecklistTemplate, Visit, VisitDomainScore
+from units.models import Unit, UnitKind
+
+from .environment import machine_info
+from .render import DEFAULT_HEADER, MARKER
+from .runner import measure
+
+# The national run: the head dashboard must stay within these (issue: national-scale speed).
+MAX_MS = 100
+MAX_QUERIES = 15
+HEAD = "lanhdao.qg01"
+BEGIN = "<!-- national-scale figures: written by `manage.py bench --national`, kept by the other runs -->"
+END = "<!-- end of the national-scale figures -->"
+
+
+PAGES = [
+    ("head dashboard (current plan year)", HEAD, lambda: reverse("dashboards:head")),
+    ("head dashboard, every year", HEAD, lambda: reverse("dashboards:head") + "?year="),
+    ("unit ranking", HEAD, lambda: reverse("dashboards:ranking")),
+    (
+        "remediation follow-up, overdue",
+        HEAD,
+        lambda: reverse("dashboards:actions") + "?lateness=overdue",
+    ),
+    ("search “mot cua”", HEAD, lambda: reverse("search:search") + "?q=mot+cua"),
+    ("national dashboard, every province", NATIONAL_ADMIN, lambda: reverse("dashboards:head")),
+    ("home of the province's scheduler", "chuyenvien.qg01", lambda: reverse("home")),
+    ("home of a commune liaison", "daumoi.qg01", lambda: reverse("home")),
+]
+
+
+def measure_pages(*, repeat: int, warmup: int, progress: Callable[[str], None]) -> list[tuple]:
+    """(page, user, queries, median ms, status) of each national page, on the configured database."""
+    User = get_user_model()
+    rows = []
+    for name, username, url in PAGES:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        client = Client()
+        client.force_login(user)
+        result = measure(client, url(), repeat=repeat, warmup=warmup)
+        status = result.error or 200
+        rows.append((name, username, result.queries, result.median_ms, status))
+        progress(f"{name}: {result.queries} queries, {result.median_ms} ms {result.error}")
+    return rows
+
+
+def dataset_counts() -> str:
+    counts = [
+        (Unit.objects.filter(kind=UnitKind.PROVINCE).count(), "provinces"),
+        (Unit.objects.filter(kind=UnitKind.COMMUNE).count(), "communes"),
+        (Visit.objects.count(), "visits"),
+        (Answer.objects.count(), "answers"),
+        (VisitDomainScore.objects.count(), "domain roll-up rows"),
+        (Finding.objects.count(), "findings"),
+    ]
+    return ", ".join(f"{n:,} {label}".replace(",", " ") for n, label in counts)
+
+
+def run(*, repeat: int, warmup: int, output: Path | None, write: Callable[[str], None], progress) -> bool:
+    """Measure the national pages; print them, write them into ``output``'s kept header. Returns
+    whether the head dashboard stayed within MAX_MS and MAX_QUERIES."""
+    if not ChecklistTemplate.objects.filter(code=TEMPLATE_CODE).exists():
+        raise LookupError(
+            "No national data set in this database: createdb kiemtra_national, then "
+            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/kiemtra_national manage.py migrate && "
+            "manage.py generate_national --scale 1.0"
+        )
+    setup_test_environment(debug=False)
+    try:
+        dataset = dataset_counts()
+        rows = measure_pages(repeat=repeat, warmup=warmup, progress=progress)
+    finally:
+        teardown_test_environment()
+    machine = machine_info()
+    head = rows[0] if rows else None
+    within = bool(head) and head[4] == 200 and head[2] <= MAX_QUERIES and head[3] <= MAX_MS
+    lines = render_markdown(rows, dataset=dataset, machine=machine, repeat=repeat, within=within)
+    write("\n".join(lines))
+    if output is not None:
+        write_section(output, lines)
+    return within
+
+
+def render_markdown(rows, *, dataset: str, machine: dict, repeat: int, within: bool) -> list[str]:
+    verdict = "within" if within else "OVER"
+    lines = [
+        "## National scale",
+        "",
+        f"Measured on {machine['date']} with `manage.py bench --national --repeat {repeat}` on "
+        f"{machine['database']} ({machine['cores']} cores, {machine['CPU']}), against the data set of "
+        "`manage.py generate_national --scale 1.0`: " + dataset + ".",
+        "",
+        f"Budget of the head dashboard: at most {MAX_QUERIES} queries and a median of "
+        f"{MAX_MS} ms: **{verdict} budget**.",
+        "",
+        "| page | user | queries | median ms | status |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {name} | {user} | {queries} | {median:.1f} | {status} |"
+        for name, user, queries, median, status in rows
+    ]
+    return lines + [""]
+
+
+def write_section(output: Path, lines: list[str]) -> None:
+    """Put the section between its markers, above the marker of the regular run (so it is kept)."""
+    text = output.read_text(encoding="utf-8") if output.exists() else DEFAULT_HEADER + "\n" + MARKER + "\n"
+    section = "\n".join([BEGIN, *lines, END])
+    if BEGIN in text and END in text:
+        before, rest = text.split(BEGIN, 1)
+        after = rest.split(END, 1)[1]
+        text = before + section + after
+    elif MARKER in text:
+        before, after = text.split(MARKER, 1)
+        text = before.rstrip("\n") + "\n\n" + section + "\n\n" + MARKER + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")

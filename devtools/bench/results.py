@@ -1,0 +1,63 @@
+"""What one run of `manage.py bench` measured: per page and data set, and the budgets' ratios."""
+
+from dataclasses import dataclass, field
+
+from .registry import SIZES, Budget, Page
+
+
+@dataclass
+class Measurement:
+    queries: int | None = None
+    median_ms: float | None = None
+    error: str = ""
+
+
+@dataclass
+class Row:
+    page: Page
+    by_size: dict[str, Measurement] = field(default_factory=dict)
+
+    @property
+    def grows(self) -> bool:
+        counts = [self.by_size[s].queries for s in SIZES if s in self.by_size]
+        return None not in counts and len(counts) > 1 and counts[-1] > counts[0]
+
+    @property
+    def failed(self) -> bool:
+        return any(m.error for m in self.by_size.values())
+
+
+@dataclass
+class Result:
+    floor: dict[str, Measurement]
+    rows: list[Row]
+    repeat: int
+    machine: dict[str, str]
+    datasets: dict[str, str] = field(default_factory=dict)
+    budgets: list[Budget] = field(default_factory=list)
+    # (page, baseline, size) -> ratio of medians measured with the two pages' requests alternating
+    # (see measure_pair), which a busy machine disturbs far less than two separate series.
+    paired: dict[tuple[str, str, str], float] = field(default_factory=dict)
+
+    def median(self, name: str, size: str) -> float | None:
+        """The median ms of the page called ``name`` (or of the floor) on data set ``size``."""
+        if name == "floor":
+            found = self.floor.get(size)
+        else:
+            found = next((r.by_size.get(size) for r in self.rows if r.page.name == name), None)
+        return found.median_ms if found else None
+
+    def ratios(self, budget: Budget) -> dict[str, float | None]:
+        out = {}
+        for size in SIZES:
+            if (budget.page, budget.baseline, size) in self.paired:
+                out[size] = self.paired[(budget.page, budget.baseline, size)]
+                continue
+            page, base = self.median(budget.page, size), self.median(budget.baseline, size)
+            out[size] = page / base if page is not None and base else None
+        return out
+
+    def over_budget(self) -> list[Budget]:
+        return [
+            b for b in self.budgets if any(r is not None and r > b.max_ratio for r in self.ratios(b).values())
+        ]

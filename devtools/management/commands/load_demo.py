@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from devtools.demo import answers as demo_answers
+from devtools.demo import findings as finding_demo
+from devtools.demo import inspections as inspection_demo
+from devtools.demo import scores as dashboard_demo
+from devtools.demo import units as unit_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data of the seed articles (idempotent). Refused when DJANGO_DEBUG=0."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo data is for development only; DJANGO_DEBUG=0 is set.")
+        units = unit_demo.load_units()
+        unit_demo.load_accounts(units)
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {len(units)} units."))
+        inspections = inspection_demo.load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo inspections loaded: {inspections['plans']} plans, {inspections['visits']} visits."
+            )
+        )
+        answers = demo_answers.load()
+        self.stdout.write(self.style.SUCCESS(f"Demo answers loaded: {answers['answers']} for xã Bình Tấn."))
+        findings = finding_demo.load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo findings loaded: {findings['findings']} findings, {findings['actions']} remediation actions."
+            )
+        )
+        scores = dashboard_demo.load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo scores loaded: {scores['answers']} answers of {scores['visits']} finished visits."
+            )
+        )

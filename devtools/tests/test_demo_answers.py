@@ -1,0 +1,56 @@
+"""The demo answers of xã Bình Tấn: loaded by `load_demo`, once."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+
+from devtools.demo import answers as demo_answers
+from inspections.models import Answer, AnswerResult, Visit, VisitDomainScore, VisitStatus
+from units.models import User
+
+
+@pytest.fixture
+def loaded(db, settings):
+    settings.DEBUG = True
+    with time_machine.travel(date(2026, 11, 23), tick=False):
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+
+
+def binh_tan():
+    return Visit.objects.get(unit__code="DT-TB-BT", status=VisitStatus.IN_PROGRESS)
+
+
+def test_the_demo_visit_has_answers_and_a_self_assessment(loaded):
+    visit = binh_tan()
+    answers = Answer.objects.filter(visit=visit)
+
+    assert answers.exclude(result="").count() == 8
+    assert answers.filter(result=AnswerResult.NOT_APPLICABLE).count() == 1
+    assert answers.exclude(self_score=None).count() == 7
+    assert answers.get(criterion__code="3.4").figures == {"received": 2264, "on_time": 2114, "late": 150}
+    assert VisitDomainScore.objects.filter(visit=visit).count() == visit.template.domains.count()
+
+
+def test_loading_the_demo_answers_twice_changes_nothing(loaded, settings):
+    before = list(Answer.objects.order_by("pk").values_list("pk", "version", "score", "self_score"))
+
+    demo_answers.load()
+
+    assert list(Answer.objects.order_by("pk").values_list("pk", "version", "score", "self_score")) == before
+
+
+def test_the_demo_inspector_sees_the_figures_rate_and_the_differing_self_score(loaded, client):
+    visit = binh_tan()
+    client.force_login(User.objects.get(username="kiemtra"))
+
+    html = client.get(reverse("inspections:checklist", args=[visit.pk])).content.decode()
+
+    assert "93,4\u00a0%" in html
+    assert "self-assessment mt-1 differs" in html
+    assert Answer.objects.get(visit=visit, criterion__code="3.5").self_score == Decimal("1.5")
