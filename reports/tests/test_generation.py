@@ -304,8 +304,8 @@ def test_the_sweeper_task_runs_from_the_schedule(settings):
     entries = {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {
         "reports.tasks.sweep_stuck_reports",
-        "reports.tasks.send_remediation_reminders",
-        "reports.tasks.send_head_digest",
+        "findings.tasks.send_remediation_reminders",
+        "findings.tasks.send_head_digest",
     } <= entries
     assert sweep_stuck_reports.name == "reports.tasks.sweep_stuck_reports"
 
