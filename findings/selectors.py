@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -147,6 +148,17 @@ def signature_defaults(*, user) -> dict:
         ("", "TRƯỞNG ĐOÀN KIỂM TRA"),
     )
     return {"authority_line": authority_line, "signer_title": title, "signer_name": user.get_full_name()}
+
+
+def default_symbol(issuing_unit: Unit) -> str:
+    """“TB-SNV”: the notice type and the issuer's abbreviation (its short name when it is one word)."""
+    short = (issuing_unit.short_name or "").strip()
+    abbreviation = short if short and " " not in short else ""
+    return (
+        f"{settings.CONCLUSION_SYMBOL_PREFIX}-{abbreviation}"
+        if abbreviation
+        else settings.CONCLUSION_SYMBOL_PREFIX
+    )
 
 
 # Carry-forward
