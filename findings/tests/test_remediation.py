@@ -138,7 +138,7 @@ def test_liaison_of_another_unit_gets_404_on_every_finding_action_and_attachment
     client.force_login(other_liaison)
     urls = [
         reverse("findings:visit_findings", args=[action.finding.visit_id]),
-        reverse("findings:visit_history", args=[action.finding.visit_id]),
+        reverse("findings:visit_findings_history", args=[action.finding.visit_id]),
         reverse("findings:finding_detail", args=[action.finding_id]),
         reverse("findings:action_detail", args=[action.pk]),
         reverse("findings:attachment_download", args=[attachment.pk]),

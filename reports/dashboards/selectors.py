@@ -382,7 +382,7 @@ class RemediationRow:
 
 
 @dataclass
-class RemediationSummary:
+class RemediationByUnit:
     rows: list[RemediationRow]
     totals: RemediationRow
 
@@ -391,7 +391,7 @@ class RemediationSummary:
         return self.rows[:DASHBOARD_ROWS]
 
 
-def remediation_by_unit(*, scope: Scope, today: date | None = None) -> RemediationSummary:
+def remediation_by_unit(*, scope: Scope, today: date | None = None) -> RemediationByUnit:
     """Per responsible unit: open, overdue by age band, reported done, verified. One query.
 
     Rows are sorted by the most overdue first; ``totals`` adds every row up.
@@ -427,7 +427,7 @@ def remediation_by_unit(*, scope: Scope, today: date | None = None) -> Remediati
     for row in result:
         for name in ("open", "overdue_30", "overdue_90", "overdue_more", "reported", "verified"):
             setattr(totals, name, getattr(totals, name) + getattr(row, name))
-    return RemediationSummary(result, totals)
+    return RemediationByUnit(result, totals)
 
 
 # Repeat limitations -------------------------------------------------------------------------------
@@ -508,7 +508,7 @@ class HeadDashboard:
     progress: list[PlanProgressRow]
     domains: list[ScoreRow]
     ranking: Ranking
-    remediation: RemediationSummary
+    remediation: RemediationByUnit
     repeats: Repeats
     trend: list[ScoreRow]
 
