@@ -8,30 +8,12 @@ from django.utils import timezone
 
 from findings.models import ActionState
 from inspections.models import TeamMember, TeamRole, VisitStatus
-from units.models import UnitKind
 from units.roles import Role
 from units.tests.factories import UnitFactory, UserFactory
 
-from . import dashboard_world
+from . import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def other_department(other_province):
-    return UnitFactory(name="Sở Nội vụ tỉnh Thái Nguyên", kind=UnitKind.DEPARTMENT, parent=other_province)
-
-
-@pytest.fixture
-def world(department, commune, other_commune, foreign_commune, other_department, leader):
-    return dashboard_world.build(
-        department=department,
-        commune=commune,
-        other_commune=other_commune,
-        foreign_commune=foreign_commune,
-        other_department=other_department,
-        leader=leader,
-    )
 
 
 def _soon(days: int):
@@ -52,16 +34,16 @@ def _home(client, user):
 def test_scheduler_sees_the_coming_weeks_visits_of_their_province_only(
     client, scheduler, world, commune, leader, foreign_commune
 ):
-    plan = dashboard_world.plan(
+    plan = factories.plan(
         department=world.plan_2026.issuing_unit, template=world.template, year=_soon(3).year
     )
-    coming = dashboard_world.visit(
+    coming = factories.visit(
         plan=plan, unit=commune, day=_soon(3), status=VisitStatus.SCHEDULED, leader=leader
     )
-    dashboard_world.visit(
+    factories.visit(
         plan=plan, unit=UnitFactory(parent=commune.parent), day=_soon(40), status=VisitStatus.SCHEDULED
     )
-    dashboard_world.visit(
+    factories.visit(
         plan=world.foreign_plan,
         unit=UnitFactory(parent=foreign_commune.parent),
         day=_soon(2),
@@ -76,7 +58,7 @@ def test_scheduler_sees_units_of_approved_plans_that_have_no_visit_yet(
 ):
     waiting = UnitFactory(name="Xã Chờ Lịch", parent=district)
     world.plan_2026.units.add(waiting)
-    draft = dashboard_world.plan(
+    draft = factories.plan(
         department=world.plan_2026.issuing_unit, template=world.template, year=2026, status="draft"
     )
     draft.units.add(UnitFactory(name="Xã Kế Hoạch Nháp", parent=district))
@@ -97,9 +79,9 @@ def test_inspectors_load_counts_visits_per_month(
     client, scheduler, world, commune, leader, inspector, time_machine
 ):
     time_machine.move_to("2026-11-22 09:00 +07:00")
-    plan = dashboard_world.plan(department=world.plan_2026.issuing_unit, template=world.template, year=2026)
+    plan = factories.plan(department=world.plan_2026.issuing_unit, template=world.template, year=2026)
     for day in ("2026-11-24", "2026-11-26", "2026-12-03"):
-        visit = dashboard_world.visit(
+        visit = factories.visit(
             plan=plan,
             unit=UnitFactory(parent=commune.parent),
             day=datetime.fromisoformat(day).date(),
@@ -115,11 +97,11 @@ def test_inspectors_load_counts_visits_per_month(
 def test_home_page_of_a_scheduler_runs_a_fixed_number_of_queries(
     client, scheduler, world, commune, leader, django_assert_max_num_queries
 ):
-    plan = dashboard_world.plan(
+    plan = factories.plan(
         department=world.plan_2026.issuing_unit, template=world.template, year=_soon(1).year
     )
     for n in range(4):
-        dashboard_world.visit(
+        factories.visit(
             plan=plan,
             unit=UnitFactory(parent=commune.parent),
             day=_soon(n + 1),
@@ -136,12 +118,12 @@ def test_home_page_of_a_scheduler_runs_a_fixed_number_of_queries(
 
 
 def test_liaison_sees_their_units_overdue_and_soon_due_actions(client, liaison, world, leader):
-    soon = dashboard_world.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
-    dashboard_world.action(finding=soon, due=_soon(10))
-    later = dashboard_world.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
-    dashboard_world.action(finding=later, due=_soon(90))
-    done = dashboard_world.limitation(visit=world.binh_tan_2025, code="1.2", creator=leader)
-    dashboard_world.action(finding=done, due=_soon(-30), state=ActionState.VERIFIED)
+    soon = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
+    factories.action(finding=soon, due=_soon(10))
+    later = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
+    factories.action(finding=later, due=_soon(90))
+    done = factories.limitation(visit=world.binh_tan_2025, code="1.2", creator=leader)
+    factories.action(finding=done, due=_soon(-30), state=ActionState.VERIFIED)
     board = _home(client, liaison).context["liaison_home"]
     assert [a.finding.criterion.code for a in board["overdue"]] == ["2.1", "1.1"]
     assert [a.finding_id for a in board["due_soon"]] == [soon.pk]
@@ -155,10 +137,10 @@ def test_liaison_does_not_see_other_units_actions(client, world, other_commune, 
 
 
 def test_liaison_sees_the_next_visit_and_the_last_conclusion(client, liaison, world, commune, leader):
-    plan = dashboard_world.plan(
+    plan = factories.plan(
         department=world.plan_2026.issuing_unit, template=world.template, year=_soon(5).year
     )
-    coming = dashboard_world.visit(
+    coming = factories.visit(
         plan=plan, unit=commune, day=_soon(5), status=VisitStatus.SCHEDULED, leader=leader
     )
     board = _home(client, liaison).context["liaison_home"]
@@ -167,10 +149,10 @@ def test_liaison_sees_the_next_visit_and_the_last_conclusion(client, liaison, wo
 
 
 def test_a_draft_visit_is_not_announced_to_the_liaison(client, liaison, world, commune):
-    plan = dashboard_world.plan(
+    plan = factories.plan(
         department=world.plan_2026.issuing_unit, template=world.template, year=_soon(5).year
     )
-    dashboard_world.visit(plan=plan, unit=commune, day=_soon(5), status=VisitStatus.DRAFT)
+    factories.visit(plan=plan, unit=commune, day=_soon(5), status=VisitStatus.DRAFT)
     assert _home(client, liaison).context["liaison_home"]["next_visit"] is None
 
 
@@ -178,8 +160,8 @@ def test_home_page_of_a_liaison_runs_a_fixed_number_of_queries(
     client, liaison, world, leader, django_assert_max_num_queries
 ):
     for _n in range(4):
-        finding = dashboard_world.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
-        dashboard_world.action(finding=finding, due=_soon(3))
+        finding = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
+        factories.action(finding=finding, due=_soon(3))
     client.force_login(liaison)
     with django_assert_max_num_queries(10):
         response = client.get(reverse("home"))

@@ -18,12 +18,6 @@ from reports.models import Report, ReportFormat, ReportKind, ReportState
 from reports.services import generation
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def queued(user, **fields) -> Report:
     """A report row as the request leaves it, without running the task."""
     defaults = {"kind": ReportKind.CONCLUSION, "format": ReportFormat.DOCX}

@@ -10,11 +10,8 @@ from findings.tests.factories import FindingFactory
 from reports.models import Report, ReportFormat, ReportKind, ReportState
 from reports.services import report_generate
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+# Every test writes files: under a temporary MEDIA_ROOT.
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def make(user, *, produce=True, **fields) -> Report:
