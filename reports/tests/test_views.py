@@ -178,7 +178,11 @@ def test_an_inspector_not_on_the_team_cannot_download_the_notice(client, head, b
 def test_the_liaison_downloads_the_notice_of_their_concluded_visit(client, liaison, head, binh_tan_visit):
     report = make(head, visit=binh_tan_visit)
     client.force_login(liaison)
-    assert client.get(reverse("reports:download", args=[report.pk])).status_code == 200
+    response = client.get(reverse("reports:download", args=[report.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == report.content_type
+    assert report.filename in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == report.file.open("rb").read()
 
 
 def test_the_liaison_never_sees_a_draft_made_before_the_conclusion(client, liaison, head, binh_tan_visit):
