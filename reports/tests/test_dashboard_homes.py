@@ -281,3 +281,8 @@ def test_liaison_home_card_links_to_their_units_remediation(client, liaison, wor
 def test_administrator_home_card_links_to_the_administration(client, administrator):
     links = _hrefs(_home(client, administrator), "home-admin")
     assert {reverse("admin:index"), reverse("inspections:template_list")} <= links
+
+
+def test_the_home_page_refuses_a_post(client, head):
+    client.force_login(head)
+    assert client.post(reverse("home")).status_code == 405
