@@ -226,18 +226,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
-# Periodic tasks of the reports app (reports/tasks.py), in CELERY_TIMEZONE (Asia/Ho_Chi_Minh).
+# Periodic tasks (reports/tasks.py, findings/tasks.py), in CELERY_TIMEZONE (Asia/Ho_Chi_Minh).
 CELERY_BEAT_SCHEDULE |= {
     # Every 5 minutes: re-queue once, or fail with a message, the reports a dead worker left running.
     "reports-sweep-stuck": {"task": "reports.tasks.sweep_stuck_reports", "schedule": 300.0},
     # Every day at 07:00: remind units of actions due within a week or overdue; escalate long-overdue ones.
-    "reports-remediation-reminders": {
-        "task": "reports.tasks.send_remediation_reminders",
+    "findings-remediation-reminders": {
+        "task": "findings.tasks.send_remediation_reminders",
         "schedule": crontab(minute=0, hour=7),
     },
     # Every Monday at 07:30: the weekly remediation digest of each Department head.
-    "reports-head-digest": {
-        "task": "reports.tasks.send_head_digest",
+    "findings-head-digest": {
+        "task": "findings.tasks.send_head_digest",
         "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
     },
 }

@@ -6,10 +6,10 @@ from django.views.i18n import set_language
 
 from units import views as unit_views
 
-from . import views
+from .home import views as home_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("accounts/login/", unit_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

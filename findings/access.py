@@ -1,38 +1,57 @@
-"""The only way a view turns an id into a visit's findings, a finding, an action or an attachment.
+"""The only way a view turns an id into a visit's findings, a finding, an action or an attachment,
+and the only place findings' pages ask what a user may do.
 
 Each helper answers 404 when the user may not see the object at all (a liaison of another unit,
-staff of another province, an inspector not on the team) and 403 when ``write`` is asked of
-someone who may only read it. What a permitted user may do in the object's current state is the
-services' business (they refuse with a message).
+staff of another province, an inspector not on the team) and 403 when the user lacks the
+permission the page needs (``write``, or ``perm=``). Permissions are asked of the rules
+(core.permissions.can), never of ``user.has_perm``: Django would grant a superuser every one, and
+the administrator administers; they do not write findings or decide extensions. What a permitted
+user may do in the object's current state is the services' business (they refuse with a message).
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
+from core.permissions import can
 from inspections.access import get_visit_for_user
 from inspections.models import Visit, VisitStatus
 from units.roles import is_staff_member
 
-from .models import Finding, RemediationAction, UpdateAttachment
+from .models import ActionState, Finding, RemediationAction, RemediationUpdate, UpdateAttachment, UpdateKind
 from .selectors import actions_visible_to, findings_visible_to
 
+EDIT = "findings.edit_findings"
 
-def get_visit_findings_for_user(user, pk, *, write: bool = False) -> Visit:
+
+def _require(user, perm: str | None, obj=None) -> None:
+    if perm is not None and not can(user, perm, obj):
+        raise PermissionDenied
+
+
+def require_perm(user, perm: str) -> None:
+    """403 unless ``user`` holds ``perm`` (pages of no one object: the review queue, my unit)."""
+    _require(user, perm)
+
+
+def get_visit_findings_for_user(user, pk, *, write: bool = False, perm: str | None = None) -> Visit:
     """Visit ``pk`` (plan, unit, checklist and team loaded) for its findings pages.
 
     A liaison sees the findings of their unit's visits once concluded, never before; ``write``
-    means adding or changing findings (the visit's team).
+    means adding or changing findings (the visit's team); ``perm`` is another permission the page
+    needs on the visit (submitting, reviewing, concluding).
     """
     visit = get_visit_for_user(user, pk)
     if not is_staff_member(user) and visit.status != VisitStatus.CONCLUDED:
         raise Http404
-    if write and not user.has_perm("findings.edit_findings", visit):
-        raise PermissionDenied
+    _require(user, EDIT if write else None, visit)
+    _require(user, perm, visit)
     return visit
 
 
-def get_finding_for_user(user, pk, *, write: bool = False) -> Finding:
-    """Finding ``pk`` with its visit (plan, unit, team) loaded; ``write`` is for the visit's team."""
+def get_finding_for_user(user, pk, *, write: bool = False, perm: str | None = None) -> Finding:
+    """Finding ``pk`` with its visit (plan, unit, team) loaded; ``write`` is for the visit's team,
+    ``perm`` another permission needed on the finding's visit (reviewing it)."""
     finding = (
         findings_visible_to(user)
         .select_related("visit__plan__issuing_unit", "visit__unit", "visit__template", "domain", "criterion")
@@ -42,13 +61,14 @@ def get_finding_for_user(user, pk, *, write: bool = False) -> Finding:
     )
     if finding is None:
         raise Http404
-    if write and not user.has_perm("findings.edit_findings", finding.visit):
-        raise PermissionDenied
+    _require(user, EDIT if write else None, finding.visit)
+    _require(user, perm, finding.visit)
     return finding
 
 
-def get_action_for_user(user, pk) -> RemediationAction:
-    """Remediation action ``pk`` with its finding, visit (team loaded), plan and unit."""
+def get_action_for_user(user, pk, *, perm: str | None = None) -> RemediationAction:
+    """Remediation action ``pk`` with its finding, visit (team loaded), plan and unit; ``perm`` is
+    the permission the page needs on it (reporting, deciding an extension, verifying)."""
     action = (
         actions_visible_to(user)
         .select_related("unit", "finding__visit__unit", "finding__visit__plan", "finding__visit__conclusion")
@@ -58,7 +78,18 @@ def get_action_for_user(user, pk) -> RemediationAction:
     )
     if action is None:
         raise Http404
+    _require(user, perm, action)
     return action
+
+
+def get_extension_request_for_user(user, pk, update_pk) -> tuple[RemediationAction, RemediationUpdate]:
+    """Action ``pk`` and its extension request ``update_pk``, for a head deciding on it (403 for
+    anyone else who sees the action, 404 for a request of another action)."""
+    action = get_action_for_user(user, pk, perm="findings.decide_extension")
+    request = get_object_or_404(
+        RemediationUpdate, pk=update_pk, action=action, kind=UpdateKind.EXTENSION_REQUEST
+    )
+    return action, request
 
 
 def get_attachment_for_user(user, pk) -> UpdateAttachment:
@@ -71,3 +102,28 @@ def get_attachment_for_user(user, pk) -> UpdateAttachment:
     if attachment is None:
         raise Http404
     return attachment
+
+
+def visit_abilities(user, visit: Visit) -> dict[str, bool]:
+    """What ``user`` may do on the visit's findings page now (which buttons and forms it shows)."""
+    may_edit = can(user, EDIT, visit)
+    return {
+        "may_edit": may_edit,
+        "editing": visit.status == VisitStatus.IN_PROGRESS and may_edit,
+        "can_submit": visit.status == VisitStatus.IN_PROGRESS
+        and can(user, "findings.submit_findings", visit),
+        "can_review": visit.status == VisitStatus.SUBMITTED and can(user, "findings.review_findings", visit),
+        "can_conclude": visit.status == VisitStatus.REVIEWED and can(user, "findings.conclude_visit", visit),
+    }
+
+
+def action_abilities(user, action: RemediationAction, *, pending_extension) -> dict[str, bool]:
+    """What ``user`` may do on the action's page now (which forms it shows)."""
+    can_report = can(user, "findings.report_remediation", action) and action.is_open
+    return {
+        "can_report": can_report,
+        "can_request_extension": can_report and pending_extension is None,
+        "can_decide": pending_extension is not None and can(user, "findings.decide_extension", action),
+        "can_verify": action.state == ActionState.REPORTED_DONE
+        and can(user, "findings.verify_remediation", action),
+    }

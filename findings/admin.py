@@ -3,7 +3,15 @@ which keep the workflow and the history (so the records are read-only in the adm
 
 from django.contrib import admin
 
-from .models import Conclusion, Finding, FindingReview, RemediationAction, RemediationUpdate
+from .models import (
+    Conclusion,
+    Escalation,
+    Finding,
+    FindingReview,
+    RemediationAction,
+    RemediationUpdate,
+    ReminderLog,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -56,3 +64,17 @@ class RemediationActionAdmin(ReadOnlyAdmin):
     list_filter = ["state"]
     list_select_related = ["unit", "finding"]
     inlines = [RemediationUpdateInline]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["sent_on", "kind", "recipient"]
+    list_filter = ["kind"]
+    search_fields = ["recipient"]
+    readonly_fields = ["kind", "recipient", "sent_on", "actions", "created_at"]
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    list_display = ["action", "due_date", "escalated_at"]
+    readonly_fields = ["action", "due_date", "escalated_at"]

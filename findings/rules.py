@@ -38,3 +38,7 @@ rules.add_perm("findings.conclude_visit", leads_team)
 rules.add_perm("findings.report_remediation", is_liaison & action_in_scope)
 rules.add_perm("findings.decide_extension", is_head & action_in_scope)
 rules.add_perm("findings.verify_remediation", on_action_team)
+
+# Pages of no one object: the heads' review queue, the liaison's own unit.
+rules.add_perm("findings.view_review_queue", is_head)
+rules.add_perm("findings.view_my_unit", is_liaison)

@@ -27,3 +27,15 @@ def send_conclusion_notice(conclusion_id: int) -> int:
 def send_update_notice(update_id: int) -> int:
     """E-mail whoever must act on a remediation update."""
     return services.update_send(update_id=update_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_remediation_reminders() -> dict[str, int]:
+    """Daily: remind units of actions due soon or overdue; escalate long-overdue ones to the heads."""
+    return services.remediation_reminders_send()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_head_digest() -> int:
+    """Weekly: the remediation digest of each Department head."""
+    return services.head_digest_send()

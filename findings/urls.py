@@ -6,7 +6,7 @@ app_name = "findings"
 
 urlpatterns = [
     path("visits/<int:pk>/", views.visit_findings, name="visit_findings"),
-    path("visits/<int:pk>/history/", views.visit_history, name="visit_history"),
+    path("visits/<int:pk>/history/", views.visit_findings_history, name="visit_findings_history"),
     path("visits/<int:pk>/carry-forward/", views.carry_forward, name="carry_forward"),
     path("visits/<int:pk>/new/", views.finding_create, name="finding_create"),
     path(

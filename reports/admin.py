@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Escalation, ReminderLog, Report
+from .models import Report
 
 
 @admin.register(Report)
@@ -14,17 +14,3 @@ class ReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Reports are requested from their pages, which queue the worker; never typed in here.
         return False
-
-
-@admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
-    list_display = ["sent_on", "kind", "recipient"]
-    list_filter = ["kind"]
-    search_fields = ["recipient"]
-    readonly_fields = ["kind", "recipient", "sent_on", "actions", "created_at"]
-
-
-@admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
-    list_display = ["action", "due_date", "escalated_at"]
-    readonly_fields = ["action", "due_date", "escalated_at"]

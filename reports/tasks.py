@@ -45,15 +45,3 @@ def generate_report(self, report_id: int) -> str | None:
 def sweep_stuck_reports() -> dict[str, int]:
     """Re-queue once, or fail with a message, the reports a dead worker left running."""
     return services.reports_sweep_stuck()
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_remediation_reminders() -> dict[str, int]:
-    """Daily: remind units of actions due soon or overdue; escalate long-overdue ones to the heads."""
-    return services.remediation_reminders_send()
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_head_digest() -> int:
-    """Weekly: the remediation digest of each Department head."""
-    return services.head_digest_send()

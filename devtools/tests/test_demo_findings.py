@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from devtools.demo import findings as demo
-from findings import selectors
 from findings.models import (
     ActionState,
     Conclusion,
@@ -27,6 +26,7 @@ from findings.models import (
     ReviewState,
     UpdateKind,
 )
+from findings.selectors.history import action_history
 from findings.tests.factories import PDF
 from inspections.models import Answer, Criterion, Visit, VisitStatus
 from inspections.services.answers import AnswerChange, answer_save
@@ -66,7 +66,7 @@ def test_binh_tan_2020_is_concluded_remedied_and_verified_in_the_demo(loaded):
     assert kinds == ["progress", "extension_request", "extension_decision", "reported_done", "verification"]
     assert iso.updates.get(kind=UpdateKind.EXTENSION_REQUEST).decision == ExtensionDecision.GRANTED
     assert iso.updates.filter(attachments__isnull=False).exists()
-    history = selectors.action_history(action=iso, updates=list(iso.updates.all()))
+    history = action_history(action=iso, updates=list(iso.updates.all()))
     assert {e.actor.username for e in history} == {"truongdoan", "binhtan", "lanhdao", "kiemtra"}
     assert all(e.at.year == 2020 for e in history)
     states = set(RemediationAction.objects.values_list("state", flat=True))
@@ -177,7 +177,7 @@ def test_the_whole_flow_walks_from_the_demo_visit_in_progress(
     assert action.due_date == date(TODAY.year + 1, 3, 31)
     assert action.updates.filter(attachments__isnull=False).count() == 1
     client.force_login(head)
-    history = client.get(reverse("findings:visit_history", args=[visit.pk])).context["history"]
+    history = client.get(reverse("findings:visit_findings_history", args=[visit.pk])).context["history"]
     actors = {e.actor.username for e in history if e.actor}
     assert {"truongdoan", "kiemtra", "lanhdao"} <= actors
     visit_statuses = [

@@ -7,7 +7,7 @@ import pytest
 from devtools.demo import scores as demo
 from findings.models import Severity
 from inspections.models import Answer, AnswerResult, VisitDomainScore, VisitStatus
-from reports.tests import dashboard_world
+from reports.tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -15,11 +15,11 @@ pytestmark = pytest.mark.django_db
 def test_finished_visits_without_answers_get_answers_matching_their_findings(
     department, commune, other_commune, leader
 ):
-    template = dashboard_world.checklist()
-    plan = dashboard_world.plan(department=department, template=template, year=2020, units=[commune])
-    visit = dashboard_world.visit(plan=plan, unit=commune, day=date(2020, 3, 13), leader=leader)
-    dashboard_world.limitation(visit=visit, code="2.1", creator=leader, severity=Severity.HIGH)
-    dashboard_world.visit(plan=plan, unit=other_commune, day=date(2020, 3, 20), status=VisitStatus.SCHEDULED)
+    template = factories.checklist()
+    plan = factories.plan(department=department, template=template, year=2020, units=[commune])
+    visit = factories.visit(plan=plan, unit=commune, day=date(2020, 3, 13), leader=leader)
+    factories.limitation(visit=visit, code="2.1", creator=leader, severity=Severity.HIGH)
+    factories.visit(plan=plan, unit=other_commune, day=date(2020, 3, 20), status=VisitStatus.SCHEDULED)
 
     assert demo.load() == {"visits": 1, "answers": 3}
 

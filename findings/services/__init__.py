@@ -17,6 +17,7 @@ from .remediation import (
     action_verify,
     pending_extension,
 )
+from .reminders import head_digest_send, remediation_reminders_send
 from .review import finding_review, findings_submit, review_finish
 
 __all__ = [
@@ -38,7 +39,9 @@ __all__ = [
     "finding_update",
     "findings_returned_send",
     "findings_submit",
+    "head_digest_send",
     "pending_extension",
+    "remediation_reminders_send",
     "review_finish",
     "review_requested_send",
     "update_send",

@@ -14,6 +14,7 @@ from inspections.services import visit_transition
 from units.models import Unit
 
 from ..models import Conclusion, ConclusionCounter, Finding, RemediationAction, ReviewState
+from ..selectors import default_symbol
 from ._common import STALE, acting_as
 from .notifications import conclusion_queue
 
@@ -24,17 +25,6 @@ NUMBER_ATTEMPTS = 5
 def default_due_date(on: date | None = None) -> date:
     """The conclusion's default remediation deadline: REMEDIATION_DEFAULT_DAYS after ``on``."""
     return (on or timezone.localdate()) + timedelta(days=settings.REMEDIATION_DEFAULT_DAYS)
-
-
-def default_symbol(issuing_unit: Unit) -> str:
-    """“TB-SNV”: the notice type and the issuer's abbreviation (its short name when it is one word)."""
-    short = (issuing_unit.short_name or "").strip()
-    abbreviation = short if short and " " not in short else ""
-    return (
-        f"{settings.CONCLUSION_SYMBOL_PREFIX}-{abbreviation}"
-        if abbreviation
-        else settings.CONCLUSION_SYMBOL_PREFIX
-    )
 
 
 def conclusion_number_next(*, issuing_unit: Unit, year: int, symbol: str) -> int:

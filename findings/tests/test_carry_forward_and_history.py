@@ -64,7 +64,7 @@ def test_visit_history_shows_status_changes_and_finding_edits(client, leader, he
     )
     visit_transition(visit=visit, status=VisitStatus.SUBMITTED, actor=leader)
     client.force_login(head)
-    response = client.get(reverse("findings:visit_history", args=[visit.pk]))
+    response = client.get(reverse("findings:visit_findings_history", args=[visit.pk]))
     assert response.status_code == 200
     history = response.context["history"]
     assert history[0].actor == leader

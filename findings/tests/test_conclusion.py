@@ -123,13 +123,18 @@ def test_member_who_is_not_leader_cannot_conclude(client, inspector, visit):
     assert not Conclusion.objects.exists()
 
 
-def test_a_visit_not_yet_reviewed_is_not_concluded(client, leader, visit):
+def test_a_visit_not_yet_reviewed_is_not_concluded(client, leader, visit, settings):
+    settings.LANGUAGE_CODE = "en"
     client.force_login(leader)
-    response = client.post(
-        reverse("findings:visit_conclude", args=[visit.pk]), _conclude_data(visit), follow=True
-    )
-    assert list(response.context["messages"])
+    response = client.post(reverse("findings:visit_conclude", args=[visit.pk]), _conclude_data(visit))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Only a reviewed visit is concluded; this visit is In progress."
+    ]
+    assert "Only a reviewed visit is concluded" in response.content.decode()
     assert not Conclusion.objects.exists()
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS
 
 
 def test_deadline_before_the_notice_is_refused(client, leader, visit):

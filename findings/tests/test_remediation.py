@@ -113,6 +113,9 @@ def test_inspector_cannot_post_progress_for_the_unit(client, inspector, action):
         {"progress-version": action.version, "progress-text": "Thay đơn vị báo cáo."},
     )
     assert response.status_code == 403
+    assert not RemediationUpdate.objects.filter(action=action).exists()
+    action.refresh_from_db()
+    assert action.state == ActionState.OPEN
 
 
 def test_progress_is_post_only(client, liaison, action):
@@ -138,7 +141,7 @@ def test_liaison_of_another_unit_gets_404_on_every_finding_action_and_attachment
     client.force_login(other_liaison)
     urls = [
         reverse("findings:visit_findings", args=[action.finding.visit_id]),
-        reverse("findings:visit_history", args=[action.finding.visit_id]),
+        reverse("findings:visit_findings_history", args=[action.finding.visit_id]),
         reverse("findings:finding_detail", args=[action.finding_id]),
         reverse("findings:action_detail", args=[action.pk]),
         reverse("findings:attachment_download", args=[attachment.pk]),
@@ -299,6 +302,12 @@ def test_liaison_cannot_decide_their_own_extension(client, liaison, action):
         {"decision": ExtensionDecision.GRANTED},
     )
     assert response.status_code == 403
+    due = action.due_date
+    action.refresh_from_db()
+    assert action.due_date == due
+    request.refresh_from_db()
+    assert request.is_pending_request
+    assert not RemediationUpdate.objects.filter(kind=UpdateKind.EXTENSION_DECISION).exists()
 
 
 # --- verification ------------------------------------------------------------------------------
@@ -340,6 +349,9 @@ def test_head_who_is_not_on_the_team_gets_403_on_verify(client, head, action):
         reverse("findings:action_verify", args=[action.pk]), {"verify-version": action.version}
     )
     assert response.status_code == 403
+    action.refresh_from_db()
+    assert action.state == ActionState.REPORTED_DONE
+    assert not RemediationUpdate.objects.filter(action=action, kind=UpdateKind.VERIFICATION).exists()
 
 
 def test_verifying_an_action_that_was_never_reported_is_refused_with_a_message(client, inspector, action):

@@ -172,6 +172,9 @@ def test_team_member_cannot_review(client, inspector, visit, leader):
     finding = FindingFactory(visit=visit, created_by=leader)
     client.force_login(inspector)
     assert _decide(client, finding, ReviewDecision.APPROVED).status_code == 403
+    finding.refresh_from_db()
+    assert finding.review_state == ReviewState.DRAFT
+    assert not finding.reviews.exists()
 
 
 def test_head_of_another_province_gets_404(client, outsider, visit, leader):

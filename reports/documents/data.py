@@ -1,6 +1,6 @@
 """Everything a document shows, as plain data: the builders read only these, never the models.
 
-The selectors (reports/selectors.py) fill them from the database; tests and the benchmark build
+The loaders (reports/documents/loaders/) fill them from the database; tests and the benchmark build
 them directly. Text in these objects is the document's own Vietnamese text, ready to print.
 """
 

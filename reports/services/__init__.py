@@ -1,4 +1,4 @@
-"""Writes and side effects of the reports app (see generation and reminders)."""
+"""Writes and side effects of the reports app (see generation)."""
 
 from .generation import (
     MAX_ATTEMPTS,
@@ -11,15 +11,12 @@ from .generation import (
     report_request,
     reports_sweep_stuck,
 )
-from .reminders import head_digest_send, remediation_reminders_send
 
 __all__ = [
     "MAX_ATTEMPTS",
     "RECIPES",
     "TransientReportError",
     "documents_warm_up",
-    "head_digest_send",
-    "remediation_reminders_send",
     "report_fail",
     "report_generate",
     "report_queue",

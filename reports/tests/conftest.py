@@ -1,4 +1,8 @@
-"""The reports tests' world (fixture names kept apart from the dashboards' tests in this folder): the root conftest's Đồng Tháp, with the visit of xã Bình Tấn concluded.
+"""The reports tests' shared fixtures, in the root conftest's world (Đồng Tháp).
+
+``world`` (see factories.build): two years of plans, visits, scores, findings and actions of our
+province and a visit of another one, for the dashboards, search, exports and home pages.
+``binh_tan_visit`` / ``tan_my_visit``: for the documents, the visit of xã Bình Tấn concluded.
 
 The visit has two strengths, two limitations with causes and recommendations (each an action),
 the figures "2 264 received, 2 114 on time", a conclusion 12/TB-SNV signed "KT. GIÁM ĐỐC /
@@ -23,8 +27,42 @@ from inspections.tests.factories import (
     VisitFactory,
     at,
 )
+from units.models import UnitKind
+from units.roles import Role
+from units.tests.factories import UnitFactory, UserFactory
+
+from . import factories
 
 DUE = dt.date(2027, 2, 19)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """A temporary MEDIA_ROOT for the files reports write."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def other_department(other_province):
+    return UnitFactory(name="Sở Nội vụ tỉnh Thái Nguyên", kind=UnitKind.DEPARTMENT, parent=other_province)
+
+
+@pytest.fixture
+def other_head(other_department):
+    return UserFactory(username="other_head", unit=other_department, roles=[Role.HEAD])
+
+
+@pytest.fixture
+def world(department, commune, other_commune, foreign_commune, other_department, leader):
+    return factories.build(
+        department=department,
+        commune=commune,
+        other_commune=other_commune,
+        foreign_commune=foreign_commune,
+        other_department=other_department,
+        leader=leader,
+    )
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from reports.models import Report, ReportFormat, ReportKind, ReportState
 from reports.services import report_generate
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media")]
 
 PASSWORD = "mat-khau-thu-nghiem"
 SHOTS = Path("test-results/browser")
@@ -25,11 +25,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
 });
 """
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture

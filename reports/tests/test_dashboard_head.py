@@ -8,37 +8,13 @@ from django.urls import reverse
 from findings.models import ActionState
 from inspections.models import VisitStatus
 from reports.dashboards import selectors
-from units.models import UnitKind
-from units.roles import Role
-from units.tests.factories import UnitFactory, UserFactory
+from units.tests.factories import UnitFactory
 
-from . import dashboard_world
+from . import factories
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("dashboards:head")
-
-
-@pytest.fixture
-def other_department(other_province):
-    return UnitFactory(name="Sở Nội vụ tỉnh Thái Nguyên", kind=UnitKind.DEPARTMENT, parent=other_province)
-
-
-@pytest.fixture
-def world(department, commune, other_commune, foreign_commune, other_department, leader):
-    return dashboard_world.build(
-        department=department,
-        commune=commune,
-        other_commune=other_commune,
-        foreign_commune=foreign_commune,
-        other_department=other_department,
-        leader=leader,
-    )
-
-
-@pytest.fixture
-def other_head(other_department):
-    return UserFactory(username="other_head", unit=other_department, roles=[Role.HEAD])
 
 
 def _board(client, user, **params):
@@ -74,13 +50,13 @@ def test_head_sees_plan_progress_of_their_province_only(client, head, world):
 def test_cancelled_visits_are_not_planned_and_scheduled_ones_are_not_done(
     client, head, world, commune, leader
 ):
-    dashboard_world.visit(
+    factories.visit(
         plan=world.plan_2026,
         unit=UnitFactory(parent=commune.parent),
         day=world.today,
         status=VisitStatus.SCHEDULED,
     )
-    dashboard_world.visit(plan=world.plan_2025, unit=commune, day=world.today, status=VisitStatus.CANCELLED)
+    factories.visit(plan=world.plan_2025, unit=commune, day=world.today, status=VisitStatus.CANCELLED)
     board = _board(client, head, year=2026)
     (row,) = board.progress
     assert (row.planned, row.done, row.concluded) == (3, 2, 1)
@@ -94,7 +70,7 @@ def test_compliance_by_domain_adds_up_points_of_finished_visits(client, head, wo
 
 
 def test_visits_still_in_progress_do_not_count_towards_scores(client, head, world, commune):
-    dashboard_world.visit(
+    factories.visit(
         plan=world.plan_2026,
         unit=UnitFactory(parent=commune.parent),
         day=world.today,
@@ -243,11 +219,11 @@ def test_query_count_stays_flat_as_units_and_visits_grow(
         client.get(URL, {"unit": commune.pk})
     for n in range(6):
         unit = UnitFactory(parent=commune.parent, name=f"Xã Thử {n}")
-        made = dashboard_world.visit(
+        made = factories.visit(
             plan=world.plan_2026, unit=unit, day=world.today - timedelta(days=n), scores={"1": (n, 10)}
         )
-        finding = dashboard_world.limitation(visit=made, code="1.2", creator=head)
-        dashboard_world.action(finding=finding, due=world.today - timedelta(days=40 * n))
+        finding = factories.limitation(visit=made, code="1.2", creator=head)
+        factories.action(finding=finding, due=world.today - timedelta(days=40 * n))
     with django_assert_max_num_queries(15):
         response = client.get(URL, {"year": 2026, "unit": commune.parent.pk})
     assert len(response.context["board"].ranking.rows) == 8

@@ -6,32 +6,14 @@ import pytest
 from django.urls import reverse
 
 from findings.models import ActionState
-from units.models import UnitKind
 from units.tests.factories import UnitFactory
 
-from . import dashboard_world
+from . import factories
 
 pytestmark = pytest.mark.django_db
 
 ACTIONS = reverse("dashboards:actions")
 RANKING = reverse("dashboards:ranking")
-
-
-@pytest.fixture
-def other_department(other_province):
-    return UnitFactory(name="Sở Nội vụ tỉnh Thái Nguyên", kind=UnitKind.DEPARTMENT, parent=other_province)
-
-
-@pytest.fixture
-def world(department, commune, other_commune, foreign_commune, other_department, leader):
-    return dashboard_world.build(
-        department=department,
-        commune=commune,
-        other_commune=other_commune,
-        foreign_commune=foreign_commune,
-        other_department=other_department,
-        leader=leader,
-    )
 
 
 def _actions(client, user, **params):
@@ -65,10 +47,10 @@ def test_actions_filter_by_overdue_age_band(client, head, world, lateness, codes
 
 
 def test_actions_due_soon_are_the_open_ones_due_within_30_days(client, head, world, leader):
-    finding = dashboard_world.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
-    dashboard_world.action(finding=finding, due=world.today + timedelta(days=12))
-    done = dashboard_world.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
-    dashboard_world.action(finding=done, due=world.today + timedelta(days=5), state=ActionState.VERIFIED)
+    finding = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
+    factories.action(finding=finding, due=world.today + timedelta(days=12))
+    done = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
+    factories.action(finding=done, due=world.today + timedelta(days=5), state=ActionState.VERIFIED)
     assert [a.finding_id for a in _actions(client, head, lateness="due_soon")] == [finding.pk]
 
 
@@ -99,8 +81,8 @@ def test_action_list_runs_a_fixed_number_of_queries(
     client, head, world, leader, django_assert_max_num_queries
 ):
     for n in range(5):
-        finding = dashboard_world.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
-        dashboard_world.action(finding=finding, due=world.today - timedelta(days=n + 1))
+        finding = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
+        factories.action(finding=finding, due=world.today - timedelta(days=n + 1))
     client.force_login(head)
     with django_assert_max_num_queries(9):
         response = client.get(ACTIONS, {"lateness": "overdue"})
@@ -118,7 +100,7 @@ def test_ranking_lists_every_unit_best_first_with_pages(
 ):
     for n in range(60):
         unit = UnitFactory(parent=commune.parent, name=f"Xã Thử {n:02d}")
-        dashboard_world.visit(plan=world.plan_2026, unit=unit, day=world.today, scores={"1": (n % 8, 10)})
+        factories.visit(plan=world.plan_2026, unit=unit, day=world.today, scores={"1": (n % 8, 10)})
     client.force_login(head)
     with django_assert_max_num_queries(12):
         first = client.get(RANKING, {"year": 2026})

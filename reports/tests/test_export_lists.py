@@ -13,29 +13,8 @@ from openpyxl import load_workbook
 
 from reports import exports
 from reports.exports import Column
-from units.models import UnitKind
-from units.tests.factories import UnitFactory
-
-from . import dashboard_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def other_department(other_province):
-    return UnitFactory(name="Sở Nội vụ tỉnh Thái Nguyên", kind=UnitKind.DEPARTMENT, parent=other_province)
-
-
-@pytest.fixture
-def world(department, commune, other_commune, foreign_commune, other_department, leader):
-    return dashboard_world.build(
-        department=department,
-        commune=commune,
-        other_commune=other_commune,
-        foreign_commune=foreign_commune,
-        other_department=other_department,
-        leader=leader,
-    )
 
 
 def _csv(response) -> list[list[str]]:

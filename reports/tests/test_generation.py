@@ -18,12 +18,6 @@ from reports.models import Report, ReportFormat, ReportKind, ReportState
 from reports.services import generation
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def queued(user, **fields) -> Report:
     """A report row as the request leaves it, without running the task."""
     defaults = {"kind": ReportKind.CONCLUSION, "format": ReportFormat.DOCX}
@@ -304,8 +298,8 @@ def test_the_sweeper_task_runs_from_the_schedule(settings):
     entries = {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {
         "reports.tasks.sweep_stuck_reports",
-        "reports.tasks.send_remediation_reminders",
-        "reports.tasks.send_head_digest",
+        "findings.tasks.send_remediation_reminders",
+        "findings.tasks.send_head_digest",
     } <= entries
     assert sweep_stuck_reports.name == "reports.tasks.sweep_stuck_reports"
 

@@ -6,31 +6,13 @@ from django.urls import reverse
 
 from inspections.models import VisitStatus
 from reports.search.selectors import search_findings
-from units.models import UnitKind
-from units.tests.factories import UnitFactory, UserFactory
+from units.tests.factories import UserFactory
 
-from . import dashboard_world
+from . import factories
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("search:search")
-
-
-@pytest.fixture
-def other_department(other_province):
-    return UnitFactory(name="Sở Nội vụ tỉnh Thái Nguyên", kind=UnitKind.DEPARTMENT, parent=other_province)
-
-
-@pytest.fixture
-def world(department, commune, other_commune, foreign_commune, other_department, leader):
-    return dashboard_world.build(
-        department=department,
-        commune=commune,
-        other_commune=other_commune,
-        foreign_commune=foreign_commune,
-        other_department=other_department,
-        leader=leader,
-    )
 
 
 def _search(client, user, q, **params):
@@ -102,7 +84,7 @@ def test_head_of_one_province_finds_nothing_of_another(client, outsider, world):
 
 
 def test_liaison_finds_only_their_own_units_concluded_findings(client, liaison, world, other_commune, leader):
-    reviewed = dashboard_world.limitation(
+    reviewed = factories.limitation(
         visit=world.tan_my_2026, code="2.1", creator=leader, text="Bộ phận một cửa xã Tân Mỹ chưa có sổ."
     )
     assert reviewed.visit.status == VisitStatus.REVIEWED
@@ -129,7 +111,7 @@ def test_a_user_without_a_role_finds_nothing(client, world, commune):
 
 def test_one_kind_is_paginated(client, head, world, leader):
     for n in range(30):
-        dashboard_world.limitation(
+        factories.limitation(
             visit=world.binh_tan_2026, code="1.2", creator=leader, text=f"Sổ một cửa số {n} ghi chép thiếu."
         )
     client.force_login(head)
@@ -143,7 +125,7 @@ def test_one_kind_is_paginated(client, head, world, leader):
 
 def test_everything_shows_a_preview_of_each_kind_with_a_link_to_all(client, head, world, leader):
     for n in range(7):
-        dashboard_world.limitation(
+        factories.limitation(
             visit=world.binh_tan_2026, code="1.2", creator=leader, text=f"Một cửa: thiếu sổ {n}."
         )
     client.force_login(head)
@@ -163,9 +145,7 @@ def test_a_query_of_one_letter_searches_nothing(client, head, world):
 
 def test_search_runs_a_fixed_number_of_queries(client, head, world, leader, django_assert_max_num_queries):
     for n in range(10):
-        dashboard_world.limitation(
-            visit=world.binh_tan_2026, code="1.2", creator=leader, text=f"Một cửa {n}."
-        )
+        factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader, text=f"Một cửa {n}.")
     client.force_login(head)
     with django_assert_max_num_queries(14):
         client.get(URL, {"q": "mot cua"})
@@ -180,7 +160,7 @@ def test_the_next_page_link_leads_to_the_next_page(client, head, world, leader):
     import re
 
     for n in range(30):
-        dashboard_world.limitation(
+        factories.limitation(
             visit=world.binh_tan_2026, code="1.2", creator=leader, text=f"Ghi chép thiếu {n}."
         )
     client.force_login(head)

@@ -10,11 +10,8 @@ from findings.tests.factories import FindingFactory
 from reports.models import Report, ReportFormat, ReportKind, ReportState
 from reports.services import report_generate
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+# Every test writes files: under a temporary MEDIA_ROOT.
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def make(user, *, produce=True, **fields) -> Report:
@@ -181,7 +178,11 @@ def test_an_inspector_not_on_the_team_cannot_download_the_notice(client, head, b
 def test_the_liaison_downloads_the_notice_of_their_concluded_visit(client, liaison, head, binh_tan_visit):
     report = make(head, visit=binh_tan_visit)
     client.force_login(liaison)
-    assert client.get(reverse("reports:download", args=[report.pk])).status_code == 200
+    response = client.get(reverse("reports:download", args=[report.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == report.content_type
+    assert report.filename in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == report.file.open("rb").read()
 
 
 def test_the_liaison_never_sees_a_draft_made_before_the_conclusion(client, liaison, head, binh_tan_visit):

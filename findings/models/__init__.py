@@ -20,6 +20,8 @@ from inspections.models import Criterion, Domain, Visit
 from inspections.models.answers import private_storage
 from units.models import Unit
 
+from .reminders import Escalation, ReminderKind, ReminderLog  # noqa: F401  the app's models, one import path
+
 
 class FindingKind(models.TextChoices):
     STRENGTH = "strength", _("Strength")

@@ -18,12 +18,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from findings.models import ACTION_OPEN_STATES, ActionState, RemediationAction
-from findings.selectors import actions_visible_to
-from findings.services.notifications import absolute, head_addresses
 from units.roles import Role
 
-from ..models import Escalation, ReminderKind, ReminderLog
+from ..models import (
+    ACTION_OPEN_STATES,
+    ActionState,
+    Escalation,
+    RemediationAction,
+    ReminderKind,
+    ReminderLog,
+)
+from ..selectors import actions_visible_to
+from .notifications import absolute, head_addresses
 
 
 def _claim(kind: str, recipient: str, day: date, action_ids: list[int]) -> ReminderLog | None:

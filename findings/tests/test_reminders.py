@@ -4,13 +4,33 @@ import datetime as dt
 
 import pytest
 
-from findings.models import ActionState, RemediationAction
-from reports.models import Escalation, ReminderLog
-from reports.services import head_digest_send, remediation_reminders_send
+from findings.models import ActionState, Escalation, RemediationAction, ReminderLog
+from findings.services import head_digest_send, remediation_reminders_send
 from units.roles import Role
 from units.tests.factories import UserFactory
 
-# The two actions of xã Bình Tấn are due on 19/02/2027 and 15/03/2027 (see conftest).
+from .factories import ActionFactory, FindingFactory, conclude
+
+
+@pytest.fixture
+def binh_tan_visit(visit, leader):
+    """The visit of xã Bình Tấn concluded, with two actions due on 19/02/2027 and 15/03/2027."""
+    iso = FindingFactory(
+        visit=visit,
+        created_by=leader,
+        approved=True,
+        recommendation="Xây dựng và vận hành hệ thống quản lý chất lượng theo TCVN ISO 9001:2015",
+    )
+    archive = FindingFactory(
+        visit=visit,
+        created_by=leader,
+        approved=True,
+        recommendation="Cử công chức văn thư tham gia bồi dưỡng nghiệp vụ",
+    )
+    conclude(visit, leader)
+    ActionFactory(finding=iso, due_date=dt.date(2027, 2, 19))
+    ActionFactory(finding=archive, due_date=dt.date(2027, 3, 15))
+    return visit
 
 
 @pytest.fixture(autouse=True)
@@ -136,8 +156,16 @@ def test_a_head_with_nothing_to_oversee_gets_no_digest(db, department, mailoutbo
 
 
 def test_the_tasks_call_their_services(binh_tan_visit, liaison, head, mailoutbox, time_machine):
-    from reports.tasks import send_head_digest, send_remediation_reminders
+    from findings.tasks import send_head_digest, send_remediation_reminders
 
     time_machine.move_to(dt.datetime(2027, 2, 14, 7, 0, tzinfo=dt.UTC))
     assert send_remediation_reminders.delay().get() == {"reminders": 1, "escalations": 0}
     assert send_head_digest.delay().get() == 1
+
+
+def test_the_schedule_names_the_reminder_tasks_where_they_live(settings):
+    from findings.tasks import send_head_digest, send_remediation_reminders
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {send_remediation_reminders.name, send_head_digest.name} <= scheduled
+    assert send_remediation_reminders.name == "findings.tasks.send_remediation_reminders"

@@ -1,36 +1,39 @@
-"""The selectors that fill the documents' data from the models."""
+"""The document loaders that fill the documents' data from the models."""
 
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from findings.models import Conclusion, Finding, RemediationAction, ReviewState
-from findings.tests.factories import FindingFactory, UpdateFactory
+from findings.tests.factories import ConclusionFactory, FindingFactory, UpdateFactory
 from inspections.models import VisitStatus
 from inspections.tests.factories import VisitFactory, at
-from reports import selectors
+from reports.documents import loaders
 from reports.documents.data import Figure
+from reports.documents.loaders import common
 from units.models import UnitKind
 from units.tests.factories import UnitFactory
 
 
 def test_issuing_body_drops_the_province_its_parent_line_names(department, province):
-    assert selectors.body_names(department) == ("UBND tỉnh Đồng Tháp", "Sở Nội vụ")
-    assert selectors.place_name(province) == "Đồng Tháp"
+    assert common.body_names(department) == ("UBND tỉnh Đồng Tháp", "Sở Nội vụ")
+    assert common.place_name(province) == "Đồng Tháp"
 
 
 def test_a_provincial_committee_issuing_in_its_own_name_has_no_parent_line(province):
-    assert selectors.body_names(province) == ("", "Ủy ban nhân dân tỉnh Đồng Tháp")
+    assert common.body_names(province) == ("", "Ủy ban nhân dân tỉnh Đồng Tháp")
 
 
 def test_a_city_keeps_its_name_as_the_place(db):
     city = UnitFactory(name="UBND thành phố Hà Nội", kind=UnitKind.PROVINCE)
     office = UnitFactory(name="Sở Nội vụ thành phố Hà Nội", kind=UnitKind.DEPARTMENT, parent=city)
-    assert selectors.place_name(city) == "Hà Nội"
-    assert selectors.body_names(office) == ("UBND thành phố Hà Nội", "Sở Nội vụ")
+    assert common.place_name(city) == "Hà Nội"
+    assert common.body_names(office) == ("UBND thành phố Hà Nội", "Sở Nội vụ")
 
 
 def test_the_notice_of_a_concluded_visit_carries_its_number_signer_and_deadline(binh_tan_visit):
-    data = selectors.conclusion_notice_data(visit=binh_tan_visit)
+    data = loaders.conclusion_notice_data(visit=binh_tan_visit)
 
     head = data.letterhead
     assert (head.parent_body, head.issuing_body, head.number, head.symbol) == (
@@ -53,7 +56,7 @@ def test_the_notice_of_a_concluded_visit_carries_its_number_signer_and_deadline(
 
 
 def test_results_list_strengths_and_figures_by_domain_in_checklist_order(binh_tan_visit):
-    data = selectors.conclusion_notice_data(visit=binh_tan_visit)
+    data = loaders.conclusion_notice_data(visit=binh_tan_visit)
 
     assert [s.title for s in data.results] == ["Công tác chỉ đạo, điều hành", "Cải cách thủ tục hành chính"]
     first = data.results[0]
@@ -67,7 +70,7 @@ def test_results_list_strengths_and_figures_by_domain_in_checklist_order(binh_ta
 
 
 def test_limitations_causes_and_recommendations_come_with_their_deadlines(binh_tan_visit):
-    data = selectors.conclusion_notice_data(visit=binh_tan_visit)
+    data = loaders.conclusion_notice_data(visit=binh_tan_visit)
 
     assert [s.title for s in data.limitations] == [
         "Công tác chỉ đạo, điều hành",
@@ -89,7 +92,7 @@ def test_before_the_conclusion_the_notice_is_a_draft_without_returned_findings(t
         visit=tan_my_visit, created_by=inspector, text="Sent back", review_state=ReviewState.RETURNED
     )
 
-    data = selectors.conclusion_notice_data(visit=tan_my_visit)
+    data = loaders.conclusion_notice_data(visit=tan_my_visit)
 
     assert data.is_draft
     assert data.letterhead.number == ""
@@ -107,7 +110,7 @@ def test_the_notice_loads_in_a_constant_number_of_queries(
             visit=binh_tan_visit, created_by=leader, review_state=ReviewState.APPROVED, text=f"Thêm {n}"
         )
     with django_assert_max_num_queries(10):
-        data = selectors.conclusion_notice_data(visit=binh_tan_visit)
+        data = loaders.conclusion_notice_data(visit=binh_tan_visit)
     assert len([p for s in data.limitations for p in s.points]) == 22
 
 
@@ -118,7 +121,7 @@ def test_follow_up_marks_overdue_actions_and_shows_the_latest_update(binh_tan_vi
         action=first, actor=liaison, text="Đang xây dựng quy trình ISO", at=at(dt.date(2027, 2, 15), 9)
     )
 
-    data = selectors.follow_up_data(plan=plan_2027, today=dt.date(2027, 3, 1))
+    data = loaders.follow_up_data(plan=plan_2027, today=dt.date(2027, 3, 1))
 
     assert [(r.is_overdue, r.days_overdue) for r in data.rows] == [(True, 10), (False, 0)]
     assert data.rows[0].latest_update == "Đang xây dựng quy trình ISO"
@@ -131,16 +134,14 @@ def test_follow_up_marks_overdue_actions_and_shows_the_latest_update(binh_tan_vi
 
 
 def test_follow_up_of_a_unit_covers_the_units_below_it_and_the_period(binh_tan_visit, district, commune):
-    assert len(selectors.follow_up_data(unit=district, today=dt.date(2027, 3, 1)).rows) == 2
-    later = selectors.follow_up_data(
-        unit=commune, period_start=dt.date(2027, 2, 1), today=dt.date(2027, 3, 1)
-    )
+    assert len(loaders.follow_up_data(unit=district, today=dt.date(2027, 3, 1)).rows) == 2
+    later = loaders.follow_up_data(unit=commune, period_start=dt.date(2027, 2, 1), today=dt.date(2027, 3, 1))
     assert later.rows == []
     assert "Xã Bình Tấn" in later.scope_label
 
 
 def test_plan_summary_scores_finished_visits_by_domain(binh_tan_visit, tan_my_visit, plan_2027, leader):
-    data = selectors.plan_summary_data(plan=plan_2027, today=dt.date(2027, 3, 1))
+    data = loaders.plan_summary_data(plan=plan_2027, today=dt.date(2027, 3, 1))
 
     assert [r.unit_name for r in data.visits] == ["Xã Bình Tấn"]  # Tân Mỹ is still in progress
     row = data.visits[0]
@@ -161,7 +162,7 @@ def test_common_findings_are_those_of_several_units(binh_tan_visit, tan_my_visit
     tan_my_visit.status = VisitStatus.SUBMITTED
     tan_my_visit.save(update_fields=["status"])
 
-    data = selectors.plan_summary_data(plan=binh_tan_visit.plan)
+    data = loaders.plan_summary_data(plan=binh_tan_visit.plan)
 
     assert [(c.text, c.unit_count) for c in data.common_limitations] == [(criterion.title, 2)]
     assert data.common_strengths == []
@@ -181,11 +182,37 @@ def test_plan_summary_queries_do_not_grow_with_the_visits(
         )
         FindingFactory(visit=visit, created_by=leader, review_state=ReviewState.APPROVED)
     with django_assert_max_num_queries(14):
-        data = selectors.plan_summary_data(plan=plan_2027)
+        data = loaders.plan_summary_data(plan=plan_2027)
     assert len(data.visits) == 16
 
 
 def test_the_signer_of_the_plans_latest_conclusion_signs_its_reports(binh_tan_visit, plan_2027):
     assert Conclusion.objects.count() == 1
-    data = selectors.plan_summary_data(plan=plan_2027)
+    data = loaders.plan_summary_data(plan=plan_2027)
     assert data.signer.name == "Đỗ Thị Thanh Trang"
+
+
+@pytest.mark.parametrize(
+    "later_date", [dt.date(2027, 2, 10), dt.date(2027, 1, 20)], ids=["later-day", "same-day-higher-number"]
+)
+def test_of_two_conclusions_the_latest_signer_signs_the_plans_reports(
+    binh_tan_visit, tan_my_visit, plan_2027, leader, later_date
+):
+    ConclusionFactory(
+        visit=tan_my_visit,
+        created_by=leader,
+        number=13,
+        date=later_date,
+        authority_line="",
+        signer_title="GIÁM ĐỐC",
+        signer_name="Nguyễn Văn Lãnh",
+    )
+    for data in (
+        loaders.plan_summary_data(plan=plan_2027),
+        loaders.follow_up_data(plan=plan_2027, today=dt.date(2027, 3, 1)),
+    ):
+        assert (data.signer.authority_line, data.signer.title, data.signer.name) == (
+            "",
+            "GIÁM ĐỐC",
+            "Nguyễn Văn Lãnh",
+        )

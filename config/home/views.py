@@ -1,13 +1,16 @@
 """The home page: each role lands on what it does first."""
 
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from findings.selectors import remediation_summary, review_queue_count
 from inspections.selectors import my_visits
-from reports.dashboards.selectors import liaison_home, scheduler_home
 from units.roles import Role, has_role, is_admin
 
+from .selectors import liaison_home, scheduler_home
 
+
+@require_safe
 def home(request):
     user = request.user
     context = {

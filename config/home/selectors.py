@@ -1,0 +1,155 @@
+"""Reads for each role's home page: the scheduler's coming visits, units waiting for a visit and
+inspector load; the liaison's due actions, next visit and last conclusion.
+
+Read through the owning apps' visibility selectors (inspections, findings), so each panel shows
+only what the user may see.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from findings.models import ACTION_OPEN_STATES, Conclusion
+from findings.selectors import actions_visible_to, finding_visits_visible_to
+from inspections.models import InspectionPlan, PlanStatus, TeamMember, Visit, VisitStatus
+from inspections.selectors import plans_visible_to, team_prefetch, visits_visible_to
+from reports.dashboards.selectors import Scope
+from units.rules import scope_prefix
+
+# Scheduler home -----------------------------------------------------------------------------------
+
+
+def upcoming_visits(*, user, weeks: int = 4, now: datetime | None = None, limit: int = 20) -> list[Visit]:
+    """Visible visits starting from today through the coming ``weeks``, soonest first, team loaded."""
+    now = now or timezone.now()
+    start = datetime.combine(timezone.localtime(now).date(), time.min, tzinfo=timezone.get_current_timezone())
+    return list(
+        visits_visible_to(user)
+        .exclude(status=VisitStatus.CANCELLED)
+        .filter(starts_at__gte=start, starts_at__lt=start + timedelta(weeks=weeks))
+        .select_related("unit", "plan")
+        .prefetch_related(team_prefetch())
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+def units_without_visit(*, user) -> list:
+    """(plan, unit) pairs of approved or running plans that have no active visit yet. One query.
+
+    Returns the through rows with ``inspectionplan`` and ``unit`` loaded, by year then tree order.
+    """
+    through = InspectionPlan.units.through
+    plans = plans_visible_to(user).filter(status__in=[PlanStatus.APPROVED, PlanStatus.IN_PROGRESS])
+    visited = Visit.objects.filter(
+        plan_id=OuterRef("inspectionplan_id"), unit_id=OuterRef("unit_id")
+    ).exclude(status=VisitStatus.CANCELLED)
+    return list(
+        through.objects.filter(inspectionplan__in=plans.values("pk"))
+        .exclude(Exists(visited))
+        .select_related("inspectionplan", "unit")
+        .order_by("-inspectionplan__year", "inspectionplan__title", "unit__path")
+    )
+
+
+@dataclass
+class InspectorLoad:
+    months: list[date]
+    rows: list[tuple[str, list[int]]]
+
+
+def inspector_load(*, user, months: int = 3, today: date | None = None) -> InspectorLoad:
+    """Visits per inspector per month (this month and the next ``months - 1``), over visible visits. One query."""
+    today = today or timezone.localdate()
+    firsts = []
+    first = today.replace(day=1)
+    for _i in range(months):
+        firsts.append(first)
+        first = (first + timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    window_start = datetime.combine(firsts[0], time.min, tzinfo=tz)
+    window_end = datetime.combine(first, time.min, tzinfo=tz)
+    rows = (
+        TeamMember.objects.filter(
+            visit__in=visits_visible_to(user)
+            .exclude(status=VisitStatus.CANCELLED)
+            .filter(starts_at__gte=window_start, starts_at__lt=window_end)
+            .values("pk")
+        )
+        .annotate(month=TruncMonth("visit__starts_at", tzinfo=tz))
+        .values("user_id", "user__last_name", "user__first_name", "user__username", "month")
+        .annotate(visits=Count("id"))
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+    by_user: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for row in rows:
+        counts = by_user.setdefault(row["user_id"], [0] * months)
+        names[row["user_id"]] = (
+            " ".join(filter(None, [row["user__last_name"], row["user__first_name"]])) or row["user__username"]
+        )
+        month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
+        if month in firsts:
+            counts[firsts.index(month)] += row["visits"]
+    return InspectorLoad(firsts, [(names[pk], counts) for pk, counts in by_user.items()])
+
+
+def scheduler_home(*, user) -> dict:
+    """The scheduler's panels on the home page: coming visits, units waiting for a visit, load. Four queries."""
+    return {
+        "upcoming": upcoming_visits(user=user),
+        "waiting": units_without_visit(user=user),
+        "load": inspector_load(user=user),
+    }
+
+
+# Unit liaison home --------------------------------------------------------------------------------
+
+
+def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dict:
+    """The liaison's panels: their units' open actions overdue or due within ``soon_days``, the
+    next visit, the last conclusion. Four queries; read through the owning apps' visibility
+    selectors, so nothing outside the liaison's own unit subtree shows. The subtree's unit ids
+    are read first so that each panel goes through its table's unit index."""
+    today = today or timezone.localdate()
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return {"overdue": [], "due_soon": [], "next_visit": None, "last_conclusion": None, "today": today}
+    scope = Scope(prefix=prefix)
+    actions = list(
+        scope.in_units(actions_visible_to(user), "unit_id")
+        .filter(
+            state__in=ACTION_OPEN_STATES,
+            due_date__lte=today + timedelta(days=soon_days),
+        )
+        .select_related("unit", "finding")
+        .order_by("due_date", "id")
+    )
+    next_visit = (
+        scope.in_units(visits_visible_to(user), "unit_id")
+        .filter(
+            status__in=[VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS],
+            ends_at__gte=timezone.now(),
+        )
+        .select_related("unit", "plan")
+        .order_by("starts_at", "id")
+        .first()
+    )
+    last_conclusion = (
+        scope.in_units(
+            Conclusion.objects.filter(visit__in=finding_visits_visible_to(user).values("pk")),
+            "visit__unit_id",
+        )
+        .select_related("visit__unit")
+        .order_by("-date", "-id")
+        .first()
+    )
+    return {
+        "overdue": [a for a in actions if a.due_date < today],
+        "due_soon": [a for a in actions if a.due_date >= today],
+        "next_visit": next_visit,
+        "last_conclusion": last_conclusion,
+        "today": today,
+    }

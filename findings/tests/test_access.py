@@ -1,0 +1,134 @@
+"""Who may do what on findings' pages is asked of the rules, not of Django's superuser flag; and
+pages that only show something refuse a POST."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from findings.models import (
+    ActionState,
+    ExtensionDecision,
+    Finding,
+    RemediationAction,
+    RemediationUpdate,
+    UpdateKind,
+)
+from inspections.models import VisitStatus
+from units.roles import Role
+from units.tests.factories import UserFactory
+
+from .factories import FindingFactory, UpdateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def quantri(db):
+    """The system administrator as the demo creates them: a Django superuser with the admin role."""
+    return UserFactory(username="quantri", roles=[Role.ADMIN], is_superuser=True, is_staff=True)
+
+
+def test_the_superuser_reads_a_visits_findings_but_gets_no_form_to_write(client, quantri, visit, leader):
+    FindingFactory(visit=visit, created_by=leader, text="Chưa niêm yết thủ tục hành chính")
+    client.force_login(quantri)
+    response = client.get(reverse("findings:visit_findings", args=[visit.pk]))
+    assert response.status_code == 200
+    assert "Chưa niêm yết thủ tục hành chính" in response.content.decode()
+    assert response.context["editing"] is False
+    assert response.context["can_submit"] is False
+    assert reverse("findings:finding_create", args=[visit.pk]) not in response.content.decode()
+
+
+def test_the_superuser_cannot_add_or_edit_a_finding(client, quantri, visit, leader):
+    finding = FindingFactory(visit=visit, created_by=leader, text="Bản gốc")
+    client.force_login(quantri)
+    assert client.get(reverse("findings:finding_edit", args=[finding.pk])).status_code == 403
+    response = client.post(
+        reverse("findings:finding_edit", args=[finding.pk]),
+        {"version": finding.version, "kind": finding.kind, "text": "Sửa bởi quản trị", "severity": "medium"},
+    )
+    assert response.status_code == 403
+    assert Finding.objects.get(pk=finding.pk).text == "Bản gốc"
+    response = client.post(
+        reverse("findings:finding_create", args=[visit.pk]), {"kind": "limitation", "text": "Thêm"}
+    )
+    assert response.status_code == 403
+    assert Finding.objects.filter(visit=visit).count() == 1
+
+
+def test_the_superuser_cannot_submit_review_or_conclude(client, quantri, visit):
+    client.force_login(quantri)
+    assert client.post(reverse("findings:findings_submit", args=[visit.pk])).status_code == 403
+    assert client.get(reverse("findings:visit_review", args=[visit.pk])).status_code == 403
+    assert client.get(reverse("findings:review_queue")).status_code == 403
+    visit.status = VisitStatus.REVIEWED
+    visit.save(update_fields=["status"])
+    assert client.get(reverse("findings:visit_conclude", args=[visit.pk])).status_code == 403
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.REVIEWED
+
+
+def test_the_superuser_cannot_decide_an_extension_in_a_province(client, quantri, liaison, action):
+    due = action.due_date
+    request = UpdateFactory(
+        action=action,
+        actor=liaison,
+        kind=UpdateKind.EXTENSION_REQUEST,
+        requested_due_date=due + dt.timedelta(days=30),
+        text="Chờ kinh phí.",
+    )
+    client.force_login(quantri)
+    page = client.get(reverse("findings:action_detail", args=[action.pk]))
+    assert page.status_code == 200
+    assert page.context["can_decide"] is False
+    response = client.post(
+        reverse("findings:action_extension_decide", args=[action.pk, request.pk]),
+        {"decision": ExtensionDecision.GRANTED, "comment": ""},
+    )
+    assert response.status_code == 403
+    action.refresh_from_db()
+    assert action.due_date == due
+    assert not RemediationUpdate.objects.filter(kind=UpdateKind.EXTENSION_DECISION).exists()
+    assert RemediationUpdate.objects.get(pk=request.pk).decision == ""
+
+
+def test_the_superuser_cannot_report_or_verify_remediation(client, quantri, action):
+    client.force_login(quantri)
+    response = client.post(
+        reverse("findings:action_progress", args=[action.pk]),
+        {"progress-version": action.version, "progress-text": "Đã làm."},
+    )
+    assert response.status_code == 403
+    RemediationAction.objects.filter(pk=action.pk).update(state=ActionState.REPORTED_DONE)
+    response = client.post(
+        reverse("findings:action_verify", args=[action.pk]), {"verify-version": action.version}
+    )
+    assert response.status_code == 403
+    assert RemediationAction.objects.get(pk=action.pk).state == ActionState.REPORTED_DONE
+
+
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("visit_findings", "visit"),
+        ("visit_findings_history", "visit"),
+        ("carry_forward", "visit"),
+        ("finding_detail", "finding"),
+        ("action_detail", "action"),
+        ("action_list", None),
+        ("my_unit", None),
+    ],
+)
+def test_a_post_to_a_read_only_findings_page_is_refused_with_405(client, liaison, action, name, args):
+    finding = action.finding
+    objects = {"visit": finding.visit, "finding": finding, "action": action}
+    url = reverse(f"findings:{name}", args=[objects[args].pk] if args else [])
+    client.force_login(liaison)
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 405
+
+
+def test_a_post_to_the_review_queue_is_refused_with_405(client, head):
+    client.force_login(head)
+    assert client.post(reverse("findings:review_queue")).status_code == 405

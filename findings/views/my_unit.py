@@ -1,0 +1,22 @@
+"""The liaison's page: the remediation of their own unit and the units below it."""
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from .. import selectors
+from ..access import require_perm
+
+
+@require_safe
+def my_unit(request):
+    require_perm(request.user, "findings.view_my_unit")
+    return render(
+        request,
+        "findings/my_unit.html",
+        {
+            "mine": selectors.my_unit(user=request.user),
+            "today": timezone.localdate(),
+            "home_unit": request.user.unit,
+        },
+    )

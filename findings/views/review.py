@@ -1,0 +1,151 @@
+"""The Department head's review of a visit's findings, and the leader's conclusion notice."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from inspections.models import VisitStatus
+
+from .. import selectors, services
+from ..access import get_finding_for_user, get_visit_findings_for_user, require_perm
+from ..forms import ConcludeForm, FinishReviewForm, ReviewForm
+from ._common import error_message
+
+REVIEW = "findings.review_findings"
+
+
+@require_safe
+def review_queue(request):
+    require_perm(request.user, "findings.view_review_queue")
+    return render(
+        request, "findings/review_queue.html", {"visits": selectors.review_queue(user=request.user)}
+    )
+
+
+def _review_context(visit, data, forms=None) -> dict:
+    forms = forms or {}
+    for finding in data.all:
+        finding.form = forms.get(finding.pk) or ReviewForm(
+            initial={
+                "version": finding.version,
+                "decision": "",
+                "text": finding.text,
+                "recommendation": finding.recommendation,
+            },
+            prefix=f"f{finding.pk}",
+        )
+    return {
+        "visit": visit,
+        "data": data,
+        "reviewing": visit.status == VisitStatus.SUBMITTED,
+        "finish_form": FinishReviewForm(initial={"version": visit.version}),
+    }
+
+
+@require_safe
+def visit_review(request, pk):
+    visit = get_visit_findings_for_user(request.user, pk, perm=REVIEW)
+    data = selectors.visit_findings(visit=visit)
+    return render(request, "findings/visit_review.html", _review_context(visit, data))
+
+
+@require_POST
+def finding_review(request, pk):
+    finding = get_finding_for_user(request.user, pk, perm=REVIEW)
+    visit = finding.visit
+    form = ReviewForm(request.POST, prefix=f"f{finding.pk}")
+    saved = False
+    if form.is_valid():
+        try:
+            services.finding_review(
+                finding=finding,
+                version=form.cleaned_data["version"],
+                actor=request.user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+                text=form.cleaned_data["text"],
+                recommendation=form.cleaned_data["recommendation"],
+            )
+            saved = True
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+    if saved and not request.htmx:
+        return redirect(reverse("findings:visit_review", args=[visit.pk]) + f"#finding-{finding.pk}")
+    context = _review_context(
+        visit, selectors.visit_findings(visit=visit), {} if saved else {finding.pk: form}
+    )
+    if not request.htmx:
+        return render(request, "findings/visit_review.html", context)
+    # The decided finding's card, and the counts of the "finish" section swapped out of band.
+    context.update(finding=next(f for f in context["data"].all if f.pk == finding.pk), oob=True)
+    card = render_to_string("findings/visit_review.html#review-card", context, request)
+    finish = render_to_string("findings/visit_review.html#finish-section", context, request)
+    return HttpResponse(card + finish)
+
+
+@require_POST
+def review_finish(request, pk):
+    visit = get_visit_findings_for_user(request.user, pk, perm=REVIEW)
+    form = FinishReviewForm(request.POST)
+    form.is_valid()
+    try:
+        visit = services.review_finish(
+            visit=visit,
+            actor=request.user,
+            version=form.cleaned_data.get("version"),
+            comment=form.cleaned_data.get("comment", ""),
+        )
+    except ValidationError as exc:
+        error_message(request, exc)
+        return redirect("findings:visit_review", visit.pk)
+    if visit.status == VisitStatus.REVIEWED:
+        messages.success(request, _("The review is approved: the team leader may now conclude the visit."))
+    else:
+        messages.success(request, _("The visit went back to the team with the returned findings."))
+    return redirect("findings:review_queue")
+
+
+@require_http_methods(["GET", "POST"])
+def visit_conclude(request, pk):
+    """The notice form; whether the visit may be concluded now is the service's to say."""
+    visit = get_visit_findings_for_user(request.user, pk, perm="findings.conclude_visit")
+    data = selectors.visit_findings(visit=visit)
+    today = timezone.localdate()
+    initial = {
+        "version": visit.version,
+        "date": today,
+        "symbol": selectors.default_symbol(visit.plan.issuing_unit),
+        **selectors.signature_defaults(user=request.user),
+        "due_date": services.default_due_date(today),
+    }
+    form = ConcludeForm(request.POST or None, initial=initial, recommendations=data.recommendations)
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            conclusion = services.visit_conclude(
+                visit=visit,
+                actor=request.user,
+                version=cleaned["version"],
+                date=cleaned["date"],
+                symbol=cleaned["symbol"],
+                authority_line=cleaned["authority_line"],
+                signer_title=cleaned["signer_title"],
+                signer_name=cleaned["signer_name"],
+                due_date=cleaned["due_date"],
+                due_dates=form.due_dates(),
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request,
+                _("The visit is concluded: notice %(reference)s.") % {"reference": conclusion.reference},
+            )
+            return redirect("findings:visit_findings", visit.pk)
+    return render(request, "findings/visit_conclude.html", {"visit": visit, "data": data, "form": form})

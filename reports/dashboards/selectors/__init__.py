@@ -1,0 +1,152 @@
+"""Reads for the dashboards: aggregated in the database, a fixed number of queries per page.
+
+Scores come from the per-visit, per-domain roll-up (inspections.VisitDomainScore, kept current
+when answers are saved), never from the answers themselves. Every function takes a
+:class:`Scope` (a unit-path prefix, plus the year and plan filters) already limited to what the
+user may see (see :func:`scope_for`): nothing here checks permissions again.
+
+scope.py holds the scope, scores.py progress, compliance, ranking and trend, remediation.py the
+remediation by unit and the repeated limitations; this module the page-level reads.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from findings.models import RemediationAction
+from findings.selectors import action_list
+from inspections.models import InspectionPlan
+from inspections.selectors import plans_visible_to
+from units.access import units_visible_to
+from units.models import Unit, UnitKind
+from units.rules import scope_prefix
+
+from .remediation import (
+    RemediationByUnit,
+    RemediationRow,
+    RepeatRow,
+    Repeats,
+    latest_concluded_visits,
+    overdue_band_filter,
+    remediation_by_unit,
+    repeat_limitations,
+)
+from .scope import (
+    AGE_BANDS,
+    DASHBOARD_ROWS,
+    DONE_STATUSES,
+    RANKING_EDGE,
+    Scope,
+    latest_year,
+    scope_for,
+)
+from .scores import (
+    PlanProgressRow,
+    Ranking,
+    ScoreRow,
+    compliance_by_domain,
+    latest_scored_year,
+    plan_progress,
+    ranking_and_trend,
+    score_trend,
+    unit_ranking,
+    unit_scores,
+)
+
+__all__ = [
+    "AGE_BANDS",
+    "DASHBOARD_ROWS",
+    "DONE_STATUSES",
+    "RANKING_EDGE",
+    "HeadDashboard",
+    "PlanProgressRow",
+    "Ranking",
+    "RemediationByUnit",
+    "RemediationRow",
+    "RepeatRow",
+    "Repeats",
+    "Scope",
+    "ScoreRow",
+    "compliance_by_domain",
+    "dashboard_branches",
+    "dashboard_plans",
+    "followup_actions",
+    "head_dashboard",
+    "latest_concluded_visits",
+    "latest_scored_year",
+    "latest_year",
+    "overdue_band_filter",
+    "plan_progress",
+    "ranking_and_trend",
+    "remediation_by_unit",
+    "repeat_limitations",
+    "scope_for",
+    "score_trend",
+    "unit_ranking",
+    "unit_scores",
+]
+
+
+# The department head's dashboard ------------------------------------------------------------------
+
+
+@dataclass
+class HeadDashboard:
+    progress: list[PlanProgressRow]
+    domains: list[ScoreRow]
+    ranking: Ranking
+    remediation: RemediationByUnit
+    repeats: Repeats
+    trend: list[ScoreRow]
+
+    @property
+    def totals(self) -> PlanProgressRow:
+        return PlanProgressRow(
+            0,
+            "",
+            0,
+            sum(r.planned for r in self.progress),
+            sum(r.done for r in self.progress),
+            sum(r.concluded for r in self.progress),
+        )
+
+
+def head_dashboard(*, scope: Scope, today: date | None = None) -> HeadDashboard:
+    """Everything the department head's dashboard shows for ``scope``: six queries (the scope's
+    units, then ranking with trend, progress, domains, remediation, repeats). With
+    ``scope.latest_year``, ``scope.year`` becomes the latest year with finished visits."""
+    ranking, trend = ranking_and_trend(scope=scope)  # first: it settles scope.latest_year
+    return HeadDashboard(
+        progress=plan_progress(scope=scope),
+        domains=compliance_by_domain(scope=scope),
+        ranking=ranking,
+        remediation=remediation_by_unit(scope=scope, today=today),
+        repeats=repeat_limitations(scope=scope),
+        trend=trend,
+    )
+
+
+def followup_actions(*, user) -> QuerySet[RemediationAction]:
+    """The remediation follow-up list: the actions ``user`` may see (findings.selectors decides)
+    owed by the units of their own subtree, soonest due first (one query for the unit ids first:
+    the actions' unit index then does the work of the visibility rules' subqueries)."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return RemediationAction.objects.none()
+    return Scope(prefix=prefix).in_units(action_list(user=user), "unit_id")
+
+
+def dashboard_plans(*, user) -> list[InspectionPlan]:
+    """The plans ``user`` may filter the dashboard by, newest first (one query)."""
+    return list(plans_visible_to(user).only("id", "title", "year").order_by("-year", "title", "id"))
+
+
+def dashboard_branches(*, user) -> QuerySet[Unit]:
+    """Units with a subtree worth filtering by (provinces, departments, former districts), in tree order."""
+    return (
+        units_visible_to(user)
+        .filter(kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT])
+        .only("id", "name", "depth", "path")
+        .order_by("path")
+    )

@@ -1,0 +1,178 @@
+"""Remediation by responsible unit (overdue by age) and the limitations found again."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, F, Max, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from findings.models import (
+    ACTION_OPEN_STATES,
+    ActionState,
+    Finding,
+    FindingKind,
+)
+from inspections.models import Visit, VisitStatus
+
+from .scope import (
+    AGE_BANDS,
+    DASHBOARD_ROWS,
+    Scope,
+)
+
+# Remediation -------------------------------------------------------------------------------------
+
+
+def _band_filter(today: date, first: int, last: int | None) -> Q:
+    condition = Q(state__in=ACTION_OPEN_STATES, due_date__lte=today - timedelta(days=first))
+    if last is not None:
+        condition &= Q(due_date__gte=today - timedelta(days=last))
+    return condition
+
+
+def overdue_band_filter(band: str, *, today: date) -> Q:
+    """The actions of one overdue age band ("overdue_30", "overdue_90", "overdue_more")."""
+    for key, first, last in AGE_BANDS:
+        if key == band:
+            return _band_filter(today, first, last)
+    raise ValueError(band)
+
+
+@dataclass
+class RemediationRow:
+    unit_id: int | None
+    unit_name: str
+    open: int = 0
+    overdue_30: int = 0
+    overdue_90: int = 0
+    overdue_more: int = 0
+    reported: int = 0
+    verified: int = 0
+
+    @property
+    def overdue(self) -> int:
+        return self.overdue_30 + self.overdue_90 + self.overdue_more
+
+    @property
+    def total(self) -> int:
+        return self.open + self.reported + self.verified
+
+
+@dataclass
+class RemediationByUnit:
+    rows: list[RemediationRow]
+    totals: RemediationRow
+
+    @property
+    def shown(self) -> list[RemediationRow]:
+        return self.rows[:DASHBOARD_ROWS]
+
+
+def remediation_by_unit(*, scope: Scope, today: date | None = None) -> RemediationByUnit:
+    """Per responsible unit: open, overdue by age band, reported done, verified. One query.
+
+    Rows are sorted by the most overdue first; ``totals`` adds every row up.
+    """
+    today = today or timezone.localdate()
+    bands = {key: Count("id", filter=_band_filter(today, first, last)) for key, first, last in AGE_BANDS}
+    rows = (
+        scope.actions()
+        .values("unit_id", "unit__name")
+        .annotate(
+            open=Count("id", filter=Q(state__in=ACTION_OPEN_STATES)),
+            reported=Count("id", filter=Q(state=ActionState.REPORTED_DONE)),
+            verified=Count("id", filter=Q(state=ActionState.VERIFIED)),
+            **bands,
+        )
+        .order_by()
+    )
+    result = [
+        RemediationRow(
+            r["unit_id"],
+            r["unit__name"],
+            r["open"],
+            r["overdue_30"],
+            r["overdue_90"],
+            r["overdue_more"],
+            r["reported"],
+            r["verified"],
+        )
+        for r in rows
+    ]
+    result.sort(key=lambda r: (-r.overdue_more, -r.overdue, -r.open, r.unit_name))
+    totals = RemediationRow(None, "")
+    for row in result:
+        for name in ("open", "overdue_30", "overdue_90", "overdue_more", "reported", "verified"):
+            setattr(totals, name, getattr(totals, name) + getattr(row, name))
+    return RemediationByUnit(result, totals)
+
+
+# Repeat limitations -------------------------------------------------------------------------------
+
+
+@dataclass
+class RepeatRow:
+    unit_id: int
+    unit_name: str
+    criterion_code: str
+    criterion_title: str
+    last_visit: datetime
+
+
+@dataclass
+class Repeats:
+    rows: list[RepeatRow] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def shown(self) -> list[RepeatRow]:
+        return self.rows[:DASHBOARD_ROWS]
+
+
+def latest_concluded_visits(*, scope: Scope, per_unit: int = 2) -> QuerySet[Visit]:
+    """The ``per_unit`` latest concluded visits of each unit in scope, up to the scope's year.
+
+    A window function numbers each unit's visits newest first; the plan filter is ignored (a
+    repeat spans plans).
+    """
+    visits = scope.in_units(Visit.objects.filter(status=VisitStatus.CONCLUDED), "unit_id")
+    if scope.year:
+        visits = visits.filter(plan__year__lte=scope.year)
+    return visits.annotate(
+        newest=Window(
+            RowNumber(), partition_by=[F("unit_id")], order_by=[F("starts_at").desc(), F("id").desc()]
+        )
+    ).filter(newest__lte=per_unit)
+
+
+def repeat_limitations(*, scope: Scope) -> Repeats:
+    """Criteria found lacking (a limitation) at both of a unit's two latest concluded visits. One query.
+
+    Criteria are compared by code, so a repeat is seen across checklist versions.
+    """
+    latest = latest_concluded_visits(scope=scope)
+    rows = (
+        Finding.objects.filter(
+            kind=FindingKind.LIMITATION, criterion__isnull=False, visit__in=latest.values("pk")
+        )
+        .values("visit__unit_id", "visit__unit__name", "criterion__code")
+        .annotate(
+            visits=Count("visit_id", distinct=True),
+            title=Max("criterion__title"),
+            last_visit=Max("visit__starts_at"),
+        )
+        .filter(visits__gte=2)
+        .order_by("visit__unit__name", "visit__unit_id", "criterion__code")
+    )
+    return Repeats(
+        [
+            RepeatRow(
+                r["visit__unit_id"], r["visit__unit__name"], r["criterion__code"], r["title"], r["last_visit"]
+            )
+            for r in rows
+        ]
+    )

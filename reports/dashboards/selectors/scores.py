@@ -1,0 +1,217 @@
+"""Plan progress, compliance by domain, the ranking of units and the score trend."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+
+from inspections.models import VisitStatus
+
+from .scope import (
+    DONE_STATUSES,
+    RANKING_EDGE,
+    Scope,
+    latest_year,
+    percent,
+    percent_expression,
+)
+
+# Plan progress -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanProgressRow:
+    plan_id: int
+    title: str
+    year: int
+    planned: int
+    done: int
+    concluded: int
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.planned) if self.planned else 0
+
+    @property
+    def percent_concluded(self) -> int:
+        return round(100 * self.concluded / self.planned) if self.planned else 0
+
+
+def plan_progress(*, scope: Scope) -> list[PlanProgressRow]:
+    """Per plan: visits planned (not cancelled), done (checklist finished) and concluded. One query."""
+    rows = (
+        scope.visits()
+        .values("plan_id", "plan__title", "plan__year")
+        .annotate(
+            planned=Count("id"),
+            done=Count("id", filter=Q(status__in=DONE_STATUSES)),
+            concluded=Count("id", filter=Q(status=VisitStatus.CONCLUDED)),
+        )
+        .order_by("-plan__year", "plan__title", "plan_id")
+    )
+    return [
+        PlanProgressRow(
+            r["plan_id"], r["plan__title"], r["plan__year"], r["planned"], r["done"], r["concluded"]
+        )
+        for r in rows
+    ]
+
+
+# Compliance by domain, ranking, trends ------------------------------------------------------------
+
+
+@dataclass
+class ScoreRow:
+    """A score: points out of max_points, over ``visits`` finished visits."""
+
+    label: str
+    points: Decimal
+    max_points: Decimal
+    visits: int = 0
+    key: object = None
+    detail: str = ""
+
+    @property
+    def percent(self) -> float | None:
+        return percent(self.points, self.max_points)
+
+
+def compliance_by_domain(*, scope: Scope) -> list[ScoreRow]:
+    """Per checklist domain (by code, across template versions): the share of points obtained. One query."""
+    rows = (
+        scope.scores()
+        .values("domain__code")
+        .annotate(
+            title=Max("domain__title"),
+            position=Min("domain__order"),
+            total=Sum("points"),
+            maximum=Sum("max_points"),
+            visits=Count("visit_id", distinct=True),
+        )
+        .order_by("position", "domain__code")
+    )
+    return [
+        ScoreRow(
+            f"{r['domain__code']}. {r['title']}", r["total"], r["maximum"], r["visits"], key=r["domain__code"]
+        )
+        for r in rows
+    ]
+
+
+@dataclass
+class Ranking:
+    rows: list[ScoreRow]
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def top(self) -> list[ScoreRow]:
+        return self.rows[:RANKING_EDGE]
+
+    @property
+    def bottom(self) -> list[ScoreRow]:
+        """The lowest-ranked units not already in ``top``, lowest last."""
+        return self.rows[self._bottom_start :]
+
+    @property
+    def _bottom_start(self) -> int:
+        return max(RANKING_EDGE, len(self.rows) - RANKING_EDGE)
+
+    @property
+    def top_ranked(self) -> list[tuple[int, ScoreRow]]:
+        return list(enumerate(self.top, start=1))
+
+    @property
+    def bottom_ranked(self) -> list[tuple[int, ScoreRow]]:
+        return list(enumerate(self.bottom, start=self._bottom_start + 1))
+
+
+def unit_scores(*, scope: Scope) -> QuerySet:
+    """Units of the scope with their score over the finished visits, best first (a values queryset)."""
+    return (
+        scope.scores()
+        .values("visit__unit_id", "visit__unit__name")
+        .annotate(
+            total=Sum("points"),
+            maximum=Sum("max_points"),
+            visits=Count("visit_id", distinct=True),
+            percent=percent_expression(),
+        )
+        .filter(maximum__gt=0)
+        .order_by(F("percent").desc(nulls_last=True), "visit__unit__name", "visit__unit_id")
+    )
+
+
+def unit_ranking(*, scope: Scope) -> Ranking:
+    """Every unit of the scope ranked by score (one query; the page shows both ends)."""
+    rows = [
+        ScoreRow(r["visit__unit__name"], r["total"], r["maximum"], r["visits"], key=r["visit__unit_id"])
+        for r in unit_scores(scope=scope)
+    ]
+    return Ranking(rows)
+
+
+def ranking_and_trend(*, scope: Scope) -> tuple[Ranking, list[ScoreRow]]:
+    """The unit ranking of the scope's year and plan, and the score of every year. One query.
+
+    The database adds up the roll-up rows per unit and plan, over every year; the few hundred
+    sums that come back are then added per unit (the ranking: only the scope's year and plan)
+    and per year (the trend: every unit of the scope, whatever the year and plan filters).
+    """
+    rows = list(
+        scope.scores(all_years=True)
+        .values("visit__unit_id", "visit__unit__name", "visit__plan_id", "visit__plan__year")
+        .annotate(total=Sum("points"), maximum=Sum("max_points"), visits=Count("visit_id", distinct=True))
+        .order_by()
+    )
+    if scope.latest_year:
+        # Decided here, from rows read anyway: the other panels then use the same year.
+        scope.year = latest_year({r["visit__plan__year"] for r in rows if r["maximum"]})
+        scope.latest_year = False
+    units: dict[int, ScoreRow] = {}
+    years: dict[int, ScoreRow] = {}
+    for r in rows:
+        year = r["visit__plan__year"]
+        targets = [years.setdefault(year, ScoreRow(str(year), Decimal(0), Decimal(0), key=year))]
+        if (not scope.year or year == scope.year) and (
+            not scope.plan_id or r["visit__plan_id"] == scope.plan_id
+        ):
+            unit_id = r["visit__unit_id"]
+            targets.append(
+                units.setdefault(
+                    unit_id, ScoreRow(r["visit__unit__name"], Decimal(0), Decimal(0), key=unit_id)
+                )
+            )
+        for target in targets:
+            target.points += r["total"]
+            target.max_points += r["maximum"]
+            target.visits += r["visits"]
+    ranked = sorted(
+        (row for row in units.values() if row.max_points > 0),
+        key=lambda row: (-row.points / row.max_points, row.label, row.key),
+    )
+    return Ranking(ranked), [years[year] for year in sorted(years)]
+
+
+def latest_scored_year(*, scope: Scope) -> int | None:
+    """The latest plan year (not in the future) with finished visits in scope. One query."""
+    years = scope.scores(all_years=True).values_list("visit__plan__year", flat=True).distinct().order_by()
+    return latest_year(years)
+
+
+def score_trend(*, scope: Scope) -> list[ScoreRow]:
+    """The score of the scope's units year by year (plan years, every year whatever the filter). One query."""
+    rows = (
+        scope.scores(all_years=True)
+        .values("visit__plan__year")
+        .annotate(total=Sum("points"), maximum=Sum("max_points"), visits=Count("visit_id", distinct=True))
+        .order_by("visit__plan__year")
+    )
+    return [
+        ScoreRow(
+            str(r["visit__plan__year"]), r["total"], r["maximum"], r["visits"], key=r["visit__plan__year"]
+        )
+        for r in rows
+    ]

@@ -1,0 +1,164 @@
+"""What every document prints the same way: the issuer's names, place, symbol, signer,
+archive line and the figures of an answer."""
+
+from decimal import Decimal, InvalidOperation
+
+from findings.models import (
+    ActionState,
+    Conclusion,
+)
+from findings.selectors import default_symbol
+from inspections.models import (
+    Criterion,
+    InspectionPlan,
+)
+from inspections.models.answers import Answer
+from units.models import Unit, UnitKind
+
+from ..data import (
+    Figure,
+    Signer,
+)
+from ..style import short_date
+
+# The remediation states as the documents print them (the documents are Vietnamese by nature).
+ACTION_STATE_TEXT = {
+    ActionState.OPEN: "Chưa thực hiện",
+    ActionState.IN_PROGRESS: "Đang thực hiện",
+    ActionState.REPORTED_DONE: "Đã báo cáo hoàn thành",
+    ActionState.VERIFIED: "Đã hoàn thành",
+    ActionState.REOPENED: "Phải khắc phục lại",
+}
+# The usual closing recipient: the records office (VT) and the drafting office.
+DRAFTING_OFFICE_HINT = "cải cách hành chính"
+
+
+UNIT_PREFIXES = (
+    "ủy ban nhân dân tỉnh ",
+    "ủy ban nhân dân thành phố ",
+    "ubnd tỉnh ",
+    "ubnd thành phố ",
+    "ubnd tp. ",
+    "ubnd tp ",
+    "tỉnh ",
+    "thành phố ",
+)
+
+
+def province_of(unit: Unit) -> Unit:
+    ids = unit.ancestor_ids
+    if not ids:
+        return unit
+    return Unit.objects.filter(pk=ids[0]).first() or unit
+
+
+def place_name(province: Unit) -> str:
+    """ "Đồng Tháp" from "UBND tỉnh Đồng Tháp": the place printed before the date (Phụ lục I)."""
+    name = province.name.strip()
+    lowered = name.lower()
+    for prefix in UNIT_PREFIXES:
+        if lowered.startswith(prefix):
+            return name[len(prefix) :].strip()
+    return name
+
+
+def expand(name: str) -> str:
+    """ "UBND xã Bình Tấn" -> "Ủy ban nhân dân xã Bình Tấn" (the long form, for addressees)."""
+    return "Ủy ban nhân dân " + name[5:] if name.startswith("UBND ") else name
+
+
+def body_names(issuing_unit: Unit) -> tuple[str, str]:
+    """(parent body, issuing body) of ô số 2: "UBND tỉnh Đồng Tháp", "Sở Nội vụ".
+
+    The issuing body drops the province's name its parent line already carries ("Sở Nội vụ
+    tỉnh Đồng Tháp" prints as "SỞ NỘI VỤ" under "UBND TỈNH ĐỒNG THÁP"). A provincial People's
+    Committee issuing in its own name has no parent line.
+    """
+    if issuing_unit.kind == UnitKind.PROVINCE or issuing_unit.parent_id is None:
+        return "", expand(issuing_unit.name)
+    parent = issuing_unit.parent
+    name = issuing_unit.name.strip()
+    place = place_name(province_of(issuing_unit))
+    for suffix in (f" tỉnh {place}", f" thành phố {place}", f" {place}"):
+        if place and name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)].strip()
+            break
+    return parent.name.strip(), name
+
+
+def plan_label(plan: InspectionPlan) -> str:
+    """The plan as a sentence names it: "Kế hoạch kiểm tra công tác ... năm 2020"."""
+    title = plan.title.strip()
+    if title.lower().startswith("kế hoạch"):
+        return title
+    return f"Kế hoạch {title[:1].lower()}{title[1:]}"
+
+
+def plan_grounds(plan: InspectionPlan) -> str:
+    """ "Kế hoạch ... ban hành kèm theo Quyết định số 563/QĐ-SNV ngày 13/12/2017" (or just the plan)."""
+    text = plan_label(plan)
+    if plan.decision_number:
+        text += f" ban hành kèm theo Quyết định số {plan.decision_number}"
+        if plan.decision_date:
+            text += f" ngày {short_date(plan.decision_date)}"
+    return text
+
+
+def drafting_office(issuing_unit: Unit) -> str:
+    """The short name of the issuer's administrative-reform office, for "Lưu: VT, ...", or ""."""
+    for office in Unit.objects.filter(parent=issuing_unit).only("name", "short_name", "search_text"):
+        if DRAFTING_OFFICE_HINT in office.name.lower():
+            return office.short_name or office.name
+    return ""
+
+
+def archive_line(issuing_unit: Unit) -> str:
+    office = drafting_office(issuing_unit)
+    return f"Lưu: VT, {office}" if office else "Lưu: VT"
+
+
+def default_signer(issuing_unit: Unit, plan: InspectionPlan | None = None) -> Signer:
+    """Who signs a report: the signer of the plan's latest conclusion, else the issuer's head,
+    else a deputy's authority line with the name left to fill in."""
+    if plan is not None:
+        latest = Conclusion.objects.filter(visit__plan=plan).order_by("-date", "-number").first()
+        if latest is not None:
+            return Signer(latest.authority_line, latest.signer_title, latest.signer_name)
+    if issuing_unit.head_name:
+        return Signer("", issuing_unit.head_title or "Giám đốc", issuing_unit.head_name)
+    return Signer("KT. Giám đốc", "Phó Giám đốc", "")
+
+
+def report_symbol(issuing_unit: Unit, prefix: str) -> str:
+    """ "BC-SNV" for a report: the conclusion's symbol rule with another document type."""
+    symbol = default_symbol(issuing_unit)
+    _, _, issuer = symbol.partition("-")
+    return f"{prefix}-{issuer}" if issuer else prefix
+
+
+def decimal(value) -> Decimal | None:
+    try:
+        number = Decimal(str(value).replace(" ", "").replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def answer_figures(answer: Answer, criterion: Criterion) -> list[Figure]:
+    """The figures of a "figures" answer with their labels, plus the on-time rate when it applies."""
+    values = answer.figures or {}
+    out = []
+    numbers = {}
+    for spec in criterion.figures or []:
+        key = spec.get("key")
+        number = decimal(values.get(key)) if key in values else None
+        if number is None:
+            continue
+        numbers[key] = number
+        out.append(
+            Figure(spec.get("label") or key, number, "hồ sơ" if "hồ sơ" in (spec.get("label") or "") else "")
+        )
+    if numbers.get("received") and "on_time" in numbers:
+        rate = (numbers["on_time"] * 100 / numbers["received"]).quantize(Decimal("0.1"))
+        out.append(Figure("Tỷ lệ hồ sơ giải quyết đúng hạn và trước hạn", rate, "%"))
+    return out

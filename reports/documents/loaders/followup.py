@@ -1,0 +1,150 @@
+"""The data of the remediation follow-up report of a plan or a unit (reports.documents.followup)."""
+
+from collections import Counter
+from datetime import date
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from findings.models import (
+    ActionState,
+    RemediationAction,
+    RemediationUpdate,
+)
+from inspections.models import (
+    InspectionPlan,
+    Visit,
+)
+from units.models import Unit
+
+from ..data import (
+    FollowUpData,
+    FollowUpRow,
+    Letterhead,
+    StateCount,
+)
+from ..style import short_date
+from .common import (
+    ACTION_STATE_TEXT,
+    archive_line,
+    body_names,
+    default_signer,
+    expand,
+    place_name,
+    plan_grounds,
+    plan_label,
+    province_of,
+    report_symbol,
+)
+
+
+def _actions_in_scope(
+    *, plan=None, unit=None, period_start=None, period_end=None
+) -> QuerySet[RemediationAction]:
+    actions = RemediationAction.objects.all()
+    if plan is not None:
+        actions = actions.filter(finding__visit__plan=plan)
+    if unit is not None:
+        actions = actions.filter(unit__path__startswith=unit.path)
+    if period_start:
+        actions = actions.filter(finding__visit__starts_at__date__gte=period_start)
+    if period_end:
+        actions = actions.filter(finding__visit__starts_at__date__lte=period_end)
+    return actions
+
+
+def follow_up_data(
+    *,
+    plan: InspectionPlan | None = None,
+    unit: Unit | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    issuing_unit: Unit | None = None,
+    today: date | None = None,
+) -> FollowUpData:
+    """Every remediation action of the plan (or owned by the unit and the units below it), with
+    its latest update and whether it is overdue on ``today``. Three queries whatever the count."""
+    today = today or timezone.localdate()
+    latest = RemediationUpdate.objects.filter(action=OuterRef("pk")).order_by("-at", "-id")
+    actions = list(
+        _actions_in_scope(plan=plan, unit=unit, period_start=period_start, period_end=period_end)
+        .select_related("unit", "finding__visit__conclusion")
+        .annotate(
+            latest_text=Subquery(latest.values("text")[:1]), latest_at=Subquery(latest.values("at")[:1])
+        )
+        .order_by("unit__name", "due_date", "id")
+    )
+    if issuing_unit is None:
+        issuing_unit = plan.issuing_unit if plan is not None else _issuer_for_unit(unit)
+    issuing_unit = Unit.objects.select_related("parent").get(pk=issuing_unit.pk)
+    rows = []
+    for n, action in enumerate(actions, start=1):
+        overdue = action.is_overdue_on(today)
+        conclusion = getattr(action.finding.visit, "conclusion", None)
+        rows.append(
+            FollowUpRow(
+                number=n,
+                unit_name=action.unit.name,
+                recommendation=action.finding.recommendation.strip(),
+                due_on=action.due_date,
+                state=action.state,
+                state_label=ACTION_STATE_TEXT.get(action.state, action.state),
+                is_overdue=overdue,
+                days_overdue=(today - action.due_date).days if overdue else 0,
+                latest_update=(action.latest_text or "").strip(),
+                latest_update_on=timezone.localtime(action.latest_at).date() if action.latest_at else None,
+                visit_label=f"{conclusion.reference} ngày {short_date(conclusion.date)}"
+                if conclusion
+                else "",
+            )
+        )
+    counts = Counter(a.state for a in actions)
+    parent_body, issuing_body = body_names(issuing_unit)
+    scope_label = plan_label(plan) if plan is not None else unit.name
+    period = ""
+    if period_start or period_end:
+        period = f" (kiểm tra từ ngày {short_date(period_start) or '...'} đến ngày {short_date(period_end) or '...'})"
+    if plan is not None:
+        subject_scope = f"công tác cải cách hành chính năm {plan.year}"
+        intro = (
+            f"Thực hiện {plan_grounds(plan)}, {issuing_body} đã thông báo kết luận kiểm tra đến các cơ quan, "
+            f"đơn vị được kiểm tra. {issuing_body} báo cáo tình hình khắc phục tồn tại, hạn chế theo các thông "
+            f"báo kết luận{period}, tính đến ngày {short_date(today)}, như sau:"
+        )
+    else:
+        subject_scope = f"công tác cải cách hành chính tại {unit.name}"
+        intro = (
+            f"{issuing_body} báo cáo tình hình khắc phục tồn tại, hạn chế của {unit.name} và các đơn vị trực "
+            f"thuộc theo các thông báo kết luận kiểm tra công tác cải cách hành chính{period}, tính đến ngày "
+            f"{short_date(today)}, như sau:"
+        )
+    return FollowUpData(
+        letterhead=Letterhead(
+            parent_body=parent_body,
+            issuing_body=issuing_body,
+            symbol=report_symbol(issuing_unit, "BC"),
+            place=place_name(province_of(issuing_unit)),
+            issued_on=today,
+        ),
+        subject=f"Tình hình khắc phục tồn tại, hạn chế sau kiểm tra\n{subject_scope}",
+        scope_label=scope_label + period,
+        as_of=today,
+        intro=[intro],
+        rows=rows,
+        totals=[StateCount(ACTION_STATE_TEXT[s], counts.get(s, 0), s) for s in ActionState.values],
+        overdue_count=sum(1 for r in rows if r.is_overdue),
+        recipients=([f"{parent_body} (để b/c)"] if parent_body else []) + [archive_line(issuing_unit)],
+        signer=default_signer(issuing_unit, plan),
+        addressee=expand(parent_body) if parent_body else "",
+    )
+
+
+def _issuer_for_unit(unit: Unit) -> Unit:
+    """The body that inspected ``unit`` most recently (its follow-up goes out under that name)."""
+    visit = (
+        Visit.objects.filter(unit__path__startswith=unit.path)
+        .select_related("plan__issuing_unit")
+        .order_by("-starts_at")
+        .first()
+    )
+    return visit.plan.issuing_unit if visit else unit
