@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .text import fold
+from core.text import fold
 
 # The district level (huyện) was dissolved on 01/07/2025 by the two-tier local-government reform.
 DISTRICT_DISSOLVED_ON = date(2025, 7, 1)

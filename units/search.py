@@ -1,8 +1,8 @@
 """Diacritic- and case-insensitive matching in the database, on SQLite and PostgreSQL.
 
-``Fold(expression)`` is the SQL twin of :func:`units.text.fold`: on PostgreSQL it is
+``Fold(expression)`` is the SQL twin of :func:`core.text.fold`: on PostgreSQL it is
 ``lower(translate(unaccent(x), 'đĐ', 'dD'))`` (the unaccent extension is created by a units
-migration); on SQLite it calls ``units.text.fold`` itself, registered on the connection as the
+migration); on SQLite it calls ``core.text.fold`` itself, registered on the connection as the
 SQL function ``fold``. Queries are folded in Python with the same ``fold``, so "ho so tre han"
 finds "Hồ sơ trễ hạn" on both.
 
@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat
 
-from .text import fold
+from core.text import fold
 
 SQLITE_FUNCTION = "fold"
 SQLITE_CONTAINS_ALL = "fold_contains_all"
