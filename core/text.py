@@ -1,7 +1,7 @@
 """Text folding for search that ignores Vietnamese diacritics and case, on any database.
 
 The Python half: the stored folded columns (Unit.search_text) and the words of a query. The SQL
-half, for free text, is units.search.Fold, which folds the same way in the database.
+half, for free text, is core.search.Fold, which folds the same way in the database.
 """
 
 import unicodedata

@@ -394,7 +394,7 @@ def test_plan_list_counts_units_and_visits(client, head, plan, commune, other_co
 
 
 @pytest.mark.parametrize(
-    "page",
+    "url_name",
     [
         "inspections:plan_list",
         "inspections:plan_detail",
@@ -404,9 +404,9 @@ def test_plan_list_counts_units_and_visits(client, head, plan, commune, other_co
         "inspections:my_visits",
     ],
 )
-def test_read_only_pages_answer_post_with_405(client, head, plan, page):
+def test_read_only_pages_answer_post_with_405(client, head, plan, url_name):
     client.force_login(head)
-    url = reverse(page, args=[plan.pk] if page == "inspections:plan_detail" else [])
+    url = reverse(url_name, args=[plan.pk] if url_name == "inspections:plan_detail" else [])
 
     response = client.post(url)
 

@@ -289,10 +289,10 @@ def test_liaison_unit_page_does_not_link_to_the_district_they_cannot_open(client
 # --- methods and the rules behind the pages ----------------------------------------------------
 
 
-@pytest.mark.parametrize("page", ["units:list", "units:tree", "units:detail"])
-def test_read_only_unit_pages_answer_post_with_405(client, scheduler, commune, page):
+@pytest.mark.parametrize("url_name", ["units:list", "units:tree", "units:detail"])
+def test_read_only_unit_pages_answer_post_with_405(client, scheduler, commune, url_name):
     client.force_login(scheduler)
-    url = reverse(page, args=[commune.pk] if page == "units:detail" else [])
+    url = reverse(url_name, args=[commune.pk] if url_name == "units:detail" else [])
     before = list(Unit.objects.values_list("pk", "name", "path"))
 
     response = client.post(url, _unit_data(name="Không được tạo"))
