@@ -92,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "units.context_processors.navigation",
+                "config.navigation.navigation",
             ],
         },
     },

@@ -1,43 +1,69 @@
-"""The only way a view turns an id into a checklist template, a plan or a visit.
+"""The only way a view turns an id into a checklist template, a plan or a visit, or is let into
+a page that has no object.
 
-Each helper answers 404 when the user may not see the object at all and 403 when ``write`` is
-asked of someone who may only read it.
+Each helper answers 404 when the user may not see the object at all and 403 when ``write`` (or
+the permission ``perm``) is asked of someone who may only read it. Every answer comes from the
+rules of inspections/rules.py through core.permissions.can: views never check roles or
+permissions themselves.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from core.permissions import can
+from core.permissions import can, require
+
+__all__ = [
+    "can",
+    "get_answering_visit_for_user",
+    "get_checklist_visit_for_user",
+    "get_plan_for_user",
+    "get_self_assessment_visit_for_user",
+    "get_template_for_user",
+    "get_visit_for_user",
+    "require_inspections_page",
+]
 
 from .models import ChecklistTemplate, InspectionPlan, Visit, VisitStatus
 from .selectors import plans_visible_to, team_prefetch, templates_visible_to, visits_visible_to
 
 
-def get_template_for_user(user, pk, *, write: bool = False) -> ChecklistTemplate:
-    """Checklist version ``pk``; writing (publish, new version) is for administrators."""
+def require_inspections_page(user, perm: str) -> None:
+    """403 unless ``user`` holds ``perm`` in general: the list of checklists or of plans, the
+    checklist import, the plan creation form."""
+    require(user, perm, None)
+
+
+def _granted(user, obj, *, write: bool, write_perm: str, perm: str | None):
+    if write:
+        require(user, write_perm, obj)
+    if perm is not None:
+        require(user, perm, obj)
+    return obj
+
+
+def get_template_for_user(user, pk, *, write: bool = False, perm: str | None = None) -> ChecklistTemplate:
+    """Checklist version ``pk``; writing (a new version) is for administrators; ``perm`` asks
+    another permission on it (publishing)."""
     template = templates_visible_to(user).filter(pk=pk).first()
     if template is None:
         raise Http404
-    if write and not can(user, "inspections.copy_checklisttemplate", template):
-        raise PermissionDenied
-    return template
+    return _granted(user, template, write=write, write_perm="inspections.copy_checklisttemplate", perm=perm)
 
 
-def get_plan_for_user(user, pk, *, write: bool = False) -> InspectionPlan:
-    """Plan ``pk`` with its issuing unit and checklist; ``write`` means editing it or its visits."""
+def get_plan_for_user(user, pk, *, write: bool = False, perm: str | None = None) -> InspectionPlan:
+    """Plan ``pk`` with its issuing unit and checklist; ``write`` means editing it or its visits,
+    ``perm`` another action on it (approving, closing)."""
     plan = plans_visible_to(user).select_related("issuing_unit", "template").filter(pk=pk).first()
     if plan is None:
         raise Http404
-    if write and not can(user, "inspections.change_inspectionplan", plan):
-        raise PermissionDenied
-    return plan
+    return _granted(user, plan, write=write, write_perm="inspections.change_inspectionplan", perm=perm)
 
 
-def get_visit_for_user(user, pk, *, write: bool = False) -> Visit:
+def get_visit_for_user(user, pk, *, write: bool = False, perm: str | None = None) -> Visit:
     """Visit ``pk`` with its plan, unit, checklist version and team loaded.
 
     ``write`` means changing its date, place or team (schedulers, while it is a draft or
-    scheduled and the plan is open). Other actions check their own permission on the result.
+    scheduled and the plan is open); ``perm`` asks the permission of another action on it
+    (cancelling, starting).
     """
     visit = (
         visits_visible_to(user)
@@ -48,9 +74,7 @@ def get_visit_for_user(user, pk, *, write: bool = False) -> Visit:
     )
     if visit is None:
         raise Http404
-    if write and not can(user, "inspections.change_visit", visit):
-        raise PermissionDenied
-    return visit
+    return _granted(user, visit, write=write, write_perm="inspections.change_visit", perm=perm)
 
 
 # The checklist of a visit (answers, evidence, self-assessment)
@@ -69,8 +93,7 @@ def get_checklist_visit_for_user(user, pk, *, write: bool = False) -> Visit:
         .order_by()[:1]
     )
     visit = next(iter(on_team), None) or get_visit_for_user(user, pk)
-    if not can(user, "inspections.change_answers" if write else "inspections.view_answers", visit):
-        raise PermissionDenied
+    require(user, "inspections.change_answers" if write else "inspections.view_answers", visit)
     return visit
 
 
@@ -80,8 +103,7 @@ def get_self_assessment_visit_for_user(user, pk, *, write: bool = False) -> Visi
     in progress."""
     visit = get_visit_for_user(user, pk)
     perm = "inspections.self_assess_visit" if write else "inspections.view_self_assessment"
-    if not can(user, perm, visit):
-        raise PermissionDenied
+    require(user, perm, visit)
     return visit
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from units.text import fold
+from core.text import fold
 
 from .forms import DateInput
 from .models import TeamMember, Visit, VisitStatus

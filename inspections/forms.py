@@ -1,5 +1,6 @@
 """Forms of the inspections pages: parsing and validation messages only (services do the writes)."""
 
+import zipfile
 from datetime import date, datetime, time, timedelta
 
 from django import forms
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import archive_check
 from units.models import Unit, UnitKind
 
 from .models import InspectionPlan, TeamRole
@@ -363,6 +365,15 @@ class TemplateImportForm(forms.Form):
             raise ValidationError(_("Upload a .yaml, .yml or .xlsx file."))
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise ValidationError(_("The file is too large."))
+        if upload.name.lower().endswith(".xlsx"):
+            # openpyxl unpacks what it is given: refuse a "zip bomb" before it does. A file that
+            # is not a zip at all is left to the import, which says what is wrong with it.
+            upload.seek(0)
+            try:
+                archive_check(upload.read()).close()
+            except zipfile.BadZipFile:
+                pass
+            upload.seek(0)
         return upload
 
 

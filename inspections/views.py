@@ -1,7 +1,7 @@
 """Pages of checklists, plans and visits: access -> form -> service -> redirect / render."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from units.models import UnitKind
 
 from . import selectors, services
-from .access import can, get_plan_for_user, get_template_for_user, get_visit_for_user
+from .access import (
+    can,
+    get_plan_for_user,
+    get_template_for_user,
+    get_visit_for_user,
+    require_inspections_page,
+)
 from .filters import VisitFilter
 from .forms import (
     BulkScheduleForm,
@@ -31,8 +37,7 @@ from .models import VisitStatus
 
 @require_safe
 def template_list(request):
-    if not can(request.user, "inspections.view_checklisttemplate", None):
-        raise PermissionDenied
+    require_inspections_page(request.user, "inspections.view_checklisttemplate")
     return render(
         request,
         "inspections/template_list.html",
@@ -84,8 +89,7 @@ def template_download(request, pk, fmt):
 
 @require_http_methods(["GET", "POST"])
 def template_import(request):
-    if not can(request.user, "inspections.import_checklist"):
-        raise PermissionDenied
+    require_inspections_page(request.user, "inspections.import_checklist")
     form = TemplateImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -107,9 +111,7 @@ def template_import(request):
 
 @require_POST
 def template_publish(request, pk):
-    template = get_template_for_user(request.user, pk, write=True)
-    if not can(request.user, "inspections.publish_checklisttemplate", template):
-        raise PermissionDenied
+    template = get_template_for_user(request.user, pk, perm="inspections.publish_checklisttemplate")
     try:
         services.template_publish(template=template)
     except ValidationError as exc:
@@ -147,8 +149,7 @@ def template_new_version(request, pk):
 
 @require_safe
 def plan_list(request):
-    if not can(request.user, "inspections.view_inspectionplan", None):
-        raise PermissionDenied
+    require_inspections_page(request.user, "inspections.view_inspectionplan")
     page = Paginator(selectors.plan_list(user=request.user), 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -184,8 +185,7 @@ def _plan_form(request, plan=None):
 
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
-    if not can(request.user, "inspections.add_inspectionplan"):
-        raise PermissionDenied
+    require_inspections_page(request.user, "inspections.add_inspectionplan")
     form = _plan_form(request)
     if request.method == "POST" and form.is_valid():
         try:
@@ -215,9 +215,7 @@ def plan_edit(request, pk):
 
 @require_POST
 def plan_approve(request, pk):
-    plan = get_plan_for_user(request.user, pk)
-    if not can(request.user, "inspections.approve_inspectionplan", plan):
-        raise PermissionDenied
+    plan = get_plan_for_user(request.user, pk, perm="inspections.approve_inspectionplan")
     try:
         services.plan_approve(plan=plan, approved_by=request.user)
     except ValidationError as exc:
@@ -229,9 +227,7 @@ def plan_approve(request, pk):
 
 @require_POST
 def plan_close(request, pk):
-    plan = get_plan_for_user(request.user, pk)
-    if not can(request.user, "inspections.close_inspectionplan", plan):
-        raise PermissionDenied
+    plan = get_plan_for_user(request.user, pk, perm="inspections.close_inspectionplan")
     try:
         services.plan_close(plan=plan)
     except ValidationError as exc:
@@ -405,9 +401,7 @@ def visit_reschedule(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def visit_cancel(request, pk):
-    visit = get_visit_for_user(request.user, pk)
-    if not can(request.user, "inspections.cancel_visit", visit):
-        raise PermissionDenied
+    visit = get_visit_for_user(request.user, pk, perm="inspections.cancel_visit")
     form = CancelForm(request.POST or None, initial={"version": visit.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -427,9 +421,7 @@ def visit_cancel(request, pk):
 
 @require_POST
 def visit_start(request, pk):
-    visit = get_visit_for_user(request.user, pk)
-    if not can(request.user, "inspections.start_visit", visit):
-        raise PermissionDenied
+    visit = get_visit_for_user(request.user, pk, perm="inspections.start_visit")
     form = VersionForm(request.POST)
     try:
         if not form.is_valid():

@@ -1,13 +1,15 @@
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db import models, router, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .text import fold
+from core.text import fold
 
 # The district level (huyện) was dissolved on 01/07/2025 by the two-tier local-government reform.
 DISTRICT_DISSOLVED_ON = date(2025, 7, 1)
@@ -118,22 +120,55 @@ class Unit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        """Save the unit and keep its derived columns right, and its subtree's when it moves.
+
+        The path and depth come from the parent's stored path, read (and locked) in the same
+        transaction, never from a parent object that may be stale. When the unit's path changes
+        (a new parent, in the admin, a service or an import), every descendant's path and depth
+        are rewritten by one UPDATE, so who sees which units (units.rules.scope_prefix) follows
+        the move at once. Raises ValidationError if the new parent is the unit or below it.
+        """
         # Derived columns must never drift from their sources, so they are filled here, the one
         # place every write (services, admin, import, fixtures) passes through.
         self.search_text = fold(" ".join(filter(None, [self.name, self.short_name, self.code])))
-        if self.pk is None:
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            if self.pk is None or self._state.adding:
+                super().save(*args, **kwargs)
+                kwargs = {"using": using, "update_fields": ["path", "depth", "search_text"]}
+            stored = dict(
+                Unit.objects.using(using)
+                .select_for_update()
+                .filter(pk__in=[self.pk, self.parent_id])
+                .order_by("pk")
+                .values_list("pk", "path")
+            )
+            old_path = stored.get(self.pk) or None
+            parent_path = stored.get(self.parent_id, "/") if self.parent_id else "/"
+            if old_path and parent_path.startswith(old_path):
+                raise ValidationError(_("A unit cannot be placed below itself or one of its sub-units."))
+            self.path = f"{parent_path}{self.pk}/"
+            self.depth = parent_path.count("/") - 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = set(update_fields) | {"path", "depth", "search_text"}
             super().save(*args, **kwargs)
-            kwargs = {"update_fields": ["path", "depth", "search_text"]}
-        parent_path = self.parent.path if self.parent_id else "/"
-        self.path = f"{parent_path}{self.pk}/"
-        self.depth = parent_path.count("/") - 1
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {"path", "depth", "search_text"}
-        super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                moved = self.depth - (old_path.count("/") - 2)
+                Unit.objects.using(using).filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
+                    depth=F("depth") + moved,
+                )
 
     def get_absolute_url(self):
         return reverse("units:detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.parent_id and self.parent.path.startswith(self.path):
+            raise ValidationError(
+                {"parent": _("A unit cannot be placed below itself or one of its sub-units.")}
+            )
 
     @property
     def is_current(self) -> bool:

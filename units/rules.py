@@ -52,3 +52,6 @@ rules.add_perm("units.view_unit", sees_unit)
 rules.add_perm("units.change_unit", sees_unit & can_manage_units)
 rules.add_perm("units.add_unit", can_manage_units)
 rules.add_perm("units.import_units", can_manage_units)
+# A unit with no parent (a province): only administrators, since anyone else would create a unit
+# outside the province they can see.
+rules.add_perm("units.add_top_level_unit", is_administrator)

@@ -1,16 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import selectors, services
-from .access import get_unit_for_user, units_visible_to
+from .access import can, get_unit_for_user, require_units_page, units_visible_to
 from .filters import UnitFilter
 from .forms import LoginForm, UnitForm, UnitImportForm
-from .roles import is_admin
 
 
 class LoginView(auth_views.LoginView):
@@ -18,47 +17,50 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@require_safe
 def unit_list(request):
-    if not request.user.has_perm("units.view_unit", None):
-        raise PermissionDenied
+    require_units_page(request.user)
     filterset = UnitFilter(request.GET, queryset=selectors.unit_list(user=request.user))
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "units/unit_list.html",
-        {"filter": filterset, "page": page, "can_add": request.user.has_perm("units.add_unit")},
+        {"filter": filterset, "page": page, "can_add": can(request.user, "units.add_unit")},
     )
 
 
+@require_safe
 def unit_tree(request):
-    if not request.user.has_perm("units.view_unit", None):
-        raise PermissionDenied
+    require_units_page(request.user)
     filterset = UnitFilter(request.GET, queryset=selectors.unit_list(user=request.user))
     return render(request, "units/unit_tree.html", {"filter": filterset, "units": filterset.qs})
 
 
+@require_safe
 def unit_detail(request, pk):
     unit = get_unit_for_user(request.user, pk)
     context = selectors.unit_detail_context(user=request.user, unit=unit)
     context.update(
         unit=unit,
-        can_edit=request.user.has_perm("units.change_unit", unit),
+        can_edit=can(request.user, "units.change_unit", unit),
         # A liaison sees their unit but not the district above it: no link to a 404.
-        parent_visible=unit.parent is not None and request.user.has_perm("units.view_unit", unit.parent),
+        parent_visible=unit.parent is not None and can(request.user, "units.view_unit", unit.parent),
     )
     return render(request, "units/unit_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def unit_create(request):
-    if not request.user.has_perm("units.add_unit"):
-        raise PermissionDenied
+    require_units_page(request.user, "units.add_unit")
     visible = units_visible_to(request.user)
     initial = {}
     if parent_id := request.GET.get("parent", "").strip():
         initial["parent"] = visible.filter(pk=parent_id).first() if parent_id.isdigit() else None
     form = UnitForm(
-        request.POST or None, units=visible, initial=initial, top_level_allowed=is_admin(request.user)
+        request.POST or None,
+        units=visible,
+        initial=initial,
+        top_level_allowed=can(request.user, "units.add_top_level_unit"),
     )
     if request.method == "POST" and form.is_valid():
         unit = services.unit_save(form=form)
@@ -74,7 +76,7 @@ def unit_edit(request, pk):
         request.POST or None,
         instance=unit,
         units=units_visible_to(request.user),
-        top_level_allowed=is_admin(request.user),
+        top_level_allowed=can(request.user, "units.add_top_level_unit"),
     )
     if request.method == "POST" and form.is_valid():
         services.unit_save(form=form)
@@ -89,8 +91,7 @@ IMPORT_SESSION_KEY = "units_import_token"
 
 @require_http_methods(["GET", "POST"])
 def unit_import(request):
-    if not request.user.has_perm("units.import_units"):
-        raise PermissionDenied
+    require_units_page(request.user, "units.import_units")
     form = UnitImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -108,8 +109,7 @@ def unit_import(request):
 
 @require_POST
 def unit_import_confirm(request):
-    if not request.user.has_perm("units.import_units"):
-        raise PermissionDenied
+    require_units_page(request.user, "units.import_units")
     token = request.POST.get("token", "")
     rows = None
     if token and token == request.session.get(IMPORT_SESSION_KEY):

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.links import absolute_url
 from inspections.models import TeamMember, Visit, VisitEvent
 from inspections.services import visit_recipients
 from units.models import Unit
@@ -93,7 +94,7 @@ def unit_addresses(visit: Visit) -> list[str]:
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)  # shim: moved to core.links
 
 
 def _claim(model: type[Model], **filters) -> bool:

@@ -12,11 +12,10 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from core.versioning import check_version, update_versioned
 from units.models import Unit
 
 from ..models import (
@@ -36,9 +35,6 @@ from .plans import plan_mark_in_progress
 User = get_user_model()
 Team = list[tuple[object, str]]
 
-STALE = gettext_lazy(
-    "Someone else changed this visit while you were editing it. Reload the page and try again."
-)
 NOTIFIED_STATUSES = {VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS}
 
 
@@ -56,21 +52,16 @@ def _check(**kwargs) -> None:
 
 def _lock_visit(visit: Visit, version: int | None) -> Visit:
     locked = Visit.objects.select_for_update().select_related("plan", "unit").get(pk=visit.pk)
-    if version is not None and locked.version != version:
-        raise ValidationError(STALE, code="stale")
+    check_version(locked, version)
     return locked
 
 
 def _save(visit: Visit, **fields) -> None:
-    """Write ``fields`` and bump the version, only if nobody wrote in between."""
-    updated = Visit.objects.filter(pk=visit.pk, version=visit.version).update(
-        version=F("version") + 1, **fields
-    )
-    if not updated:
-        raise ValidationError(STALE, code="stale")
-    for name, value in fields.items():
-        setattr(visit, name, value)
-    visit.version += 1
+    """Write ``fields`` and bump the version, only if nobody wrote in between.
+
+    One UPDATE without signals: the visit's history is its VisitEvents, not the audit log.
+    """
+    update_versioned(visit, audit=False, **fields)
 
 
 def _set_team(visit: Visit, team: Team) -> dict | None:

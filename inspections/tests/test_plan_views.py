@@ -391,3 +391,38 @@ def test_plan_list_counts_units_and_visits(client, head, plan, commune, other_co
     (row,) = client.get(reverse("inspections:plan_list")).context["page"]
 
     assert (row.unit_count, row.visit_count, row.concluded_count) == (2, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "inspections:plan_list",
+        "inspections:plan_detail",
+        "inspections:template_list",
+        "inspections:visit_list",
+        "inspections:visit_calendar",
+        "inspections:my_visits",
+    ],
+)
+def test_read_only_pages_answer_post_with_405(client, head, plan, url_name):
+    client.force_login(head)
+    url = reverse(url_name, args=[plan.pk] if url_name == "inspections:plan_detail" else [])
+
+    response = client.post(url)
+
+    assert response.status_code == 405
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+
+
+@pytest.mark.parametrize("role", ["inspector", "liaison"])
+def test_closing_a_plan_is_refused_by_its_access_helper_to_who_may_not(client, request, role, approved_plan):
+    # The view no longer checks the permission itself: get_plan_for_user(perm=...) does, with the
+    # same answer as before (403 to staff who may read the plan, 404 to a liaison who may not).
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.post(reverse("inspections:plan_close", args=[approved_plan.pk]))
+
+    assert response.status_code == (403 if role == "inspector" else 404)
+    approved_plan.refresh_from_db()
+    assert approved_plan.status == PlanStatus.APPROVED

@@ -1,4 +1,4 @@
-# The unaccent extension behind units.search.Fold on PostgreSQL (diacritic-insensitive search).
+# The unaccent extension behind core.search.Fold on PostgreSQL (diacritic-insensitive search).
 # A no-op on SQLite, where Fold calls a Python function instead.
 from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations

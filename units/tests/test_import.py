@@ -298,6 +298,25 @@ def test_oversized_file_gets_a_clear_message(client, scheduler, coded, settings)
     assert not Unit.objects.filter(code="DT-1").exists()
 
 
+def _xlsx_bomb() -> bytes:
+    """A real workbook plus a sheet of 120 MB of zeros: about 120 KB on the wire."""
+    buffer = io.BytesIO(xlsx_bytes([["name", "kind"], ["Xã A", "xã"]]))
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        with archive.open("xl/worksheets/sheet2.xml", "w", force_zip64=True) as member:
+            for _ in range(120):
+                member.write(bytes(1024 * 1024))
+    return buffer.getvalue()
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_openpyxl_reads_it(client, scheduler, coded):
+    bomb = _xlsx_bomb()
+    assert len(bomb) < 1024 * 1024
+    response = upload(logged_in(client, scheduler), SimpleUploadedFile("units.xlsx", bomb))
+    assert response.status_code == 200
+    assert "The compressed file unpacks to more than 100.0\xa0MB" in response.content.decode()
+    assert "Confirm import" not in response.content.decode()
+
+
 # --- who may import ------------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from core.permissions import can
 from units.models import Unit, UnitKind
 from units.tests.factories import UnitFactory
 
@@ -283,3 +284,37 @@ def test_liaison_unit_page_does_not_link_to_the_district_they_cannot_open(client
     html = client.get(reverse("units:detail", args=[commune.pk])).content.decode()
     assert district.get_absolute_url() not in html
     assert district.name in html  # still named, as plain text
+
+
+# --- methods and the rules behind the pages ----------------------------------------------------
+
+
+@pytest.mark.parametrize("url_name", ["units:list", "units:tree", "units:detail"])
+def test_read_only_unit_pages_answer_post_with_405(client, scheduler, commune, url_name):
+    client.force_login(scheduler)
+    url = reverse(url_name, args=[commune.pk] if url_name == "units:detail" else [])
+    before = list(Unit.objects.values_list("pk", "name", "path"))
+
+    response = client.post(url, _unit_data(name="Không được tạo"))
+
+    assert response.status_code == 405
+    assert sorted(response["Allow"].split(", ")) == ["GET", "HEAD"]
+    assert list(Unit.objects.values_list("pk", "name", "path")) == before
+
+
+def test_who_may_create_a_unit_without_parent_is_the_rule_units_add_top_level_unit(
+    client, scheduler, administrator
+):
+    # The view used to ask is_admin() itself; now it asks the rule, as every other page does.
+    assert not can(scheduler, "units.add_top_level_unit")
+    assert can(administrator, "units.add_top_level_unit")
+    province = _unit_data(name="UBND tỉnh Cà Mau", kind=UnitKind.PROVINCE)
+
+    client.force_login(scheduler)
+    assert client.get(reverse("units:create")).context["form"].fields["parent"].required
+    assert client.post(reverse("units:create"), province).status_code == 200
+
+    client.force_login(administrator)
+    assert not client.get(reverse("units:create")).context["form"].fields["parent"].required
+    assert client.post(reverse("units:create"), province).status_code == 302
+    assert list(Unit.objects.filter(name="UBND tỉnh Cà Mau").values_list("parent", flat=True)) == [None]

@@ -1,3 +1,11 @@
+"""The menu of every app: which entries the navigation bar (templates/base.html) offers a user.
+
+A context processor (settings.TEMPLATES). It sits in config, above the apps, because it names the
+pages of all of them; an entry is shown where the page would open for the user, asked of the
+same rules as the page where the page has one.
+"""
+
+from core.permissions import can
 from units.roles import Role, has_role, is_admin
 
 
@@ -8,12 +16,13 @@ def navigation(request):
         return {}
     return {
         "nav": {
+            # Not can("units.view_unit"): that reads the user's home unit, a query on every page.
             "units": is_admin(user)
             or has_role(user, Role.SCHEDULER, Role.INSPECTOR, Role.HEAD, Role.LIAISON),
-            "manage_units": is_admin(user) or has_role(user, Role.SCHEDULER),
+            "manage_units": can(user, "units.add_unit"),
             "admin": is_admin(user),
             # Inspections: plans for the department's staff, visits for anyone who has some.
-            "plans": is_admin(user) or has_role(user, Role.SCHEDULER, Role.INSPECTOR, Role.HEAD),
+            "plans": can(user, "inspections.view_inspectionplan"),
             "calendar": is_admin(user)
             or has_role(user, Role.SCHEDULER, Role.INSPECTOR, Role.HEAD, Role.LIAISON),
             "visits": is_admin(user)
