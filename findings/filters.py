@@ -5,9 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import fold
 from inspections.forms import DateInput
 from inspections.models import InspectionPlan
-from units.text import fold
 
 from .models import ActionState, RemediationAction
 from .selectors import actions_visible_to

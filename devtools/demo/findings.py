@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.audit import acting_as
 from findings import services
 from findings.models import (
     Conclusion,
@@ -43,7 +44,6 @@ from findings.models import (
     ReviewState,
 )
 from findings.selectors import signature_defaults
-from findings.services._common import acting_as
 from inspections.models import Criterion, Visit, VisitStatus
 from inspections.services.evidence import CheckedFile
 from units.models import Unit

@@ -19,10 +19,10 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.text import fold
 from inspections.models import Answer, ChecklistTemplate, Criterion, Domain, TemplateStatus
 from units.models import Unit, UnitKind, User
 from units.roles import Role
-from units.text import fold
 
 from . import words
 from .history import History

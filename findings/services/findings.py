@@ -5,10 +5,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.audit import acting_as
+from core.versioning import update_versioned
 from inspections.models import Answer, AnswerResult, Criterion, Domain, Visit, VisitStatus
 
 from ..models import Finding, FindingKind, ReviewState, Severity
-from ._common import acting_as, save_versioned
 
 EDITABLE_FIELDS = ("kind", "domain", "criterion", "text", "cause", "cause_note", "severity", "recommendation")
 
@@ -99,7 +100,7 @@ def finding_update(*, finding: Finding, version: int, actor, **fields) -> Findin
     if changed and finding.review_state != ReviewState.DRAFT:
         changed["review_state"] = ReviewState.DRAFT
     with acting_as(actor):
-        save_versioned(finding, version, **changed)
+        update_versioned(finding, version, **changed)
     return finding
 
 

@@ -11,6 +11,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import acting_as
+from core.versioning import check_version, update_versioned
 from inspections.services.evidence import SUFFIXES, CheckedFile
 
 from ..models import (
@@ -22,14 +24,12 @@ from ..models import (
     UpdateAttachment,
     UpdateKind,
 )
-from ._common import STALE, acting_as, save_versioned
 from .notifications import update_queue
 
 
 def _lock(action: RemediationAction, version: int | None) -> RemediationAction:
     locked = RemediationAction.objects.select_for_update().select_related("unit", "finding").get(pk=action.pk)
-    if version is not None and locked.version != version:
-        raise ValidationError(STALE, code="stale")
+    check_version(locked, version)
     return locked
 
 
@@ -83,7 +83,7 @@ def action_post_progress(
         raise ValidationError({"text": [_("Say what was done.")]})
     with acting_as(actor):
         if action.state != ActionState.IN_PROGRESS:
-            save_versioned(action, action.version, state=ActionState.IN_PROGRESS)
+            update_versioned(action, action.version, state=ActionState.IN_PROGRESS)
         update = _record(action, actor, UpdateKind.PROGRESS, text=text, files=files)
     if notify:
         update_queue(update_id=update.pk)
@@ -107,7 +107,7 @@ def action_report_done(
     if not text.strip():
         raise ValidationError({"text": [_("Say what was done.")]})
     with acting_as(actor):
-        save_versioned(action, action.version, state=ActionState.REPORTED_DONE)
+        update_versioned(action, action.version, state=ActionState.REPORTED_DONE)
         update = _record(action, actor, UpdateKind.REPORTED_DONE, text=text, files=files)
     if notify:
         update_queue(update_id=update.pk)
@@ -181,7 +181,7 @@ def action_decide_extension(
             raise ValidationError(_("This request was already decided."))
         request.refresh_from_db(fields=["decision"])
         if decision == ExtensionDecision.GRANTED:
-            save_versioned(action, action.version, due_date=request.requested_due_date)
+            update_versioned(action, action.version, due_date=request.requested_due_date)
         update = _record(
             action,
             actor,
@@ -206,7 +206,7 @@ def action_verify(
     if action.state != ActionState.REPORTED_DONE:
         raise _refuse(action, _("Verifying it"))
     with acting_as(actor):
-        save_versioned(action, action.version, state=ActionState.VERIFIED)
+        update_versioned(action, action.version, state=ActionState.VERIFIED)
         update = _record(action, actor, UpdateKind.VERIFICATION, text=comment)
     if notify:
         update_queue(update_id=update.pk)
@@ -225,7 +225,7 @@ def action_reopen(
     if not comment.strip():
         raise ValidationError({"comment": [_("Say what is still missing.")]})
     with acting_as(actor):
-        save_versioned(action, action.version, state=ActionState.REOPENED)
+        update_versioned(action, action.version, state=ActionState.REOPENED)
         update = _record(action, actor, UpdateKind.REOPEN, text=comment)
     if notify:
         update_queue(update_id=update.pk)

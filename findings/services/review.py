@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import acting_as
+from core.versioning import check_version, stale_error, update_versioned
 from inspections.models import Visit, VisitEvent, VisitEventKind, VisitStatus
 from inspections.services import visit_transition
 from inspections.services.answers import visit_submit
 
 from ..models import Finding, FindingReview, ReviewDecision, ReviewState
-from ._common import STALE, acting_as, save_versioned
 from .notifications import findings_returned_queue, review_requested_queue
 
 
@@ -21,7 +22,7 @@ def _submit_visit(*, visit: Visit, actor, version: int | None) -> Visit:
         version is not None
         and Visit.objects.filter(pk=visit.pk).values_list("version", flat=True).first() != version
     ):
-        raise ValidationError(STALE, code="stale")
+        raise stale_error()
     return visit_submit(visit=visit, actor=actor)
 
 
@@ -108,7 +109,7 @@ def finding_review(
     else:
         raise ValidationError(_("Unknown decision."))
     with acting_as(actor):
-        save_versioned(finding, version, **fields)
+        update_versioned(finding, version, **fields)
         return FindingReview.objects.create(
             finding=finding, decision=decision, comment=comment, before=before, actor=actor
         )
@@ -123,8 +124,7 @@ def review_finish(*, visit: Visit, actor, version: int | None = None, comment: s
     after the commit. Raises ValidationError while a finding still waits for a decision.
     """
     locked = Visit.objects.select_for_update().get(pk=visit.pk)
-    if version is not None and locked.version != version:
-        raise ValidationError(STALE, code="stale")
+    check_version(locked, version)
     _ensure_under_review(locked)
     findings = list(locked.findings.all())
     if any(f.review_state in (ReviewState.DRAFT, ReviewState.SUBMITTED) for f in findings):

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from core.versioning import STALE
 from findings.models import Finding, FindingKind, ReviewState, Severity
-from findings.services._common import STALE
 from inspections.models import Answer, AnswerResult, Criterion, VisitStatus
 
 from .factories import FindingFactory

@@ -7,9 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.search import matches_words
 from findings.models import ACTION_OPEN_STATES, ActionState, RemediationAction
 from units.models import Unit
-from units.search import matches_words
 
 from .selectors import overdue_band_filter
 

@@ -2,7 +2,7 @@
 
 Each kind is read through its owning app's visible-to-user selector, so a result list never holds
 what the user could not open. Units match their folded ``search_text`` column; the others match
-free text folded in the database (units.search.Fold: unaccent on PostgreSQL, a Python function
+free text folded in the database (core.search.Fold: unaccent on PostgreSQL, a Python function
 on SQLite). Every word of the query must occur ("ho so tre han" finds "Hồ sơ trễ hạn").
 """
 
@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.search import folded_words, matches_words
 from findings.models import Finding, FindingKind
 from findings.selectors import finding_visits_visible_to, findings_visible_to
 from inspections.models import Visit
 from inspections.selectors import visits_visible_to
 from units.access import units_visible_to
 from units.models import Unit
-from units.search import folded_words, matches_words
 
 
 def search_units(*, user, query: str) -> QuerySet[Unit]:

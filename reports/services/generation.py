@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.text import fold
 from inspections.models import InspectionPlan, Visit
 from units.models import Unit
-from units.text import fold
 
 from .. import selectors
 from ..documents.conclusion import conclusion_docx, conclusion_pdf

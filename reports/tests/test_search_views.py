@@ -178,8 +178,8 @@ def test_the_next_page_link_leads_to_the_next_page(client, head, world, leader):
 def test_the_fast_fold_of_sqlite_equals_fold_on_every_latin_letter():
     import unicodedata
 
-    from units.search import fold_fast
-    from units.text import fold
+    from core.search import fold_fast
+    from core.text import fold
 
     for code in [*range(0x20, 0x250), *range(0x1E00, 0x1F00)]:
         for form in (chr(code), unicodedata.normalize("NFD", chr(code))):

@@ -1,1 +1,0 @@
-from core.text import fold  # noqa: F401  shim: moved to core.text
