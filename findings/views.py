@@ -35,6 +35,7 @@ from .forms import (
     VersionForm,
 )
 from .models import ActionState, FindingKind, RemediationUpdate, UpdateKind
+from .services.notifications import conclusion_notice_waiting
 
 PAGE_SIZE = 25
 
@@ -371,10 +372,10 @@ def visit_conclude(request, pk):
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(
-                request,
-                _("The visit is concluded: notice %(reference)s.") % {"reference": conclusion.reference},
-            )
+            text = _("The visit is concluded: notice %(reference)s.") % {"reference": conclusion.reference}
+            if conclusion_notice_waiting(conclusion_id=conclusion.pk):
+                text += " " + _("The e-mail to the unit will be sent as soon as the mail service answers.")
+            messages.success(request, text)
             return redirect("findings:visit_findings", visit.pk)
     return render(request, "findings/visit_conclude.html", {"visit": visit, "data": data, "form": form})
 
