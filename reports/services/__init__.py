@@ -8,7 +8,9 @@ from .generation import (
     report_fail,
     report_generate,
     report_queue,
+    report_queue_waiting,
     report_request,
+    report_retry,
     reports_sweep_stuck,
 )
 from .reminders import head_digest_send, remediation_reminders_send
@@ -23,6 +25,8 @@ __all__ = [
     "report_fail",
     "report_generate",
     "report_queue",
+    "report_queue_waiting",
     "report_request",
+    "report_retry",
     "reports_sweep_stuck",
 ]
