@@ -29,6 +29,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -466,13 +467,13 @@ def reports_sweep_stuck(*, now=None) -> dict[str, int]:
     now = now or timezone.now()
     stale_before = now - timedelta(seconds=settings.REPORT_STALE_SECONDS)
     counts = {"requeued": 0, "failed": 0}
-    stalled = Report.objects.filter(state=ReportState.RUNNING, heartbeat_at__lt=stale_before)
+    # A row left running before heartbeats existed has none: its start counts instead.
+    silent = Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, started_at__lt=stale_before)
+    stalled = Report.objects.filter(silent, state=ReportState.RUNNING)
     for pk in list(stalled.values_list("pk", flat=True)):
         with transaction.atomic():
             report = (
-                Report.objects.select_for_update()
-                .filter(pk=pk, state=ReportState.RUNNING, heartbeat_at__lt=stale_before)
-                .first()
+                Report.objects.select_for_update().filter(silent, pk=pk, state=ReportState.RUNNING).first()
             )
             if report is None:
                 continue

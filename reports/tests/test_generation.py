@@ -433,3 +433,11 @@ def test_try_again_after_a_failure_makes_a_new_request(
     again.refresh_from_db()
     assert again.state == ReportState.DONE
     assert Report.objects.get(pk=failed.pk).state == ReportState.FAILED
+
+
+def test_a_report_left_running_before_heartbeats_existed_is_rescued_too(binh_tan_visit, head, media):
+    report = queued(head, visit=binh_tan_visit)
+    Report.objects.filter(pk=report.pk).update(
+        state=ReportState.RUNNING, attempts=1, started_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    assert services.reports_sweep_stuck() == {"requeued": 1, "failed": 0}
