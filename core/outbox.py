@@ -42,6 +42,8 @@ EMAIL_HANDOVER = timedelta(minutes=2)
 # Publishing from a request gives up quickly: the sweep tries again.
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 SWEEP_BATCH = 200
+# Sent items are kept this long (the admin shows them; a late duplicate of the event is ignored).
+KEEP_SENT = timedelta(days=30)
 
 # The first in-process sweep comes a minute after the start, not on the first request.
 _last_inline_sweep = time.monotonic()
@@ -205,8 +207,9 @@ def _failed(item: OutboxItem, exc: Exception) -> None:
 
 def sweep(*, now=None, limit: int = SWEEP_BATCH) -> dict[str, int]:
     """Send the unsent items that are due (periodic, in the worker): tasks to the broker, e-mails
-    straight from here. Returns {"sent": n, "failed": m}."""
+    straight from here; forget items sent more than KEEP_SENT ago. Returns {"sent": n, "failed": m}."""
     now = now or timezone.now()
+    OutboxItem.objects.filter(sent_at__lt=now - KEEP_SENT).delete()
     due = list(
         OutboxItem.objects.filter(sent_at__isnull=True, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")

@@ -84,3 +84,15 @@ def test_the_admin_lists_unsent_items_with_their_error_and_changes_nothing(clien
         == 403
     )
     assert OutboxItem.objects.count() == 1
+
+
+def test_the_sweep_forgets_items_sent_a_month_ago():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = timezone.now() - timedelta(days=31)
+    OutboxItem.objects.create(key="old", kind=OutboxKind.EMAIL, name=SENDER, sent_at=old)
+    OutboxItem.objects.create(key="recent", kind=OutboxKind.EMAIL, name=SENDER, sent_at=timezone.now())
+    outbox.sweep()
+    assert list(OutboxItem.objects.values_list("key", flat=True)) == ["recent"]
