@@ -130,3 +130,27 @@ def test_find_orphans_lists_and_removes_orphan_files_and_rows_without_file(
     assert not orphan.exists()
     assert list(Report.objects.values_list("pk", flat=True)) == [done.pk]
     assert (media / done.file.name).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_a_request_is_saved_and_the_page_says_it_will_follow(
+    client, head, binh_tan_visit, monkeypatch
+):
+    # Finding 2: delay_on_commit raised inside on_commit: a 500 after the request was saved.
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    from core import outbox
+
+    monkeypatch.setattr(outbox, "_in_process", lambda: False)
+    client.force_login(head)
+    with mock.patch("celery.app.task.Task.apply_async", side_effect=BrokerDown("Error 111")):
+        page = client.post(
+            reverse("reports:request"),
+            {"visit": binh_tan_visit.pk, "kind": "conclusion", "format": "docx"},
+            follow=True,
+        )
+    assert page.status_code == 200
+    assert "báo cáo sẽ được tạo ngay khi hàng đợi hoạt động trở lại" in page.content.decode()
+    assert Report.objects.get().state == ReportState.QUEUED
