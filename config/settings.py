@@ -278,7 +278,12 @@ CACHES = {
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # Short timeouts and a ping of idle connections: a Redis restart costs no hanging request.
     CACHES["default"].setdefault("OPTIONS", {}).update(
-        {"socket_connect_timeout": 2, "socket_timeout": 2, "health_check_interval": 25, "retry_on_timeout": True}
+        {
+            "socket_connect_timeout": 2,
+            "socket_timeout": 2,
+            "health_check_interval": 25,
+            "retry_on_timeout": True,
+        }
     )
 
 LOGGING = {
