@@ -109,6 +109,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    # A kept connection is checked before each request reuses it: after a PostgreSQL restart the
+    # next request opens a new one instead of failing once in every web and worker process.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "units.User"
@@ -225,11 +228,33 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TIMEZONE = TIME_ZONE
+# Redis may restart or drop idle connections: the worker keeps retrying (at start too), pings
+# idle connections before use, and gives an unacknowledged task back to the queue after 15 minutes
+# (longer than any task with its retries; re-deliveries are harmless, every task is idempotent).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 900,
+    "health_check_interval": 25,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+    "socket_keepalive": True,
+    "retry_on_timeout": True,
+}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULE: dict = {}
+# The outbox (core/outbox.py): tasks and e-mails written with the change that calls for them.
+CELERY_BEAT_SCHEDULE |= {
+    # Every minute: hand over the tasks and e-mails the broker or the mail server refused before.
+    "core-outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": 60.0},
+}
 # Periodic tasks (reports/tasks.py, findings/tasks.py), in CELERY_TIMEZONE (Asia/Ho_Chi_Minh).
 CELERY_BEAT_SCHEDULE |= {
-    # Every 5 minutes: re-queue once, or fail with a message, the reports a dead worker left running.
-    "reports-sweep-stuck": {"task": "reports.tasks.sweep_stuck_reports", "schedule": 300.0},
+    # Every minute: queue again (or fail, after the last attempt) the reports whose worker stopped
+    # sending heartbeats, and re-send the ones no worker took up.
+    "reports-sweep-stuck": {"task": "reports.tasks.sweep_stuck_reports", "schedule": 60.0},
     # Every day at 07:00: remind units of actions due within a week or overdue; escalate long-overdue ones.
     "findings-remediation-reminders": {
         "task": "findings.tasks.send_remediation_reminders",
@@ -244,8 +269,12 @@ CELERY_BEAT_SCHEDULE |= {
 # Reminders: the "due soon" horizon, and the days overdue after which the heads are told.
 REMINDER_DUE_SOON_DAYS = env.int("REMINDER_DUE_SOON_DAYS", default=7)
 REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14)
-# A report still "running" this long past the hard time limit has lost its worker.
-REPORT_STUCK_MARGIN_SECONDS = env.int("REPORT_STUCK_MARGIN_SECONDS", default=120)
+# A worker producing a report renews its lease (heartbeat) this often; a running report whose
+# heartbeat is older than REPORT_STALE_SECONDS has lost its worker and is queued again.
+REPORT_HEARTBEAT_SECONDS = env.float("REPORT_HEARTBEAT_SECONDS", default=15)
+REPORT_STALE_SECONDS = env.int("REPORT_STALE_SECONDS", default=60)
+# A queued report no worker took up is sent again after this long, and failed after the second.
+REPORT_QUEUE_RESEND_SECONDS = env.int("REPORT_QUEUE_RESEND_SECONDS", default=300)
 
 CACHES = {
     "default": (
@@ -254,6 +283,16 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Short timeouts and a ping of idle connections: a Redis restart costs no hanging request.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": 2,
+            "socket_timeout": 2,
+            "health_check_interval": 25,
+            "retry_on_timeout": True,
+        }
+    )
 
 LOGGING = {
     "version": 1,

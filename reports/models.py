@@ -5,9 +5,12 @@ A report is requested on a page, queued after the commit, produced by a worker t
 The file lives in private storage (MEDIA_ROOT/reports/), served only by the download view.
 """
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +54,11 @@ CONTENT_TYPES = {
 
 # States in which a worker still owes the file: the page keeps polling these.
 PENDING_STATES = [ReportState.QUEUED, ReportState.RUNNING]
+
+# The name of the constraint that keeps one pending report per identity, and the date standing
+# for "no date" in it.
+PENDING_UNIQUE = "reports_report_one_pending_per_identity"
+NO_DATE = date(1, 1, 1)
 
 
 def report_path(instance: "Report", filename: str) -> str:
@@ -107,8 +115,14 @@ class Report(models.Model):
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # How many times a worker took it up (a re-delivery after a worker died counts again).
+    # How many times a worker took it up (a re-delivery after a worker died counts again). It is
+    # also the fencing token: only the worker holding the latest attempt may store the file.
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The holder's lease: a running report whose heartbeat is older than REPORT_STALE_SECONDS has
+    # lost its worker, and may be taken up again.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    # When it last entered the queue (requested, or queued again after a dead worker).
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
     error = models.TextField(_("error"), blank=True, help_text=_("Shown to the user when the report failed."))
 
     objects = ReportQuerySet.as_manager()
@@ -142,6 +156,21 @@ class Report(models.Model):
                 | Q(period_end__gte=models.F("period_start")),
                 name="reports_report_period_order",
             ),
+            # One pending report per requester and identity: a double click, or two tabs, get the
+            # same report (the request service catches the violation). Nullable parts of the
+            # identity are coalesced, since NULLs never collide in a unique index.
+            models.UniqueConstraint(
+                F("requested_by"),
+                F("kind"),
+                F("format"),
+                Coalesce("visit", Value(0)),
+                Coalesce("plan", Value(0)),
+                Coalesce("unit", Value(0)),
+                Coalesce("period_start", Value(NO_DATE)),
+                Coalesce("period_end", Value(NO_DATE)),
+                condition=Q(state__in=PENDING_STATES),
+                name=PENDING_UNIQUE,
+            ),
         ]
         indexes = [
             # The report panel of a visit, a plan, a unit: its latest reports first.
@@ -161,6 +190,18 @@ class Report(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in PENDING_STATES
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but its worker stopped sending heartbeats: the sweeper will queue it again."""
+        if self.state != ReportState.RUNNING or self.heartbeat_at is None:
+            return False
+        return self.heartbeat_at < timezone.now() - timedelta(seconds=settings.REPORT_STALE_SECONDS)
+
+    @property
+    def is_waiting_again(self) -> bool:
+        """Stalled, or queued again after an attempt that did not finish: "waiting to be redone"."""
+        return self.is_stalled or (self.state == ReportState.QUEUED and self.attempts > 0)
 
     @property
     def content_type(self) -> str:

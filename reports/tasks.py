@@ -1,8 +1,10 @@
 """Celery tasks of the reports app: thin, take ids, call one service.
 
 Report production acknowledges late and is re-delivered if the worker dies (settings:
-CELERY_TASK_ACKS_LATE, CELERY_TASK_REJECT_ON_WORKER_LOST); the service's claim makes a
-re-delivery harmless. Transient errors are retried with an exponential backoff.
+CELERY_TASK_ACKS_LATE, CELERY_TASK_REJECT_ON_WORKER_LOST); the service's claim (a lease with a
+fencing token) makes a duplicate or late delivery harmless. Transient errors are retried with an
+exponential backoff. Tasks are queued through the outbox (core.outbox), never straight from a
+request.
 """
 
 from celery import shared_task
@@ -43,5 +45,5 @@ def generate_report(self, report_id: int) -> str | None:
 
 @shared_task
 def sweep_stuck_reports() -> dict[str, int]:
-    """Re-queue once, or fail with a message, the reports a dead worker left running."""
+    """Queue again, or fail with the reason, the reports whose worker stopped (every minute)."""
     return services.reports_sweep_stuck()

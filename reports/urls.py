@@ -10,5 +10,6 @@ urlpatterns = [
     path("request/", views.report_request, name="request"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/status/", views.report_status, name="status"),
+    path("<int:pk>/retry/", views.report_retry, name="retry"),
     path("<int:pk>/download/", views.report_download, name="download"),
 ]

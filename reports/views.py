@@ -71,20 +71,37 @@ def report_request(request):
     return redirect(f"{reverse('reports:list')}?{urlencode({k: v.pk for k, v in scope.items() if v})}")
 
 
+def _status_context(report) -> dict:
+    # Whether the queue refused the task so far (the outbox keeps it and sends it later).
+    waiting = report.state == ReportState.QUEUED and services.report_queue_waiting(report=report)
+    return {"report": report, "queue_waiting": waiting}
+
+
 @require_GET
 def report_detail(request, pk):
     report = get_report_for_user(request.user, pk)
-    return render(request, "reports/report_detail.html", {"report": report})
+    return render(request, "reports/report_detail.html", _status_context(report))
 
 
 @require_GET
 def report_status(request, pk):
     """The polled fragment: the report's row (``?as=row``) or its page's status card."""
     report = get_report_for_user(request.user, pk)
-    template = (
-        "reports/_report_row.html" if request.GET.get("as") == "row" else "reports/report_detail.html#status"
-    )
-    return render(request, template, {"report": report})
+    if request.GET.get("as") == "row":
+        return render(request, "reports/_report_row.html", {"report": report})
+    return render(request, "reports/_report_status.html", _status_context(report))
+
+
+@require_POST
+def report_retry(request, pk):
+    """ "Try again" on a failed report: the same document requested anew by this user, who must
+    be allowed to request documents of its scope."""
+    report = get_report_for_user(request.user, pk)
+    get_scope_for_user(request.user, visit=report.visit_id, plan=report.plan_id, unit=report.unit_id)
+    again = services.report_retry(user=request.user, report=report)
+    if request.htmx:
+        return render(request, "reports/_report_row.html", {"report": again})
+    return redirect(again)
 
 
 @require_GET

@@ -1,4 +1,4 @@
-"""E-mails about the events that need someone's action, sent by Celery tasks after the commit.
+"""E-mails about the events that need someone's action, sent by the worker after the commit.
 
 - review requested (visit submitted): the Department heads overseeing the unit;
 - findings returned (review sent back): the visit's team;
@@ -6,8 +6,14 @@
 - remediation updates: progress and "reported done" to the team (who verify), an extension
   request to the heads, an extension decision, a verification or a reopening to the unit.
 
-Each sender claims its row (``notified_at``) before sending, so a retried task sends nothing twice.
+Each ``*_queue`` writes the e-mail to the outbox (core.outbox) in the transaction of the change,
+under a key naming the event: it is sent once the transaction commits, retried until the mail
+server takes it, and never twice for one event. A broker or mail server that does not answer
+never fails the change. Each sender also claims its row (``notified_at``); the outbox commits
+that mark together with its own "sent" mark.
 """
+
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.links import absolute_url
 from inspections.models import TeamMember, Visit, VisitEvent
 from inspections.services import visit_recipients
@@ -33,29 +40,52 @@ from ..models import (
     UpdateKind,
 )
 
+SENDERS = "findings.services.notifications."
+
 
 def review_requested_queue(*, visit_id: int, event_id: int | None) -> None:
-    from ..tasks import send_review_requested
-
-    send_review_requested.delay_on_commit(visit_id, event_id)
+    """E-mail the heads that the visit waits for review, after the commit (one per submission)."""
+    event = event_id if event_id is not None else f"visit-{visit_id}-{uuid.uuid4().hex}"
+    outbox.enqueue_email(
+        SENDERS + "review_requested_send",
+        key=f"findings.review_requested:{event}",
+        visit_id=visit_id,
+        event_id=event_id,
+    )
 
 
 def findings_returned_queue(*, visit_id: int) -> None:
-    from ..tasks import send_findings_returned
+    """E-mail the team the findings just returned, after the commit (one per return)."""
+    last = (
+        FindingReview.objects.filter(finding__visit_id=visit_id, decision=ReviewDecision.RETURNED)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    outbox.enqueue_email(
+        SENDERS + "findings_returned_send", key=f"findings.returned:{visit_id}:{last}", visit_id=visit_id
+    )
 
-    send_findings_returned.delay_on_commit(visit_id)
+
+def conclusion_key(conclusion_id: int) -> str:
+    return f"findings.conclusion:{conclusion_id}"
 
 
 def conclusion_queue(*, conclusion_id: int) -> None:
-    from ..tasks import send_conclusion_notice
+    """E-mail the unit its conclusion, after the commit (once per conclusion)."""
+    outbox.enqueue_email(
+        SENDERS + "conclusion_send", key=conclusion_key(conclusion_id), conclusion_id=conclusion_id
+    )
 
-    send_conclusion_notice.delay_on_commit(conclusion_id)
+
+def conclusion_notice_waiting(*, conclusion_id: int) -> bool:
+    """Whether the conclusion's e-mail could not be handed over yet (it will follow)."""
+    return outbox.is_waiting(conclusion_key(conclusion_id))
 
 
 def update_queue(*, update_id: int) -> None:
-    from ..tasks import send_update_notice
-
-    send_update_notice.delay_on_commit(update_id)
+    """E-mail whoever must act on a remediation update, after the commit (once per update)."""
+    outbox.enqueue_email(SENDERS + "update_send", key=f"findings.update:{update_id}", update_id=update_id)
 
 
 # Recipients
@@ -91,10 +121,6 @@ def team_addresses(visit: Visit) -> list[str]:
 
 def unit_addresses(visit: Visit) -> list[str]:
     return visit_recipients(visit)[0]
-
-
-def absolute(path: str) -> str:
-    return absolute_url(path)  # shim: moved to core.links
 
 
 def _claim(model: type[Model], **filters) -> bool:
@@ -144,7 +170,7 @@ def review_requested_send(*, visit_id: int, event_id: int | None) -> int:
             context={
                 "visit": visit,
                 "findings": list(visit.findings.order_by("kind", "order", "id")),
-                "url": absolute(reverse("findings:visit_review", args=[visit.pk])),
+                "url": absolute_url(reverse("findings:visit_review", args=[visit.pk])),
             },
             to=head_addresses(visit.unit),
         )
@@ -174,7 +200,7 @@ def findings_returned_send(*, visit_id: int) -> int:
             context={
                 "visit": visit,
                 "reviews": reviews,
-                "url": absolute(reverse("findings:visit_findings", args=[visit.pk])),
+                "url": absolute_url(reverse("findings:visit_findings", args=[visit.pk])),
             },
             to=team_addresses(visit),
         )
@@ -207,7 +233,7 @@ def conclusion_send(*, conclusion_id: int) -> int:
                 "conclusion": conclusion,
                 "visit": visit,
                 "actions": actions,
-                "url": absolute(reverse("findings:my_unit")),
+                "url": absolute_url(reverse("findings:my_unit")),
             },
             to=unit_addresses(visit),
             cc=team_addresses(visit),
@@ -261,7 +287,7 @@ def update_send(*, update_id: int) -> int:
                 "action": action,
                 "visit": visit,
                 "attachments": list(update.attachments.all()),
-                "url": absolute(action.get_absolute_url()),
+                "url": absolute_url(action.get_absolute_url()),
             },
             to=recipients,
         )

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.links import absolute_url
 from units.roles import Role
 
 from ..models import (
@@ -29,7 +30,7 @@ from ..models import (
     ReminderLog,
 )
 from ..selectors import actions_visible_to
-from .notifications import absolute, head_addresses
+from .notifications import head_addresses
 
 
 def _claim(kind: str, recipient: str, day: date, action_ids: list[int]) -> ReminderLog | None:
@@ -82,7 +83,7 @@ def _action_lines(actions: list[RemediationAction], today: date) -> list[dict]:
             "days_overdue": (today - a.due_date).days,
             "days_left": (a.due_date - today).days,
             "state": a.get_state_display(),
-            "url": absolute(a.get_absolute_url()),
+            "url": absolute_url(a.get_absolute_url()),
         }
         for a in actions
     ]
@@ -126,7 +127,7 @@ def _remind_units(today: date) -> int:
                 "due_soon": _action_lines(due_soon, today),
                 "days": settings.REMINDER_DUE_SOON_DAYS,
                 "today": today,
-                "url": absolute(reverse("findings:my_unit")),
+                "url": absolute_url(reverse("findings:my_unit")),
             },
         )
     return sent
@@ -163,7 +164,7 @@ def _escalate(today: date) -> int:
                 "actions": _action_lines(mine, today),
                 "days": settings.REMINDER_ESCALATE_AFTER_DAYS,
                 "today": today,
-                "url": absolute(reverse("findings:action_list")),
+                "url": absolute_url(reverse("findings:action_list")),
             },
         )
     Escalation.objects.bulk_create(
@@ -218,7 +219,7 @@ def head_digest_send(*, today: date | None = None) -> int:
                     "due_soon": _action_lines(due_soon, today),
                     "verified": verified,
                     "today": today,
-                    "url": absolute(reverse("findings:action_list")),
+                    "url": absolute_url(reverse("findings:action_list")),
                 },
             )
     return sent

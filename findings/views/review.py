@@ -15,6 +15,7 @@ from inspections.models import VisitStatus
 from .. import selectors, services
 from ..access import get_finding_for_user, get_visit_findings_for_user, require_perm
 from ..forms import ConcludeForm, FinishReviewForm, ReviewForm
+from ..services.notifications import conclusion_notice_waiting
 from ._common import error_message
 
 REVIEW = "findings.review_findings"
@@ -143,9 +144,9 @@ def visit_conclude(request, pk):
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(
-                request,
-                _("The visit is concluded: notice %(reference)s.") % {"reference": conclusion.reference},
-            )
+            text = _("The visit is concluded: notice %(reference)s.") % {"reference": conclusion.reference}
+            if conclusion_notice_waiting(conclusion_id=conclusion.pk):
+                text += " " + _("The e-mail to the unit will be sent as soon as the mail service answers.")
+            messages.success(request, text)
             return redirect("findings:visit_findings", visit.pk)
     return render(request, "findings/visit_conclude.html", {"visit": visit, "data": data, "form": form})

@@ -1,7 +1,8 @@
 """E-mails about a visit being scheduled, moved or cancelled, with an .ics calendar entry.
 
 The unit's contact (its e-mail and its liaisons) and the team each get the message in
-Vietnamese. Sending happens in a Celery task queued after the transaction commits.
+Vietnamese. The e-mail is written to the outbox (core.outbox) with the change and sent by the
+worker after the commit, once per event, retried until the mail server takes it.
 """
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from core import outbox
 from units.roles import Role
 
 from ..models import TeamMember, TeamRole, Visit, VisitEvent, VisitEventKind
@@ -26,10 +28,13 @@ NOTICE_KINDS = {
 
 
 def visit_notice_queue(*, visit_id: int, event_id: int) -> None:
-    """Queue the e-mail about ``event_id`` to run once the current transaction commits."""
-    from ..tasks import send_visit_notice
-
-    send_visit_notice.delay_on_commit(visit_id, event_id)
+    """Write the e-mail about ``event_id`` to the outbox; it is sent after the commit, once."""
+    outbox.enqueue_email(
+        "inspections.services.notifications.visit_notice_send",
+        key=f"inspections.visit_notice:{event_id}",
+        visit_id=visit_id,
+        event_id=event_id,
+    )
 
 
 def visit_recipients(visit: Visit) -> tuple[list[str], list[str]]:

@@ -8,7 +8,9 @@ from .generation import (
     report_fail,
     report_generate,
     report_queue,
+    report_queue_waiting,
     report_request,
+    report_retry,
     reports_sweep_stuck,
 )
 
@@ -20,6 +22,8 @@ __all__ = [
     "report_fail",
     "report_generate",
     "report_queue",
+    "report_queue_waiting",
     "report_request",
+    "report_retry",
     "reports_sweep_stuck",
 ]

@@ -1,12 +1,26 @@
 """Requesting a report, producing it in a worker, and rescuing the ones a dead worker left behind.
 
-State machine: ``queued -> running -> done | failed``. A worker claims a report with a
-conditional UPDATE (so two deliveries of one task cannot both start it once it is done), writes
-``progress`` as it goes, and stores the file under one fixed name per report: a re-delivered
-task overwrites, it never adds a second file.
+State machine: ``queued -> running -> done | failed``. Exactly one result on at-least-once
+delivery (tasks acknowledge late, so a task may arrive twice, or late):
+
+- a worker *claims* the report under its row lock: a queued report, or a running one whose
+  holder stopped sending heartbeats. The claim counts an attempt, and that number is the
+  holder's fencing token; a delivery finding the report done, failed, or running under a live
+  holder does nothing;
+- the holder renews its lease (``heartbeat_at``) from a background thread while it builds, and
+  every write it makes names its token, so a holder whose lease was taken over writes nothing;
+- the file is written under a temporary name, then, under the row lock and only while the token
+  is still current, moved into place atomically in the transaction that marks the row done and
+  points it to the file. Nothing is ever deleted on the way;
+- the sweeper (every minute) queues again a report whose heartbeat is older than
+  REPORT_STALE_SECONDS, until MAX_ATTEMPTS, then fails it with the reason (the page offers
+  "try again"). Tasks are queued through the outbox (core.outbox), with the change.
 """
 
 import logging
+import os
+import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,13 +28,13 @@ from datetime import date, timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.text import fold
 from inspections.models import InspectionPlan, Visit
 from units.models import Unit
@@ -29,7 +43,16 @@ from .. import selectors
 from ..documents.conclusion import conclusion_docx, conclusion_pdf
 from ..documents.followup import follow_up_docx, follow_up_pdf, follow_up_xlsx
 from ..documents.summary import summary_docx, summary_xlsx
-from ..models import KIND_FORMATS, PENDING_STATES, Report, ReportFormat, ReportKind, ReportState, report_path
+from ..models import (
+    KIND_FORMATS,
+    PENDING_STATES,
+    PENDING_UNIQUE,
+    Report,
+    ReportFormat,
+    ReportKind,
+    ReportState,
+    report_path,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +63,10 @@ MAX_ATTEMPTS = 5
 
 class TransientReportError(Exception):
     """A failure worth retrying (database or disk hiccup); the task retries with a backoff."""
+
+
+class LeaseLost(Exception):
+    """Another worker took the report over (this one was presumed dead): stop, write nothing."""
 
 
 # Errors a retry may cure. Anything else is a bug or bad data: fail at once with a message.
@@ -114,10 +141,11 @@ def report_request(
     period_start: date | None = None,
     period_end: date | None = None,
 ) -> Report:
-    """Record a report request and queue its production after the commit.
+    """Record a report request and queue its production (through the outbox, with the row).
 
-    The caller has checked that ``user`` may see the scope. A second click while the same
-    report of the same user is still queued or running returns that report instead of a new one.
+    The caller has checked that ``user`` may see the scope. A request identical to one of the
+    same user still queued or running returns that report: the database holds one pending report
+    per identity (constraint PENDING_UNIQUE), so two clicks at the same instant get one report.
     Raises ValidationError for a format the kind does not come in or a scope that does not fit.
     """
     if format not in KIND_FORMATS.get(kind, []):
@@ -132,6 +160,7 @@ def report_request(
     if period_start and period_end and period_end < period_start:
         raise ValidationError(_("The period must end on or after its start."), code="period")
     fields = {
+        "requested_by": user,
         "kind": kind,
         "format": format,
         "visit": visit,
@@ -140,61 +169,163 @@ def report_request(
         "period_start": period_start,
         "period_end": period_end,
     }
-    existing = Report.objects.filter(requested_by=user, state__in=PENDING_STATES, **fields).first()
-    if existing is not None:
-        return existing
-    report = Report.objects.create(requested_by=user, **fields)
-    report_queue(report_id=report.pk)
-    return report
+    # The pending one may finish between a failed insert and the read: then insert again.
+    for _try in range(3):
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(**fields)
+        except IntegrityError as exc:
+            if PENDING_UNIQUE not in str(exc):
+                raise
+            existing = Report.objects.filter(state__in=PENDING_STATES, **fields).first()
+            if existing is not None:
+                return existing
+            continue
+        report_queue(report=report)
+        return report
+    raise IntegrityError("report_request: the pending report kept changing")
 
 
-def report_queue(*, report_id: int) -> None:
-    """Send the production task once the current transaction commits (never before the row exists)."""
-    from ..tasks import generate_report
+def report_retry(*, user, report: Report) -> Report:
+    """ "Try again" on a failed report: a new request of the same document by ``user`` (or the
+    pending one). The failed report stays as it is, with its reason. A report that is not failed
+    is returned unchanged."""
+    if report.state != ReportState.FAILED:
+        return report
+    return report_request(
+        user=user,
+        kind=report.kind,
+        format=report.format,
+        visit=report.visit,
+        plan=report.plan,
+        unit=report.unit,
+        period_start=report.period_start,
+        period_end=report.period_end,
+    )
 
-    generate_report.delay_on_commit(report_id)
+
+def report_queue(*, report: Report, key: str | None = None) -> bool:
+    """Write the production task to the outbox (sent once the current transaction commits).
+
+    ``key`` names the event (default: the report's current attempt), so queuing the same event
+    twice sends one task. Returns whether a task was written.
+    """
+    key = key or f"reports.generate:{report.pk}:{report.attempts}"
+    return outbox.enqueue_task("reports.tasks.generate_report", key=key, report_id=report.pk)[1]
+
+
+def report_queue_waiting(*, report: Report) -> bool:
+    """Whether the queue refused the report's task so far (the outbox sends it when it answers)."""
+    return outbox.is_waiting(f"reports.generate:{report.pk}:{report.attempts}")
 
 
 # Producing
 
 
-def _set_progress(report: Report, value: int) -> None:
-    Report.objects.filter(pk=report.pk, state=ReportState.RUNNING).update(progress=value)
+class _Heartbeat:
+    """Renews the holder's lease every REPORT_HEARTBEAT_SECONDS from a thread of its own (a
+    document builder may spend long in one call); notices when the lease was taken over."""
+
+    def __init__(self, report_id: int, token: int):
+        self.report_id, self.token = report_id, token
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"report-{report_id}-heartbeat", daemon=True)
+
+    def __enter__(self):
+        if settings.REPORT_HEARTBEAT_SECONDS > 0:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def _run(self):
+        try:
+            while not self._stop.wait(settings.REPORT_HEARTBEAT_SECONDS):
+                try:
+                    if not _holder(self.report_id, self.token).update(heartbeat_at=timezone.now()):
+                        self.lost = True
+                        return
+                except DatabaseError:
+                    logger.warning("Report %s: heartbeat not written", self.report_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
 
 
-def _claim(report_id: int) -> Report | None:
-    """Move the report to running if it still waits for a worker; None if there is nothing to do.
+def _holder(report_id: int, token: int):
+    """The report, if ``token`` still holds it."""
+    return Report.objects.filter(pk=report_id, state=ReportState.RUNNING, attempts=token)
 
-    A report already done or failed is left alone: a re-delivered task produces nothing twice.
-    A running one is taken over: with late acknowledgement a task is only re-delivered when the
-    worker that had it died (or its retry came due), so nobody else is producing it.
+
+def _set_progress(report: Report, token: int, value: int) -> None:
+    if not _holder(report.pk, token).update(progress=value, heartbeat_at=timezone.now()):
+        raise LeaseLost
+
+
+def _claim(report_id: int) -> tuple[Report, int] | None:
+    """Take the report up if it waits for a worker, or if its holder stopped sending heartbeats;
+    returns (report, token), or None when there is nothing to do.
+
+    Done, failed, or running under a live holder: nothing (a duplicate or late delivery). Past
+    MAX_ATTEMPTS a pending report is failed with the reason.
     """
     now = timezone.now()
-    claimed = Report.objects.filter(pk=report_id, state__in=PENDING_STATES, attempts__lt=MAX_ATTEMPTS).update(
-        state=ReportState.RUNNING,
-        started_at=now,
-        finished_at=None,
-        progress=5,
-        attempts=F("attempts") + 1,
-        error="",
-    )
-    if claimed:
-        return Report.objects.select_related("visit__unit", "plan", "unit").get(pk=report_id)
-    stale = Report.objects.filter(pk=report_id, state__in=PENDING_STATES).first()
-    if stale is not None:
-        report_fail(
-            report=stale,
-            message=_("The report could not be produced after %(count)s attempts. Please request it again.")
-            % {"count": MAX_ATTEMPTS},
+    stale_before = now - timedelta(seconds=settings.REPORT_STALE_SECONDS)
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None:
+            return None
+        claimable = report.state == ReportState.QUEUED or (
+            report.state == ReportState.RUNNING
+            and (report.heartbeat_at is None or report.heartbeat_at < stale_before)
         )
-    return None
+        if not claimable:
+            return None
+        if report.attempts >= MAX_ATTEMPTS:
+            _fail_locked(
+                report,
+                _("The report could not be produced after %(count)s attempts. Please request it again.")
+                % {"count": MAX_ATTEMPTS},
+            )
+            return None
+        report.state = ReportState.RUNNING
+        report.attempts += 1
+        report.started_at = report.heartbeat_at = now
+        report.finished_at = None
+        report.progress = 5
+        report.error = ""
+        report.save(
+            update_fields=[
+                "state",
+                "attempts",
+                "started_at",
+                "heartbeat_at",
+                "finished_at",
+                "progress",
+                "error",
+            ]
+        )
+    report = Report.objects.select_related("visit__unit", "plan", "unit").get(pk=report_id)
+    return report, report.attempts
 
 
-def report_fail(*, report: Report, message: str) -> None:
-    """Mark ``report`` failed with ``message`` (shown to the user), unless it finished meanwhile."""
-    Report.objects.filter(pk=report.pk, state__in=PENDING_STATES).update(
-        state=ReportState.FAILED, error=message, finished_at=timezone.now()
-    )
+def _fail_locked(report: Report, message: str) -> None:
+    report.state = ReportState.FAILED
+    report.error = message
+    report.finished_at = timezone.now()
+    report.save(update_fields=["state", "error", "finished_at"])
+
+
+def report_fail(*, report: Report, message: str, token: int | None = None) -> None:
+    """Mark ``report`` failed with ``message`` (shown to the user), unless it finished meanwhile
+    or (with ``token``) another worker holds it now."""
+    reports = Report.objects.filter(pk=report.pk, state__in=PENDING_STATES)
+    if token is not None:
+        reports = reports.filter(attempts=token)
+    reports.update(state=ReportState.FAILED, error=message, finished_at=timezone.now())
 
 
 def download_name(report: Report, data) -> str:
@@ -217,31 +348,41 @@ def download_name(report: Report, data) -> str:
 
 def report_generate(*, report_id: int, final_attempt: bool = True) -> Report | None:
     """Produce the file of report ``report_id`` (in a worker). Returns the report, or None when
-    there was nothing to do (already done or failed, or unknown).
+    there was nothing to do (already done or failed, held by a live worker, or unknown) or when
+    another worker took it over meanwhile.
 
     Progress goes 5 (claimed) -> 30 (data loaded) -> [the builder's steps] -> 90 (document
-    built) -> 100 (stored). A
-    transient error puts the report back in the queue and raises TransientReportError for the
-    task to retry, unless ``final_attempt``; any other error, or running past the soft time
-    limit, fails the report with a message the user sees (the details go to the log).
+    built) -> 100 (stored). A transient error puts the report back in the queue and raises
+    TransientReportError for the task to retry, unless ``final_attempt``; any other error, or
+    running past the soft time limit, fails the report with a message the user sees (the details
+    go to the log).
     """
-    report = _claim(report_id)
-    if report is None:
+    claimed = _claim(report_id)
+    if claimed is None:
         return None
+    report, token = claimed
     recipe = RECIPES[(report.kind, report.format)]
     try:
-        data = recipe.load(report)
-        _set_progress(report, 30)
-        if recipe.reports_progress:
-            content = recipe.build(data, progress=lambda percent: _set_progress(report, percent))
-        else:
-            content = recipe.build(data)
-        _set_progress(report, 90)
-        _store(report, content, download_name(report, data))
+        with _Heartbeat(report.pk, token):
+            data = recipe.load(report)
+            _set_progress(report, token, 30)
+            if recipe.reports_progress:
+                content = recipe.build(data, progress=lambda percent: _set_progress(report, token, percent))
+            else:
+                content = recipe.build(data)
+            _set_progress(report, token, 90)
+            if not _store(report, token, content, download_name(report, data)):
+                raise LeaseLost
+    except LeaseLost:
+        logger.warning(
+            "Report %s: attempt %s was taken over by another worker; its work is dropped", report_id, token
+        )
+        return None
     except SoftTimeLimitExceeded:
         logger.warning("Report %s ran past the soft time limit", report_id)
         report_fail(
             report=report,
+            token=token,
             message=_("The report took longer than %(seconds)s seconds and was stopped. Try a smaller scope.")
             % {"seconds": settings.CELERY_TASK_SOFT_TIME_LIMIT},
         )
@@ -249,95 +390,125 @@ def report_generate(*, report_id: int, final_attempt: bool = True) -> Report | N
         if final_attempt:
             logger.exception("Report %s failed after its retries", report_id)
             report_fail(
-                report=report, message=_("A temporary error stopped the report. Please request it again.")
+                report=report,
+                token=token,
+                message=_("A temporary error stopped the report. Please request it again."),
             )
         else:
             logger.warning("Report %s hit a transient error, retrying: %s", report_id, exc)
-            Report.objects.filter(pk=report.pk, state=ReportState.RUNNING).update(
-                state=ReportState.QUEUED, progress=0, error=_("A temporary error occurred; retrying.")
+            _holder(report.pk, token).update(
+                state=ReportState.QUEUED,
+                progress=0,
+                queued_at=timezone.now(),
+                error=_("A temporary error occurred; retrying."),
             )
             raise TransientReportError(str(exc)) from exc
     except Exception:
         logger.exception("Report %s failed", report_id)
         report_fail(
-            report=report, message=_("The report could not be produced because of an internal error.")
+            report=report,
+            token=token,
+            message=_("The report could not be produced because of an internal error."),
         )
     report.refresh_from_db()
     return report
 
 
-def _store(report: Report, content: bytes, filename: str) -> None:
-    """Save the file under the report's fixed name (replacing a half-written one) and finish."""
-    field = report.file
+def _store(report: Report, token: int, content: bytes, filename: str) -> bool:
+    """Store the file and finish, if ``token`` still holds the report; True if stored.
+
+    The content goes to a temporary file beside the final one first. Then, under the row lock
+    and only for the current holder, it is renamed into place (atomic on one file system) and
+    the row is marked done and pointed to it in the same transaction. A holder that lost its
+    lease removes its own temporary file and nothing else.
+    """
+    storage = report.file.storage
     name = report_path(report, filename)
-    if field.storage.exists(name):
-        field.storage.delete(name)
-    saved = field.storage.save(name, ContentFile(content))
-    finished = Report.objects.filter(pk=report.pk, state=ReportState.RUNNING).update(
-        file=saved,
-        filename=filename,
-        size=len(content),
-        state=ReportState.DONE,
-        progress=100,
-        finished_at=timezone.now(),
-        error="",
-    )
-    if not finished:
-        # Failed meanwhile (the sweeper gave up on it): keep nothing it would not show.
-        field.storage.delete(saved)
+    final_path = storage.path(name)
+    os.makedirs(os.path.dirname(final_path), exist_ok=True)
+    temporary = f"{final_path}.{token}.{uuid.uuid4().hex[:8]}.part"
+    with open(temporary, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        with transaction.atomic():
+            if _holder(report.pk, token).select_for_update().values_list("pk", flat=True).first() is None:
+                return False
+            os.replace(temporary, final_path)
+            _holder(report.pk, token).update(
+                file=name,
+                filename=filename,
+                size=len(content),
+                state=ReportState.DONE,
+                progress=100,
+                finished_at=timezone.now(),
+                error="",
+            )
+            return True
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
 
 
 # Rescuing
 
 
 def reports_sweep_stuck(*, now=None) -> dict[str, int]:
-    """Rescue reports a dead worker left "running" past the hard time limit (plus a margin).
+    """Rescue the reports a dead worker left behind (every minute).
 
-    Such a report is queued once more if it has attempts left, else failed with a message the
-    user sees. Queued reports no worker took for as long are re-sent once too (a lost message).
+    - running, but no heartbeat for REPORT_STALE_SECONDS: queued again (through the outbox) while
+      it has attempts left, else failed with the reason;
+    - queued and not taken up for REPORT_QUEUE_RESEND_SECONDS (a lost message): sent once more;
+      still not taken up after twice that: failed, the user may try again later.
+
     Returns the counts {"requeued": n, "failed": m}.
     """
     now = now or timezone.now()
-    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + settings.REPORT_STUCK_MARGIN_SECONDS)
+    stale_before = now - timedelta(seconds=settings.REPORT_STALE_SECONDS)
     counts = {"requeued": 0, "failed": 0}
-    stuck = list(
-        Report.objects.filter(state=ReportState.RUNNING, started_at__lt=now - limit).values_list(
-            "pk", "attempts"
-        )
-    )
-    for pk, attempts in stuck:
-        if attempts < 2:
-            with transaction.atomic():
-                moved = Report.objects.filter(
-                    pk=pk, state=ReportState.RUNNING, started_at__lt=now - limit
-                ).update(state=ReportState.QUEUED, progress=0, error=_("The worker stopped; trying again."))
-                if moved:
-                    report_queue(report_id=pk)
-                    counts["requeued"] += 1
-        else:
-            moved = Report.objects.filter(pk=pk, state=ReportState.RUNNING).update(
+    # A row left running before heartbeats existed has none: its start counts instead.
+    silent = Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, started_at__lt=stale_before)
+    stalled = Report.objects.filter(silent, state=ReportState.RUNNING)
+    for pk in list(stalled.values_list("pk", flat=True)):
+        with transaction.atomic():
+            report = (
+                Report.objects.select_for_update().filter(silent, pk=pk, state=ReportState.RUNNING).first()
+            )
+            if report is None:
+                continue
+            if report.attempts < MAX_ATTEMPTS:
+                report.state = ReportState.QUEUED
+                report.progress = 0
+                report.queued_at = now
+                report.error = _("The worker stopped; the report is waiting to be processed again.")
+                report.save(update_fields=["state", "progress", "queued_at", "error"])
+                report_queue(report=report)
+                counts["requeued"] += 1
+            else:
+                _fail_locked(
+                    report,
+                    _(
+                        "The worker producing this report stopped %(count)s times before it finished."
+                        " Please try again, or tell the administrator if it happens again."
+                    )
+                    % {"count": report.attempts},
+                )
+                counts["failed"] += 1
+    resend_before = now - timedelta(seconds=settings.REPORT_QUEUE_RESEND_SECONDS)
+    waiting = Report.objects.filter(state=ReportState.QUEUED, queued_at__lt=resend_before)
+    for report in list(waiting.only("pk", "attempts", "queued_at")):
+        if report.queued_at < now - 2 * timedelta(seconds=settings.REPORT_QUEUE_RESEND_SECONDS):
+            counts["failed"] += Report.objects.filter(
+                pk=report.pk, state=ReportState.QUEUED, attempts=report.attempts
+            ).update(
                 state=ReportState.FAILED,
                 finished_at=now,
-                error=_(
-                    "The worker producing this report stopped before it finished. Please request it again."
-                ),
+                error=_("No worker took this report up. Please try again later or tell the administrator."),
             )
-            counts["failed"] += moved
-    lost = Report.objects.filter(
-        state=ReportState.QUEUED, attempts=0, requested_at__lt=now - limit, started_at__isnull=True
-    ).values_list("pk", flat=True)
-    for pk in list(lost):
+            continue
+        # One more send per attempt: the outbox key makes a second sweep a no-op.
         with transaction.atomic():
-            # attempts=1 marks it re-sent, so a report whose message is lost again is not re-sent forever.
-            if Report.objects.filter(pk=pk, state=ReportState.QUEUED, attempts=0).update(attempts=1):
-                report_queue(report_id=pk)
+            if report_queue(report=report, key=f"reports.generate:{report.pk}:{report.attempts}:resent"):
                 counts["requeued"] += 1
-    stale_queued = Report.objects.filter(
-        state=ReportState.QUEUED, attempts__gte=1, started_at__isnull=True, requested_at__lt=now - 2 * limit
-    ).update(
-        state=ReportState.FAILED,
-        finished_at=now,
-        error=_("No worker took this report up. Please try again later or tell the administrator."),
-    )
-    counts["failed"] += stale_queued
     return counts

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from docx import Document
 from openpyxl import load_workbook
 
+from core.models import OutboxItem
 from reports import services
 from reports.models import Report, ReportFormat, ReportKind, ReportState
 from reports.services import generation
@@ -74,18 +75,23 @@ def test_a_second_click_while_pending_returns_the_same_report(binh_tan_visit, he
     assert Report.objects.count() == 1
 
 
-def test_the_task_is_queued_only_after_the_commit(
+def test_the_task_is_written_to_the_outbox_with_the_row_and_runs_after_the_commit(
     binh_tan_visit, head, media, django_capture_on_commit_callbacks
 ):
-    with mock.patch("reports.tasks.generate_report.delay") as delay:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            report = services.report_request(
-                user=head, kind="conclusion", format="docx", visit=binh_tan_visit
-            )
-        delay.assert_not_called()
-        for callback in callbacks:
-            callback()
-    delay.assert_called_once_with(report.pk)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report = services.report_request(user=head, kind="conclusion", format="docx", visit=binh_tan_visit)
+        item = OutboxItem.objects.get()
+        assert (item.key, item.name, item.kwargs, item.sent_at) == (
+            f"reports.generate:{report.pk}:0",
+            "reports.tasks.generate_report",
+            {"report_id": report.pk},
+            None,
+        )
+    assert Report.objects.get(pk=report.pk).state == ReportState.QUEUED
+    for callback in callbacks:
+        callback()
+    assert Report.objects.get(pk=report.pk).state == ReportState.DONE
+    assert OutboxItem.objects.get().sent_at is not None
 
 
 @pytest.mark.parametrize(
@@ -122,9 +128,12 @@ def test_a_task_redelivered_after_its_worker_died_finishes_the_report_in_the_sam
     binh_tan_visit, head, media
 ):
     report = queued(head, visit=binh_tan_visit)
-    # The dead worker had claimed it and left a half-written file behind.
+    # The dead worker had claimed it, stopped sending heartbeats and left a file behind.
     Report.objects.filter(pk=report.pk).update(
-        state=ReportState.RUNNING, attempts=1, started_at=timezone.now()
+        state=ReportState.RUNNING,
+        attempts=1,
+        started_at=timezone.now() - dt.timedelta(minutes=2),
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=2),
     )
     half = media / generation.report_path(report, "")
     half.parent.mkdir(parents=True)
@@ -245,49 +254,56 @@ def test_an_unknown_report_is_nothing_to_do(db):
     assert services.report_generate(report_id=999) is None
 
 
-def _stuck(report, *, minutes, attempts):
+def _stuck(report, *, seconds, attempts):
     Report.objects.filter(pk=report.pk).update(
         state=ReportState.RUNNING,
         attempts=attempts,
-        started_at=timezone.now() - dt.timedelta(minutes=minutes),
+        started_at=timezone.now() - dt.timedelta(seconds=seconds + 30),
+        heartbeat_at=timezone.now() - dt.timedelta(seconds=seconds),
         progress=30,
     )
 
 
-def test_a_report_its_worker_left_running_is_requeued_once_then_failed(binh_tan_visit, head, media):
+def test_a_report_whose_worker_stopped_its_heartbeat_shows_so_and_is_queued_again(
+    binh_tan_visit, head, media
+):
     report = queued(head, visit=binh_tan_visit)
-    _stuck(report, minutes=10, attempts=1)
+    _stuck(report, seconds=61, attempts=1)
+    assert Report.objects.get(pk=report.pk).is_stalled
 
-    with mock.patch.object(generation, "report_queue") as requeue:
-        assert services.reports_sweep_stuck() == {"requeued": 1, "failed": 0}
-    requeue.assert_called_once_with(report_id=report.pk)
+    assert services.reports_sweep_stuck() == {"requeued": 1, "failed": 0}
+
     report.refresh_from_db()
-    assert (report.state, report.progress) == (ReportState.QUEUED, 0)
+    assert (report.state, report.progress, report.is_waiting_again) == (ReportState.QUEUED, 0, True)
+    assert OutboxItem.objects.filter(key=f"reports.generate:{report.pk}:1").exists()
+    # A second sweep (or a second sweeper) queues nothing more.
+    assert services.reports_sweep_stuck() == {"requeued": 0, "failed": 0}
 
-    _stuck(report, minutes=10, attempts=2)
+
+def test_after_the_last_attempt_a_stopped_report_fails_with_the_reason(binh_tan_visit, head, media):
+    report = queued(head, visit=binh_tan_visit)
+    _stuck(report, seconds=61, attempts=services.MAX_ATTEMPTS)
     assert services.reports_sweep_stuck() == {"requeued": 0, "failed": 1}
     report.refresh_from_db()
     assert report.state == ReportState.FAILED
-    assert report.error == _(
-        "The worker producing this report stopped before it finished. Please request it again."
-    )
+    assert str(services.MAX_ATTEMPTS) in report.error
 
 
-def test_a_report_running_within_the_time_limit_is_left_alone(binh_tan_visit, head, media):
+def test_a_report_with_a_live_heartbeat_is_left_alone(binh_tan_visit, head, media):
     report = queued(head, visit=binh_tan_visit)
-    _stuck(report, minutes=1, attempts=1)
+    _stuck(report, seconds=20, attempts=1)
     assert services.reports_sweep_stuck() == {"requeued": 0, "failed": 0}
-    assert Report.objects.get(pk=report.pk).state == ReportState.RUNNING
+    report.refresh_from_db()
+    assert (report.state, report.is_stalled) == (ReportState.RUNNING, False)
 
 
 def test_a_report_no_worker_took_is_resent_once_then_failed(binh_tan_visit, head, media):
     report = queued(head, visit=binh_tan_visit)
-    Report.objects.filter(pk=report.pk).update(requested_at=timezone.now() - dt.timedelta(minutes=6))
-    with mock.patch.object(generation, "report_queue") as requeue:
-        assert services.reports_sweep_stuck()["requeued"] == 1
-        assert services.reports_sweep_stuck()["requeued"] == 0
-    requeue.assert_called_once()
-    Report.objects.filter(pk=report.pk).update(requested_at=timezone.now() - dt.timedelta(minutes=11))
+    Report.objects.filter(pk=report.pk).update(queued_at=timezone.now() - dt.timedelta(minutes=6))
+    assert services.reports_sweep_stuck()["requeued"] == 1
+    assert services.reports_sweep_stuck()["requeued"] == 0
+    assert OutboxItem.objects.filter(key=f"reports.generate:{report.pk}:0:resent").count() == 1
+    Report.objects.filter(pk=report.pk).update(queued_at=timezone.now() - dt.timedelta(minutes=11))
     assert services.reports_sweep_stuck()["failed"] == 1
     assert Report.objects.get(pk=report.pk).state == ReportState.FAILED
 
@@ -329,11 +345,93 @@ def test_the_plan_summary_reports_its_steps_as_it_goes(binh_tan_visit, plan_2027
     seen = []
     real = generation._set_progress
 
-    def spy(report, value):
+    def spy(report, token, value):
         seen.append(value)
-        real(report, value)
+        real(report, token, value)
 
     with mock.patch.object(generation, "_set_progress", spy):
         services.report_generate(report_id=report.pk)
     assert seen == [30, 50, 70, 90]
     assert Report.objects.get(pk=report.pk).progress == 100
+
+
+def _claimed_by_a_live_worker(report):
+    """What the first delivery leaves while it builds: running, attempt 1, a fresh heartbeat."""
+    report_and_token = generation._claim(report.pk)
+    assert report_and_token is not None
+    return report_and_token[1]
+
+
+def test_a_second_delivery_while_the_first_builds_does_nothing_and_the_file_stays(
+    binh_tan_visit, head, media
+):
+    # Finding 1: the second delivery used to take the running report over; the later store then
+    # deleted the finished file and its own copy, leaving "done" with no file.
+    report = queued(head, visit=binh_tan_visit)
+    token = _claimed_by_a_live_worker(report)
+
+    assert services.report_generate(report_id=report.pk) is None  # the duplicate delivery
+
+    report = Report.objects.select_related("visit__unit").get(pk=report.pk)
+    assert (report.state, report.attempts) == (ReportState.RUNNING, token)
+    data = services.RECIPES[(report.kind, report.format)].load(report)
+    content = services.RECIPES[(report.kind, report.format)].build(data)
+    assert generation._store(report, token, content, "x.docx")
+    report.refresh_from_db()
+    assert report.state == ReportState.DONE
+    assert report.file.open("rb").read() == content
+    assert files_under(media) == [media / report.file.name]
+
+
+def test_a_worker_whose_lease_was_taken_over_stores_nothing(binh_tan_visit, head, media):
+    report = queued(head, visit=binh_tan_visit)
+    old_token = _claimed_by_a_live_worker(report)
+    # The first worker seemed dead (no heartbeat for a while); a re-delivery took the report.
+    Report.objects.filter(pk=report.pk).update(heartbeat_at=timezone.now() - dt.timedelta(minutes=5))
+    assert services.report_generate(report_id=report.pk).state == ReportState.DONE
+    produced = Report.objects.get(pk=report.pk)
+    assert produced.attempts == old_token + 1
+    kept = produced.file.open("rb").read()
+
+    # The first worker wakes up and tries to finish: fenced out, and nothing of the other's touched.
+    assert generation._store(produced, old_token, b"stale", "old.docx") is False
+    with pytest.raises(generation.LeaseLost):
+        generation._set_progress(produced, old_token, 50)
+    produced.refresh_from_db()
+    assert (produced.state, produced.attempts) == (ReportState.DONE, old_token + 1)
+    assert produced.file.open("rb").read() == kept
+    assert files_under(media) == [media / produced.file.name]
+
+
+def test_the_database_keeps_one_pending_report_per_identity(binh_tan_visit, head):
+    from django.db import IntegrityError, transaction
+
+    queued(head, visit=binh_tan_visit)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        queued(head, visit=binh_tan_visit)
+    # A finished one does not count: the same document may be requested again.
+    Report.objects.update(state=ReportState.FAILED)
+    queued(head, visit=binh_tan_visit)
+    assert Report.objects.count() == 2
+
+
+def test_try_again_after_a_failure_makes_a_new_request(
+    binh_tan_visit, head, media, django_capture_on_commit_callbacks
+):
+    failed = queued(head, visit=binh_tan_visit)
+    Report.objects.filter(pk=failed.pk).update(state=ReportState.FAILED, error="boom")
+    failed.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.report_retry(user=head, report=failed)
+    assert again.pk != failed.pk
+    again.refresh_from_db()
+    assert again.state == ReportState.DONE
+    assert Report.objects.get(pk=failed.pk).state == ReportState.FAILED
+
+
+def test_a_report_left_running_before_heartbeats_existed_is_rescued_too(binh_tan_visit, head, media):
+    report = queued(head, visit=binh_tan_visit)
+    Report.objects.filter(pk=report.pk).update(
+        state=ReportState.RUNNING, attempts=1, started_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    assert services.reports_sweep_stuck() == {"requeued": 1, "failed": 0}

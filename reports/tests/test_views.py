@@ -245,8 +245,14 @@ def test_the_panel_and_list_queries_do_not_grow_with_the_reports(
     client, head, binh_tan_visit, django_assert_max_num_queries
 ):
     client.force_login(head)
-    for fmt in ("docx", "pdf", "docx", "pdf", "docx"):
-        make(head, visit=binh_tan_visit, format=fmt, produce=False)
+    for state, fmt in [
+        ("failed", "docx"),
+        ("failed", "pdf"),
+        ("failed", "docx"),
+        ("queued", "pdf"),
+        ("queued", "docx"),
+    ]:
+        make(head, visit=binh_tan_visit, format=fmt, produce=False, state=state)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("reports:panel") + f"?visit={binh_tan_visit.pk}")
     assert response.content.decode().count("<li") == 5

@@ -1,0 +1,17 @@
+"""Celery tasks of the plumbing: thin, take ids, call the outbox."""
+
+from celery import shared_task
+
+from . import outbox
+
+
+@shared_task(acks_late=True)
+def outbox_deliver(item_id: int) -> bool:
+    """Send one e-mail of the outbox (idempotent: a sent or locked item is left alone)."""
+    return outbox.deliver(item_id)
+
+
+@shared_task
+def outbox_sweep() -> dict[str, int]:
+    """Every minute: hand over the outbox items the broker or the mail server refused before."""
+    return outbox.sweep()
