@@ -5,9 +5,9 @@ In Vietnamese: counts “2.264”, scores “1,5” and rates “93,4 %” (conf
 
 from django import template
 
-from .. import checklist_html
-from ..checklist_formats import as_decimal, format_count, format_input, format_percent, format_score
-from ..checklist_selectors import figure_rates as _figure_rates
+from ..checklist import html as checklist_html
+from ..checklist.formats import as_decimal, format_count, format_input, format_percent, format_score
+from ..checklist.selectors import figure_rates as _figure_rates
 
 register = template.Library()
 

@@ -7,16 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from inspections.models import (
-    Answer,
-    AnswerKind,
-    AnswerResult,
-    VisitDomainScore,
-    VisitEvent,
-    VisitEventKind,
-    VisitStatus,
-)
-from inspections.services.answers import (
+from inspections.checklist.answers import (
     AnswerChange,
     AnswerConflict,
     answer_derive,
@@ -25,6 +16,15 @@ from inspections.services.answers import (
     visit_reopen,
     visit_scores_refresh,
     visit_submit,
+)
+from inspections.models import (
+    Answer,
+    AnswerKind,
+    AnswerResult,
+    VisitDomainScore,
+    VisitEvent,
+    VisitEventKind,
+    VisitStatus,
 )
 
 from .answer_factories import criteria_of, sized_template, start

@@ -20,8 +20,8 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from inspections.checklist.answers import AnswerChange, answer_save
 from inspections.models import Answer, AnswerEvidence, AnswerResult, Criterion, Visit, VisitStatus
-from inspections.services.answers import AnswerChange, answer_save
 from units.models import User
 from units.roles import Role
 

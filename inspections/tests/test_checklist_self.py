@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from inspections.checklist_selectors import ChecklistLinks
+from inspections.checklist.selectors import ChecklistLinks
 from inspections.models import Answer, VisitStatus
 
 from .answer_factories import AnswerFactory, criteria_of, start

@@ -1,0 +1,411 @@
+"""The HTML of one checklist row, written in Python on purpose.
+
+A checklist page repeats its row a hundred times or more (the CCHC checklist of a commune has 54
+criteria, provincial ones reach 120), and the budget of the issue holds the 120-criteria page to
+1.5 x a plain 100-row table. Rendered by the template engine, a row costs about sixty variable
+lookups; the page then took eight times the plain table (measured with `manage.py bench`). Built
+here with precomputed ids, links, numbers and words, a row costs a few string joins.
+
+The page (checklist_page.html) calls these through the tags of templatetags/checklist_tags.py, and
+so do the fragments the autosave answers with (_answer_row.html), so a row and its fragments still
+come from one place. Every value that comes from people or data passes through ``escape``.
+"""
+
+from functools import lru_cache
+from html import escape as _html_escape
+
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString
+from django.utils.timezone import localtime
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from ..models import AnswerKind, AnswerResult
+from .formats import format_count, format_percent, format_score
+
+RESULT_COLORS = {"met": "success", "partly": "warning", "not_met": "danger", "not_applicable": "secondary"}
+FILE_ACCEPT = "image/*,application/pdf,.pdf,.docx,.xlsx"
+
+
+def row_labels() -> dict:
+    """The words of a row, translated and escaped (once per language: the page repeats them)."""
+    return _labels(get_language())
+
+
+@lru_cache(maxsize=8)
+def _labels(language: str) -> dict:
+    words = {
+        "max": _("max"),
+        "what_to_check": _("What to check"),
+        "score": _("Score"),
+        "quick_scores": _("Quick scores"),
+        "not_applicable": _("Not applicable"),
+        "answer": _("Answer"),
+        "result": _("Result"),
+        "note": _("Note"),
+        "take_photo": _("Take a photo"),
+        "attach_files": _("Attach files"),
+        "saved": _("Saved"),
+        "not_answered": _("Not answered yet"),
+        "self_assessment": _("Unit's self-assessment:"),
+        "differs": _("differs from the team's score"),
+        "photo": _("photo"),
+        "remove": _("Remove"),
+        "remove_confirm": _("Remove this file from the evidence?"),
+        "no_evidence": _("No evidence attached."),
+        "evidence_required": _("evidence required"),
+        "not_saved": _("Not saved:"),
+        "points_of": _("%(score)s of %(max)s points"),
+        "points": _("%(points)s / %(max)s points"),
+        "domain_answered": _("%(answered)s/%(applicable)s answered"),
+        "answered": _("%(answered)s / %(applicable)s answered"),
+    }
+    labels = {key: escape(value) for key, value in words.items()}
+    labels["results"] = [
+        (value, escape(label), RESULT_COLORS[value]) for value, label in AnswerResult.choices if value
+    ]
+    labels["result_names"] = {value: escape(label) for value, label in AnswerResult.choices}
+    return labels
+
+
+def escape(value) -> str:
+    """HTML-escape ``value`` (quotes too), like django.utils.html.escape without its lazy-string
+    wrapper, which costs more than the escaping on a page of a hundred rows."""
+    return _html_escape(str(value))
+
+
+def _checked(condition: bool) -> str:
+    return " checked" if condition else ""
+
+
+def _figures(row) -> str:
+    cells = "".join(
+        f'<div class="col-12 col-sm-4"><label class="form-label small mb-0 d-block">{escape(f["label"])}'
+        f'<input class="form-control mt-1" type="text" inputmode="numeric" autocomplete="off" '
+        f'name="figure-{escape(f["key"])}" value="{f["value"]}"></label></div>'
+        for f in row.figure_fields
+    )
+    return f'<div class="row g-2 mb-2">{cells}</div>'
+
+
+def _score(row, labels) -> str:
+    quick = "".join(
+        f'<button type="button" class="btn btn-outline-secondary" data-score="{value}">{label}</button>'
+        for value, label in row.quick_scores
+    )
+    na = row.answer.result == AnswerResult.NOT_APPLICABLE
+    return (
+        '<div class="d-flex flex-wrap align-items-center gap-2 mb-2">'
+        f'<label class="score-label small">{labels["score"]} <span class="input-group score-group">'
+        f'<input class="form-control score-input" type="text" inputmode="decimal" autocomplete="off" '
+        f'name="score" value="{row.score_input}"><span class="input-group-text">/ {row.max_label}</span></span></label>'
+        f'<span class="btn-group quick-scores" role="group" aria-label="{labels["quick_scores"]}">{quick}</span>'
+        f'<label class="btn btn-outline-secondary toggle-btn"><input class="visually-hidden na-toggle" '
+        f'type="checkbox" name="not_applicable" value="on" autocomplete="off"{_checked(na)}>'
+        f"{labels['not_applicable']}</label></div>"
+    )
+
+
+def _choices(row, labels) -> str:
+    result = row.answer.result
+    text = ""
+    if row.criterion.answer_kind == AnswerKind.TEXT:
+        text = (
+            f'<label class="form-label small mb-2 d-block">{labels["answer"]}<textarea class="form-control mt-1" '
+            f'name="text" rows="3">{escape(row.answer.text)}</textarea></label>'
+        )
+    choices = "".join(
+        f'<label class="btn btn-outline-{color} toggle-btn"><input class="visually-hidden" type="radio" '
+        f'name="result" value="{value}" autocomplete="off"{_checked(result == value)}>{label}</label>'
+        for value, label, color in labels["results"]
+    )
+    return f'{text}<div class="result-choices mb-2" role="radiogroup" aria-label="{labels["result"]}">{choices}</div>'
+
+
+def self_compare_html(row, labels) -> str:
+    """The unit's self-assessment beside the team's answer, highlighted when far from it."""
+    answer = row.answer
+    if answer.self_score is None and not answer.self_note:
+        return ""
+    differs = row.self_differs
+    parts = [f'<div class="self-assessment mt-1{" differs" if differs else ""}">']
+    parts.append(f'<span class="text-muted">{labels["self_assessment"]}</span> ')
+    if answer.self_score is not None:
+        parts.append(f"<strong>{row.self_score_label}</strong> / {row.max_label}")
+    if differs:
+        parts.append(f' <span class="badge text-bg-warning">{labels["differs"]}</span>')
+    if answer.self_note:
+        parts.append(f'<span class="d-block criterion-guidance">{escape(answer.self_note)}</span>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def rates_html(row) -> str:
+    """The rates of a figures answer (on time / received: “93,4 %”)."""
+    rates = row.rates
+    if not rates:
+        return ""
+    items = "".join(
+        f'<span class="rate me-3 text-nowrap">{escape(rate.label)}: <strong>{format_percent(rate.percent)}</strong></span>'
+        for rate in rates
+    )
+    return f'<div class="figure-rates mt-1">{items}</div>'
+
+
+def value_html(answer, criterion, labels) -> SafeString:
+    """An answer in words (read-only pages, and the other person's answer in a conflict)."""
+    parts = ['<dl class="answer-value small mb-1"><dd class="mb-1">']
+    parts.append(
+        f'<span class="badge result-{answer.result or "none"}">{labels["result_names"][answer.result]}</span>'
+    )
+    if answer.score is not None:
+        points = labels["points_of"] % {
+            "score": format_score(answer.score),
+            "max": format_score(criterion.max_score),
+        }
+        parts.append(f" {points}")
+    parts.append("</dd>")
+    for figure in criterion.figures:
+        value = (answer.figures or {}).get(figure["key"])
+        if value is not None:
+            parts.append(
+                f'<dd class="mb-0">{escape(figure["label"])}: <strong>{format_count(value)}</strong></dd>'
+            )
+    if answer.text:
+        parts.append(f'<dd class="mb-1 criterion-guidance">{escape(answer.text)}</dd>')
+    if answer.note:
+        parts.append(f'<dd class="mb-0 criterion-guidance">{labels["note"]}: {escape(answer.note)}</dd>')
+    parts.append("</dl>")
+    return SafeString("".join(parts))  # every value above is escaped
+
+
+def _conflict(row, theirs, labels) -> str:
+    other = theirs.answer
+    message = _(
+        "%(name)s saved this answer at %(time)s, after you started changing it. Nothing was overwritten."
+    ) % {
+        "name": other.updated_by or "?",
+        "time": localtime(other.updated_at).strftime("%H:%M") if other.updated_at else "",
+    }
+    return (
+        '<div class="alert alert-warning p-2 mb-0 mt-1 answer-conflict">'
+        f'<p class="mb-1 fw-semibold">{escape(message)}</p><p class="mb-1">{escape(_("Their answer:"))}</p>'
+        f"{value_html(other, theirs.criterion, labels)}"
+        f'<p class="mb-2">{escape(_("Your answer is still in the form above."))}</p>'
+        '<div class="d-flex flex-wrap gap-2">'
+        f'<button type="button" class="btn btn-sm btn-outline-secondary" hx-get="{row.row_url}" '
+        f'hx-target="closest article" hx-swap="outerHTML">{escape(_("Keep theirs"))}</button>'
+        f'<button type="button" class="btn btn-sm btn-warning" data-overwrite="{other.version}">'
+        f"{escape(_('Overwrite with mine'))}</button></div></div>"
+    )
+
+
+def status_html(row, labels, *, state: str = "idle", form=None, theirs=None) -> SafeString:
+    """The row's autosave state, with the version its next save starts from.
+
+    ``state``: idle (as loaded), saved, invalid (``form``'s errors) or conflict (``theirs``, the
+    row as the other person saved it). static/js/checklist.js adds the states of the browser
+    (saving, waiting for the connection...) by setting data-state and the note.
+    """
+    answer = row.answer
+    answered = "1" if answer.result else "0"
+    if state == "invalid":
+        errors = "".join(f"<li>{escape(e)}</li>" for field in form for e in field.errors)
+        errors += "".join(f"<li>{escape(e)}</li>" for e in form.non_field_errors())
+        settled = (
+            f'<span class="text-danger fw-semibold">{labels["not_saved"]}</span>'
+            f'<ul class="text-danger mb-0 ps-3">{errors}</ul>'
+        )
+    elif state == "conflict":
+        settled = _conflict(row, theirs, labels)
+    elif answer.updated_at:
+        settled = (
+            f'<span class="text-success">✓ {labels["saved"]}</span> <span class="text-muted">'
+            f"{localtime(answer.updated_at).strftime('%H:%M')} · {escape(answer.updated_by or '')}</span>"
+        )
+        if not row.is_scored and answer.score is not None:
+            settled += f" · {row.score_label} / {row.max_label}"
+    else:
+        settled = f'<span class="text-muted">{labels["not_answered"]}</span>'
+    # Every value is escaped or built from numbers.
+    return SafeString(
+        f'<div class="answer-status small" data-state="{state}" data-answered="{answered}">'
+        f'<input type="hidden" name="version" value="{answer.version}">'
+        f'<span class="status-line" role="status" aria-live="polite"><span class="status-note"></span>'
+        f'<span class="when-settled">{settled}</span></span>'
+        f"{rates_html(row)}{self_compare_html(row, labels)}</div>"
+    )
+
+
+def evidence_html(row, labels, *, can_answer: bool, errors=()) -> SafeString:
+    """The row's evidence files, with a remove button for the team, and an upload's refusals."""
+    parts = ['<div class="evidence mb-1">']
+    if errors:
+        items = "".join(f"<div>{escape(e)}</div>" for e in errors)
+        parts.append(f'<div class="alert alert-danger py-1 px-2 small mb-2" role="alert">{items}</div>')
+    if row.evidence:
+        parts.append('<ul class="list-unstyled small mb-2 evidence-list">')
+        for file in row.evidence:
+            kind = (
+                labels["photo"]
+                if file.is_image
+                else "PDF"
+                if file.content_type == "application/pdf"
+                else "DOCX"
+                if "word" in file.content_type
+                else "XLSX"
+            )
+            parts.append(
+                '<li class="d-flex align-items-center gap-2 py-1">'
+                f'<span class="evidence-kind badge text-bg-light border">{kind}</span>'
+                f'<a class="text-break" href="{file.download_url}" target="_blank" rel="noopener">'
+                f"{escape(file.original_name)}</a>"
+                f'<span class="text-muted text-nowrap">{escape(filesizeformat(file.size))}</span>'
+            )
+            if can_answer:
+                parts.append(
+                    f'<button type="button" class="btn btn-link btn-sm text-danger p-0 ms-auto" '
+                    f'hx-post="{file.remove_url}" hx-target="closest .evidence" hx-swap="outerHTML" '
+                    f'hx-confirm="{labels["remove_confirm"]}">{labels["remove"]}</button>'
+                )
+            parts.append("</li>")
+        parts.append("</ul>")
+    elif not can_answer:
+        parts.append(f'<p class="small text-muted mb-0">{labels["no_evidence"]}</p>')
+    parts.append("</div>")
+    return SafeString("".join(parts))  # every value is escaped or built from numbers
+
+
+def _head(criterion, labels, max_label: str) -> str:
+    """A criterion's code, title, maximum and guidance. A published checklist's criteria are kept
+    per process (checklist_selectors.checklist_structure) and never change, so the HTML is kept
+    on them, per language (the words in ``labels``)."""
+    words = labels["max"] + labels["what_to_check"] + labels["evidence_required"]
+    cache = criterion.__dict__.setdefault("_checklist_heads", {})
+    if (head := cache.get(words)) is None:
+        head = (
+            '<header class="d-flex gap-2 align-items-baseline mb-1">'
+            f'<span class="criterion-code fw-semibold">{escape(criterion.code)}</span>'
+            f'<h3 class="h6 mb-0 flex-grow-1">{escape(criterion.title)}</h3>'
+            f'<span class="text-nowrap small text-muted">{labels["max"]} {max_label}</span></header>'
+        )
+        if criterion.evidence_required:
+            head += f'<span class="badge text-bg-warning mb-1">{labels["evidence_required"]}</span>'
+
+        if criterion.guidance:
+            head += (
+                f'<details class="small text-muted mb-2 criterion-details"><summary>{labels["what_to_check"]}'
+                f'</summary><p class="mb-0 criterion-guidance">{escape(criterion.guidance)}</p></details>'
+            )
+        cache[words] = head
+    return head
+
+
+def row_html(row, labels, *, can_answer: bool) -> SafeString:
+    """One criterion of the checklist: its text, the answer controls for its kind (or, for those
+    who only read, the answer in words), its status and its evidence."""
+    criterion = row.criterion
+    cid = row.id
+    parts = [
+        f'<article class="card criterion mb-3" id="criterion-{cid}" data-criterion="{cid}">'
+        '<div class="card-body p-2 p-sm-3">',
+        _head(criterion, labels, row.max_label),
+    ]
+    if can_answer:
+        parts.append(
+            f'<form class="answer-form" hx-post="{row.save_url}" hx-trigger="change, autosave, submit" '
+            'hx-target="find .answer-status" hx-swap="outerHTML" hx-sync="this:queue last" '
+            f'hx-request=\'{{"timeout": 20000}}\' data-autosave data-criterion="{cid}">'
+        )
+        if criterion.answer_kind == AnswerKind.FIGURES:
+            parts.append(_figures(row))
+        parts.append(_score(row, labels) if row.is_scored else _choices(row, labels))
+        parts.append(status_html(row, labels))
+        parts.append(
+            f'<label class="form-label small mb-1 d-block">{labels["note"]}<textarea class="form-control '
+            f'form-control-sm mt-1" name="note" rows="2">{escape(row.answer.note)}</textarea></label></form>'
+        )
+        parts.append(evidence_html(row, labels, can_answer=True))
+        parts.append(
+            f'<form class="evidence-form d-flex flex-wrap align-items-center gap-2" hx-post="{row.upload_url}" '
+            'hx-encoding="multipart/form-data" hx-trigger="change" hx-target="previous .evidence" '
+            'hx-swap="outerHTML" data-evidence>'
+            f'<label class="btn btn-outline-primary btn-sm">{labels["take_photo"]}<input class="visually-hidden" '
+            'type="file" name="files" accept="image/*" capture="environment"></label>'
+            f'<label class="btn btn-outline-primary btn-sm">{labels["attach_files"]}<input class="visually-hidden" '
+            f'type="file" name="files" multiple accept="{FILE_ACCEPT}"></label>'
+            '<progress class="upload-progress" max="100" value="0" hidden></progress>'
+            '<span class="upload-note small text-muted" hidden></span></form>'
+        )
+    else:
+        parts.append(value_html(row.answer, criterion, labels))
+        if row.answer.updated_at:
+            when = date_format(localtime(row.answer.updated_at), "SHORT_DATETIME_FORMAT")
+            parts.append(
+                f'<p class="small text-muted mb-1">{labels["saved"]} {escape(when)} · '
+                f"{escape(row.answer.updated_by or '')}</p>"
+            )
+        parts.append(self_compare_html(row, labels))
+        parts.append(evidence_html(row, labels, can_answer=False))
+    parts.append("</div></article>")
+    return SafeString("".join(parts))  # every value is escaped or built from numbers
+
+
+def missing_html(rows) -> SafeString:
+    """Links to unanswered criteria, each showing its code and titled with its name."""
+    links = (
+        f'<li id="missing-{row.id}"><a href="#criterion-{row.id}" title="{escape(row.criterion.title)}">'
+        f"{escape(row.criterion.code)}</a></li>"
+        for row in rows
+    )
+    return SafeString("".join(links))  # every value is escaped or built from numbers
+
+
+def domain_totals_html(domain_id: int, totals, labels, *, oob: bool = False) -> SafeString:
+    """A domain's points (and % of its applicable maximum) and how many of its criteria are answered."""
+    points = labels["points"] % {
+        "points": format_score(totals.points),
+        "max": format_score(totals.max_points),
+    }
+    percent = f" ({format_percent(totals.percent)})" if totals.percent is not None else ""
+    answered = labels["domain_answered"] % {"answered": totals.answered, "applicable": totals.applicable}
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return SafeString(
+        f'<span class="domain-totals small text-nowrap" id="domain-totals-{domain_id}"{swap}>'
+        f"{points}{percent} · {answered}</span>"
+    )
+
+
+def progress_html(totals, labels, *, oob: bool = False) -> SafeString:
+    """The checklist's progress (“38 / 54 answered”) and points (“45,5 / 88 points · 51,7 %”)."""
+    answered = labels["answered"] % {"answered": totals.answered, "applicable": totals.applicable}
+    points = labels["points"] % {
+        "points": format_score(totals.points),
+        "max": format_score(totals.max_points),
+    }
+    percent = f" · <strong>{format_percent(totals.percent)}</strong>" if totals.percent is not None else ""
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return SafeString(
+        f'<div id="checklist-progress" class="checklist-progress" data-answered="{totals.answered}" '
+        f'data-applicable="{totals.applicable}"{swap}><div class="d-flex flex-wrap align-items-baseline column-gap-3">'
+        f'<strong class="progress-count">{answered}</strong><span class="progress-points">{points}{percent}</span>'
+        f'</div><progress class="w-100 checklist-progress-bar" max="{totals.applicable or 1}" '
+        f'value="{totals.answered}">{totals.answered}/{totals.applicable}</progress></div>'
+    )
+
+
+def sections_html(sections, labels, *, can_answer: bool) -> SafeString:
+    """Every domain of the checklist: its title and totals, then its criteria."""
+    parts = []
+    for section in sections:
+        domain = section.domain
+        parts.append(
+            f'<section class="checklist-domain mb-4" id="domain-{domain.pk}" aria-labelledby="domain-title-{domain.pk}">'
+            '<div class="domain-header d-flex flex-wrap align-items-baseline column-gap-2 mb-2">'
+            f'<h2 class="h5 mb-0 me-auto" id="domain-title-{domain.pk}">{escape(domain.code)}. {escape(domain.title)}</h2>'
+            f"{domain_totals_html(domain.pk, section.totals, labels)}</div>"
+        )
+        parts.extend(row_html(row, labels, can_answer=can_answer) for row in section.rows)
+        parts.append("</section>")
+    return SafeString("".join(parts))
