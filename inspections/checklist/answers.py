@@ -4,7 +4,7 @@ submitting a visit for review and reopening it.
 Saving is ``UPDATE ... WHERE version = n``: a client that started from an older version than the
 row's gets AnswerConflict (with the row as it is now) instead of overwriting someone else's
 change. Each change carries a client-generated token; a change resent after a lost response (the
-offline queue of static/js/checklist.js) finds its own token on the row and is applied once.
+offline queue of static/js/checklist/) finds its own token on the row and is applied once.
 The roll-up row of the answer's domain (VisitDomainScore) is recomputed in the same transaction.
 """
 

@@ -59,7 +59,7 @@ class ServiceErrors:
 
 class AnswerForm(ServiceErrors, forms.Form):
     """One criterion's answer as the autosave posts it. ``version`` is the row version the
-    inspector's page last saw; ``token`` a fresh id of this change (set by static/js/checklist.js)."""
+    inspector's page last saw; ``token`` a fresh id of this change (set by static/js/checklist/)."""
 
     version = forms.IntegerField(min_value=0)
     token = forms.UUIDField(required=False)

@@ -1,4 +1,4 @@
-"""The HTML of one checklist row, written in Python on purpose.
+"""The HTML of a checklist row, the team's and the unit's alike, written in Python on purpose.
 
 A checklist page repeats its row a hundred times or more (the CCHC checklist of a commune has 54
 criteria, provincial ones reach 120), and the budget of the issue holds the 120-criteria page to
@@ -6,9 +6,11 @@ criteria, provincial ones reach 120), and the budget of the issue holds the 120-
 lookups; the page then took eight times the plain table (measured with `manage.py bench`). Built
 here with precomputed ids, links, numbers and words, a row costs a few string joins.
 
-The page (checklist_page.html) calls these through the tags of templatetags/checklist_tags.py, and
-so do the fragments the autosave answers with (_answer_row.html), so a row and its fragments still
-come from one place. Every value that comes from people or data passes through ``escape``.
+One function draws a row for both pages: ``kind`` "team" (the inspection team's checklist) or
+"self" (the unit's self-assessment) only chooses the fields, the save URL and the words of the
+status. The pages and the fragments an autosave answers with (_answer_row.html) call these
+through the tags of templatetags/checklist_tags.py. The class names and attributes the script
+relies on come from names.N. Every value that comes from people or data passes through ``escape``.
 """
 
 from functools import lru_cache
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from ..models import AnswerKind, AnswerResult
 from .formats import format_count, format_percent, format_score
+from .names import N
 
 RESULT_COLORS = {"met": "success", "partly": "warning", "not_met": "danger", "not_applicable": "secondary"}
 FILE_ACCEPT = "image/*,application/pdf,.pdf,.docx,.xlsx"
@@ -56,6 +59,15 @@ def _labels(language: str) -> dict:
         "no_evidence": _("No evidence attached."),
         "evidence_required": _("evidence required"),
         "not_saved": _("Not saved:"),
+        "their_answer": _("Their answer:"),
+        "yours_in_form": _("Your answer is still in the form above."),
+        "keep_theirs": _("Keep theirs"),
+        "overwrite": _("Overwrite with mine"),
+        "what_team_checks": _("What the team will check"),
+        "our_score": _("Our score"),
+        "our_score_is": _("Our score:"),
+        "explanation": _("Explanation (what was done, which documents show it)"),
+        "not_assessed": _("Not assessed yet"),
         "points_of": _("%(score)s of %(max)s points"),
         "points": _("%(points)s / %(max)s points"),
         "domain_answered": _("%(answered)s/%(applicable)s answered"),
@@ -89,21 +101,28 @@ def _figures(row) -> str:
     return f'<div class="row g-2 mb-2">{cells}</div>'
 
 
-def _score(row, labels) -> str:
+def _score(row, labels, *, name: str, value: str, na: bool | None) -> str:
+    """A score field with its one-tap scores; ``na`` (None: none) the not-applicable toggle."""
+    field_attr = f' {N.score_field}="{name}"' if name != "score" else ""
     quick = "".join(
-        f'<button type="button" class="btn btn-outline-secondary" data-score="{value}">{label}</button>'
-        for value, label in row.quick_scores
+        f'<button type="button" class="btn btn-outline-secondary" {N.score}="{v}"{field_attr}>{label}</button>'
+        for v, label in row.quick_scores
     )
-    na = row.answer.result == AnswerResult.NOT_APPLICABLE
+    toggle = (
+        ""
+        if na is None
+        else f'<label class="btn btn-outline-secondary toggle-btn"><input class="visually-hidden na-toggle" '
+        f'type="checkbox" name="not_applicable" value="on" autocomplete="off"{_checked(na)}>'
+        f"{labels['not_applicable']}</label>"
+    )
+    word = labels["score"] if name == "score" else labels["our_score"]
     return (
         '<div class="d-flex flex-wrap align-items-center gap-2 mb-2">'
-        f'<label class="score-label small">{labels["score"]} <span class="input-group score-group">'
+        f'<label class="score-label small">{word} <span class="input-group score-group">'
         f'<input class="form-control score-input" type="text" inputmode="decimal" autocomplete="off" '
-        f'name="score" value="{row.score_input}"><span class="input-group-text">/ {row.max_label}</span></span></label>'
-        f'<span class="btn-group quick-scores" role="group" aria-label="{labels["quick_scores"]}">{quick}</span>'
-        f'<label class="btn btn-outline-secondary toggle-btn"><input class="visually-hidden na-toggle" '
-        f'type="checkbox" name="not_applicable" value="on" autocomplete="off"{_checked(na)}>'
-        f"{labels['not_applicable']}</label></div>"
+        f'name="{name}" value="{value}"><span class="input-group-text">/ {row.max_label}</span></span></label>'
+        f'<span class="btn-group {N.quick}" role="group" aria-label="{labels["quick_scores"]}">{quick}</span>'
+        f"{toggle}</div>"
     )
 
 
@@ -190,51 +209,71 @@ def _conflict(row, theirs, labels) -> str:
     }
     return (
         '<div class="alert alert-warning p-2 mb-0 mt-1 answer-conflict">'
-        f'<p class="mb-1 fw-semibold">{escape(message)}</p><p class="mb-1">{escape(_("Their answer:"))}</p>'
+        f'<p class="mb-1 fw-semibold">{escape(message)}</p><p class="mb-1">{labels["their_answer"]}</p>'
         f"{value_html(other, theirs.criterion, labels)}"
-        f'<p class="mb-2">{escape(_("Your answer is still in the form above."))}</p>'
+        f'<p class="mb-2">{labels["yours_in_form"]}</p>'
         '<div class="d-flex flex-wrap gap-2">'
         f'<button type="button" class="btn btn-sm btn-outline-secondary" hx-get="{row.row_url}" '
-        f'hx-target="closest article" hx-swap="outerHTML">{escape(_("Keep theirs"))}</button>'
-        f'<button type="button" class="btn btn-sm btn-warning" data-overwrite="{other.version}">'
-        f"{escape(_('Overwrite with mine'))}</button></div></div>"
+        f'hx-target="closest article" hx-swap="outerHTML">{labels["keep_theirs"]}</button>'
+        f'<button type="button" class="btn btn-sm btn-warning" {N.overwrite}="{other.version}">'
+        f"{labels['overwrite']}</button></div></div>"
     )
 
 
-def status_html(row, labels, *, state: str = "idle", form=None, theirs=None) -> SafeString:
-    """The row's autosave state, with the version its next save starts from.
+def _errors(form, labels) -> str:
+    errors = "".join(f"<li>{escape(e)}</li>" for field in form for e in field.errors)
+    errors += "".join(f"<li>{escape(e)}</li>" for e in form.non_field_errors())
+    return (
+        f'<span class="text-danger fw-semibold">{labels["not_saved"]}</span>'
+        f'<ul class="text-danger mb-0 ps-3">{errors}</ul>'
+    )
+
+
+def status_html(
+    row, labels, *, state: str = "idle", form=None, theirs=None, kind: str = "team"
+) -> SafeString:
+    """The row's autosave state, with (for the team) the version its next save starts from.
 
     ``state``: idle (as loaded), saved, invalid (``form``'s errors) or conflict (``theirs``, the
-    row as the other person saved it). static/js/checklist.js adds the states of the browser
-    (saving, waiting for the connection...) by setting data-state and the note.
+    row as the other person saved it; team only). static/js/checklist/ adds the states of the
+    browser (saving, waiting for the connection...) by setting the state and the note.
     """
     answer = row.answer
-    answered = "1" if answer.result else "0"
-    if state == "invalid":
-        errors = "".join(f"<li>{escape(e)}</li>" for field in form for e in field.errors)
-        errors += "".join(f"<li>{escape(e)}</li>" for e in form.non_field_errors())
-        settled = (
-            f'<span class="text-danger fw-semibold">{labels["not_saved"]}</span>'
-            f'<ul class="text-danger mb-0 ps-3">{errors}</ul>'
-        )
-    elif state == "conflict":
-        settled = _conflict(row, theirs, labels)
-    elif answer.updated_at:
-        settled = (
-            f'<span class="text-success">✓ {labels["saved"]}</span> <span class="text-muted">'
-            f"{localtime(answer.updated_at).strftime('%H:%M')} · {escape(answer.updated_by or '')}</span>"
-        )
-        if not row.is_scored and answer.score is not None:
-            settled += f" · {row.score_label} / {row.max_label}"
+    if kind == "self":
+        answered = "1" if answer.self_score is not None else "0"
+        version = ""
+        extra = ""
+        if state == "invalid":
+            settled = _errors(form, labels)
+        elif answer.self_updated_at:
+            settled = (
+                f'<span class="text-success">✓ {labels["saved"]}</span> '
+                f'<span class="text-muted">{localtime(answer.self_updated_at).strftime("%H:%M")}</span>'
+            )
+        else:
+            settled = f'<span class="text-muted">{labels["not_assessed"]}</span>'
     else:
-        settled = f'<span class="text-muted">{labels["not_answered"]}</span>'
+        answered = "1" if answer.result else "0"
+        version = f'<input type="hidden" name="version" value="{answer.version}">'
+        extra = f"{rates_html(row)}{self_compare_html(row, labels)}"
+        if state == "invalid":
+            settled = _errors(form, labels)
+        elif state == "conflict":
+            settled = _conflict(row, theirs, labels)
+        elif answer.updated_at:
+            settled = (
+                f'<span class="text-success">✓ {labels["saved"]}</span> <span class="text-muted">'
+                f"{localtime(answer.updated_at).strftime('%H:%M')} · {escape(answer.updated_by or '')}</span>"
+            )
+            if not row.is_scored and answer.score is not None:
+                settled += f" · {row.score_label} / {row.max_label}"
+        else:
+            settled = f'<span class="text-muted">{labels["not_answered"]}</span>'
     # Every value is escaped or built from numbers.
     return SafeString(
-        f'<div class="answer-status small" data-state="{state}" data-answered="{answered}">'
-        f'<input type="hidden" name="version" value="{answer.version}">'
-        f'<span class="status-line" role="status" aria-live="polite"><span class="status-note"></span>'
-        f'<span class="when-settled">{settled}</span></span>'
-        f"{rates_html(row)}{self_compare_html(row, labels)}</div>"
+        f'<div class="{N.status} small" {N.state}="{state}" {N.answered}="{answered}">{version}'
+        f'<span class="status-line" role="status" aria-live="polite"><span class="{N.note}"></span>'
+        f'<span class="{N.settled}">{settled}</span></span>{extra}</div>'
     )
 
 
@@ -277,77 +316,117 @@ def evidence_html(row, labels, *, can_answer: bool, errors=()) -> SafeString:
     return SafeString("".join(parts))  # every value is escaped or built from numbers
 
 
-def _head(criterion, labels, max_label: str) -> str:
+def _head(criterion, labels, max_label: str, kind: str) -> str:
     """A criterion's code, title, maximum and guidance. A published checklist's criteria are kept
-    per process (checklist_selectors.checklist_structure) and never change, so the HTML is kept
-    on them, per language (the words in ``labels``)."""
-    words = labels["max"] + labels["what_to_check"] + labels["evidence_required"]
+    per process (selectors.checklist_structure) and never change, so the HTML is kept on them,
+    per language and kind of row (the words in ``labels``)."""
+    guidance = labels["what_to_check"] if kind == "team" else labels["what_team_checks"]
+    words = labels["max"] + guidance + labels["evidence_required"]
     cache = criterion.__dict__.setdefault("_checklist_heads", {})
     if (head := cache.get(words)) is None:
         head = (
             '<header class="d-flex gap-2 align-items-baseline mb-1">'
             f'<span class="criterion-code fw-semibold">{escape(criterion.code)}</span>'
-            f'<h3 class="h6 mb-0 flex-grow-1">{escape(criterion.title)}</h3>'
+            f'<h3 class="h6 mb-0 flex-grow-1" id="criterion-title-{criterion.pk}">{escape(criterion.title)}</h3>'
             f'<span class="text-nowrap small text-muted">{labels["max"]} {max_label}</span></header>'
         )
-        if criterion.evidence_required:
+        if criterion.evidence_required and kind == "team":
             head += f'<span class="badge text-bg-warning mb-1">{labels["evidence_required"]}</span>'
 
         if criterion.guidance:
             head += (
-                f'<details class="small text-muted mb-2 criterion-details"><summary>{labels["what_to_check"]}'
+                f'<details class="small text-muted mb-2 criterion-details"><summary>{guidance}'
                 f'</summary><p class="mb-0 criterion-guidance">{escape(criterion.guidance)}</p></details>'
             )
         cache[words] = head
     return head
 
 
-def row_html(row, labels, *, can_answer: bool) -> SafeString:
-    """One criterion of the checklist: its text, the answer controls for its kind (or, for those
-    who only read, the answer in words), its status and its evidence."""
+def _form(url: str, cid: str) -> str:
+    """An answer's autosave form, the team's or the unit's."""
+    return (
+        f'<form class="{N.form}" hx-post="{url}" hx-trigger="change, {N.autosave_event}, submit" '
+        f'hx-target="find .{N.status}" hx-swap="outerHTML" hx-sync="this:queue last" '
+        f'hx-request=\'{{"timeout": 20000}}\' {N.autosave} {N.criterion}="{cid}">'
+    )
+
+
+def _team_controls(row, labels) -> list[str]:
     criterion = row.criterion
+    parts = [_form(row.save_url, row.id)]
+    if criterion.answer_kind == AnswerKind.FIGURES:
+        parts.append(_figures(row))
+    if row.is_scored:
+        na = row.answer.result == AnswerResult.NOT_APPLICABLE
+        parts.append(_score(row, labels, name="score", value=row.score_input, na=na))
+    else:
+        parts.append(_choices(row, labels))
+    parts.append(status_html(row, labels))
+    parts.append(
+        f'<label class="form-label small mb-1 d-block">{labels["note"]}<textarea class="form-control '
+        f'form-control-sm mt-1" name="note" rows="2">{escape(row.answer.note)}</textarea></label></form>'
+    )
+    parts.append(evidence_html(row, labels, can_answer=True))
+    parts.append(
+        f'<form class="evidence-form d-flex flex-wrap align-items-center gap-2" hx-post="{row.upload_url}" '
+        'hx-encoding="multipart/form-data" hx-trigger="change" hx-target="previous .evidence" '
+        f'hx-swap="outerHTML" {N.evidence}>'
+        f'<label class="btn btn-outline-primary btn-sm">{labels["take_photo"]}<input class="visually-hidden" '
+        'type="file" name="files" accept="image/*" capture="environment"></label>'
+        f'<label class="btn btn-outline-primary btn-sm">{labels["attach_files"]}<input class="visually-hidden" '
+        f'type="file" name="files" multiple accept="{FILE_ACCEPT}"></label>'
+        f'<progress class="{N.progress}" max="100" value="0" hidden></progress>'
+        f'<span class="{N.upload_note} small text-muted" hidden></span></form>'
+    )
+    return parts
+
+
+def _team_reading(row, labels) -> list[str]:
+    parts = [value_html(row.answer, row.criterion, labels)]
+    if row.answer.updated_at:
+        when = date_format(localtime(row.answer.updated_at), "SHORT_DATETIME_FORMAT")
+        parts.append(
+            f'<p class="small text-muted mb-1">{labels["saved"]} {escape(when)} · '
+            f"{escape(row.answer.updated_by or '')}</p>"
+        )
+    parts.append(self_compare_html(row, labels))
+    parts.append(evidence_html(row, labels, can_answer=False))
+    return parts
+
+
+def _self_controls(row, labels) -> list[str]:
+    return [
+        _form(row.self_save_url, row.id),
+        _score(row, labels, name="self_score", value=row.self_score_input, na=None),
+        f'<label class="form-label small mb-1 d-block">{labels["explanation"]}<textarea class="form-control '
+        f'form-control-sm mt-1" name="self_note" rows="2">{escape(row.answer.self_note)}</textarea></label>',
+        status_html(row, labels, kind="self"),
+        "</form>",
+    ]
+
+
+def _self_reading(row, labels) -> list[str]:
+    score = row.self_score_label if row.answer.self_score is not None else "—"
+    parts = [f'<p class="small mb-0">{labels["our_score_is"]} <strong>{score}</strong> / {row.max_label}</p>']
+    if row.answer.self_note:
+        parts.append(f'<p class="small mb-0 criterion-guidance">{escape(row.answer.self_note)}</p>')
+    return parts
+
+
+def row_html(row, labels, *, can_answer: bool, kind: str = "team") -> SafeString:
+    """One criterion of a checklist: its text, then the answer controls of ``kind`` ("team": the
+    answer for its kind of criterion, "self": the unit's score and explanation) or, for those who
+    only read, the answer in words; its status; the team's evidence."""
     cid = row.id
     parts = [
-        f'<article class="card criterion mb-3" id="criterion-{cid}" data-criterion="{cid}">'
-        '<div class="card-body p-2 p-sm-3">',
-        _head(criterion, labels, row.max_label),
+        f'<article class="card criterion mb-3" id="criterion-{cid}" {N.criterion}="{cid}" '
+        f'aria-labelledby="criterion-title-{cid}"><div class="card-body p-2 p-sm-3">',
+        _head(row.criterion, labels, row.max_label, kind),
     ]
-    if can_answer:
-        parts.append(
-            f'<form class="answer-form" hx-post="{row.save_url}" hx-trigger="change, autosave, submit" '
-            'hx-target="find .answer-status" hx-swap="outerHTML" hx-sync="this:queue last" '
-            f'hx-request=\'{{"timeout": 20000}}\' data-autosave data-criterion="{cid}">'
-        )
-        if criterion.answer_kind == AnswerKind.FIGURES:
-            parts.append(_figures(row))
-        parts.append(_score(row, labels) if row.is_scored else _choices(row, labels))
-        parts.append(status_html(row, labels))
-        parts.append(
-            f'<label class="form-label small mb-1 d-block">{labels["note"]}<textarea class="form-control '
-            f'form-control-sm mt-1" name="note" rows="2">{escape(row.answer.note)}</textarea></label></form>'
-        )
-        parts.append(evidence_html(row, labels, can_answer=True))
-        parts.append(
-            f'<form class="evidence-form d-flex flex-wrap align-items-center gap-2" hx-post="{row.upload_url}" '
-            'hx-encoding="multipart/form-data" hx-trigger="change" hx-target="previous .evidence" '
-            'hx-swap="outerHTML" data-evidence>'
-            f'<label class="btn btn-outline-primary btn-sm">{labels["take_photo"]}<input class="visually-hidden" '
-            'type="file" name="files" accept="image/*" capture="environment"></label>'
-            f'<label class="btn btn-outline-primary btn-sm">{labels["attach_files"]}<input class="visually-hidden" '
-            f'type="file" name="files" multiple accept="{FILE_ACCEPT}"></label>'
-            '<progress class="upload-progress" max="100" value="0" hidden></progress>'
-            '<span class="upload-note small text-muted" hidden></span></form>'
-        )
+    if kind == "self":
+        parts.extend(_self_controls(row, labels) if can_answer else _self_reading(row, labels))
     else:
-        parts.append(value_html(row.answer, criterion, labels))
-        if row.answer.updated_at:
-            when = date_format(localtime(row.answer.updated_at), "SHORT_DATETIME_FORMAT")
-            parts.append(
-                f'<p class="small text-muted mb-1">{labels["saved"]} {escape(when)} · '
-                f"{escape(row.answer.updated_by or '')}</p>"
-            )
-        parts.append(self_compare_html(row, labels))
-        parts.append(evidence_html(row, labels, can_answer=False))
+        parts.extend(_team_controls(row, labels) if can_answer else _team_reading(row, labels))
     parts.append("</div></article>")
     return SafeString("".join(parts))  # every value is escaped or built from numbers
 
@@ -355,7 +434,7 @@ def row_html(row, labels, *, can_answer: bool) -> SafeString:
 def missing_html(rows) -> SafeString:
     """Links to unanswered criteria, each showing its code and titled with its name."""
     links = (
-        f'<li id="missing-{row.id}"><a href="#criterion-{row.id}" title="{escape(row.criterion.title)}">'
+        f'<li id="{N.missing}{row.id}"><a href="#criterion-{row.id}" title="{escape(row.criterion.title)}">'
         f"{escape(row.criterion.code)}</a></li>"
         for row in rows
     )
@@ -395,8 +474,8 @@ def progress_html(totals, labels, *, oob: bool = False) -> SafeString:
     )
 
 
-def sections_html(sections, labels, *, can_answer: bool) -> SafeString:
-    """Every domain of the checklist: its title and totals, then its criteria."""
+def sections_html(sections, labels, *, can_answer: bool, kind: str = "team") -> SafeString:
+    """Every domain of the checklist: its title and (for the team) its totals, then its criteria."""
     parts = []
     for section in sections:
         domain = section.domain
@@ -404,8 +483,8 @@ def sections_html(sections, labels, *, can_answer: bool) -> SafeString:
             f'<section class="checklist-domain mb-4" id="domain-{domain.pk}" aria-labelledby="domain-title-{domain.pk}">'
             '<div class="domain-header d-flex flex-wrap align-items-baseline column-gap-2 mb-2">'
             f'<h2 class="h5 mb-0 me-auto" id="domain-title-{domain.pk}">{escape(domain.code)}. {escape(domain.title)}</h2>'
-            f"{domain_totals_html(domain.pk, section.totals, labels)}</div>"
+            f"{domain_totals_html(domain.pk, section.totals, labels) if kind == 'team' else ''}</div>"
         )
-        parts.extend(row_html(row, labels, can_answer=can_answer) for row in section.rows)
+        parts.extend(row_html(row, labels, can_answer=can_answer, kind=kind) for row in section.rows)
         parts.append("</section>")
     return SafeString("".join(parts))

@@ -100,12 +100,15 @@ class ChecklistLinks:
 
     checklist: str
     evidence: str
+    self_assessment: str
 
     @classmethod
     def of(cls, visit: Visit) -> "ChecklistLinks":
-        # Both prefixes sit side by side in checklist_urls: visits/<pk>/checklist/, .../evidence/.
+        # The prefixes sit side by side in urls.py: visits/<pk>/checklist/, .../evidence/,
+        # .../self-assessment/.
         checklist = reverse("inspections:checklist", args=[visit.pk])
-        return cls(checklist, checklist.removesuffix("checklist/") + "evidence/")
+        visit_prefix = checklist.removesuffix("checklist/")
+        return cls(checklist, visit_prefix + "evidence/", visit_prefix + "self-assessment/")
 
     def link_evidence(self, files: list[AnswerEvidence]) -> list[AnswerEvidence]:
         for file in files:
@@ -139,6 +142,10 @@ class CriterionRow:
     @property
     def save_url(self) -> str:
         return f"{self.links.checklist}{self.criterion.pk}/save/"
+
+    @property
+    def self_save_url(self) -> str:
+        return f"{self.links.self_assessment}{self.criterion.pk}/save/"
 
     @property
     def row_url(self) -> str:

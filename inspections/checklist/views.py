@@ -4,7 +4,7 @@ the unit's self-assessment, submitting for review and reopening.
 An autosave answers with fragments of the page's own templates: 200 with the row's new status
 (and out-of-band totals), 409 with the conflict (the other person's value, two choices), 422 with
 what is wrong with the input. Every answer response carries ``X-Answer-Saved`` when something
-was stored: static/js/checklist.js drops a queued offline change only after such an answer.
+was stored: static/js/checklist/ drops a queued offline change only after such an answer.
 """
 
 from django.contrib import messages
@@ -30,9 +30,9 @@ from . import evidence as evidence_services
 from . import selectors
 from .forms import AnswerForm, EvidenceForm, ReopenForm, SelfAssessmentForm
 from .html import row_labels
+from .names import N, script_config
 
 ROW = "inspections/_answer_row.html"
-SELF_ROW = "inspections/_answer_self_row.html"
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
 
 
@@ -74,7 +74,7 @@ def _page_context(request, visit: Visit, checklist) -> dict:
         "can_reopen": can(user, "inspections.reopen_visit", visit),
         "submit_url": _submit_url(visit),
         "carry_forward_url": _carry_forward_url(visit),
-        "queue_key": f"checklist:{visit.pk}:{user.pk}",
+        "script_config": script_config(kind="team", queue_key=f"checklist:{visit.pk}:{user.pk}"),
     }
 
 
@@ -148,7 +148,7 @@ def answer_save(request, pk, criterion_pk):
         "oob": True,
     }
     response = _fragment(f"{ROW}#saved", context)
-    response["X-Answer-Saved"] = str(saved.answer.version)
+    response[N.saved_header] = str(saved.answer.version)
     return response
 
 
@@ -258,8 +258,9 @@ def self_assessment(request, pk):
         {
             "visit": visit,
             "checklist": data,
+            "labels": row_labels(),
             "can_assess": can(request.user, "inspections.self_assess_visit", visit),
-            "queue_key": f"self:{visit.pk}:{request.user.pk}",
+            "script_config": script_config(kind="self", queue_key=f"self:{visit.pk}:{request.user.pk}"),
         },
     )
 
@@ -269,9 +270,14 @@ def self_answer_save(request, pk, criterion_pk):
     visit = get_self_assessment_visit_for_user(request.user, pk, write=True)
     criterion = selectors.checklist_criterion(visit=visit, pk=criterion_pk)
     form = SelfAssessmentForm(request.POST, criterion=criterion)
-    context = {"visit": visit, "criterion": criterion, "form": form}
+    context = {"form": form, "labels": row_labels(), "kind": "self"}
+
+    def refused() -> HttpResponse:
+        row = selectors.checklist_row(visit=visit, criterion=criterion, answer=Answer())
+        return _fragment(f"{ROW}#status", {**context, "row": row, "state": "invalid"}, status=422)
+
     if not form.is_valid():
-        return _fragment(f"{SELF_ROW}#invalid", context, status=422)
+        return refused()
     try:
         answer = answer_services.answer_self_assess(
             visit=visit,
@@ -282,7 +288,8 @@ def self_answer_save(request, pk, criterion_pk):
         )
     except ValidationError as exc:
         form.add_service_errors(exc)
-        return _fragment(f"{SELF_ROW}#invalid", context, status=422)
-    response = _fragment(f"{SELF_ROW}#saved", {**context, "answer": answer})
-    response["X-Answer-Saved"] = "self"
+        return refused()
+    row = selectors.checklist_row(visit=visit, criterion=criterion, answer=answer)
+    response = _fragment(f"{ROW}#saved", {**context, "row": row})
+    response[N.saved_header] = "self"
     return response

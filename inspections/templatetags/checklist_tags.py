@@ -57,19 +57,19 @@ def figure_rates(answer, criterion) -> list:
     return _figure_rates(criterion, answer.figures or {})
 
 
-# The rows of the checklist (see checklist_html for why they are built in Python).
+# The rows of the checklist (see inspections/checklist/html.py for why they are built in Python).
 
 
 @register.simple_tag
-def answer_row(row, labels, can_answer):
-    """One criterion of the checklist page."""
-    return checklist_html.row_html(row, labels, can_answer=can_answer)
+def answer_row(row, labels, can_answer, kind="team"):
+    """One criterion of the team's checklist or (``kind`` "self") of the unit's self-assessment."""
+    return checklist_html.row_html(row, labels, can_answer=can_answer, kind=kind)
 
 
 @register.simple_tag
-def checklist_sections(sections, labels, can_answer):
-    """Every domain of the checklist page with its totals and its criteria."""
-    return checklist_html.sections_html(sections, labels, can_answer=can_answer)
+def checklist_sections(sections, labels, can_answer, kind="team"):
+    """Every domain of the checklist page with its totals (team) and its criteria."""
+    return checklist_html.sections_html(sections, labels, can_answer=can_answer, kind=kind)
 
 
 @register.simple_tag
@@ -91,9 +91,9 @@ def missing_links(rows):
 
 
 @register.simple_tag
-def answer_status(row, labels, state="idle", form=None, theirs=None):
+def answer_status(row, labels, state="idle", form=None, theirs=None, kind="team"):
     """A row's autosave state (saved, refused input, conflict)."""
-    return checklist_html.status_html(row, labels, state=state, form=form, theirs=theirs)
+    return checklist_html.status_html(row, labels, state=state, form=form, theirs=theirs, kind=kind)
 
 
 @register.simple_tag

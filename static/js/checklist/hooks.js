@@ -1,0 +1,137 @@
+/*
+ * The htmx side of the autosave: before a request leaves, its change is written to the journal;
+ * it is removed only when the server has answered 200 (saved), 409 (conflict shown) or 422
+ * (refused input). While offline, or while earlier changes still wait, a change is not sent but
+ * kept, and the queue sends it in order. Evidence uploads show their progress.
+ */
+import { autosaveForm, dropMissing, setState, snapshot, uploadNote, newToken } from "./forms.js";
+import { MESSAGES, N, attr } from "./names.js";
+import { flush, journal } from "./queue.js";
+
+function evidenceForm(elt) {
+  return elt && elt.matches && elt.matches("form" + attr(N.evidence)) ? elt : null;
+}
+
+function keep(form, state) {
+  const pending = form._pending;
+  form._pending = null;
+  if (pending) {
+    journal.release(pending.token);
+    setState(form, state);
+  }
+}
+
+function onConfigRequest(event) {
+  const form = autosaveForm(event.detail.elt);
+  if (!form) {
+    return;
+  }
+  const token = newToken();
+  event.detail.parameters.token = token;
+  form._pending = { token: token, fields: snapshot(form, token) };
+}
+
+function onBeforeRequest(event) {
+  const form = autosaveForm(event.detail.elt);
+  if (form && form._pending) {
+    const pending = form._pending;
+    const url = form.getAttribute("hx-post");
+    if (!navigator.onLine || journal.waiting().length) {
+      // Keep the order: nothing overtakes a change that is still waiting.
+      event.preventDefault();
+      form._pending = null;
+      journal.remember(url, pending.token, pending.fields, false);
+      setState(form, "waiting");
+      flush();
+      return;
+    }
+    journal.remember(url, pending.token, pending.fields, true);
+    setState(form, "saving");
+  }
+  const evidence = evidenceForm(event.detail.elt);
+  if (evidence) {
+    if (!navigator.onLine) {
+      event.preventDefault();
+      uploadNote(evidence, MESSAGES.uploadOffline);
+      evidence.reset();
+      return;
+    }
+    const bar = evidence.querySelector("." + N.progress);
+    bar.value = 0;
+    bar.hidden = false;
+    uploadNote(evidence, "");
+  }
+}
+
+function onBeforeSwap(event) {
+  const xhr = event.detail.xhr;
+  if (xhr.status === 409 || xhr.status === 422) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+  const form = autosaveForm(event.detail.elt);
+  if (!form) {
+    return;
+  }
+  if (xhr.status === 200 && !xhr.getResponseHeader(N.saved_header)) {
+    // The session ended and the login page came back: nothing was saved.
+    event.detail.shouldSwap = false;
+    keep(form, "login");
+  } else if (xhr.status === 403 || xhr.status === 404) {
+    event.detail.shouldSwap = false;
+    if (form._pending) {
+      journal.forget(form._pending.token);
+    }
+    form._pending = null;
+    setState(form, "refused");
+  } else if (xhr.status >= 500 || xhr.status === 0) {
+    event.detail.shouldSwap = false;
+    keep(form, "failed");
+  } else if (form._pending) {
+    journal.forget(form._pending.token);
+    form._pending = null;
+  }
+}
+
+function onLost(event) {
+  const form = autosaveForm(event.detail.elt);
+  if (form) {
+    keep(form, "waiting");
+  }
+  const evidence = evidenceForm(event.detail.elt);
+  if (evidence) {
+    uploadNote(evidence, navigator.onLine ? MESSAGES.uploadFailed : MESSAGES.uploadOffline);
+  }
+}
+
+function onAfterSwap(event) {
+  const form = autosaveForm(event.detail.elt);
+  if (form) {
+    dropMissing(form);
+  }
+}
+
+function onAfterRequest(event) {
+  const evidence = evidenceForm(event.detail.elt);
+  if (evidence) {
+    evidence.querySelector("." + N.progress).hidden = true;
+    evidence.reset();
+  }
+}
+
+function onProgress(event) {
+  const evidence = evidenceForm(event.detail.elt);
+  if (evidence && event.detail.lengthComputable) {
+    evidence.querySelector("." + N.progress).value = Math.round((100 * event.detail.loaded) / event.detail.total);
+  }
+}
+
+export function installHooks(body) {
+  body.addEventListener("htmx:configRequest", onConfigRequest);
+  body.addEventListener("htmx:beforeRequest", onBeforeRequest);
+  body.addEventListener("htmx:beforeSwap", onBeforeSwap);
+  ["htmx:sendError", "htmx:timeout", "htmx:sendAbort"].forEach((name) => body.addEventListener(name, onLost));
+  body.addEventListener("htmx:afterSwap", onAfterSwap);
+  body.addEventListener("htmx:afterRequest", onAfterRequest);
+  body.addEventListener("htmx:xhr:progress", onProgress);
+}
