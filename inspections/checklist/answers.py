@@ -35,6 +35,7 @@ from ..models import (
     VisitStatus,
 )
 from ..services.visits import visit_transition
+from .formats import format_count, format_score
 from .selectors import checklist_structure
 
 LOCKED = gettext_lazy("This visit is not in progress: its answers can no longer be changed.")
@@ -70,12 +71,14 @@ class AnswerConflict(Exception):
 @dataclass
 class AnswerSaved:
     """The answer as saved (with the unit's self-assessment), its domain's roll-up and every
-    domain's (for the overall totals); ``duplicate`` when the change had already been applied."""
+    domain's (for the overall totals); ``duplicate`` when the change had already been applied;
+    ``missing``: the applicable criteria still unanswered, from the same read as the totals."""
 
     answer: Answer
     domain_score: VisitDomainScore
     scores: list[VisitDomainScore] = field(default_factory=list)
     duplicate: bool = False
+    missing: list[Criterion] = field(default_factory=list)
 
 
 def score_check(criterion: Criterion, score: Decimal | None, key: str = "score") -> None:
@@ -218,7 +221,14 @@ def _refresh_for(visit: Visit, answer: Answer) -> AnswerSaved:
     if not stored:
         _store_scores([domain_score])
     answer.self_score, answer.self_note = answers[answer.criterion_id][2:]
-    return AnswerSaved(answer, domain_score, scores)
+    structure, kind = checklist_structure(template=visit.template), visit.unit.kind
+    missing = [
+        criterion
+        for _domain, criteria in structure.domains
+        for criterion in criteria
+        if criterion.applies_to_kind(kind) and not answers.get(criterion.pk, ("",))[0]
+    ]
+    return AnswerSaved(answer, domain_score, scores, missing=missing)
 
 
 @transaction.atomic
@@ -256,7 +266,7 @@ def _audit(before: dict | None, values: dict, *, actor, criterion: Criterion) ->
     if before is None:
         return
     changes = {
-        field: [_audit_str(before[field]), _audit_str(values[field])]
+        field: [_audit_str(before[field], criterion), _audit_str(values[field], criterion)]
         for field in AUDITED_FIELDS
         if field in values and before[field] != values[field]
     }
@@ -273,13 +283,24 @@ def _audit(before: dict | None, values: dict, *, actor, criterion: Criterion) ->
     )
 
 
-def _audit_str(value) -> str:
-    if value is None or value == "":
+def _audit_str(value, criterion: Criterion) -> str:
+    """A value as the history shows it, in the active language: a score “1,5” (“1” and “1.00”
+    read the same), figures “Số hồ sơ tiếp nhận: 2.264; Số hồ sơ đúng hạn: 2.114”."""
+    if value is None or value == "" or value == {}:
         return "None"
     if isinstance(value, Decimal):
-        # As stored (2 decimals), so that "1" and "1.00" read the same in the history.
-        return str(value.quantize(HUNDREDTH))
+        return format_score(value)
+    if isinstance(value, dict):
+        labels = {f["key"]: f.get("label") or f["key"] for f in criterion.figures}
+        order = [f["key"] for f in criterion.figures]
+        keys = sorted(value, key=lambda key: order.index(key) if key in order else len(order))
+        return "; ".join(f"{labels.get(key, key)}: {format_count(value[key])}" for key in keys)
     return str(value)
+
+
+def _holds(current: Answer, values: dict) -> bool:
+    """The stored answer already has exactly ``values`` (as far as an answer goes)."""
+    return all(getattr(current, name) == values[name] for name in AUDITED_FIELDS)
 
 
 @transaction.atomic
@@ -295,12 +316,13 @@ def answer_save(
     """Save a team member's answer to ``criterion`` if the row is still at ``base_version``.
 
     ``base_version`` is the version the client last saw (0 for an answer never saved by the
-    team). A stale version raises AnswerConflict carrying the current row, unless the row's last
-    change is this very ``token`` (a resent change: returned as ``duplicate``, nothing written)
-    or the row was last saved by ``actor`` themself (their own earlier change, e.g. two queued
-    edits: applied). Raises ValidationError for bad input and for a visit not in progress.
-    Recomputes the VisitDomainScore rows. Three queries on the usual path (four for an answer's
-    first save).
+    team). A stale version raises AnswerConflict carrying the current row, whoever saved it last
+    (the same inspector on another device too: a replay of an old change must never overwrite
+    a newer one), unless the row's last change is this very ``token`` or the row already holds
+    exactly these values (a resent change, or the same answer given twice): those are returned
+    as ``duplicate``, with nothing written and no history row. Raises ValidationError for bad
+    input and for a visit not in progress. Recomputes the VisitDomainScore rows. Three queries
+    on the usual path (four for an answer's first save).
     """
     if visit.status != VisitStatus.IN_PROGRESS:
         raise ValidationError(LOCKED, code="locked")
@@ -322,17 +344,12 @@ def answer_save(
         current = rows.select_related("visit", "updated_by").first()
         if current is None or current.visit.status != VisitStatus.IN_PROGRESS:
             raise ValidationError(LOCKED, code="locked")
-        if token is not None and current.client_token == token:
+        if (token is not None and current.client_token == token) or _holds(current, values):
             current.criterion = criterion
             saved = _refresh_for(visit, current)
             saved.duplicate = True
             return saved
-        if current.updated_by_id != actor.pk:
-            raise AnswerConflict(current)
-        version = current.version + 1
-        if not rows.filter(version=current.version).update(version=version, **values):
-            raise AnswerConflict(rows.select_related("updated_by").get())
-        _audit(before, values, actor=actor, criterion=criterion)
+        raise AnswerConflict(current)
     return _refresh_for(visit, Answer(visit=visit, criterion=criterion, version=version, **values))
 
 

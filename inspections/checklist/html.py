@@ -20,7 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from ..models import AnswerKind, AnswerResult
@@ -343,11 +343,13 @@ def _head(criterion, labels, max_label: str, kind: str) -> str:
 
 
 def _form(url: str, cid: str) -> str:
-    """An answer's autosave form, the team's or the unit's."""
+    """An answer's autosave form, the team's or the unit's. autocomplete="off": after a reload the
+    browser must not put back what was typed (a refused figure, say); the form shows the stored
+    answer, or what still waits on this device (put back by the script)."""
     return (
         f'<form class="{N.form}" hx-post="{url}" hx-trigger="change, {N.autosave_event}, submit" '
         f'hx-target="find .{N.status}" hx-swap="outerHTML" hx-sync="this:queue last" '
-        f'hx-request=\'{{"timeout": 20000}}\' {N.autosave} {N.criterion}="{cid}">'
+        f'hx-request=\'{{"timeout": 20000}}\' {N.autosave} {N.criterion}="{cid}" autocomplete="off">'
     )
 
 
@@ -431,14 +433,28 @@ def row_html(row, labels, *, can_answer: bool, kind: str = "team") -> SafeString
     return SafeString("".join(parts))  # every value is escaped or built from numbers
 
 
-def missing_html(rows) -> SafeString:
-    """Links to unanswered criteria, each showing its code and titled with its name."""
-    links = (
-        f'<li id="{N.missing}{row.id}"><a href="#criterion-{row.id}" title="{escape(row.criterion.title)}">'
-        f"{escape(row.criterion.code)}</a></li>"
-        for row in rows
+def missing_html(items, *, oob: bool = False) -> SafeString:
+    """The applicable criteria still unanswered (rows or criteria): how many, and a link to each
+    showing its code and titled with its name; or that every one is answered. The autosave sends
+    it again with every save, from the same read as the totals, so the two always agree."""
+    criteria = [getattr(item, "criterion", item) for item in items]
+    links = "".join(
+        f'<li id="{N.missing}{c.pk}"><a href="#criterion-{c.pk}" title="{escape(c.title)}">{escape(c.code)}</a></li>'
+        for c in criteria
     )
-    return SafeString("".join(links))  # every value is escaped or built from numbers
+    if criteria:
+        count = ngettext(
+            "One applicable criterion is not answered yet:",
+            "%(counter)s applicable criteria are not answered yet:",
+            len(criteria),
+        ) % {"counter": len(criteria)}
+        body = (
+            f'<p class="mb-1">{escape(count)}</p><ul class="missing-list list-inline small mb-3">{links}</ul>'
+        )
+    else:
+        body = f'<p class="text-success mb-2">{escape(_("Every applicable criterion is answered."))}</p>'
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return SafeString(f'<div id="checklist-missing"{swap}>{body}</div>')  # escaped or numbers
 
 
 def domain_totals_html(domain_id: int, totals, labels, *, oob: bool = False) -> SafeString:

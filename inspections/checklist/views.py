@@ -145,6 +145,7 @@ def answer_save(request, pk, criterion_pk):
         "state": "saved",
         "domain_totals": selectors.Totals.of(saved.domain_score),
         "totals": sum((selectors.Totals.of(score) for score in saved.scores), selectors.Totals()),
+        "missing": saved.missing,
         "oob": True,
     }
     response = _fragment(f"{ROW}#saved", context)

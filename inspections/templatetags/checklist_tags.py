@@ -85,9 +85,9 @@ def checklist_progress(totals, labels, oob=False):
 
 
 @register.simple_tag
-def missing_links(rows):
-    """Links to the criteria still unanswered, by their codes."""
-    return checklist_html.missing_html(rows)
+def checklist_missing(items, oob=False):
+    """How many applicable criteria are still unanswered, with a link to each by its code."""
+    return checklist_html.missing_html(items, oob=oob)
 
 
 @register.simple_tag

@@ -182,13 +182,47 @@ def test_a_resent_change_is_applied_once(started, score_criterion, inspector, le
     assert Answer.objects.get().version == 1
 
 
-def test_a_later_change_of_ones_own_answer_from_a_stale_page_applies(started, score_criterion, inspector):
-    # Two changes queued offline both started from version 0.
-    save(started, score_criterion, inspector, score=Decimal(1), token=uuid.uuid4())
-    save(started, score_criterion, inspector, score=Decimal(2), token=uuid.uuid4())
+def test_a_replay_of_an_older_change_never_overwrites_a_newer_one_of_the_same_person(
+    started, score_criterion, inspector
+):
+    # Device 1 sets 2; device 2 (same inspector) sets 0; device 1 replays its old change.
+    first = uuid.uuid4()
+    save(started, score_criterion, inspector, score=Decimal(2), token=first)
+    save(started, score_criterion, inspector, version=1, score=Decimal(0), token=uuid.uuid4())
 
+    with pytest.raises(AnswerConflict) as caught:
+        save(started, score_criterion, inspector, version=0, score=Decimal(2), token=first)
+
+    assert caught.value.current.score == Decimal(0)
     answer = Answer.objects.get()
-    assert (answer.score, answer.version) == (Decimal(2), 2)
+    assert (answer.score, answer.version) == (Decimal(0), 2)
+
+
+def test_two_changes_of_one_answer_from_the_same_old_version_are_a_conflict(
+    started, score_criterion, inspector
+):
+    save(started, score_criterion, inspector, score=Decimal(1), token=uuid.uuid4())
+
+    with pytest.raises(AnswerConflict):
+        save(started, score_criterion, inspector, score=Decimal(2), token=uuid.uuid4())
+
+    assert (Answer.objects.get().score, Answer.objects.get().version) == (Decimal(1), 1)
+
+
+def test_an_old_change_equal_to_the_stored_answer_is_saved_without_a_new_history_row(
+    started, score_criterion, inspector, leader
+):
+    from auditlog.models import LogEntry
+
+    save(started, score_criterion, inspector, score=Decimal(1), note="Chưa đạt")
+    save(started, score_criterion, leader, version=1, score=Decimal(2), note="Đạt")
+
+    again = save(started, score_criterion, inspector, version=1, score=Decimal(2), note="Đạt")
+
+    assert again.duplicate and again.answer.version == 2
+    answer = Answer.objects.get()
+    assert (answer.score, answer.version, answer.updated_by) == (Decimal(2), 2, leader)
+    assert LogEntry.objects.get_for_object(answer).count() == 1
 
 
 def test_the_unit_self_assessment_does_not_make_the_teams_save_stale(
@@ -340,5 +374,26 @@ def test_changing_an_answer_is_recorded_in_the_audit_log_with_old_and_new_values
 
     entry = LogEntry.objects.get_for_object(Answer.objects.get()).get()
     assert entry.actor == leader
-    assert entry.changes["score"] == ["1.00", "2.00"]
+    assert entry.changes["score"] == ["1", "2"]
     assert entry.changes["note"] == ["Chưa đạt", "Đạt sau khi bổ sung hồ sơ"]
+
+
+def test_the_history_of_figures_reads_as_labelled_vietnamese_numbers(
+    started, figures_criterion, inspector, leader
+):
+    from auditlog.models import LogEntry
+
+    save(started, figures_criterion, inspector, score=Decimal(1), figures={"received": 2264, "on_time": 2000})
+    save(
+        started,
+        figures_criterion,
+        leader,
+        version=1,
+        score=Decimal(1),
+        figures={"received": 2264, "on_time": 2114},
+    )
+
+    entry = LogEntry.objects.get_for_object(Answer.objects.get()).get()
+    old, new = entry.changes["figures"]
+    assert "{" not in new and "'" not in new
+    assert "2.264" in new and "2.114" in new and "2.000" in old

@@ -91,17 +91,6 @@ export function restore(form, fields) {
   });
 }
 
-/** An answered row leaves the list of criteria still to answer. */
-export function dropMissing(form) {
-  const status = statusOf(form);
-  if (status && status.getAttribute(N.answered) === "1") {
-    const item = document.getElementById(N.missing + form.getAttribute(N.criterion));
-    if (item) {
-      item.remove();
-    }
-  }
-}
-
 export function asNumber(text) {
   const value = parseFloat(
     String(text || "")

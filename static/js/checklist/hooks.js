@@ -1,10 +1,14 @@
 /*
  * The htmx side of the autosave: before a request leaves, its change is written to the journal;
- * it is removed only when the server has answered 200 (saved), 409 (conflict shown) or 422
- * (refused input). While offline, or while earlier changes still wait, a change is not sent but
- * kept, and the queue sends it in order. Evidence uploads show their progress.
+ * it is removed exactly when the server has answered it for good: 200 with X-Answer-Saved
+ * (stored), 409 (conflict shown), 422 (refused input), 403 / 404 (no longer allowed). While
+ * offline, or while earlier changes still wait, a change is not sent but kept, and the queue
+ * sends it in order. Evidence uploads show their progress.
+ *
+ * htmx 2 fires beforeSwap and afterSwap on the swap's target (the row's status), not on the
+ * form that sent the request: the form is found through the request's configuration.
  */
-import { autosaveForm, dropMissing, setState, snapshot, uploadNote, newToken } from "./forms.js";
+import { autosaveForm, newToken, setState, snapshot, uploadNote } from "./forms.js";
 import { MESSAGES, N, attr } from "./names.js";
 import { flush, journal } from "./queue.js";
 
@@ -63,51 +67,57 @@ function onBeforeRequest(event) {
   }
 }
 
+/** The form whose request an htmx event is about (the event's own element may be the target). */
+function requestForm(event) {
+  const config = event.detail.requestConfig;
+  return autosaveForm((config && config.elt) || event.detail.elt);
+}
+
 function onBeforeSwap(event) {
   const xhr = event.detail.xhr;
   if (xhr.status === 409 || xhr.status === 422) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
-  const form = autosaveForm(event.detail.elt);
+  const form = requestForm(event);
   if (!form) {
     return;
   }
-  if (xhr.status === 200 && !xhr.getResponseHeader(N.saved_header)) {
+  const pending = form._pending;
+  const saved = xhr.getResponseHeader(N.saved_header);
+  if (xhr.status === 200 && !saved) {
     // The session ended and the login page came back: nothing was saved.
     event.detail.shouldSwap = false;
     keep(form, "login");
-  } else if (xhr.status === 403 || xhr.status === 404) {
-    event.detail.shouldSwap = false;
-    if (form._pending) {
-      journal.forget(form._pending.token);
-    }
-    form._pending = null;
-    setState(form, "refused");
-  } else if (xhr.status >= 500 || xhr.status === 0) {
+    return;
+  }
+  if (xhr.status >= 500 || xhr.status === 0) {
     event.detail.shouldSwap = false;
     keep(form, "failed");
-  } else if (form._pending) {
-    journal.forget(form._pending.token);
-    form._pending = null;
+    return;
+  }
+  form._pending = null;
+  if (pending) {
+    if (xhr.status === 200) {
+      journal.confirm(pending.token, saved);
+    } else {
+      journal.forget(pending.token);
+    }
+  }
+  if (xhr.status === 403 || xhr.status === 404) {
+    event.detail.shouldSwap = false;
+    setState(form, "refused");
   }
 }
 
 function onLost(event) {
-  const form = autosaveForm(event.detail.elt);
+  const form = requestForm(event);
   if (form) {
     keep(form, "waiting");
   }
   const evidence = evidenceForm(event.detail.elt);
   if (evidence) {
     uploadNote(evidence, navigator.onLine ? MESSAGES.uploadFailed : MESSAGES.uploadOffline);
-  }
-}
-
-function onAfterSwap(event) {
-  const form = autosaveForm(event.detail.elt);
-  if (form) {
-    dropMissing(form);
   }
 }
 
@@ -131,7 +141,6 @@ export function installHooks(body) {
   body.addEventListener("htmx:beforeRequest", onBeforeRequest);
   body.addEventListener("htmx:beforeSwap", onBeforeSwap);
   ["htmx:sendError", "htmx:timeout", "htmx:sendAbort"].forEach((name) => body.addEventListener(name, onLost));
-  body.addEventListener("htmx:afterSwap", onAfterSwap);
   body.addEventListener("htmx:afterRequest", onAfterRequest);
   body.addEventListener("htmx:xhr:progress", onProgress);
 }

@@ -52,9 +52,29 @@ export class Journal {
     this.store(items);
   }
 
-  /** Drop a change: the server has answered it for good (stored, conflict shown, refused). */
+  /** Drop a change: the server has answered it for good (conflict shown, input refused). */
   forget(token) {
     this.store(this.load().filter((item) => item.id !== token));
+  }
+
+  /**
+   * The server stored a change (or already held it) at ``version``: drop it, and let the later
+   * changes of the same answer, made on top of it on this device, start from that version. A
+   * change that waited longer than someone else's save stays older than it: the server then
+   * answers with a conflict instead of overwriting.
+   */
+  confirm(token, version) {
+    const items = this.load();
+    const confirmed = items.find((item) => item.id === token);
+    const rest = items.filter((item) => item.id !== token);
+    if (confirmed && /^[0-9]+$/.test(String(version))) {
+      rest.forEach((item) => {
+        if (item.url === confirmed.url) {
+          item.fields = item.fields.map(([name, value]) => [name, name === "version" ? String(version) : value]);
+        }
+      });
+    }
+    this.store(rest);
   }
 
   /** A change whose request got no answer waits again. */

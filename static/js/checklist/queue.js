@@ -4,7 +4,7 @@
  * or with "Send now"). The server recognises a change it already applied by its token, so
  * sending one twice is harmless.
  */
-import { csrfToken, dropMissing, formFor, setState, statusOf } from "./forms.js";
+import { csrfToken, formFor, setState, statusOf } from "./forms.js";
 import { Journal } from "./journal.js";
 import { MESSAGES, N, QUEUE_KEY } from "./names.js";
 
@@ -32,8 +32,8 @@ function apply(item, status, html) {
   }
   const target = statusOf(form);
   if (target) {
+    // The status, and for a saved answer the totals and the unanswered criteria out of band.
     htmx.swap(target, html, { swapStyle: "outerHTML" });
-    dropMissing(form);
   }
   if (journal.load().some((other) => other.url === item.url)) {
     setState(form, "waiting");
@@ -79,7 +79,11 @@ export async function flush() {
         break;
       }
       const html = await response.text();
-      journal.forget(item.id);
+      if (response.headers.get(N.saved_header)) {
+        journal.confirm(item.id, response.headers.get(N.saved_header));
+      } else {
+        journal.forget(item.id); // a conflict shown, refused input, no longer allowed
+      }
       apply(item, response.status, html);
     }
   } finally {
