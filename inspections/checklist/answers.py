@@ -200,12 +200,38 @@ def _store_scores(scores: list[VisitDomainScore]) -> None:
     )
 
 
+def _lock(visit: Visit) -> None:
+    """Hold the visit's row until the transaction ends, so that the roll-ups of one visit are
+    recomputed one save at a time (a no-op on SQLite, whose writers the database serialises)."""
+    list(Visit.objects.select_for_update().filter(pk=visit.pk).order_by().values_list("pk", flat=True))
+
+
+def _locked_before(rows) -> dict | None:
+    """The answer's audited values before the change, read by the statement that also locks the
+    visit's row (SELECT ... FOR UPDATE OF visit): the lock costs no query of its own."""
+    answer = (
+        rows.select_related("visit")
+        .select_for_update(of=("visit",))
+        .only("pk", *AUDITED_FIELDS, "visit__id")
+        .order_by()
+        .first()
+    )
+    if answer is None:
+        return None
+    return {"pk": answer.pk, **{name: getattr(answer, name) for name in AUDITED_FIELDS}}
+
+
 def _refresh_for(visit: Visit, answer: Answer) -> AnswerSaved:
     """After ``answer`` was written: recompute the roll-ups, store its domain's (two queries), and
     set the unit's self-assessment on ``answer`` from the same read (the row is not re-read).
 
     The read only sees the answers of a visit still in progress: finding none (not even the one
     just written) means the visit was submitted meanwhile, and the save is undone (LOCKED).
+
+    The caller holds the lock on the visit's row (answer_save takes it first): two saves in one
+    domain at the same moment would otherwise each read the answers without the other's
+    (uncommitted) one and store a total that misses it. Waiting for the lock, the second reads
+    after the first has committed.
     """
     scores, answers = _scores(visit, live=True)
     if answer.criterion_id not in answers:
@@ -233,11 +259,13 @@ def _refresh_for(visit: Visit, answer: Answer) -> AnswerSaved:
 
 @transaction.atomic
 def visit_scores_refresh(*, visit: Visit) -> list[VisitDomainScore]:
-    """Recompute and store every domain's roll-up row of ``visit`` (two queries).
+    """Recompute and store every domain's roll-up row of ``visit`` (three queries, with the
+    visit's row locked as answer_save does).
 
     answer_save does it at each save; the checklist page calls it the first time a visit's
     checklist is opened (no row yet), and visit_submit to settle the totals.
     """
+    _lock(visit)
     scores, _answers = _scores(visit)
     _store_scores(scores)
     return scores
@@ -330,12 +358,16 @@ def answer_save(
     values = _stored_values(criterion, change, result, score)
     values.update(client_token=token, updated_by=actor, updated_at=timezone.now())
     rows = Answer.objects.filter(visit=visit, criterion=criterion)
+    # The visit's row is locked before anything is read for the totals (see _refresh_for). A
+    # first answer has no earlier value to record (who gave it is on the row itself); a change
+    # to an existing answer is logged with its old value, read by the statement that locks.
     if base_version == 0:
         # The row may not exist yet (or exist with only the unit's self-assessment).
         Answer.objects.bulk_create([Answer(visit=visit, criterion=criterion)], ignore_conflicts=True)
-    # A first answer has no earlier value to record (who gave it is on the row itself); a change
-    # to an existing answer is logged with its old value, within the six-query budget.
-    before = rows.values("pk", *AUDITED_FIELDS).first() if base_version else None
+        _lock(visit)
+        before = None
+    else:
+        before = _locked_before(rows)
     updated = rows.filter(version=base_version).update(version=F("version") + 1, **values)
     version = base_version + 1
     if updated:

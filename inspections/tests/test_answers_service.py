@@ -397,3 +397,62 @@ def test_the_history_of_figures_reads_as_labelled_vietnamese_numbers(
     old, new = entry.changes["figures"]
     assert "{" not in new and "'" not in new
     assert "2.264" in new and "2.114" in new and "2.000" in old
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_in_one_domain_leave_its_stored_total_right(
+    approved_plan, commune, leader, inspector
+):
+    """Eight inspectors' saves of eight criteria of one domain at the same moment, six times."""
+    import threading
+
+    from django.db import connection, connections
+
+    from inspections.checklist.answers import _scores
+    from inspections.models import Visit
+
+    if connection.vendor != "postgresql":
+        # The test database of SQLite is in memory with a shared cache, where a second writer
+        # fails at once ("table is locked") instead of waiting as on the file in production.
+        pytest.skip("needs PostgreSQL: concurrent writers on in-memory SQLite fail instead of waiting")
+    template = sized_template(criteria=10, domains=1)
+    approved_plan.template = template
+    approved_plan.save(update_fields=["template"])
+    visit = start(VisitFactory(plan=approved_plan, unit=commune, leader=leader, members=[inspector]))
+    criteria = criteria_of(visit)[:8]
+    visit_scores_refresh(visit=visit)
+    errors = []
+
+    def answer(criterion, round_):
+        try:
+            barrier.wait()
+            fresh = Visit.objects.select_related("unit", "template").get(pk=visit.pk)
+            change = (
+                AnswerChange(result=AnswerResult.MET if round_ % 2 else AnswerResult.NOT_MET)
+                if criterion.answer_kind == AnswerKind.YES_PARTLY_NO
+                else AnswerChange(score=Decimal(round_ % 2))
+            )
+            answer_save(visit=fresh, criterion=criterion, actor=inspector, base_version=round_, change=change)
+        except Exception as exc:  # noqa: BLE001 - reported below with the round
+            errors.append(f"round {round_}: {exc!r}")
+        finally:
+            connections.close_all()
+
+    for round_ in range(6):
+        barrier = threading.Barrier(len(criteria))
+        threads = [threading.Thread(target=answer, args=(c, round_)) for c in criteria]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        stored = {
+            s.domain_id: (s.points, s.max_points, s.answered, s.applicable)
+            for s in VisitDomainScore.objects.filter(visit=visit)
+        }
+        recomputed = {
+            s.domain_id: (s.points, s.max_points, s.answered, s.applicable) for s in _scores(visit)[0]
+        }
+        assert errors == []
+        assert stored == recomputed, f"round {round_}"
