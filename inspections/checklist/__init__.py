@@ -3,6 +3,7 @@
 selectors   reads for the pages (rows, totals, the frozen structure of a published version)
 names       the names the markup and static/js/checklist/ share (classes, attributes, texts)
 html        the markup of a row, team's or unit's, built in Python for speed (see there)
+page_html   the page around the rows: domains, totals, progress, the unanswered criteria
 formats     numbers in the active language
 forms       parsing of one answer, a self-assessment, an upload, a reopening
 answers     writes: autosave with optimistic versions, self-assessment, roll-ups, submit, reopen

@@ -6,6 +6,7 @@ In Vietnamese: counts “2.264”, scores “1,5” and rates “93,4 %” (conf
 from django import template
 
 from ..checklist import html as checklist_html
+from ..checklist import page_html
 from ..checklist.formats import as_decimal, format_count, format_input, format_percent, format_score
 from ..checklist.selectors import figure_rates as _figure_rates
 
@@ -69,25 +70,25 @@ def answer_row(row, labels, can_answer, kind="team"):
 @register.simple_tag
 def checklist_sections(sections, labels, can_answer, kind="team"):
     """Every domain of the checklist page with its totals (team) and its criteria."""
-    return checklist_html.sections_html(sections, labels, can_answer=can_answer, kind=kind)
+    return page_html.sections_html(sections, labels, can_answer=can_answer, kind=kind)
 
 
 @register.simple_tag
 def domain_totals(domain_id, totals, labels, oob=False):
     """A domain's points, percentage and progress."""
-    return checklist_html.domain_totals_html(domain_id, totals, labels, oob=oob)
+    return page_html.domain_totals_html(domain_id, totals, labels, oob=oob)
 
 
 @register.simple_tag
 def checklist_progress(totals, labels, oob=False):
     """The whole checklist's progress and points."""
-    return checklist_html.progress_html(totals, labels, oob=oob)
+    return page_html.progress_html(totals, labels, oob=oob)
 
 
 @register.simple_tag
 def checklist_missing(items, oob=False):
     """How many applicable criteria are still unanswered, with a link to each by its code."""
-    return checklist_html.missing_html(items, oob=oob)
+    return page_html.missing_html(items, oob=oob)
 
 
 @register.simple_tag
