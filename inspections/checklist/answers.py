@@ -46,7 +46,7 @@ NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 @dataclass(frozen=True)
 class AnswerChange:
-    """One criterion's answer as the inspector gave it (parsed by checklist_forms.AnswerForm).
+    """One criterion's answer as the inspector gave it (parsed by forms.AnswerForm).
 
     ``result`` is chosen for yes / partly / no and text criteria; for score and figures criteria
     it is derived from ``score`` unless ``not_applicable``.
@@ -238,7 +238,7 @@ def _refresh_for(visit: Visit, answer: Answer) -> AnswerSaved:
         raise ValidationError(LOCKED, code="locked")
     domain_score = next(s for s in scores if s.domain_id == answer.criterion.domain_id)
     # The other domains did not change; their rows exist since the checklist was first opened
-    # (checklist_views.checklist), and visit_submit settles them all. A plain UPDATE is the
+    # (views.checklist), and visit_submit settles them all. A plain UPDATE is the
     # usual case; the row is created the first time.
     columns = ("points", "max_points", "answered", "applicable")
     stored = VisitDomainScore.objects.filter(visit=visit, domain_id=domain_score.domain_id).update(

@@ -1,7 +1,7 @@
 """Numbers as the checklist shows them, in the active language (pure functions, no queries).
 
 In Vietnamese: counts “2.264”, scores “1,5” and rates “93,4 %” (config/formats/vi). Used by the
-template filters of templatetags/checklist_tags.py and by the rows of checklist_selectors, which
+template filters of templatetags/checklist_tags.py and by the rows of selectors.py, which
 format each criterion's numbers once per page instead of once per use.
 """
 

@@ -411,7 +411,7 @@ def checklist_for_visit(*, visit: Visit) -> Checklist:
     kind, each with the visit's answer and evidence, and each domain's roll-up (five queries).
 
     Answers come as AnswerView. ``scores_missing`` says that some domain has no roll-up row yet:
-    the caller may settle them with services.answers.visit_scores_refresh and ``use_scores``.
+    the caller may settle them with answers.visit_scores_refresh and ``use_scores``.
     """
     structure = checklist_structure(template=visit.template)
     kind = visit.unit.kind

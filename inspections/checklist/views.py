@@ -44,7 +44,7 @@ def _fragment(template: str, context: dict, status: int = 200) -> HttpResponse:
 
 def _submit_url(visit: Visit) -> str:
     """Where the leader submits: the findings app's submission when it is installed (it submits
-    the visit through services.answers.visit_submit, and also hands the findings to the
+    the visit through answers.visit_submit, and also hands the findings to the
     Department head and tells them), this app's own otherwise. A URL name, not an import: the
     findings app sits above this one."""
     try:

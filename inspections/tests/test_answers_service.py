@@ -1,4 +1,4 @@
-"""services.answers: deriving results, the conditional save, conflicts, resends, the roll-up,
+"""checklist.answers: deriving results, the conditional save, conflicts, resends, the roll-up,
 the self-assessment, submitting and reopening."""
 
 import uuid
