@@ -84,3 +84,15 @@ def sections_html(sections, labels, *, can_answer: bool, kind: str = "team") -> 
         parts.extend(row_html(row, labels, can_answer=can_answer, kind=kind) for row in section.rows)
         parts.append("</section>")
     return SafeString("".join(parts))
+
+
+def banners_html() -> SafeString:
+    """What waits on the device (with “Send now”) and the lost connection; hidden until the
+    script (static/js/checklist/) fills and shows them."""
+    return SafeString(
+        f'<div id="{N.queue_banner}" class="alert alert-warning py-1 px-2 mb-0 mt-1 small d-flex flex-wrap '
+        'align-items-center gap-2" role="status" aria-live="polite" hidden>'
+        f'<span class="{N.queue_text} me-auto"></span><button type="button" class="btn btn-sm btn-warning py-0" '
+        f"{N.flush}>{escape(_('Send now'))}</button></div>"
+        f'<div id="{N.offline_banner}" class="alert alert-secondary py-1 px-2 mb-0 mt-1 small" role="status" hidden></div>'
+    )

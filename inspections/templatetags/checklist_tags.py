@@ -101,3 +101,9 @@ def answer_status(row, labels, state="idle", form=None, theirs=None, kind="team"
 def answer_evidence(row, labels, can_answer, errors=()):
     """A row's evidence files."""
     return checklist_html.evidence_html(row, labels, can_answer=can_answer, errors=errors)
+
+
+@register.simple_tag
+def checklist_banners():
+    """The banners of what waits on the device and of a lost connection."""
+    return page_html.banners_html()
