@@ -27,5 +27,5 @@ urlpatterns = [
     path("visits/<int:pk>/reschedule/", views.visit_reschedule, name="visit_reschedule"),
     path("visits/<int:pk>/cancel/", views.visit_cancel, name="visit_cancel"),
     path("visits/<int:pk>/start/", views.visit_start, name="visit_start"),
-    path("", include("inspections.checklist_urls")),
+    path("", include("inspections.checklist.urls")),
 ]

@@ -1,6 +1,6 @@
 """Writes and side effects of the inspections app (keyword-only, typed, transactional)."""
 
-from .checklist_io import (
+from ..checklist.import_export import (
     ChecklistImportError,
     checklist_export_xlsx,
     checklist_export_yaml,

@@ -36,7 +36,7 @@ class DomainSpec:
 
 @dataclass
 class TemplateSpec:
-    """A checklist as read from a file, already validated (see services.checklist_io)."""
+    """A checklist as read from a file, already validated (see inspections/checklist/import_export.py)."""
 
     code: str
     title: str

@@ -5,9 +5,10 @@ In Vietnamese: counts “2.264”, scores “1,5” and rates “93,4 %” (conf
 
 from django import template
 
-from .. import checklist_html
-from ..checklist_formats import as_decimal, format_count, format_input, format_percent, format_score
-from ..checklist_selectors import figure_rates as _figure_rates
+from ..checklist import html as checklist_html
+from ..checklist import page_html
+from ..checklist.formats import as_decimal, format_count, format_input, format_percent, format_score
+from ..checklist.selectors import figure_rates as _figure_rates
 
 register = template.Library()
 
@@ -57,46 +58,52 @@ def figure_rates(answer, criterion) -> list:
     return _figure_rates(criterion, answer.figures or {})
 
 
-# The rows of the checklist (see checklist_html for why they are built in Python).
+# The rows of the checklist (see inspections/checklist/html.py for why they are built in Python).
 
 
 @register.simple_tag
-def answer_row(row, labels, can_answer):
-    """One criterion of the checklist page."""
-    return checklist_html.row_html(row, labels, can_answer=can_answer)
+def answer_row(row, labels, can_answer, kind="team"):
+    """One criterion of the team's checklist or (``kind`` "self") of the unit's self-assessment."""
+    return checklist_html.row_html(row, labels, can_answer=can_answer, kind=kind)
 
 
 @register.simple_tag
-def checklist_sections(sections, labels, can_answer):
-    """Every domain of the checklist page with its totals and its criteria."""
-    return checklist_html.sections_html(sections, labels, can_answer=can_answer)
+def checklist_sections(sections, labels, can_answer, kind="team"):
+    """Every domain of the checklist page with its totals (team) and its criteria."""
+    return page_html.sections_html(sections, labels, can_answer=can_answer, kind=kind)
 
 
 @register.simple_tag
 def domain_totals(domain_id, totals, labels, oob=False):
     """A domain's points, percentage and progress."""
-    return checklist_html.domain_totals_html(domain_id, totals, labels, oob=oob)
+    return page_html.domain_totals_html(domain_id, totals, labels, oob=oob)
 
 
 @register.simple_tag
 def checklist_progress(totals, labels, oob=False):
     """The whole checklist's progress and points."""
-    return checklist_html.progress_html(totals, labels, oob=oob)
+    return page_html.progress_html(totals, labels, oob=oob)
 
 
 @register.simple_tag
-def missing_links(rows):
-    """Links to the criteria still unanswered, by their codes."""
-    return checklist_html.missing_html(rows)
+def checklist_missing(items, oob=False):
+    """How many applicable criteria are still unanswered, with a link to each by its code."""
+    return page_html.missing_html(items, oob=oob)
 
 
 @register.simple_tag
-def answer_status(row, labels, state="idle", form=None, theirs=None):
+def answer_status(row, labels, state="idle", form=None, theirs=None, kind="team"):
     """A row's autosave state (saved, refused input, conflict)."""
-    return checklist_html.status_html(row, labels, state=state, form=form, theirs=theirs)
+    return checklist_html.status_html(row, labels, state=state, form=form, theirs=theirs, kind=kind)
 
 
 @register.simple_tag
 def answer_evidence(row, labels, can_answer, errors=()):
     """A row's evidence files."""
     return checklist_html.evidence_html(row, labels, can_answer=can_answer, errors=errors)
+
+
+@register.simple_tag
+def checklist_banners():
+    """The banners of what waits on the device and of a lost connection."""
+    return page_html.banners_html()

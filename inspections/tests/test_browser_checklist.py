@@ -20,8 +20,8 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from inspections.checklist.answers import AnswerChange, answer_save
 from inspections.models import Answer, AnswerEvidence, AnswerResult, Criterion, Visit, VisitStatus
-from inspections.services.answers import AnswerChange, answer_save
 from units.models import User
 from units.roles import Role
 
@@ -197,6 +197,9 @@ def test_an_inspector_fills_the_checklist_on_a_phone_through_a_lost_connection_a
     for criterion in offline:
         expect(status(page, criterion)).to_have_attribute("data-state", "saved")
     expect(page.locator("#queue-banner")).to_be_hidden()
+    # The list of unanswered criteria follows the answers sent from the device.
+    for criterion in offline:
+        expect(page.locator(f"#missing-{criterion.pk}")).to_have_count(0)
     saved = {a.criterion_id: a for a in Answer.objects.filter(visit=demo, criterion__in=offline)}
     assert {c.pk: saved[c.pk].result for c in offline} == {c.pk: AnswerResult.NOT_MET for c in offline}
     assert saved[offline[0].pk].note.startswith("Chưa có kế hoạch tuyên truyền năm")
@@ -259,6 +262,13 @@ def test_a_conflict_shows_the_other_persons_answer_and_keeping_theirs_reloads_it
     expect(status(page, criterion)).to_have_attribute("data-state", "conflict")
     expect(status(page, criterion)).to_contain_text("Không đạt")
     expect(status(page, criterion)).to_contain_text(str(leader))
+    # In Vietnamese, every word of it.
+    conflict = status(page, criterion).locator(".answer-conflict")
+    expect(conflict).to_contain_text("Câu trả lời đã lưu:")
+    expect(conflict.locator("button[hx-get]")).to_have_text("Giữ câu trả lời đã lưu")
+    expect(conflict.locator("button[data-overwrite]")).to_have_text("Ghi đè bằng câu trả lời của tôi")
+    for english in ("Their answer", "Keep theirs", "Overwrite with mine", "saved this answer"):
+        expect(conflict).not_to_contain_text(english)
     snap(page, "checklist-conflict", row(page, criterion))
     assert Answer.objects.get(visit=demo, criterion=criterion).note == "Không đạt"
     row(page, criterion).locator("button[hx-get]").click()
@@ -285,4 +295,154 @@ def test_the_liaison_self_assesses_on_a_phone(live_server, page: Page, demo: Vis
     answer = Answer.objects.get(visit=demo, criterion=criterion)
     assert answer.self_score == criterion.max_score
     assert answer.self_note == "Đã trình 02 văn bản theo kế hoạch."
+    assert problems == []
+
+
+QUEUE_KEYS = "Object.keys(localStorage).filter(k => k.startsWith('kiemtra:queue:'))"
+
+
+def score_input(page: Page, criterion: Criterion):
+    return row(page, criterion).locator("input[name=score]")
+
+
+def test_a_reload_on_one_device_never_brings_back_an_answer_changed_since_on_another(
+    live_server, browser, demo: Visit
+):
+    # The same inspector on two devices: device 1 sets 2.2 = 2, device 2 then sets 2.2 = 0,
+    # device 1 merely reloads its page. The database must keep 0.
+    url = reverse("inspections:checklist", args=[demo.pk])
+    criterion = Criterion.objects.get(domain__template=demo.template, code="2.2")
+    one = browser.new_context(locale="vi-VN", viewport=PHONE).new_page()
+    two = browser.new_context(locale="vi-VN", viewport=PHONE).new_page()
+    problems = watch(one) + watch(two)
+
+    log_in(one, live_server.url, "kiemtra", url)
+    score_input(one, criterion).fill("2")
+    score_input(one, criterion).blur()
+    expect(status(one, criterion)).to_have_attribute("data-state", "saved")
+    one.wait_for_load_state("networkidle")
+    assert Answer.objects.get(visit=demo, criterion=criterion).score == Decimal(2)
+
+    log_in(two, live_server.url, "kiemtra", url)
+    score_input(two, criterion).fill("0")
+    score_input(two, criterion).blur()
+    expect(status(two, criterion)).to_have_attribute("data-state", "saved")
+    assert Answer.objects.get(visit=demo, criterion=criterion).score == Decimal(0)
+    history_before = Answer.objects.get(visit=demo, criterion=criterion).version
+
+    one.reload()
+    one.wait_for_load_state("networkidle")
+
+    answer = Answer.objects.get(visit=demo, criterion=criterion)
+    assert (answer.score, answer.version) == (Decimal(0), history_before)
+    # The server confirmed device 1's change long ago: nothing of it stays on the device.
+    expect(score_input(one, criterion)).to_have_value("0")
+    expect(status(one, criterion)).to_have_attribute("data-state", "idle")
+    expect(one.locator("#queue-banner")).to_be_hidden()
+    assert one.evaluate(QUEUE_KEYS) == []
+    assert problems == []
+
+
+def test_a_refused_figure_is_not_shown_again_after_a_reload(live_server, page: Page, demo: Visit):
+    url = reverse("inspections:checklist", args=[demo.pk])
+    problems = watch(page)
+    log_in(page, live_server.url, "kiemtra", url)
+    figures = Criterion.objects.get(domain__template=demo.template, code="7.2")
+    stored = Answer.objects.filter(visit=demo, criterion=figures).first()
+    received = row(page, figures).locator("input[name=figure-received]")
+    before = received.input_value()
+
+    # More dossiers online than received: refused (one change of the form).
+    row(page, figures).locator("input[name=figure-online_full]").evaluate("el => { el.value = '50'; }")
+    row(page, figures).locator("input[name=figure-online_partial]").evaluate("el => { el.value = '0'; }")
+    received.fill("1")
+    received.blur()
+    expect(status(page, figures)).to_have_attribute("data-state", "invalid")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(QUEUE_KEYS) == []
+
+    page.reload()
+    page.wait_for_load_state("networkidle")
+
+    expect(received).to_have_value(before)
+    expect(status(page, figures)).to_have_attribute("data-state", "idle")
+    after = Answer.objects.filter(visit=demo, criterion=figures).first()
+    assert (after.figures if after else None) == (stored.figures if stored else None)
+    assert [p for p in problems if "422" not in p] == []
+
+
+def test_the_missing_list_follows_the_answers_as_they_are_saved(live_server, page: Page, demo: Visit):
+    url = reverse("inspections:checklist", args=[demo.pk])
+    problems = watch(page)
+    log_in(page, live_server.url, "kiemtra", url)
+    todo = unanswered(demo)
+    colleague = User.objects.get(username="truongdoan")
+    for criterion in todo[1:]:
+        change = (
+            AnswerChange(score=Decimal(criterion.max_score))
+            if criterion.answer_kind in {"score", "figures"}
+            else AnswerChange(result=AnswerResult.MET)
+        )
+        answer_save(visit=demo, criterion=criterion, actor=colleague, base_version=0, change=change)
+
+    last = todo[0]
+    if last.answer_kind in {"score", "figures"}:
+        row(page, last).locator("[data-score]").last.click()
+    else:
+        row(page, last).locator("input[name=result][value=met]").check(force=True)
+    expect(status(page, last)).to_have_attribute("data-state", "saved")
+
+    progress = page.locator("#checklist-progress")
+    applicable = progress.get_attribute("data-applicable")
+    expect(progress).to_have_attribute("data-answered", applicable)
+    expect(page.locator("#checklist-missing")).to_contain_text("Đã trả lời tất cả tiêu chí")
+    expect(page.locator("#checklist-missing .missing-list li")).to_have_count(0)
+    assert problems == []
+
+
+def test_the_journal_module_keeps_changes_in_order_and_forgets_only_confirmed_ones(
+    live_server, page: Page, demo: Visit
+):
+    url = reverse("inspections:checklist", args=[demo.pk])
+    log_in(page, live_server.url, "kiemtra", url)
+
+    result = page.evaluate(
+        """async () => {
+            const { Journal } = await import("/static/js/checklist/journal.js");
+            const journal = new Journal("test:journal");
+            journal.remember("/a", "t1", [["score", "1"], ["version", "3"]], false);
+            journal.remember("/b", "t2", [["score", "1"], ["version", "0"]], false);
+            journal.remember("/a", "t3", [["score", "2"], ["version", "3"]], false);
+            const counted = journal.countAnswers();
+            // The server confirmed t1 at version 4: t3, made on top of it, now starts from 4.
+            journal.confirm("t1", "4");
+            const after = journal.load();
+            journal.forget("t2");
+            journal.forget("t3");
+            return { counted, after, left: localStorage.getItem("test:journal") };
+        }"""
+    )
+
+    assert result["counted"] == 2
+    assert [item["id"] for item in result["after"]] == ["t2", "t3"]
+    assert ["version", "4"] in result["after"][1]["fields"]
+    assert ["version", "0"] in result["after"][0]["fields"]
+    assert result["left"] is None
+
+
+def test_the_scripts_messages_come_from_the_page_in_vietnamese(live_server, page: Page, demo: Visit):
+    url = reverse("inspections:checklist", args=[demo.pk])
+    problems = watch(page)
+    log_in(page, live_server.url, "kiemtra", url)
+    criterion = next(c for c in unanswered(demo) if c.answer_kind == "score")
+
+    page.context.set_offline(True)
+    row(page, criterion).locator("[data-score]").first.click()
+
+    expect(status(page, criterion).locator(".status-note")).to_have_text(
+        "Mất kết nối: đã lưu trên thiết bị này, sẽ gửi khi có kết nối trở lại."
+    )
+    expect(page.locator("#queue-banner .queue-text")).to_have_text("Còn 1 câu trả lời chờ gửi.")
+    page.context.set_offline(False)
+    expect(status(page, criterion)).to_have_attribute("data-state", "saved")
     assert problems == []

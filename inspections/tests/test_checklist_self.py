@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from inspections.checklist_selectors import ChecklistLinks
+from inspections.checklist.selectors import ChecklistLinks
 from inspections.models import Answer, VisitStatus
 
 from .answer_factories import AnswerFactory, criteria_of, start
@@ -36,7 +36,7 @@ def test_the_liaison_fills_the_self_assessment_of_a_scheduled_visit(client, liai
         save_url(visit, criteria[0]), {"self_score": "1,5", "self_note": "Đã ban hành kế hoạch ngày 05/01."}
     )
 
-    assert page.status_code == 200 and "data-autosave" in page.content.decode()
+    assert page.status_code == 200 and '<form class="answer-form"' in page.content.decode()
     assert response.status_code == 200 and response["X-Answer-Saved"] == "self"
     answer = Answer.objects.get(visit=visit, criterion=criteria[0])
     assert (answer.self_score, answer.self_note, answer.self_updated_by) == (
@@ -84,7 +84,7 @@ def test_the_self_assessment_is_read_only_after_submission(client, liaison, visi
     page = client.get(page_url(visit))
     response = client.post(save_url(visit, criteria[0]), {"self_score": "1"})
 
-    assert page.status_code == 200 and "data-autosave" not in page.content.decode()
+    assert page.status_code == 200 and '<form class="answer-form"' not in page.content.decode()
     assert response.status_code == 403
     assert not Answer.objects.exists()
 
@@ -128,3 +128,4 @@ def test_the_checklist_links_match_the_url_patterns(visit, inspector):
     assert f"{links.evidence}7/remove/" == reverse("inspections:evidence_remove", args=[visit.pk, 7])
     assert f"{links.checklist}3/save/" == reverse("inspections:answer_save", args=[visit.pk, 3])
     assert f"{links.checklist}3/evidence/" == reverse("inspections:evidence_upload", args=[visit.pk, 3])
+    assert f"{links.self_assessment}3/save/" == reverse("inspections:self_answer_save", args=[visit.pk, 3])

@@ -1,6 +1,7 @@
 """The checklist page of a visit and the autosave of one answer: access, bad input, conflicts,
 totals, submission, and the query budgets."""
 
+import re
 import uuid
 from decimal import Decimal
 
@@ -54,7 +55,7 @@ def test_team_member_sees_the_checklist_with_its_answer_controls(client, inspect
     html = response.content.decode()
     assert response.status_code == 200
     assert "Ban hành kế hoạch CCHC năm" in html and "Tiếp nhận" in html
-    assert html.count("data-autosave") == 2
+    assert html.count('<form class="answer-form"') == 2
     assert 'capture="environment"' in html
     assert "no-store" in response["Cache-Control"]
     assert "0 / 2" in html
@@ -67,7 +68,7 @@ def test_the_provinces_scheduler_and_head_read_the_checklist_without_controls(cl
     response = client.get(page_url(started))
 
     assert response.status_code == 200
-    assert "data-autosave" not in response.content.decode()
+    assert '<form class="answer-form"' not in response.content.decode()
 
 
 def test_the_units_liaison_may_not_read_the_teams_checklist(client, liaison, started):
@@ -230,6 +231,44 @@ def test_overwriting_after_a_conflict_saves_the_later_value(client, inspector, l
     assert (answer.score, answer.updated_by, answer.version) == (Decimal(0), leader, 2)
 
 
+def test_an_old_change_replayed_by_the_same_inspector_is_a_conflict_and_overwrites_nothing(
+    client, inspector, started, criteria
+):
+    client.force_login(inspector)
+    first = str(uuid.uuid4())
+    post_answer(client, started, criteria[0], score="2", token=first)
+    post_answer(client, started, criteria[0], version=1, score="0")
+
+    response = post_answer(client, started, criteria[0], version=0, score="2", token=first)
+
+    assert response.status_code == 409
+    assert "X-Answer-Saved" not in response
+    answer = Answer.objects.get()
+    assert (answer.score, answer.version) == (Decimal(0), 2)
+
+
+def test_the_conflict_box_speaks_vietnamese(client, inspector, leader, started, criteria):
+    client.force_login(inspector)
+    post_answer(client, started, criteria[0], score="2")
+    client.force_login(leader)
+
+    html = post_answer(client, started, criteria[0], version=0, score="0").content.decode()
+
+    assert "Câu trả lời đã lưu:" in html and "Giữ câu trả lời đã lưu" in html
+    assert "Ghi đè bằng câu trả lời của tôi" in html
+    for english in ("Their answer", "Keep theirs", "Overwrite with mine", "still in the form"):
+        assert english not in html
+
+
+def test_answer_forms_ask_the_browser_not_to_restore_what_was_typed(client, inspector, started, criteria):
+    client.force_login(inspector)
+
+    html = client.get(page_url(started)).content.decode()
+
+    forms = re.findall(r'<form class="answer-form"[^>]*>', html)
+    assert len(forms) == len(criteria) and all('autocomplete="off"' in form for form in forms)
+
+
 def test_keeping_theirs_reloads_the_row_as_stored(client, inspector, leader, started, criteria):
     client.force_login(inspector)
     post_answer(client, started, criteria[0], score="2", note="Đã ban hành đúng hạn.")
@@ -304,6 +343,30 @@ def test_the_page_lists_what_is_missing_before_submission(client, leader, starte
 
     assert f'id="missing-{criteria[1].pk}"' in html
     assert f'id="missing-{criteria[0].pk}"' not in html
+
+
+def test_each_save_sends_the_list_of_unanswered_criteria_from_the_same_read_as_the_totals(
+    client, leader, started, criteria
+):
+    client.force_login(leader)
+    for criterion in criteria[2:]:
+        post_answer(client, started, criterion, score="1", result="met")
+    post_answer(client, started, criteria[0], score="1")
+
+    last = post_answer(client, started, criteria[1], score="1", result="met").content.decode()
+
+    assert '<div id="checklist-missing" hx-swap-oob="true">' in last
+    assert "Đã trả lời tất cả tiêu chí áp dụng." in last
+    assert 'id="missing-' not in last
+
+
+def test_a_save_lists_the_criteria_still_unanswered_with_their_count(client, leader, started, criteria):
+    client.force_login(leader)
+
+    html = post_answer(client, started, criteria[0], score="1").content.decode()
+
+    assert f"Còn {len(criteria) - 1} tiêu chí áp dụng chưa được trả lời:" in html
+    assert f'id="missing-{criteria[1].pk}"' in html and f'id="missing-{criteria[0].pk}"' not in html
 
 
 def test_the_leader_cannot_submit_an_incomplete_checklist(client, leader, started, criteria):

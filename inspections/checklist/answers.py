@@ -1,0 +1,462 @@
+"""Writes to answers: the team's autosave, the unit's self-assessment, the per-domain roll-up,
+submitting a visit for review and reopening it.
+
+Saving is ``UPDATE ... WHERE version = n``: a client that started from an older version than the
+row's gets AnswerConflict (with the row as it is now) instead of overwriting someone else's
+change. Each change carries a client-generated token; a change resent after a lost response (the
+offline queue of static/js/checklist/) finds its own token on the row and is applied once.
+The roll-up row of the answer's domain (VisitDomainScore) is recomputed in the same transaction.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from ..models import (
+    SCORED_RESULTS,
+    Answer,
+    AnswerKind,
+    AnswerResult,
+    Criterion,
+    TeamRole,
+    Visit,
+    VisitDomainScore,
+    VisitStatus,
+)
+from ..services.visits import visit_transition
+from .formats import format_count, format_score
+from .selectors import checklist_structure
+
+LOCKED = gettext_lazy("This visit is not in progress: its answers can no longer be changed.")
+SELF_ASSESSMENT_STATUSES = {VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS}
+HUNDREDTH = Decimal("0.01")
+NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """One criterion's answer as the inspector gave it (parsed by forms.AnswerForm).
+
+    ``result`` is chosen for yes / partly / no and text criteria; for score and figures criteria
+    it is derived from ``score`` unless ``not_applicable``.
+    """
+
+    not_applicable: bool = False
+    result: str = ""
+    score: Decimal | None = None
+    figures: dict[str, int] = field(default_factory=dict)
+    text: str = ""
+    note: str = ""
+
+
+class AnswerConflict(Exception):
+    """Someone else saved the answer after the version the client started from."""
+
+    def __init__(self, current: Answer):
+        super().__init__(f"answer {current.pk} is at version {current.version}")
+        self.current = current
+
+
+@dataclass
+class AnswerSaved:
+    """The answer as saved (with the unit's self-assessment), its domain's roll-up and every
+    domain's (for the overall totals); ``duplicate`` when the change had already been applied;
+    ``missing``: the applicable criteria still unanswered, from the same read as the totals."""
+
+    answer: Answer
+    domain_score: VisitDomainScore
+    scores: list[VisitDomainScore] = field(default_factory=list)
+    duplicate: bool = False
+    missing: list[Criterion] = field(default_factory=list)
+
+
+def score_check(criterion: Criterion, score: Decimal | None, key: str = "score") -> None:
+    """Raise ValidationError (keyed by ``key``) unless ``score`` is empty or between 0 and the maximum."""
+    if score is None:
+        return
+    if score < 0:
+        raise ValidationError({key: [_("A score cannot be negative.")]})
+    if score > criterion.max_score:
+        raise ValidationError(
+            {
+                key: [
+                    _("The score cannot exceed this criterion's maximum of %(max)s.")
+                    % {"max": _num(criterion.max_score)}
+                ]
+            }
+        )
+    if score != score.quantize(HUNDREDTH):
+        raise ValidationError({key: [_("Use at most two decimals.")]})
+
+
+def _num(value: Decimal) -> str:
+    """“1,5” and “2”: a score in the active language's format, without trailing zeros."""
+    return number_format(value.normalize() if value == value.to_integral() else value.normalize())
+
+
+def figure_rule_labels(criterion: Criterion, rule: str) -> str:
+    """“Số hồ sơ đúng hạn + Số hồ sơ trễ hạn ≤ Số hồ sơ tiếp nhận”: a rule in the figures' own words."""
+    labels = {f["key"]: f.get("label") or f["key"] for f in criterion.figures}
+    text = NAME_RE.sub(lambda m: labels.get(m.group(0), m.group(0)), str(rule))
+    return text.replace("<=", "≤").replace(">=", "≥").replace("==", "=")
+
+
+def answer_derive(*, criterion: Criterion, change: AnswerChange) -> tuple[str, Decimal | None]:
+    """The (result, score) to store for ``change``; nothing is written.
+
+    Score and figures criteria: 0 -> not met, below the maximum -> partly, the maximum -> met.
+    Yes / partly / no and text criteria: met -> the maximum, partly -> half, not met -> 0.
+    Not applicable stores no score. Raises ValidationError keyed by field ("score", "result",
+    "figures", "figure-<key>") for a score out of range or figures that do not add up.
+    """
+    if criterion.answer_kind == AnswerKind.FIGURES:
+        keys = {f["key"] for f in criterion.figures}
+        unknown = set(change.figures) - keys
+        if unknown:
+            raise ValidationError(
+                {"figures": [_("Unknown figures: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}]}
+            )
+        for key, value in change.figures.items():
+            if value < 0:
+                raise ValidationError({f"figure-{key}": [_("A figure cannot be negative.")]})
+        failures = criterion.figure_rule_failures({k: Decimal(v) for k, v in change.figures.items()})
+        if failures:
+            raise ValidationError(
+                {
+                    "figures": [
+                        _("The figures do not add up: %(rule)s.")
+                        % {"rule": figure_rule_labels(criterion, rule)}
+                        for rule in failures
+                    ]
+                }
+            )
+    if change.not_applicable or change.result == AnswerResult.NOT_APPLICABLE:
+        return AnswerResult.NOT_APPLICABLE, None
+    if criterion.answer_kind in {AnswerKind.SCORE, AnswerKind.FIGURES}:
+        score = change.score
+        score_check(criterion, score)
+        if score is None:
+            return AnswerResult.UNANSWERED, None
+        if score >= criterion.max_score:
+            return AnswerResult.MET, score
+        return (AnswerResult.NOT_MET if score == 0 else AnswerResult.PARTLY), score
+    if change.result not in AnswerResult.values:
+        raise ValidationError({"result": [_("Choose one of the answers.")]})
+    derived = {
+        AnswerResult.MET: criterion.max_score,
+        AnswerResult.PARTLY: (criterion.max_score / 2).quantize(HUNDREDTH),
+        AnswerResult.NOT_MET: Decimal(0),
+    }
+    return change.result, derived.get(change.result)
+
+
+def _scores(visit: Visit, *, live: bool = False) -> tuple[list[VisitDomainScore], dict[int, tuple]]:
+    """Every domain's roll-up of ``visit`` (unsaved), and its answers' (result, score, self_score,
+    self_note) by criterion id: one query, the checklist's structure being kept per process.
+    ``live``: read the answers only if the visit is (still) in progress."""
+    structure = checklist_structure(template=visit.template)
+    rows = Answer.objects.filter(visit=visit)
+    if live:
+        rows = rows.filter(visit__status=VisitStatus.IN_PROGRESS)
+    answers = {
+        criterion_id: rest
+        for criterion_id, *rest in rows.order_by().values_list(
+            "criterion_id", "result", "score", "self_score", "self_note"
+        )
+    }
+    kind, scores = visit.unit.kind, []
+    for domain, criteria in structure.domains:
+        score = VisitDomainScore(visit=visit, domain=domain)
+        for criterion in criteria:
+            result, points = answers.get(criterion.pk, ("", None))[:2]
+            if not criterion.applies_to_kind(kind) or result == AnswerResult.NOT_APPLICABLE:
+                continue
+            score.applicable += 1
+            score.max_points += criterion.max_score
+            if result in SCORED_RESULTS:
+                score.answered += 1
+                score.points += points or 0
+        scores.append(score)
+    return scores, answers
+
+
+def _store_scores(scores: list[VisitDomainScore]) -> None:
+    VisitDomainScore.objects.bulk_create(
+        scores,
+        update_conflicts=True,
+        unique_fields=["visit", "domain"],
+        update_fields=["points", "max_points", "answered", "applicable"],
+    )
+
+
+def _lock(visit: Visit) -> None:
+    """Hold the visit's row until the transaction ends, so that the roll-ups of one visit are
+    recomputed one save at a time (a no-op on SQLite, whose writers the database serialises)."""
+    list(Visit.objects.select_for_update().filter(pk=visit.pk).order_by().values_list("pk", flat=True))
+
+
+def _locked_before(rows) -> dict | None:
+    """The answer's audited values before the change, read by the statement that also locks the
+    visit's row (SELECT ... FOR UPDATE OF visit): the lock costs no query of its own."""
+    answer = (
+        rows.select_related("visit")
+        .select_for_update(of=("visit",))
+        .only("pk", *AUDITED_FIELDS, "visit__id")
+        .order_by()
+        .first()
+    )
+    if answer is None:
+        return None
+    return {"pk": answer.pk, **{name: getattr(answer, name) for name in AUDITED_FIELDS}}
+
+
+def _refresh_for(visit: Visit, answer: Answer) -> AnswerSaved:
+    """After ``answer`` was written: recompute the roll-ups, store its domain's (two queries), and
+    set the unit's self-assessment on ``answer`` from the same read (the row is not re-read).
+
+    The read only sees the answers of a visit still in progress: finding none (not even the one
+    just written) means the visit was submitted meanwhile, and the save is undone (LOCKED).
+
+    The caller holds the lock on the visit's row (answer_save takes it first): two saves in one
+    domain at the same moment would otherwise each read the answers without the other's
+    (uncommitted) one and store a total that misses it. Waiting for the lock, the second reads
+    after the first has committed.
+    """
+    scores, answers = _scores(visit, live=True)
+    if answer.criterion_id not in answers:
+        raise ValidationError(LOCKED, code="locked")
+    domain_score = next(s for s in scores if s.domain_id == answer.criterion.domain_id)
+    # The other domains did not change; their rows exist since the checklist was first opened
+    # (views.checklist), and visit_submit settles them all. A plain UPDATE is the
+    # usual case; the row is created the first time.
+    columns = ("points", "max_points", "answered", "applicable")
+    stored = VisitDomainScore.objects.filter(visit=visit, domain_id=domain_score.domain_id).update(
+        **{name: getattr(domain_score, name) for name in columns}
+    )
+    if not stored:
+        _store_scores([domain_score])
+    answer.self_score, answer.self_note = answers[answer.criterion_id][2:]
+    structure, kind = checklist_structure(template=visit.template), visit.unit.kind
+    missing = [
+        criterion
+        for _domain, criteria in structure.domains
+        for criterion in criteria
+        if criterion.applies_to_kind(kind) and not answers.get(criterion.pk, ("",))[0]
+    ]
+    return AnswerSaved(answer, domain_score, scores, missing=missing)
+
+
+@transaction.atomic
+def visit_scores_refresh(*, visit: Visit) -> list[VisitDomainScore]:
+    """Recompute and store every domain's roll-up row of ``visit`` (three queries, with the
+    visit's row locked as answer_save does).
+
+    answer_save does it at each save; the checklist page calls it the first time a visit's
+    checklist is opened (no row yet), and visit_submit to settle the totals.
+    """
+    _lock(visit)
+    scores, _answers = _scores(visit)
+    _store_scores(scores)
+    return scores
+
+
+def _stored_values(criterion: Criterion, change: AnswerChange, result: str, score: Decimal | None) -> dict:
+    is_figures = criterion.answer_kind == AnswerKind.FIGURES
+    return {
+        "result": result,
+        "score": score,
+        "figures": dict(change.figures) if is_figures else {},
+        "text": change.text,
+        "note": change.note,
+    }
+
+
+AUDITED_FIELDS = ("result", "score", "figures", "text", "note")
+
+
+def _audit(before: dict | None, values: dict, *, actor, criterion: Criterion) -> None:
+    """Record who changed which answer fields from what to what in the audit log.
+
+    The conditional UPDATE bypasses the model's save(), which auditlog listens to, so the entry
+    is written here (one INSERT), with the same shape auditlog gives: {field: [old, new]}.
+    """
+    if before is None:
+        return
+    changes = {
+        field: [_audit_str(before[field], criterion), _audit_str(values[field], criterion)]
+        for field in AUDITED_FIELDS
+        if field in values and before[field] != values[field]
+    }
+    if not changes:
+        return
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Answer),
+        object_pk=str(before["pk"]),
+        object_id=before["pk"],
+        object_repr=f"{criterion.code} {criterion.title}"[:200],
+        action=LogEntry.Action.UPDATE,
+        changes=changes,
+        actor=actor,
+    )
+
+
+def _audit_str(value, criterion: Criterion) -> str:
+    """A value as the history shows it, in the active language: a score “1,5” (“1” and “1.00”
+    read the same), figures “Số hồ sơ tiếp nhận: 2.264; Số hồ sơ đúng hạn: 2.114”."""
+    if value is None or value == "" or value == {}:
+        return "None"
+    if isinstance(value, Decimal):
+        return format_score(value)
+    if isinstance(value, dict):
+        labels = {f["key"]: f.get("label") or f["key"] for f in criterion.figures}
+        order = [f["key"] for f in criterion.figures]
+        keys = sorted(value, key=lambda key: order.index(key) if key in order else len(order))
+        return "; ".join(f"{labels.get(key, key)}: {format_count(value[key])}" for key in keys)
+    return str(value)
+
+
+def _holds(current: Answer, values: dict) -> bool:
+    """The stored answer already has exactly ``values`` (as far as an answer goes)."""
+    return all(getattr(current, name) == values[name] for name in AUDITED_FIELDS)
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    visit: Visit,
+    criterion: Criterion,
+    actor,
+    base_version: int,
+    change: AnswerChange,
+    token: uuid.UUID | None = None,
+) -> AnswerSaved:
+    """Save a team member's answer to ``criterion`` if the row is still at ``base_version``.
+
+    ``base_version`` is the version the client last saw (0 for an answer never saved by the
+    team). A stale version raises AnswerConflict carrying the current row, whoever saved it last
+    (the same inspector on another device too: a replay of an old change must never overwrite
+    a newer one), unless the row's last change is this very ``token`` or the row already holds
+    exactly these values (a resent change, or the same answer given twice): those are returned
+    as ``duplicate``, with nothing written and no history row. Raises ValidationError for bad
+    input and for a visit not in progress. Recomputes the VisitDomainScore rows. Three queries
+    on the usual path (four for an answer's first save).
+    """
+    if visit.status != VisitStatus.IN_PROGRESS:
+        raise ValidationError(LOCKED, code="locked")
+    result, score = answer_derive(criterion=criterion, change=change)
+    values = _stored_values(criterion, change, result, score)
+    values.update(client_token=token, updated_by=actor, updated_at=timezone.now())
+    rows = Answer.objects.filter(visit=visit, criterion=criterion)
+    # The visit's row is locked before anything is read for the totals (see _refresh_for). A
+    # first answer has no earlier value to record (who gave it is on the row itself); a change
+    # to an existing answer is logged with its old value, read by the statement that locks.
+    if base_version == 0:
+        # The row may not exist yet (or exist with only the unit's self-assessment).
+        Answer.objects.bulk_create([Answer(visit=visit, criterion=criterion)], ignore_conflicts=True)
+        _lock(visit)
+        before = None
+    else:
+        before = _locked_before(rows)
+    updated = rows.filter(version=base_version).update(version=F("version") + 1, **values)
+    version = base_version + 1
+    if updated:
+        _audit(before, values, actor=actor, criterion=criterion)
+    else:
+        current = rows.select_related("visit", "updated_by").first()
+        if current is None or current.visit.status != VisitStatus.IN_PROGRESS:
+            raise ValidationError(LOCKED, code="locked")
+        if (token is not None and current.client_token == token) or _holds(current, values):
+            current.criterion = criterion
+            saved = _refresh_for(visit, current)
+            saved.duplicate = True
+            return saved
+        raise AnswerConflict(current)
+    return _refresh_for(visit, Answer(visit=visit, criterion=criterion, version=version, **values))
+
+
+@transaction.atomic
+def answer_self_assess(
+    *, visit: Visit, criterion: Criterion, actor, self_score: Decimal | None, self_note: str
+) -> Answer:
+    """Save the unit's own score and note for ``criterion`` (the liaison's self-assessment).
+
+    Allowed while the visit is scheduled or in progress. Touches only the self-assessment
+    columns and never the row's version, so it cannot make a team member's save look stale.
+    Two queries.
+    """
+    if visit.status not in SELF_ASSESSMENT_STATUSES:
+        raise ValidationError(
+            _("The self-assessment is closed: the visit is %(status)s.")
+            % {"status": visit.get_status_display()}
+        )
+    score_check(criterion, self_score, key="self_score")
+    Answer.objects.bulk_create([Answer(visit=visit, criterion=criterion)], ignore_conflicts=True)
+    values = {
+        "self_score": self_score,
+        "self_note": self_note,
+        "self_updated_by": actor,
+        "self_updated_at": timezone.now(),
+    }
+    if not Answer.objects.filter(
+        visit=visit, criterion=criterion, visit__status__in=SELF_ASSESSMENT_STATUSES
+    ).update(**values):
+        raise ValidationError(_("The self-assessment is closed."))
+    return Answer(visit=visit, criterion=criterion, **values)
+
+
+def _require_leader(visit: Visit, actor) -> None:
+    if visit.team_role_of(actor) != TeamRole.LEADER:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def visit_submit(*, visit: Visit, actor) -> Visit:
+    """The team leader hands the visit over for review (in progress -> submitted).
+
+    Refused (ValidationError, code "incomplete") while an applicable criterion is unanswered.
+    Settles every domain's roll-up first; the answers are then locked (answer_save refuses any
+    visit not in progress). The status change is recorded in the visit's history.
+    """
+    _require_leader(visit, actor)
+    locked = Visit.objects.select_for_update().select_related("unit", "template").get(pk=visit.pk)
+    if locked.status != VisitStatus.IN_PROGRESS:
+        raise ValidationError(_("Only a visit in progress can be submitted."))
+    missing = sum(s.applicable - s.answered for s in visit_scores_refresh(visit=locked))
+    if missing:
+        raise ValidationError(
+            ngettext(
+                "%(count)d applicable criterion is not answered yet.",
+                "%(count)d applicable criteria are not answered yet.",
+                missing,
+            )
+            % {"count": missing},
+            code="incomplete",
+        )
+    return visit_transition(visit=locked, status=VisitStatus.SUBMITTED, actor=actor, notify=False)
+
+
+@transaction.atomic
+def visit_reopen(*, visit: Visit, actor, reason: str) -> Visit:
+    """The team leader takes a submitted visit back (submitted -> in progress) to change answers.
+
+    ``reason`` is required and stays in the visit's history.
+    """
+    _require_leader(visit, actor)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the answers are reopened.")]})
+    if visit.status != VisitStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted visit can be reopened."))
+    return visit_transition(
+        visit=visit, status=VisitStatus.IN_PROGRESS, actor=actor, reason=reason.strip(), notify=False
+    )

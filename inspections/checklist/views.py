@@ -1,0 +1,296 @@
+"""The checklist of a visit, filled on site: the page, the autosave of one answer (htmx), evidence,
+the unit's self-assessment, submitting for review and reopening.
+
+An autosave answers with fragments of the page's own templates: 200 with the row's new status
+(and out-of-band totals), 409 with the conflict (the other person's value, two choices), 422 with
+what is wrong with the input. Every answer response carries ``X-Answer-Saved`` when something
+was stored: static/js/checklist/ drops a queued offline change only after such an answer.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ..access import (
+    can,
+    get_answering_visit_for_user,
+    get_checklist_visit_for_user,
+    get_self_assessment_visit_for_user,
+    get_visit_for_user,
+)
+from ..models import Answer, Visit
+from . import answers as answer_services
+from . import evidence as evidence_services
+from . import selectors
+from .forms import AnswerForm, EvidenceForm, ReopenForm, SelfAssessmentForm
+from .html import row_labels
+from .names import N, script_config
+
+ROW = "inspections/_answer_row.html"
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
+
+
+def _fragment(template: str, context: dict, status: int = 200) -> HttpResponse:
+    """A fragment for htmx. Rendered without the request: the site-wide context processors (the
+    menu's roles, messages...) would cost the autosave a query and more for nothing it shows."""
+    return HttpResponse(render_to_string(template, context), status=status)
+
+
+def _submit_url(visit: Visit) -> str:
+    """Where the leader submits: the findings app's submission when it is installed (it submits
+    the visit through answers.visit_submit, and also hands the findings to the
+    Department head and tells them), this app's own otherwise. A URL name, not an import: the
+    findings app sits above this one."""
+    try:
+        return reverse("findings:findings_submit", args=[visit.pk])
+    except NoReverseMatch:
+        return reverse("inspections:visit_submit", args=[visit.pk])
+
+
+def _carry_forward_url(visit: Visit) -> str:
+    """The earlier recommendations of the unit (criterion 1.8 asks the team to check them on
+    site), served by the findings app as a fragment the page loads; none without that app."""
+    try:
+        return reverse("findings:carry_forward", args=[visit.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _page_context(request, visit: Visit, checklist) -> dict:
+    user = request.user
+    return {
+        "visit": visit,
+        "checklist": checklist,
+        "totals": checklist.totals,
+        "labels": row_labels(),
+        "can_answer": can(user, "inspections.change_answers", visit),
+        "can_submit": can(user, "inspections.submit_visit", visit),
+        "can_reopen": can(user, "inspections.reopen_visit", visit),
+        "submit_url": _submit_url(visit),
+        "carry_forward_url": _carry_forward_url(visit),
+        "script_config": script_config(kind="team", queue_key=f"checklist:{visit.pk}:{user.pk}"),
+    }
+
+
+@never_cache
+@require_GET
+def checklist(request, pk):
+    visit = get_checklist_visit_for_user(request.user, pk)
+    data = selectors.checklist_for_visit(visit=visit)
+    if data.scores_missing:
+        # First opening: the domains nobody answered yet get their roll-up rows (zero points).
+        data.use_scores(answer_services.visit_scores_refresh(visit=visit))
+    return render(request, "inspections/checklist_page.html", _page_context(request, visit, data))
+
+
+@never_cache
+@require_GET
+def answer_row(request, pk, criterion_pk):
+    """One criterion's row as stored now (the “keep theirs” choice of a conflict)."""
+    visit = get_checklist_visit_for_user(request.user, pk)
+    criterion = selectors.checklist_criterion(visit=visit, pk=criterion_pk)
+    row = selectors.checklist_row(visit=visit, criterion=criterion)
+    can_answer = can(request.user, "inspections.change_answers", visit)
+    context = {"row": row, "can_answer": can_answer, "labels": row_labels()}
+    return _fragment(f"{ROW}#row", context)
+
+
+def _sent_version(request) -> int:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else 0
+
+
+@require_POST
+def answer_save(request, pk, criterion_pk):
+    visit = get_answering_visit_for_user(request.user, pk)
+    criterion = selectors.checklist_criterion(visit=visit, pk=criterion_pk)
+    form = AnswerForm(request.POST, criterion=criterion)
+    context = {"form": form, "labels": row_labels()}
+
+    def refused(state: str, status: int, **extra) -> HttpResponse:
+        # The row stays at the version the client sent: nothing was saved.
+        row = selectors.checklist_row(
+            visit=visit, criterion=criterion, answer=Answer(version=_sent_version(request))
+        )
+        return _fragment(f"{ROW}#status", {**context, **extra, "row": row, "state": state}, status=status)
+
+    if not form.is_valid():
+        return refused("invalid", 422)
+    try:
+        saved = answer_services.answer_save(
+            visit=visit,
+            criterion=criterion,
+            actor=request.user,
+            base_version=form.cleaned_data["version"],
+            token=form.cleaned_data["token"],
+            change=form.change(),
+        )
+    except answer_services.AnswerConflict as conflict:
+        return refused(
+            "conflict",
+            409,
+            theirs=selectors.checklist_row(visit=visit, criterion=criterion, answer=conflict.current),
+        )
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return refused("invalid", 422)
+    context |= {
+        "row": selectors.checklist_row(visit=visit, criterion=criterion, answer=saved.answer),
+        "state": "saved",
+        "domain_totals": selectors.Totals.of(saved.domain_score),
+        "totals": sum((selectors.Totals.of(score) for score in saved.scores), selectors.Totals()),
+        "missing": saved.missing,
+        "oob": True,
+    }
+    response = _fragment(f"{ROW}#saved", context)
+    response[N.saved_header] = str(saved.answer.version)
+    return response
+
+
+def _evidence_response(request, visit, criterion, errors=(), status=200):
+    row = selectors.checklist_row(visit=visit, criterion=criterion, answer=Answer())
+    row.evidence = selectors.answer_evidence(visit=visit, criterion=criterion)
+    context = {
+        "row": row,
+        "can_answer": can(request.user, "inspections.change_answers", visit),
+        "labels": row_labels(),
+        "errors": errors,
+    }
+    return _fragment(f"{ROW}#evidence", context, status=status)
+
+
+@require_POST
+def evidence_upload(request, pk, criterion_pk):
+    visit = get_checklist_visit_for_user(request.user, pk, write=True)
+    criterion = selectors.checklist_criterion(visit=visit, pk=criterion_pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _evidence_response(
+            request, visit, criterion, [e for es in form.errors.values() for e in es], 422
+        )
+    errors = []
+    for upload in form.cleaned_data["files"]:
+        try:
+            evidence_services.evidence_add(
+                visit=visit, criterion=criterion, actor=request.user, upload=upload
+            )
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    return _evidence_response(request, visit, criterion, errors, 422 if errors else 200)
+
+
+@require_POST
+def evidence_remove(request, pk, evidence_pk):
+    visit = get_checklist_visit_for_user(request.user, pk, write=True)
+    evidence = selectors.evidence_of_visit(visit=visit, pk=evidence_pk)
+    criterion = selectors.checklist_criterion(visit=visit, pk=evidence.answer.criterion_id)
+    try:
+        evidence_services.evidence_remove(evidence=evidence)
+    except ValidationError as exc:
+        return _evidence_response(request, visit, criterion, exc.messages, 422)
+    return _evidence_response(request, visit, criterion)
+
+
+@require_GET
+def evidence_download(request, pk, evidence_pk):
+    """Stream an evidence file to someone who may see the visit (there is no public URL)."""
+    visit = get_visit_for_user(request.user, pk)
+    evidence = selectors.evidence_of_visit(visit=visit, pk=evidence_pk)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        content_type=evidence.content_type,
+        as_attachment=evidence.content_type not in INLINE_TYPES,
+        filename=evidence.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_POST
+def visit_submit(request, pk):
+    visit = get_checklist_visit_for_user(request.user, pk)
+    if not can(request.user, "inspections.submit_visit", visit):
+        raise PermissionDenied
+    try:
+        answer_services.visit_submit(visit=visit, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("inspections:checklist", args=[visit.pk]) + "#submit")
+    messages.success(request, _("The checklist was submitted for review; its answers are now locked."))
+    return redirect(visit)
+
+
+@require_http_methods(["GET", "POST"])
+def visit_reopen(request, pk):
+    visit = get_checklist_visit_for_user(request.user, pk)
+    if not can(request.user, "inspections.reopen_visit", visit):
+        raise PermissionDenied
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer_services.visit_reopen(visit=visit, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request, _("The answers are open again; the reason is kept in the visit's history.")
+            )
+            return redirect("inspections:checklist", visit.pk)
+    return render(request, "inspections/checklist_reopen.html", {"visit": visit, "form": form})
+
+
+# The unit's self-assessment
+
+
+@never_cache
+@require_GET
+def self_assessment(request, pk):
+    visit = get_self_assessment_visit_for_user(request.user, pk)
+    data = selectors.checklist_for_visit(visit=visit)
+    return render(
+        request,
+        "inspections/checklist_self.html",
+        {
+            "visit": visit,
+            "checklist": data,
+            "labels": row_labels(),
+            "can_assess": can(request.user, "inspections.self_assess_visit", visit),
+            "script_config": script_config(kind="self", queue_key=f"self:{visit.pk}:{request.user.pk}"),
+        },
+    )
+
+
+@require_POST
+def self_answer_save(request, pk, criterion_pk):
+    visit = get_self_assessment_visit_for_user(request.user, pk, write=True)
+    criterion = selectors.checklist_criterion(visit=visit, pk=criterion_pk)
+    form = SelfAssessmentForm(request.POST, criterion=criterion)
+    context = {"form": form, "labels": row_labels(), "kind": "self"}
+
+    def refused() -> HttpResponse:
+        row = selectors.checklist_row(visit=visit, criterion=criterion, answer=Answer())
+        return _fragment(f"{ROW}#status", {**context, "row": row, "state": "invalid"}, status=422)
+
+    if not form.is_valid():
+        return refused()
+    try:
+        answer = answer_services.answer_self_assess(
+            visit=visit,
+            criterion=criterion,
+            actor=request.user,
+            self_score=form.cleaned_data["self_score"],
+            self_note=form.cleaned_data["self_note"],
+        )
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return refused()
+    row = selectors.checklist_row(visit=visit, criterion=criterion, answer=answer)
+    response = _fragment(f"{ROW}#saved", {**context, "row": row})
+    response[N.saved_header] = "self"
+    return response

@@ -1,0 +1,62 @@
+/*
+ * The checklist filled on site (the team's and the unit's self-assessment): autosave of each
+ * answer with htmx, and a journal in localStorage so that nothing typed is lost on a weak
+ * connection. Loaded as an ES module (no build step); no inline script and no eval (the Content
+ * Security Policy forbids both). Names and texts come from the page's JSON (names.js).
+ *
+ *   names.js    the shared names and messages     journal.js  the localStorage journal
+ *   forms.js    the answer forms and their state  queue.js    the banner, sending what waits
+ *   hooks.js    htmx events                       typing.js   typing, quick scores, buttons
+ */
+import { autosaveForms, MESSAGES, N, ready } from "./names.js";
+import { formFor, markQuickScores, restore, setState } from "./forms.js";
+import { installHooks } from "./hooks.js";
+import { flush, journal } from "./queue.js";
+import { installTyping } from "./typing.js";
+
+const RETRY_MS = 15000;
+
+function renderConnection() {
+  const banner = document.getElementById(N.offline_banner);
+  if (banner) {
+    banner.hidden = navigator.onLine;
+    banner.textContent = navigator.onLine ? "" : MESSAGES.queueOffline;
+  }
+}
+
+function start() {
+  installHooks(document.body);
+  installTyping();
+  window.addEventListener("online", () => {
+    renderConnection();
+    flush();
+  });
+  window.addEventListener("offline", renderConnection);
+  setInterval(() => {
+    if (journal.waiting().length) {
+      flush();
+    }
+  }, RETRY_MS);
+
+  // On load: put waiting changes back into their forms, then send them.
+  journal.releaseAll().forEach((item) => {
+    const form = formFor(item.url);
+    if (form) {
+      restore(form, item.fields);
+      setState(form, "waiting");
+    }
+  });
+  document.querySelectorAll(autosaveForms()).forEach(markQuickScores);
+  // Content the server swaps in (a row after “keep theirs”) gets its pressed quick score too.
+  htmx.onLoad((element) => {
+    if (element.querySelectorAll) {
+      element.querySelectorAll(autosaveForms()).forEach(markQuickScores);
+    }
+  });
+  renderConnection();
+  flush();
+}
+
+if (ready && window.htmx) {
+  start();
+}
