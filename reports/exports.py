@@ -33,6 +33,7 @@ from django.utils import formats, timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from core.security_events import record_export
 from core.spreadsheets import FORMULA_START, write_only_cell
 
 FORMATS = ("csv", "xlsx")
@@ -87,6 +88,9 @@ def export_response(
     to it but the columns. ``filename`` has no extension. Raises Http404 for an unknown format.
     """
     fmt = fmt or export_format(request)
+    if fmt not in FORMATS:
+        raise Http404(_("Unknown export format."))
+    record_export(request, name=filename, fmt=fmt)
     headers = [str(column.header) for column in columns]
     rows = export_rows(queryset, columns)
     if fmt == "csv":
