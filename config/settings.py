@@ -70,6 +70,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: ends idle or too-old sessions with a message.
+    "core.sessions.SessionTimeoutMiddleware",
+    # With PASSWORD_MAX_AGE_DAYS: an expired password is changed before anything else.
+    "core.passwords.PasswordExpiryMiddleware",
+    # Responses to a signed-in user: "private, no-store" unless the view chose otherwise.
+    "core.cachecontrol.PrivateNoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -118,13 +124,28 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Password policy (core/passwords.py, messages in Vietnamese): a minimum length, letters and
+# digits, not one of the last PASSWORD_HISTORY_COUNT passwords, not like the account's details,
+# not a common password; optionally a maximum age after which the user must change it.
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=10)
+PASSWORD_HISTORY_COUNT = 5
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=0)  # 0: passwords do not expire
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.passwords.MinimumLengthValidator"},
+    {"NAME": "core.passwords.CharacterClassesValidator"},
+    {"NAME": "core.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "core.passwords.CommonPasswordValidator"},
+    {"NAME": "core.passwords.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "login"
+# Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after the
+# sign-in (core/sessions.py); the page warns a minute before (static/js/session.js).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_WARNING_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -240,6 +261,15 @@ CELERY_BEAT_SCHEDULE |= {
     "reports-head-digest": {
         "task": "reports.tasks.send_head_digest",
         "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
+    },
+}
+# Security events (core/security_events.py) are kept this long, then pruned by core.tasks.
+SECURITY_EVENT_RETENTION_DAYS = env.int("SECURITY_EVENT_RETENTION_DAYS", default=365)
+CELERY_BEAT_SCHEDULE |= {
+    # Every day at 02:30: delete the security events older than SECURITY_EVENT_RETENTION_DAYS.
+    "core-prune-security-events": {
+        "task": "core.tasks.prune_security_events",
+        "schedule": crontab(minute=30, hour=2),
     },
 }
 # Reminders: the "due soon" horizon, and the days overdue after which the heads are told.
