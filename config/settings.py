@@ -286,13 +286,38 @@ CACHES = {
     )
 }
 
+# Logs: stdout as plain text (LOG_FORMAT=json for JSON lines). With LOG_DIR, also JSON lines in
+# LOG_DIR/kiemtra.log (everything) and LOG_DIR/security.log (the "security" logger: sign-ins,
+# lockouts, role changes, exports), rotated at midnight and kept LOG_RETENTION_DAYS days.
+LOG_DIR = env("LOG_DIR", default="")
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOG_RETENTION_DAYS = env.int("LOG_RETENTION_DAYS", default=180)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "text"}
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "security": {"level": "INFO"}},
 }
+if LOG_DIR:
+    Path(LOG_DIR).mkdir(parents=True, exist_ok=True)
+    for name, filename in (("file", "kiemtra.log"), ("security_file", "security.log")):
+        LOGGING["handlers"][name] = {
+            "class": "logging.handlers.TimedRotatingFileHandler",
+            "filename": str(Path(LOG_DIR) / filename),
+            "when": "midnight",
+            "backupCount": LOG_RETENTION_DAYS,
+            "encoding": "utf-8",
+            "formatter": "json",
+        }
+    LOGGING["root"]["handlers"].append("file")
+    LOGGING["loggers"]["security"]["handlers"] = ["security_file"]  # and, propagating, the others
 
 # Findings and remediation: the default deadline of a conclusion's recommendations (changeable per
 # recommendation), the notice type in its number ("12/TB-SNV"), and the address e-mails link to.

@@ -125,8 +125,8 @@ def test_a_download_of_a_list_is_recorded(client, head):
 def test_the_conclusion_notice_is_recorded_when_issued(
     client,
     leader,
-    visit,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    visit,  # noqa: F811  the fixture imported above
+    django_capture_on_commit_callbacks,
 ):
     visit.status = VisitStatus.REVIEWED
     visit.save(update_fields=["status"])
