@@ -48,3 +48,24 @@ def test_production_with_its_own_key_starts(tmp_path):
     assert "ImproperlyConfigured" not in result.stderr, result.stderr
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_forces_https_hsts_and_secure_cookies(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(PRODUCTION, DJANGO_SECRET_KEY="a-real-secret-" + "x7Qp" * 16)
+    env.setdefault("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    names = (
+        "SECURE_SSL_REDIRECT SECURE_HSTS_SECONDS SECURE_HSTS_INCLUDE_SUBDOMAINS SESSION_COOKIE_SECURE "
+        "CSRF_COOKIE_SECURE SESSION_COOKIE_HTTPONLY SECURE_CONTENT_TYPE_NOSNIFF X_FRAME_OPTIONS"
+    ).split()
+    script = "from django.conf import settings; print(" + ", ".join(f"settings.{n}" for n in names) + ")"
+    result = subprocess.run(  # noqa: S603  our own manage.py
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.split() == ["True", "31536000", "True", "True", "True", "True", "True", "DENY"]
