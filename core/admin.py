@@ -13,6 +13,13 @@ class SecurityEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     readonly_fields = ("at", "kind", "actor_id", "actor_username", "subject_username", "ip_address", "detail")
 
+    def has_module_permission(self, request):
+        # The administrator role is a rule (units/rules.py), not a Django model permission.
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("core.view_securityevent")
+
     def has_add_permission(self, request):
         return False
 

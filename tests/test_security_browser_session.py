@@ -18,8 +18,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_page_warns_before_the_session_ends_and_keeps_the_devices_data(
-    live_server, page, settings, commune
-):  # noqa: F811
+    live_server,
+    page,
+    settings,
+    commune,  # noqa: F811  the fixture imported above
+):
     settings.SESSION_IDLE_MINUTES = 3
     UserFactory(username="binhtan", unit=commune, roles=[Role.LIAISON])
     problems = watch(page)

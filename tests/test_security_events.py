@@ -171,6 +171,17 @@ def test_the_administrator_sees_security_events_in_the_admin(client, superuser, 
     assert "canbo" in response.content.decode()
 
 
+def test_the_administrator_role_sees_them_and_other_roles_do_not(client, administrator, head, event):
+    client.force_login(administrator)
+    apps = client.get(reverse("admin:index")).context["app_list"]
+    assert "core" in [app["app_label"] for app in apps]
+    assert client.get(reverse("admin:core_securityevent_changelist")).status_code == 200
+    head.is_staff = True  # even a staff account without the administrator role
+    head.save()
+    client.force_login(head)
+    assert client.get(reverse("admin:core_securityevent_changelist")).status_code == 403
+
+
 def test_security_events_cannot_be_added_changed_or_deleted_in_the_admin(client, superuser, event):
     client.force_login(superuser)
     change = reverse("admin:core_securityevent_change", args=[event.pk])

@@ -52,3 +52,5 @@ rules.add_perm("units.view_unit", sees_unit)
 rules.add_perm("units.change_unit", sees_unit & can_manage_units)
 rules.add_perm("units.add_unit", can_manage_units)
 rules.add_perm("units.import_units", can_manage_units)
+# The security events of core (read-only in the admin) are for the administrators.
+rules.add_perm("core.view_securityevent", is_administrator)
