@@ -7,6 +7,7 @@ import pytest
 from auditlog.context import set_actor
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from core.tasks import prune_security_events
 from findings.tests.conftest import plan, template, visit  # noqa: F401  fixtures
 from findings.tests.factories import FindingFactory
 from inspections.models import VisitStatus
+from reports.models import Report, ReportFormat, ReportKind, ReportState
 from units.roles import Role
 from units.tests.factories import UserFactory
 
@@ -120,6 +122,30 @@ def test_a_download_of_a_list_is_recorded(client, head):
     [event] = _events(SecurityEventKind.EXPORT)
     assert event.actor_username == "head"
     assert event.detail == {"export": "don-vi", "format": "csv", "query": "format=csv&kind=commune"}
+
+
+def test_a_download_of_a_generated_report_is_recorded(client, leader, visit, settings, tmp_path):  # noqa: F811
+    settings.MEDIA_ROOT = tmp_path
+    report = Report(
+        kind=ReportKind.PLAN_SUMMARY,
+        format=ReportFormat.XLSX,
+        plan=visit.plan,
+        state=ReportState.DONE,
+        requested_by=leader,
+        filename="tong-hop.xlsx",
+        size=4,
+    )
+    report.file.save("tong-hop.xlsx", ContentFile(b"PK\x03\x04"), save=False)
+    report.save()
+    client.force_login(leader)
+
+    response = client.get(reverse("reports:download", args=[report.pk]))
+
+    assert response.status_code == 200
+    [event] = _events(SecurityEventKind.EXPORT)
+    assert event.actor_username == "leader"
+    assert event.detail["export"] == f"report-{report.pk}-plan_summary"
+    assert event.detail["format"] == "xlsx"
 
 
 def test_the_conclusion_notice_is_recorded_when_issued(
