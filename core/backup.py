@@ -91,6 +91,10 @@ def _sqlite_counts(path: Path) -> dict[str, int]:
 
 def _dump_postgres(target: Path) -> dict[str, int]:
     """pg_dump in the snapshot the row counts are taken in: the manifest matches the dump exactly."""
+    if connection.in_atomic_block:
+        raise BackupError(
+            "Không sao lưu bên trong một giao dịch đang mở (pg_dump không thấy dữ liệu chưa ghi)."
+        )
     with connection.cursor() as cursor:
         cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try:
