@@ -73,5 +73,16 @@ lint: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(MANAGE) makemigrations --check --dry-run
 
+# Backups: `make backup` writes var/backups/kiemtra-YYYYmmdd-HHMMSS.tar.gz (the database and the
+# media folder, with a manifest of SHA-256 hashes); `make restore FILE=...` restores one into an
+# EMPTY database and media folder, then checks the hashes and the row counts. See README.md.
+.PHONY: backup restore
+backup: $(VENV)/.installed
+	$(MANAGE) backup
+
+restore: $(VENV)/.installed
+	@if [ -z "$(FILE)" ]; then echo "Usage: make restore FILE=var/backups/kiemtra-YYYYmmdd-HHMMSS.tar.gz" >&2; exit 2; fi
+	$(MANAGE) restore "$(FILE)"
+
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -18,10 +19,16 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env(
-    "DJANGO_SECRET_KEY",
-    default="dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz",
-)
+# The development key is public (it is in the repository): with DEBUG off it would let anyone
+# forge sessions, password-reset tokens and signed values, so production must bring its own.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or DEVELOPMENT_SECRET_KEY
+if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0 (and must not be the development key "
+        "kept in the repository). Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -69,6 +76,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: ends idle or too-old sessions with a message.
+    "core.sessions.SessionTimeoutMiddleware",
+    # With PASSWORD_MAX_AGE_DAYS: an expired password is changed before anything else.
+    "core.passwords.PasswordExpiryMiddleware",
+    # Responses to a signed-in user: "private, no-store" unless the view chose otherwise.
+    "core.cachecontrol.PrivateNoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -120,13 +133,28 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Password policy (core/passwords.py, messages in Vietnamese): a minimum length, letters and
+# digits, not one of the last PASSWORD_HISTORY_COUNT passwords, not like the account's details,
+# not a common password; optionally a maximum age after which the user must change it.
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=10)
+PASSWORD_HISTORY_COUNT = 5
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=0)  # 0: passwords do not expire
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.passwords.MinimumLengthValidator"},
+    {"NAME": "core.passwords.CharacterClassesValidator"},
+    {"NAME": "core.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "core.passwords.CommonPasswordValidator"},
+    {"NAME": "core.passwords.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "login"
+# Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after the
+# sign-in (core/sessions.py); the page warns a minute before (static/js/session.js).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_WARNING_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -266,6 +294,15 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
     },
 }
+# Security events (core/security_events.py) are kept this long, then pruned by core.tasks.
+SECURITY_EVENT_RETENTION_DAYS = env.int("SECURITY_EVENT_RETENTION_DAYS", default=365)
+CELERY_BEAT_SCHEDULE |= {
+    # Every day at 02:30: delete the security events older than SECURITY_EVENT_RETENTION_DAYS.
+    "core-prune-security-events": {
+        "task": "core.tasks.prune_security_events",
+        "schedule": crontab(minute=30, hour=2),
+    },
+}
 # Reminders: the "due soon" horizon, and the days overdue after which the heads are told.
 REMINDER_DUE_SOON_DAYS = env.int("REMINDER_DUE_SOON_DAYS", default=7)
 REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14)
@@ -294,13 +331,38 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
         }
     )
 
+# Logs: stdout as plain text (LOG_FORMAT=json for JSON lines). With LOG_DIR, also JSON lines in
+# LOG_DIR/kiemtra.log (everything) and LOG_DIR/security.log (the "security" logger: sign-ins,
+# lockouts, role changes, exports), rotated at midnight and kept LOG_RETENTION_DAYS days.
+LOG_DIR = env("LOG_DIR", default="")
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOG_RETENTION_DAYS = env.int("LOG_RETENTION_DAYS", default=180)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "text"}
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "security": {"level": "INFO"}},
 }
+if LOG_DIR:
+    Path(LOG_DIR).mkdir(parents=True, exist_ok=True)
+    for name, filename in (("file", "kiemtra.log"), ("security_file", "security.log")):
+        LOGGING["handlers"][name] = {
+            "class": "logging.handlers.TimedRotatingFileHandler",
+            "filename": str(Path(LOG_DIR) / filename),
+            "when": "midnight",
+            "backupCount": LOG_RETENTION_DAYS,
+            "encoding": "utf-8",
+            "formatter": "json",
+        }
+    LOGGING["root"]["handlers"].append("file")
+    LOGGING["loggers"]["security"]["handlers"] = ["security_file"]  # and, propagating, the others
 
 # Findings and remediation: the default deadline of a conclusion's recommendations (changeable per
 # recommendation), the notice type in its number ("12/TB-SNV"), and the address e-mails link to.

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from core.sessions import session_keepalive
 from units import views as unit_views
 
 from .home import views as home_views
@@ -22,6 +23,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/session/", session_keepalive, name="session_keepalive"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("units/", include("units.urls")),
     path("inspections/", include("inspections.urls")),

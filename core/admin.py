@@ -1,12 +1,11 @@
-"""Administration of the plumbing: the outbox, read-only (its rows are written by services)."""
+"""Administration of the plumbing, read-only: the outbox and the security events (their rows are
+written by services; nobody edits or deletes them here)."""
 
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import OutboxItem
-
-ADMINISTRATORS = "Administrator"
+from .models import OutboxItem, SecurityEvent
 
 
 class SentFilter(admin.SimpleListFilter):
@@ -37,16 +36,39 @@ class OutboxItemAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in OutboxItem._meta.fields]
 
+    def has_module_permission(self, request):
+        # The administrator role is a rule (units/rules.py), not a Django model permission.
+        return self.has_view_permission(request)
+
     def has_view_permission(self, request, obj=None):
-        # The administrators (the "Administrator" group of units.roles, named here because core
-        # sits below units), besides those granted the permission.
-        user = request.user
-        return super().has_view_permission(request, obj) or (
-            user.is_active and user.is_staff and user.groups.filter(name=ADMINISTRATORS).exists()
-        )
+        return request.user.has_perm("core.view_outboxitem")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Read-only: the administrator reads security events; nobody edits or deletes them here."""
+
+    list_display = ("at", "kind", "actor_username", "subject_username", "ip_address")
+    list_filter = ("kind", "at")
+    search_fields = ("actor_username", "subject_username", "ip_address")
+    date_hierarchy = "at"
+    readonly_fields = ("at", "kind", "actor_id", "actor_username", "subject_username", "ip_address", "detail")
 
     def has_module_permission(self, request):
+        # The administrator role is a rule (units/rules.py), not a Django model permission.
         return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("core.view_securityevent")
 
     def has_add_permission(self, request):
         return False

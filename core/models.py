@@ -1,9 +1,11 @@
-"""Models of the plumbing: the transactional outbox (see core/outbox.py).
+"""Models of the plumbing: the transactional outbox (see core/outbox.py), security events and
+password history (core/security_events.py, core/passwords.py).
 
 Importing this module also connects the receiver that deletes a file after its row is deleted
 (core/files.py): models modules are imported once, when the app registry loads.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -54,6 +56,82 @@ class OutboxItem(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.sent_at is not None
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", _("Đăng nhập")
+    LOGIN_FAILED = "login_failed", _("Đăng nhập không thành công")
+    LOCKOUT = "lockout", _("Tạm khóa đăng nhập")
+    LOGOUT = "logout", _("Đăng xuất")
+    SESSION_EXPIRED = "session_expired", _("Hết phiên làm việc")
+    PASSWORD_CHANGED = "password_changed", _("Đổi mật khẩu")
+    ROLES_CHANGED = "roles_changed", _("Thay đổi vai trò")
+    PRIVILEGES_CHANGED = "privileges_changed", _("Thay đổi quyền quản trị")
+    EXPORT = "export", _("Kết xuất dữ liệu")
+    DOCUMENT_ISSUED = "document_issued", _("Ban hành văn bản")
+
+
+class SecurityEvent(models.Model):
+    """One security event (NĐ 85/2016 level 3, TCVN 11930:2017: audit of security events).
+
+    Written by core/security_events.py only; read-only in the admin; deleted only by the daily
+    pruning after SECURITY_EVENT_RETENTION_DAYS. Users are kept by id and name, not by foreign key:
+    the record stays as it was when an account is renamed or deleted.
+    """
+
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    kind = models.CharField(_("sự kiện"), max_length=32, choices=SecurityEventKind.choices)
+    actor_id = models.BigIntegerField(_("mã người dùng"), null=True, blank=True)
+    actor_username = models.CharField(_("người dùng"), max_length=150, blank=True)
+    subject_username = models.CharField(
+        _("tài khoản bị tác động"),
+        max_length=150,
+        blank=True,
+        help_text=_("Tài khoản được thay đổi vai trò hoặc quyền."),
+    )
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    detail = models.JSONField(_("chi tiết"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("sự kiện an toàn thông tin")
+        verbose_name_plural = _("sự kiện an toàn thông tin")
+        ordering = ["-at", "-id"]
+        indexes = [
+            # The admin's list (newest first) and the pruning (at < cut-off).
+            models.Index(fields=["at"], name="core_secevent_at"),
+            # The admin's filter by event and by user.
+            models.Index(fields=["kind", "at"], name="core_secevent_kind_at"),
+            models.Index(fields=["actor_username", "at"], name="core_secevent_user_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SecurityEventKind.values), name="core_securityevent_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()} {self.actor_username}".strip()
+
+
+class PasswordHistory(models.Model):
+    """The hash of each password a user had, newest last (core/passwords.py keeps the last few)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="+"
+    )
+    password = models.CharField(_("mật khẩu (đã băm)"), max_length=128)
+    created_at = models.DateTimeField(_("thời điểm đặt"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mật khẩu cũ")
+        verbose_name_plural = _("mật khẩu cũ")
+        indexes = [
+            # A user's last passwords, newest first (the history check and the expiry check).
+            models.Index(fields=["user", "-created_at"], name="core_pwhistory_user_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%d/%m/%Y}"
 
 
 from . import files  # noqa: E402, F401  connects the post_delete receiver (see the docstring)

@@ -1,8 +1,9 @@
-"""Celery tasks of the plumbing: thin, take ids, call the outbox."""
+"""Celery tasks of the plumbing: thin, take ids, call one service (schedules in CELERY_BEAT_SCHEDULE)."""
 
 from celery import shared_task
 
 from . import outbox
+from .security_events import security_events_prune
 
 
 @shared_task(acks_late=True)
@@ -15,3 +16,9 @@ def outbox_deliver(item_id: int) -> bool:
 def outbox_sweep() -> dict[str, int]:
     """Every minute: hand over the outbox items the broker or the mail server refused before."""
     return outbox.sweep()
+
+
+@shared_task
+def prune_security_events() -> int:
+    """Delete security events past SECURITY_EVENT_RETENTION_DAYS (idempotent)."""
+    return security_events_prune()

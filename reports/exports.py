@@ -33,15 +33,14 @@ from django.utils import formats, timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from core.security_events import record_export
+from core.spreadsheets import FORMULA_START, write_only_cell
+
 FORMATS = ("csv", "xlsx")
 CHUNK_SIZE = 2000
 # XLSX files are built in memory up to this size, on disk beyond it.
 SPOOL_BYTES = 8 * 1024 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Cells that Excel and LibreOffice would evaluate as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# XML 1.0 forbids these control characters; openpyxl refuses them.
-ILLEGAL_XML = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 @dataclass(frozen=True)
@@ -89,6 +88,9 @@ def export_response(
     to it but the columns. ``filename`` has no extension. Raises Http404 for an unknown format.
     """
     fmt = fmt or export_format(request)
+    if fmt not in FORMATS:
+        raise Http404(_("Unknown export format."))
+    record_export(request, name=filename, fmt=fmt)
     headers = [str(column.header) for column in columns]
     rows = export_rows(queryset, columns)
     if fmt == "csv":
@@ -163,18 +165,12 @@ def _xlsx_cell(sheet, value):
         return cell
     if value is None or isinstance(value, bool | int | float | Decimal):
         return value
-    text = ILLEGAL_XML.sub("", str(value))
-    if text.startswith("="):
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"
-        return cell
-    return text
+    return write_only_cell(sheet, str(value))
 
 
 def xlsx_file(headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "Sheet"):
     """The workbook in a SpooledTemporaryFile, rewound; rows are written as they are read."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
@@ -184,7 +180,7 @@ def xlsx_file(headers: Sequence[str], rows: Iterable[Sequence], *, title: str = 
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
+        cell = write_only_cell(sheet, header)
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from core.security_events import record_export
+
 from . import selectors, services
 from .access import get_report_for_user, get_scope_for_user
 from .forms import ReportRequestForm, ScopeForm
@@ -132,6 +134,7 @@ def report_download(request, pk):
         handle = report.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    record_export(request, name=f"report-{report.pk}-{report.kind}", fmt=report.format)
     return FileResponse(
         handle, as_attachment=True, filename=report.filename, content_type=report.content_type
     )

@@ -55,3 +55,6 @@ rules.add_perm("units.import_units", can_manage_units)
 # A unit with no parent (a province): only administrators, since anyone else would create a unit
 # outside the province they can see.
 rules.add_perm("units.add_top_level_unit", is_administrator)
+# The security events and the outbox of core (read-only in the admin) are for the administrators.
+rules.add_perm("core.view_securityevent", is_administrator)
+rules.add_perm("core.view_outboxitem", is_administrator)

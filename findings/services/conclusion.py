@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.security_events import record_document_issued
 from inspections.models import Visit, VisitStatus
 from inspections.services import visit_transition
 from units.models import Unit
@@ -105,6 +106,9 @@ def visit_conclude(
             authority_line=authority_line.strip(),
             due_date=due_date,
             created_by=actor,
+        )
+        record_document_issued(
+            actor=actor, document="conclusion", number=conclusion.reference, object_id=conclusion.pk
         )
         for finding in findings:
             if _becomes_action(finding):

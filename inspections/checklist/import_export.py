@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.spreadsheets import append_row
 from units.models import UnitKind
 
 from ..models import AnswerKind, ChecklistTemplate, FigureRuleError, parse_figure_rule
@@ -420,18 +421,19 @@ def checklist_export_xlsx(*, template: ChecklistTemplate) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "template"
-    sheet.append(["key", "value"])
+    append_row(sheet, ["key", "value"])
     for key in ("code", "title", "version", "scale_total", "scoring_note", "evidence_note"):
         value = getattr(spec, key)
-        sheet.append([key, _plain(value) if isinstance(value, Decimal) else value])
+        append_row(sheet, [key, _plain(value) if isinstance(value, Decimal) else value])
     domains = book.create_sheet("domains")
-    domains.append(["code", "title", "max_score"])
+    append_row(domains, ["code", "title", "max_score"])
     criteria = book.create_sheet("criteria")
-    criteria.append(CRITERION_COLUMNS)
+    append_row(criteria, CRITERION_COLUMNS)
     for d in spec.domains:
-        domains.append([d.code, d.title, _plain(d.max_score)])
+        append_row(domains, [d.code, d.title, _plain(d.max_score)])
         for c in d.criteria:
-            criteria.append(
+            append_row(
+                criteria,
                 [
                     d.code,
                     c.code,
@@ -443,7 +445,7 @@ def checklist_export_xlsx(*, template: ChecklistTemplate) -> bytes:
                     "yes" if c.evidence_required else "no",
                     "\n".join(f"{f['key']}: {f['label']}" for f in c.figures),
                     "\n".join(c.figure_rules),
-                ]
+                ],
             )
     for ws in book.worksheets:
         for cell in ws[1]:

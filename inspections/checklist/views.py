@@ -208,7 +208,6 @@ def evidence_download(request, pk, evidence_pk):
         as_attachment=evidence.content_type not in INLINE_TYPES,
         filename=evidence.original_name,
     )
-    response["Cache-Control"] = "private, max-age=3600"
     return response
 
 

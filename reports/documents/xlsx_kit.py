@@ -1,12 +1,17 @@
-"""openpyxl building blocks: title rows, a formatted table with real dates and numbers."""
+"""openpyxl building blocks: title rows, a formatted table with real dates and numbers.
+
+Every value goes through ``core.spreadsheets.write_cell``: text that would run as a formula in
+Excel or LibreOffice is stored as plain text.
+"""
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from core.spreadsheets import write_cell
 
 FONT_NAME = "Times New Roman"
 THIN = Side(style="thin", color="000000")
@@ -23,9 +28,8 @@ def new_workbook() -> Workbook:
 def title_rows(sheet, lines: Sequence[str], *, width: int) -> None:
     """Bold centred lines merged across ``width`` columns, then an empty row."""
     for i, text in enumerate(lines, start=1):
-        sheet.cell(row=i, column=1, value=text)
+        cell = write_cell(sheet, i, 1, text)
         sheet.merge_cells(start_row=i, start_column=1, end_row=i, end_column=width)
-        cell = sheet.cell(row=i, column=1)
         cell.font = Font(name=FONT_NAME, size=13 if i == 1 else 12, bold=i == 1, italic=i > 1)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
@@ -49,7 +53,7 @@ def table(
     font = Font(name=FONT_NAME, size=12)
     bold = Font(name=FONT_NAME, size=12, bold=True)
     for col, text in enumerate(header, start=1):
-        cell = sheet.cell(row=start, column=col, value=text)
+        cell = write_cell(sheet, start, col, text)
         cell.font = bold
         cell.fill = HEADER_FILL
         cell.border = BORDER
@@ -59,9 +63,7 @@ def table(
     for r, values in enumerate(rows, start=start + 1):
         marked = bool(highlight and highlight[r - start - 1])
         for col, value in enumerate(values, start=1):
-            if isinstance(value, Decimal):
-                value = float(value)
-            cell = sheet.cell(row=r, column=col, value=value)
+            cell = write_cell(sheet, r, col, value)
             cell.font = bold if marked else font
             cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=wrap[col - 1])
