@@ -4,9 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from inspections.checklist.evidence import evidence_check
 from inspections.forms import DateInput
 from inspections.models import Criterion, Domain, Visit
-from inspections.services.evidence import evidence_check
 
 from .models import ExtensionDecision, FindingCause, FindingKind, ReviewDecision, Severity
 

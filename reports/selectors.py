@@ -10,8 +10,6 @@ from inspections.selectors import plans_visible_to
 from units.access import units_visible_to
 from units.roles import is_staff_member
 
-# Shim: the loaders moved to reports.documents.loaders (reports/services/generation.py reads them here).
-from .documents.loaders import conclusion_notice_data, follow_up_data, plan_summary_data  # noqa: F401
 from .models import KIND_FORMATS, PENDING_STATES, Report, ReportFormat, ReportKind
 
 # Visibility

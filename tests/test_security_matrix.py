@@ -129,14 +129,15 @@ MATRIX = {
     "inspections:self_assessment": E(pk("visit"), {"liaison"}),
     "inspections:self_answer_save": E(lambda w: {"pk": w.visit.pk, "criterion_pk": w.criterion.pk}, ()),
     "findings:visit_findings": E(pk("concluded"), STAFF | {"liaison"}),
-    "findings:visit_history": E(pk("concluded"), STAFF | {"liaison"}),
+    "findings:visit_findings_history": E(pk("concluded"), STAFF | {"liaison"}),
     "findings:carry_forward": E(pk("visit"), STAFF),
     "findings:finding_create": E(pk("visit"), TEAM),
     "findings:finding_from_answer": E(lambda w: {"pk": w.visit.pk, "criterion_pk": w.criterion.pk}, ()),
     "findings:findings_submit": E(pk("visit"), ()),
     "findings:visit_review": E(pk("concluded"), {"head"}),
     "findings:review_finish": E(pk("concluded"), ()),
-    "findings:visit_conclude": E(pk("concluded"), ()),
+    # The form opens for the leader; concluding twice is refused by the service, with a message.
+    "findings:visit_conclude": E(pk("concluded"), {"leader"}),
     "findings:finding_detail": E(pk("finding"), STAFF | {"liaison"}),
     # The form still opens for the team after the conclusion; the service refuses the change.
     "findings:finding_edit": E(pk("finding"), TEAM),
@@ -168,6 +169,7 @@ MATRIX = {
     "reports:detail": E(pk("report"), STAFF | {"liaison"}),
     "reports:status": E(pk("report"), STAFF | {"liaison"}),
     "reports:download": E(pk("report"), STAFF | {"liaison"}),
+    "reports:retry": E(pk("report"), ()),  # POST only
 }
 # Every page of the Django admin: only for staff accounts (is_staff); others go to its login.
 ADMIN_NAMESPACE = "admin"

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from inspections.checklist.answers import AnswerChange, answer_save, answer_self_assess, visit_scores_refresh
 from inspections.models import Answer, Criterion, Visit, VisitStatus
-from inspections.services.answers import AnswerChange, answer_save, answer_self_assess, visit_scores_refresh
 
 # criterion code -> (self score, self note); "*" as score means the maximum.
 SELF_ASSESSMENT = {

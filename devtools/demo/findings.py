@@ -32,6 +32,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.audit import acting_as
+from core.uploads import CheckedFile
 from findings import services
 from findings.models import (
     Conclusion,
@@ -45,7 +46,6 @@ from findings.models import (
 )
 from findings.selectors import signature_defaults
 from inspections.models import Criterion, Visit, VisitStatus
-from inspections.services.evidence import CheckedFile
 from units.models import Unit
 
 from .findings_data import ACCOUNTS, BINH_TAN_2020, CURRENT_DRAFTS, Seed, VisitSeed

@@ -16,8 +16,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from findings.models import Finding, FindingKind, Severity
+from inspections.checklist.answers import visit_scores_refresh
 from inspections.models import Answer, AnswerResult, Criterion, TeamMember, TeamRole, Visit, VisitStatus
-from inspections.services.answers import visit_scores_refresh
 
 FINISHED = [VisitStatus.SUBMITTED, VisitStatus.REVIEWED, VisitStatus.CONCLUDED]
 HUNDREDTH = Decimal("0.01")

@@ -2,7 +2,7 @@
 roll-ups, findings, conclusions and remediation actions (written by Generator.history).
 
 The roll-up rows (VisitDomainScore) are computed here from the answers exactly as
-inspections.services.answers computes them (not applicable leaves the denominator, an unanswered
+inspections.checklist.answers computes them (not applicable leaves the denominator, an unanswered
 criterion counts for nothing), because bulk_create bypasses the answer service.
 """
 

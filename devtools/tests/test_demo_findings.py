@@ -28,8 +28,8 @@ from findings.models import (
 )
 from findings.selectors.history import action_history
 from findings.tests.factories import PDF
+from inspections.checklist.answers import AnswerChange, answer_save
 from inspections.models import Answer, Criterion, Visit, VisitStatus
-from inspections.services.answers import AnswerChange, answer_save
 from units.models import User
 
 TODAY = date(2026, 11, 23)

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from devtools.national.generator import Target
 from findings.models import Conclusion, Finding, FindingKind, RemediationAction
+from inspections.checklist.answers import visit_scores_refresh
 from inspections.models import SCORED_RESULTS, Answer, AnswerResult, Visit, VisitDomainScore, VisitStatus
-from inspections.services.answers import visit_scores_refresh
 from units.models import Unit, UnitKind, User
 
 pytestmark = pytest.mark.django_db

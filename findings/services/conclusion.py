@@ -9,14 +9,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import acting_as
 from core.security_events import record_document_issued
+from core.versioning import check_version
 from inspections.models import Visit, VisitStatus
 from inspections.services import visit_transition
 from units.models import Unit
 
 from ..models import Conclusion, ConclusionCounter, Finding, RemediationAction, ReviewState
 from ..selectors import default_symbol
-from ._common import STALE, acting_as
 from .notifications import conclusion_queue
 
 # How many times a number taken behind the counter's back (by hand, in the admin) is skipped.
@@ -66,8 +67,7 @@ def visit_conclude(
     concluded and e-mails the unit after the commit. Raises ValidationError.
     """
     locked = Visit.objects.select_for_update().select_related("plan__issuing_unit", "unit").get(pk=visit.pk)
-    if version is not None and locked.version != version:
-        raise ValidationError(STALE, code="stale")
+    check_version(locked, version)
     if locked.status != VisitStatus.REVIEWED:
         raise ValidationError(
             _("Only a reviewed visit is concluded; this visit is %(status)s.")

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import acting_as
+from core.uploads import SUFFIXES, CheckedFile
 from core.versioning import check_version, update_versioned
-from inspections.services.evidence import SUFFIXES, CheckedFile
 
 from ..models import (
     ACTION_OPEN_STATES,

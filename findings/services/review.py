@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 
 from core.audit import acting_as
 from core.versioning import check_version, stale_error, update_versioned
+from inspections.checklist.answers import visit_submit
 from inspections.models import Visit, VisitEvent, VisitEventKind, VisitStatus
 from inspections.services import visit_transition
-from inspections.services.answers import visit_submit
 
 from ..models import Finding, FindingReview, ReviewDecision, ReviewState
 from .notifications import findings_returned_queue, review_requested_queue

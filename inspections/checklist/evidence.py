@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 # The checks moved to core.uploads; the names stay importable here for their callers.
-from core.uploads import SUFFIXES, CheckedFile, upload_check  # noqa: F401  shim: moved to core.uploads
+from core.uploads import SUFFIXES, CheckedFile, upload_check
 
 from ..models import Answer, AnswerEvidence, Criterion, Visit, VisitStatus
 

@@ -18,9 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# PrivateStorage: a shim (moved to core.storage) that the first migrations of inspections, findings
-# and reports import by this path; drop it only after pointing them at core.storage.PrivateStorage.
-from core.storage import PrivateStorage, private_storage  # noqa: F401
+from core.storage import private_storage
 
 from .checklists import Criterion, Domain
 from .planning import Visit

@@ -5,6 +5,7 @@ import django.utils.timezone
 import inspections.models.answers
 import reports.models
 from django.conf import settings
+import core.storage
 from django.db import migrations, models
 
 
@@ -61,7 +62,7 @@ class Migration(migrations.Migration):
                 ('period_end', models.DateField(blank=True, null=True, verbose_name='period end')),
                 ('state', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=20, verbose_name='state')),
                 ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress')),
-                ('file', models.FileField(blank=True, max_length=255, storage=inspections.models.answers.PrivateStorage(), upload_to=reports.models.report_path, verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=255, storage=core.storage.PrivateStorage(), upload_to=reports.models.report_path, verbose_name='file')),
                 ('filename', models.CharField(blank=True, max_length=200, verbose_name='file name')),
                 ('size', models.PositiveBigIntegerField(default=0, verbose_name='size in bytes')),
                 ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested at')),

@@ -39,7 +39,7 @@ from core.text import fold
 from inspections.models import InspectionPlan, Visit
 from units.models import Unit
 
-from .. import selectors
+from ..documents import loaders
 from ..documents.conclusion import conclusion_docx, conclusion_pdf
 from ..documents.followup import follow_up_docx, follow_up_pdf, follow_up_xlsx
 from ..documents.summary import summary_docx, summary_xlsx
@@ -83,11 +83,11 @@ class Recipe:
 
 
 def _load_conclusion(report: Report):
-    return selectors.conclusion_notice_data(visit=report.visit)
+    return loaders.conclusion_notice_data(visit=report.visit)
 
 
 def _load_follow_up(report: Report):
-    return selectors.follow_up_data(
+    return loaders.follow_up_data(
         plan=report.plan,
         unit=report.unit,
         period_start=report.period_start,
@@ -97,7 +97,7 @@ def _load_follow_up(report: Report):
 
 
 def _load_summary(report: Report):
-    return selectors.plan_summary_data(plan=report.plan, today=timezone.localdate())
+    return loaders.plan_summary_data(plan=report.plan, today=timezone.localdate())
 
 
 RECIPES: dict[tuple[str, str], Recipe] = {

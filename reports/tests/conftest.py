@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from findings.models import FindingCause, FindingKind, ReviewState, Severity
 from findings.tests.factories import ActionFactory, ConclusionFactory, FindingFactory
+from inspections.checklist.answers import visit_scores_refresh
 from inspections.models import AnswerKind, Criterion, PlanStatus, VisitStatus
 from inspections.models.answers import Answer, AnswerResult
-from inspections.services.answers import visit_scores_refresh
 from inspections.tests.factories import (
     ChecklistTemplateFactory,
     CriterionFactory,

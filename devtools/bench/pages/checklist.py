@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 
+from inspections.checklist.answers import visit_scores_refresh
 from inspections.models import (
     Answer,
     AnswerEvidence,
@@ -35,7 +36,6 @@ from inspections.models import (
     Visit,
     VisitStatus,
 )
-from inspections.services.answers import visit_scores_refresh
 from units.roles import Role
 
 DOMAINS, PER_DOMAIN = 10, 12

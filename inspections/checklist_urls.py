@@ -1,1 +1,0 @@
-from .checklist.urls import *  # noqa: F401,F403  shim: moved to inspections.checklist.urls

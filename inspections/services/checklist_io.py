@@ -1,1 +1,0 @@
-from ..checklist.import_export import *  # noqa: F401,F403  shim: moved to inspections.checklist.import_export
