@@ -80,9 +80,10 @@ def get_visit_for_user(user, pk, *, write: bool = False, perm: str | None = None
 # The checklist of a visit (answers, evidence, self-assessment)
 
 
-def get_checklist_visit_for_user(user, pk, *, write: bool = False) -> Visit:
+def get_checklist_visit_for_user(user, pk, *, write: bool = False, perm: str | None = None) -> Visit:
     """Visit ``pk`` for its checklist: 404 when ``user`` may not see the visit, 403 when they may
-    not read its answers or, with ``write``, change them (its team, while it is in progress).
+    not read its answers or, with ``write``, change them (its team, while it is in progress);
+    ``perm`` asks the permission of another action on it (submitting, reopening).
 
     The visit comes with its unit, checklist version and team. Its team, who use the checklist
     on site, are found in two queries; others go through get_visit_for_user."""
@@ -94,6 +95,8 @@ def get_checklist_visit_for_user(user, pk, *, write: bool = False) -> Visit:
     )
     visit = next(iter(on_team), None) or get_visit_for_user(user, pk)
     require(user, "inspections.change_answers" if write else "inspections.view_answers", visit)
+    if perm is not None:
+        require(user, perm, visit)
     return visit
 
 

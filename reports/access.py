@@ -1,11 +1,15 @@
-"""The only way a view turns an id into a report or into the scope a report is requested for."""
+"""The only way a view turns an id into a report, into the scope a report is requested for, or
+into the scope of a dashboard."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from core.permissions import require
 from findings.access import get_visit_findings_for_user
 from inspections.access import get_plan_for_user
 from units.access import get_unit_for_user
 
+from .dashboards.selectors import scope_for
 from .models import Report
 from .selectors import reports_visible_to
 
@@ -34,4 +38,18 @@ def get_scope_for_user(user, *, visit=None, plan=None, unit=None) -> dict:
         scope["plan"] = get_plan_for_user(user, plan)
     if unit is not None:
         scope["unit"] = get_unit_for_user(user, unit)
+    return scope
+
+
+def require_dashboard(user) -> None:
+    """403 unless ``user`` may see the dashboards (department heads and administrators)."""
+    require(user, "reports.view_dashboard")
+
+
+def get_dashboard_scope_for_user(user, *, unit, year, plan_id, latest_year: bool):
+    """The dashboard scope ``user`` asked for (see dashboards.selectors.scope_for); 403 when the
+    unit or plan asked for lies outside what ``user`` may oversee."""
+    scope = scope_for(user=user, unit=unit, year=year, plan_id=plan_id, latest_year=latest_year)
+    if scope is None:
+        raise PermissionDenied
     return scope

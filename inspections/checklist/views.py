@@ -8,7 +8,7 @@ was stored: static/js/checklist/ drops a queued offline change only after such a
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -213,9 +213,7 @@ def evidence_download(request, pk, evidence_pk):
 
 @require_POST
 def visit_submit(request, pk):
-    visit = get_checklist_visit_for_user(request.user, pk)
-    if not can(request.user, "inspections.submit_visit", visit):
-        raise PermissionDenied
+    visit = get_checklist_visit_for_user(request.user, pk, perm="inspections.submit_visit")
     try:
         answer_services.visit_submit(visit=visit, actor=request.user)
     except ValidationError as exc:
@@ -227,9 +225,7 @@ def visit_submit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def visit_reopen(request, pk):
-    visit = get_checklist_visit_for_user(request.user, pk)
-    if not can(request.user, "inspections.reopen_visit", visit):
-        raise PermissionDenied
+    visit = get_checklist_visit_for_user(request.user, pk, perm="inspections.reopen_visit")
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

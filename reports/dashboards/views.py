@@ -4,7 +4,6 @@ The downloads of the other apps' lists reuse those apps' selectors and FilterSet
 holds exactly the rows the list shows (all pages) for the same query string.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,20 +13,14 @@ from findings.filters import ActionFilter as FindingsActionFilter
 from findings.selectors import action_list, action_rows
 from inspections.filters import VisitFilter
 from inspections.selectors import plans_visible_to, visit_list
+from reports.access import get_dashboard_scope_for_user, require_dashboard
 from reports.exports import export_format, export_response
 from units.access import units_visible_to
 from units.filters import UnitFilter
-from units.roles import Role, has_role, is_admin
 from units.selectors import unit_list
 
 from . import charts, columns, selectors
 from .forms import ActionFilter, DashboardFilterForm
-
-
-def _require_dashboard(user) -> None:
-    """Dashboards are for department heads and administrators (403 for everyone else)."""
-    if not (is_admin(user) or has_role(user, Role.HEAD)):
-        raise PermissionDenied
 
 
 def _filters(request) -> tuple[DashboardFilterForm, selectors.Scope]:
@@ -41,21 +34,19 @@ def _filters(request) -> tuple[DashboardFilterForm, selectors.Scope]:
     form.is_valid()
     form.limit_widget()
     values = form.values
-    scope = selectors.scope_for(
-        user=user,
+    scope = get_dashboard_scope_for_user(
+        user,
         unit=values["unit"],
         year=values["year"],
         plan_id=values["plan"],
         latest_year=not form.year_chosen,
     )
-    if scope is None:
-        raise PermissionDenied
     return form, scope
 
 
 @require_safe
 def head_dashboard(request):
-    _require_dashboard(request.user)
+    require_dashboard(request.user)
     form, scope = _filters(request)
     board = selectors.head_dashboard(scope=scope)
     form.show_year(scope.year)
@@ -77,7 +68,7 @@ def head_dashboard(request):
 
 @require_safe
 def unit_ranking(request):
-    _require_dashboard(request.user)
+    require_dashboard(request.user)
     form, scope = _filters(request)
     if scope.latest_year:
         scope.year = selectors.latest_scored_year(scope=scope)

@@ -1,0 +1,12 @@
+"""Object rules for reports and dashboards (loaded by rules' autodiscovery).
+
+- The dashboards (head's dashboard, ranking of units) are for department heads, within their
+  province, and for administrators (every province). Reports themselves follow the visibility of
+  their scope (reports/selectors.py), asked through reports/access.py.
+"""
+
+import rules
+
+from inspections.rules import is_administrator, is_head
+
+rules.add_perm("reports.view_dashboard", is_administrator | is_head)
