@@ -14,7 +14,11 @@ def build(data, size: str) -> None:
     head = data.users.get(Role.HEAD)
     if visit is None or head is None:
         return
-    states = [ReportState.DONE, ReportState.FAILED, ReportState.QUEUED, ReportState.RUNNING, ReportState.DONE]
+    # One queued and one running report (a database constraint allows one pending report per
+    # identity: kind, format, scope); every further round is done or failed.
+    first = [ReportState.DONE, ReportState.FAILED, ReportState.QUEUED, ReportState.RUNNING, ReportState.DONE]
+    later = [ReportState.DONE, ReportState.FAILED, ReportState.DONE, ReportState.FAILED, ReportState.DONE]
+    states = first + later * (data.scale - 1)
     made = Report.objects.bulk_create(
         Report(
             kind=ReportKind.CONCLUSION,
@@ -27,7 +31,7 @@ def build(data, size: str) -> None:
             filename="thong-bao-ket-luan.docx",
             error="The worker stopped." if state == ReportState.FAILED else "",
         )
-        for n, state in enumerate(states * data.scale)
+        for n, state in enumerate(states)
     )
     data.report_visit = visit
     data.report_running = next(r for r in made if r.state == ReportState.RUNNING)
