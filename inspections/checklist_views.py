@@ -9,13 +9,15 @@ was stored: static/js/checklist.js drops a queued offline change only after such
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.downloads import private_file_response
 
 from . import checklist_selectors as selectors
 from .access import (
@@ -201,14 +203,13 @@ def evidence_download(request, pk, evidence_pk):
     """Stream an evidence file to someone who may see the visit (there is no public URL)."""
     visit = get_visit_for_user(request.user, pk)
     evidence = selectors.evidence_of_visit(visit=visit, pk=evidence_pk)
-    response = FileResponse(
-        evidence.file.open("rb"),
+    return private_file_response(
+        evidence.file,
         content_type=evidence.content_type,
         as_attachment=evidence.content_type not in INLINE_TYPES,
         filename=evidence.original_name,
+        cache_control="private, max-age=3600",
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @require_POST

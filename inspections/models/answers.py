@@ -12,13 +12,14 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+from core.private_storage import StorageFromSettings
 
 from .checklists import Criterion, Domain
 from .planning import Visit
@@ -112,11 +113,8 @@ class Answer(models.Model):
 
 
 @deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Files under MEDIA_ROOT that have no public URL: a view streams them after an access check."""
-
-    def url(self, name):
-        raise ValueError("Private files have no URL; link to the download view instead.")
+class PrivateStorage(StorageFromSettings):
+    """Private files (no public URL) on the backend STORAGES["private"] names: disk or bucket."""
 
 
 private_storage = PrivateStorage()
