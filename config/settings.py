@@ -166,7 +166,7 @@ if DEBUG:
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["private"] = {
-        "BACKEND": "core.private_storage.PrivateS3Storage",
+        "BACKEND": "core.private_s3.PrivateS3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             # Empty for AWS itself; the address of a provincial or on-premises S3-compatible service.

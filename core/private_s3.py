@@ -21,12 +21,12 @@ class PrivateS3Storage(S3Storage):
     signature_version = "s3v4"
 
     def __init__(self, **settings):
-        # Fail over quickly when the bucket is unreachable (the readiness probe asks it too).
-        settings.setdefault(
-            "client_config",
-            Config(connect_timeout=3, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}),
-        )
         super().__init__(**settings)
+        # Short timeouts on django-storages' own client config: fail over quickly when the bucket
+        # is unreachable (the readiness probe asks it too).
+        self.client_config = self.client_config.merge(
+            Config(connect_timeout=3, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"})
+        )
 
     def download_url(self, name: str, *, filename: str, content_type: str, as_attachment: bool) -> str:
         """A signed GET URL that makes the bucket answer with our file name and content type."""

@@ -101,3 +101,18 @@ def test_probes_over_plain_http_are_not_redirected_to_https(settings, path):
 @pytest.mark.parametrize("path", ["/healthz", "/readyz"])
 def test_probes_refuse_writes(client, path):
     assert client.post(path).status_code == 405
+
+
+def test_behind_nginx_the_lockout_counts_the_client_address_not_the_proxys(client, settings):
+    from axes.models import AccessAttempt
+
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR")
+
+    client.post(
+        "/accounts/login/",
+        {"username": "someone", "password": "wrong"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_REAL_IP="203.0.113.7",
+    )
+
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.7"]
