@@ -34,7 +34,8 @@ import json
 from decimal import Decimal
 from inspections.models import Answer, AnswerKind, Criterion, Visit, VisitStatus
 visit = Visit.objects.filter(status=VisitStatus.IN_PROGRESS, team__user__username="{user}").order_by("pk").first()
-criteria = [c for c in Criterion.objects.filter(domain__template=visit.template).order_by("pk") if c.answer_kind == AnswerKind.SCORE][:12]
+criteria = [c for c in Criterion.objects.filter(domain__template=visit.template).order_by("pk")
+            if c.answer_kind == AnswerKind.SCORE and c.applies_to_kind(visit.unit.kind)][:12]
 versions = dict(Answer.objects.filter(visit=visit).values_list("criterion_id", "version"))
 print(json.dumps({{
     "visit": visit.pk, "plan": visit.plan_id,

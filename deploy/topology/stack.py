@@ -63,7 +63,7 @@ class Stack:
 
     nodes: int = 2
     workers: int = 2
-    web_workers: int = 2
+    web_workers: int | None = 2  # None: gunicorn.conf.py's default, 2 x cores + 1
     port_base: int = int(os.environ.get("TOPOLOGY_PORT_BASE", "18400"))
     database_server: str = os.environ.get("TOPOLOGY_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
     database_prefix: str = os.environ.get("TOPOLOGY_DATABASE_PREFIX", "kiemtra_topology")
@@ -227,7 +227,7 @@ class Stack:
             [str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
             port=port,
             GUNICORN_BIND=f"127.0.0.1:{port}",
-            GUNICORN_WORKERS=str(self.web_workers),
+            **({"GUNICORN_WORKERS": str(self.web_workers)} if self.web_workers else {}),
             GUNICORN_ACCESS_LOG=str(self.dir / f"web{i}-access.log"),
         )
 
