@@ -18,7 +18,12 @@ def variables_read_by_settings() -> set[str]:
 
 
 def test_settings_read_variables_at_all():
-    assert {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "AWS_STORAGE_BUCKET_NAME"} <= variables_read_by_settings()
+    assert {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "DJANGO_SECRET_KEY",
+        "AWS_STORAGE_BUCKET_NAME",
+    } <= variables_read_by_settings()
 
 
 def test_the_environment_template_lists_every_variable_the_settings_read():

@@ -200,7 +200,7 @@ def journey(stack: Stack) -> dict:
     )
     check(not response.headers["Location"].startswith("/accounts/login/"), "login refused")
     page = client.call("GET", f"/inspections/visits/{visit}/checklist/")
-    check(response.status_code == 302 and "version" in page.text, "the checklist did not open")
+    check('name="version"' in page.text, "the checklist did not open")
     static = re.search(r'/static/[^"]+\.[0-9a-f]{12}\.(?:css|js)', page.text)
     check(static, "the checklist links no hashed static file")
     asset = client.call("GET", static.group(0))
@@ -225,7 +225,9 @@ def journey(stack: Stack) -> dict:
     evidence_ids = sorted({int(i) for i in re.findall(rf"/visits/{visit}/evidence/(\d+)/", response.text)})
     check(len(evidence_ids) >= len(files), f"evidence list shows {evidence_ids}")
 
-    # A worker dies midway; the other takes the queue.
+    # A worker dies midway (kill -9); the other takes the queue. (A worker killed while it holds
+    # the report is redelivered only after the broker's visibility timeout or the stuck-report
+    # sweep, minutes later: longer than this journey may take.)
     time.sleep(2)
     stack.kill("worker1")
 
