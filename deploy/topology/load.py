@@ -210,9 +210,12 @@ def main() -> int:
             if not step.passed:
                 break
         workers = stack.env().get("GUNICORN_WORKERS") or "2 x cores + 1"
-    # The most work done within the budget (more inspectors at once only queue behind the cores).
-    best = max((s for s in results if s.passed), key=lambda s: len(s.saves) + len(s.pages), default=None)
-    lines = report(results, best, workers, load_before)
+    passed = [s for s in results if s.passed]
+    # The node kept busy (two inspectors or more) and within the budget: the median of those steps,
+    # since other sessions on the machine make single steps swing.
+    busy = [s for s in passed if s.users >= 2] or passed
+    best = sorted(busy, key=lambda s: len(s.saves))[len(busy) // 2] if busy else None
+    lines = report(results, best, busy, workers, load_before)
     print("\n".join(lines))
     if args.output:
         write_section(args.output, lines)
@@ -220,13 +223,18 @@ def main() -> int:
     return 0 if best else 1
 
 
-def report(results: list[Step], best: Step | None, workers: str, load_before: float) -> list[str]:
+def report(
+    results: list[Step], best: Step | None, busy: list[Step], workers: str, load_before: float
+) -> list[str]:
     import platform
 
     lines = [
         "## Capacity of one web node (make bench-load)",
         "",
-        f"Measured on {time.strftime('%Y-%m-%d %H:%M %Z')} by `make bench-load`: one web node (gunicorn, "
+        "Run it with `make bench-load` (about 4 minutes, loopback only, stops by itself; "
+        '`BENCH_LOAD_ARGS="--steps 1,2,4 --seconds 8"` for a short run). It writes this section only.',
+        "",
+        f"Measured on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `make bench-load`: one web node (gunicorn, "
         f"{workers} sync workers on {os.cpu_count()} cores, Python {platform.python_version()}) behind nginx with TLS, "
         "PostgreSQL, Redis, a Celery worker and the bucket (moto) on the same machine, and the load "
         "generator too. Virtual inspectors, each with its own session and its own criteria of the demo "
@@ -247,10 +255,12 @@ def report(results: list[Step], best: Step | None, workers: str, load_before: fl
         saves = len(best.saves) / best.seconds
         pages = len(best.pages) / best.seconds
         people = int(min(saves * SAVE_INTERVAL_S, pages * PAGE_INTERVAL_S))
+        rates = [len(s.saves) / s.seconds for s in busy]
         lines += [
             f"**Sustained per web node: {saves:.0f} autosaves/s and {pages:.1f} checklist pages/s** at p95 "
-            f"under {P95_BUDGET_MS} ms with no error ({best.users} inspectors working without pause; up to "
-            f"{max(s.users for s in results if s.passed)} at once stayed within the budget).",
+            f"under {P95_BUDGET_MS} ms with no error: the median of the steps that kept the node busy within "
+            f"the budget ({min(rates):.0f} to {max(rates):.0f} autosaves/s; up to "
+            f"{max(s.users for s in busy)} inspectors working without pause at once).",
             "",
             f"An inspector on site saves an answer about every {SAVE_INTERVAL_S} s and reopens the checklist "
             f"about every {PAGE_INTERVAL_S // 60} minutes, so one such node carries about **{people} inspectors "

@@ -28,7 +28,7 @@ BUCKET = "kiemtra-topology"
 
 
 def log(message: str) -> None:
-    print(f"[topology {time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[topology {time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
 
 
 def port_free(port: int) -> bool:
