@@ -35,6 +35,10 @@ preload_app = False
 # X-Forwarded-Proto (and the client's address in the access log) are believed only from nginx.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
+# systemd drives the node (reload = SIGHUP), so no control socket: it would be written in the
+# service user's home, which the unit makes read-only, and two nodes on one machine would share it.
+control_socket_disable = True
+
 proc_name = "kiemtra-web"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"

@@ -77,3 +77,7 @@ def test_systemd_units_start_what_the_repository_has():
     for text in units.values():
         assert "EnvironmentFile=/etc/kiemtra/kiemtra.env" in text
     assert (ROOT / "deploy" / "gunicorn.conf.py").exists()
+
+
+def test_gunicorn_writes_no_control_socket_in_the_service_users_home():
+    assert runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))["control_socket_disable"] is True
