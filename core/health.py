@@ -54,8 +54,9 @@ def check_storage() -> None:
         backend.connection.meta.client.head_bucket(Bucket=bucket)
         return
     location = backend.location
-    if not (os.path.isdir(location) and os.access(location, os.W_OK)):
-        raise OSError(f"{location} is not a writable directory")
+    os.makedirs(location, exist_ok=True)  # as the first upload would; fails where it could not
+    if not os.access(location, os.W_OK):
+        raise OSError(f"{location} is not writable")
 
 
 CHECKS = {"database": check_database, "broker": check_broker, "storage": check_storage}

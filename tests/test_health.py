@@ -60,8 +60,9 @@ def test_readyz_is_503_and_names_the_broker_when_redis_does_not_answer(client, s
     assert response.json()["checks"]["database"] == "ok"
 
 
-def test_readyz_is_503_when_media_root_cannot_be_written(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "not-there"
+def test_readyz_is_503_when_media_root_cannot_be_made(client, settings, tmp_path):
+    (tmp_path / "a-file").write_text("")
+    settings.MEDIA_ROOT = tmp_path / "a-file" / "media"
 
     response = client.get("/readyz")
 
@@ -88,6 +89,13 @@ def test_readyz_is_503_when_the_bucket_cannot_be_reached(client, settings, monke
 
     assert response.status_code == 503
     assert response.json()["failed"] == ["storage"]
+
+
+def test_readyz_on_a_fresh_install_makes_media_root_as_the_first_upload_would(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "fresh" / "media"
+
+    assert client.get("/readyz").status_code == 200
+    assert settings.MEDIA_ROOT.is_dir()
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz"])
