@@ -258,6 +258,22 @@ def journey(stack: Stack) -> dict:
     for evidence_id in evidence_ids:
         got = client.call("GET", f"/inspections/visits/{visit}/evidence/{evidence_id}/")
         downloads[evidence_id] = got.content
+        if got.content == PDF:
+            # The bucket answers with the type and name the view chose: a PDF opens in the browser.
+            check(
+                got.headers.get("Content-Type") == "application/pdf",
+                f"PDF sent as {got.headers.get('Content-Type')}",
+            )
+            check(
+                got.headers.get("Content-Disposition", "").startswith("inline"), "the PDF lost its file name"
+            )
+            # One Content-Disposition (the view's), nothing of the bucket's, and nosniff.
+            check(got.headers["Content-Disposition"].count("filename") == 1, "Content-Disposition sent twice")
+            check(
+                not any(h.lower().startswith(("x-amz", "access-control")) for h in got.headers),
+                "bucket headers leak",
+            )
+            check(got.headers.get("X-Content-Type-Options") == "nosniff", "evidence sent without nosniff")
     # A photo is re-encoded on upload (orientation, metadata); a PDF is kept byte for byte.
     check(PDF in downloads.values(), "the PDF came back with other bytes")
     check(len(downloads) == len(files), "an evidence file is missing from the list")
