@@ -128,7 +128,7 @@ def test_behind_nginx_a_local_file_is_sent_by_nginx_not_by_the_worker(client, se
     assert response["X-Accel-Redirect"] == f"/_private/files/{evidence.file.name}"
     assert response.content == b""
     assert "bi%C3%AAn%20b%E1%BA%A3n.pdf" in response["Content-Disposition"]
-    assert response["Cache-Control"] == "private, max-age=3600"
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_readyz_checks_the_bucket(client, db, on_bucket):
