@@ -6,7 +6,7 @@ from findings.access import get_visit_findings_for_user
 from inspections.access import get_plan_for_user
 from units.access import get_unit_for_user
 
-from .models import Report
+from .models import IssuedDocument, Report
 from .selectors import reports_visible_to
 
 
@@ -35,3 +35,20 @@ def get_scope_for_user(user, *, visit=None, plan=None, unit=None) -> dict:
     if unit is not None:
         scope["unit"] = get_unit_for_user(user, unit)
     return scope
+
+
+def get_issued_for_user(user, pk, *, perm: str | None = None) -> IssuedDocument:
+    """Issued document ``pk``; 404 when ``user`` may not see the visit, plan or unit it is about.
+    ``perm`` is a permission needed on the visit as well (issuing a correction: its team leader)."""
+    doc = (
+        IssuedDocument.objects.select_related("visit__unit", "plan", "unit", "replaces").filter(pk=pk).first()
+    )
+    if doc is None:
+        raise Http404
+    if doc.visit_id:
+        get_visit_findings_for_user(user, doc.visit_id, perm=perm)
+    elif doc.plan_id:
+        get_plan_for_user(user, doc.plan_id)
+    elif doc.unit_id:
+        get_unit_for_user(user, doc.unit_id)
+    return doc

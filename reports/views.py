@@ -7,13 +7,16 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
-from .access import get_report_for_user, get_scope_for_user
-from .forms import ReportRequestForm, ScopeForm
-from .models import ReportState
+from .access import get_issued_for_user, get_report_for_user, get_scope_for_user
+from .forms import CorrectionForm, ReportRequestForm, ScopeForm
+from .models import CONTENT_TYPES, ReportFormat, ReportState
+from .services.issuing import notice_correct
 
 PAGE_SIZE = 25
 
@@ -26,6 +29,7 @@ def _panel_context(request, scope: dict, *, form=None, limit: int = 6) -> dict:
         "scope_object": obj,
         "scope_query": urlencode({key: obj.pk}),
         "offers": selectors.report_offers(**scope),
+        "issued": selectors.issued_for_scope(**scope),
         "reports": reports,
         "form": form,
     }
@@ -118,3 +122,61 @@ def report_download(request, pk):
     return FileResponse(
         handle, as_attachment=True, filename=report.filename, content_type=report.content_type
     )
+
+
+@require_GET
+def issued_detail(request, pk):
+    """An issued document: its number, date, signer, files and hashes, and what happened since."""
+    doc = get_issued_for_user(request.user, pk)
+    return render(
+        request, "reports/issued_detail.html", {"doc": doc, "history": selectors.issued_history(doc)}
+    )
+
+
+@require_GET
+def issued_download(request, pk, fmt):
+    """The bytes issued, exactly: never rebuilt."""
+    doc = get_issued_for_user(request.user, pk)
+    if fmt not in (ReportFormat.DOCX, ReportFormat.PDF):
+        raise Http404
+    field = doc.docx if fmt == ReportFormat.DOCX else doc.pdf
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    name = field.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+
+
+@require_http_methods(["GET", "POST"])
+def issued_correct(request, pk):
+    """The team leader issues a Thông báo đính chính of an issued notice (a new number)."""
+    doc = get_issued_for_user(request.user, pk, perm="findings.conclude_visit")
+    initial = {
+        "date": timezone.localdate(),
+        "authority_line": doc.authority_line,
+        "signer_title": doc.signer_title,
+        "signer_name": doc.signer_name,
+    }
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            correction = notice_correct(
+                issued=doc,
+                actor=request.user,
+                date=data["date"],
+                corrections=form.correction_lines(),
+                signer_name=data["signer_name"],
+                signer_title=data["signer_title"],
+                authority_line=data["authority_line"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request, _("Correction %(reference)s issued.") % {"reference": correction.reference}
+            )
+            return redirect(correction)
+    return render(request, "reports/issued_correct.html", {"doc": doc, "form": form})

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from inspections.models import Visit, VisitStatus
@@ -80,6 +81,8 @@ def visit_conclude(
     due_date = due_date or default_due_date(date)
     due_dates = due_dates or {}
     errors = {}
+    if date < timezone.localtime(locked.starts_at).date():
+        errors["date"] = [_("The notice cannot be dated before the visit.")]
     if due_date < date:
         errors["due_date"] = [_("The deadline cannot be before the date of the notice.")]
     if any(d < date for d in due_dates.values()):
@@ -112,8 +115,20 @@ def visit_conclude(
                     finding=finding, unit=locked.unit, due_date=due_dates.get(finding.pk, due_date)
                 )
         visit_transition(visit=locked, status=VisitStatus.CONCLUDED, actor=actor, version=locked.version)
+        _issue_notice(conclusion=conclusion, actor=actor)
     conclusion_queue(conclusion_id=conclusion.pk)
     return conclusion
+
+
+def _issue_notice(*, conclusion: Conclusion, actor) -> None:
+    """Concluding issues the notice: its documents are built and frozen now, in this transaction.
+
+    The builder lives above findings (reports), so it is named in settings.CONCLUSION_NOTICE_ISSUER
+    (config wires the layers; decision 0008) rather than imported here.
+    """
+    issuer = getattr(settings, "CONCLUSION_NOTICE_ISSUER", "")
+    if issuer:
+        import_string(issuer)(conclusion=conclusion, actor=actor)
 
 
 def _becomes_action(finding: Finding) -> bool:

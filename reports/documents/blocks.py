@@ -7,7 +7,15 @@ each document (headings, numbered items, closing formulas) is composed here and 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .data import ConclusionNoticeData, Figure, FollowUpData, FollowUpRow, PlanSummaryData, Recommendation
+from .data import (
+    ConclusionNoticeData,
+    CorrectionData,
+    Figure,
+    FollowUpData,
+    FollowUpRow,
+    PlanSummaryData,
+    Recommendation,
+)
 from .style import short_date, vn_number
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
@@ -213,3 +221,24 @@ def summary_blocks(data: PlanSummaryData) -> dict[str, list[Block]]:
     proposals = [Block("part", "IV. KIẾN NGHỊ, ĐỀ XUẤT")]
     proposals += _items(data.proposals) or [Block("text", "Không có.")]
     return {"intro": intro, "figures": figures, "common": common + remediation + proposals}
+
+
+def correction_blocks(data: CorrectionData) -> list[Block]:
+    """The body of a Thông báo đính chính: what it corrects, the corrections, the closing formula."""
+    blocks = [
+        Block(
+            "text",
+            f"Ngày {short_date(data.corrected_date)}, {data.letterhead.issuing_body[:1]}"
+            f"{data.letterhead.issuing_body[1:]} đã ban hành Thông báo số {data.corrected_reference} "
+            f"về {data.corrected_subject[:1].lower()}{data.corrected_subject[1:]}.",
+        ),
+        Block("text", f"Nay đính chính Thông báo số {data.corrected_reference} như sau:"),
+    ]
+    blocks += _items(data.corrections)
+    blocks.append(
+        Block(
+            "closing",
+            f"Các nội dung khác của Thông báo số {data.corrected_reference} giữ nguyên./.",
+        )
+    )
+    return blocks

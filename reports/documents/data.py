@@ -175,3 +175,17 @@ class PlanSummaryData:
     recipients: list[str]
     signer: Signer
     addressee: str = ""
+
+
+@dataclass(frozen=True)
+class CorrectionData:
+    """Thông báo đính chính: a new numbered document correcting an issued one, which stays as issued."""
+
+    letterhead: Letterhead
+    subject: str  # "Đính chính Thông báo kết luận số 12/TB-SNV ngày 20/01/2027"
+    corrected_reference: str  # "12/TB-SNV"
+    corrected_date: date
+    corrected_subject: str
+    corrections: list[str]  # what is corrected, one line each ("Tại mục III.1, ... nay sửa thành ...")
+    recipients: list[str]
+    signer: Signer

@@ -1,0 +1,174 @@
+"""Issuing a numbered document: its DOCX and PDF are built once, stored with their SHA-256 and the
+data they came from, and never built again. Every download gives the stored bytes; a correction is
+a new numbered document that refers to the old one.
+"""
+
+import dataclasses
+import hashlib
+import json
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from findings.models import Conclusion
+from findings.services.conclusion import conclusion_number_next
+from units.text import fold
+
+from ..documents.conclusion import conclusion_docx, conclusion_pdf
+from ..documents.correction import correction_docx, correction_pdf
+from ..documents.data import CorrectionData, Letterhead, Signer
+from ..documents.loaders import conclusion_notice_data
+from ..documents.loaders.common import archive_line, body_names, place_name, province_of
+from ..models import IssuedDocument, IssuedKind
+
+# How a correction names the document it corrects.
+KIND_TEXT = {
+    IssuedKind.NOTICE: "Thông báo kết luận",
+    IssuedKind.CORRECTION: "Thông báo đính chính",
+    IssuedKind.FOLLOW_UP: "Báo cáo",
+    IssuedKind.PLAN_SUMMARY: "Báo cáo",
+}
+
+
+def snapshot_of(data) -> dict:
+    """The document's data as JSON (dates as ISO strings, decimals as strings)."""
+    return json.loads(json.dumps(dataclasses.asdict(data), cls=DjangoJSONEncoder))
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _file_stem(title: str, doc: IssuedDocument, name: str) -> str:
+    parts = [title, f"{doc.number}-{doc.symbol}", name]
+    return "_".join(slugify(fold(p)) for p in parts if p)[:150]
+
+
+def _store(doc: IssuedDocument, *, docx: bytes, pdf: bytes, title: str, name: str) -> IssuedDocument:
+    doc.token = secrets.token_hex(8)
+    stem = _file_stem(title, doc, name)
+    doc.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
+    doc.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+    doc.docx_sha256 = sha256(docx)
+    doc.pdf_sha256 = sha256(pdf)
+    doc.save()
+    return doc
+
+
+@transaction.atomic
+def notice_issue(*, conclusion: Conclusion, actor=None) -> IssuedDocument:
+    """Issue the conclusion notice of ``conclusion``: build its DOCX and PDF from the data as it
+    stands now (the moment of concluding), store both with their hashes and the data, and return
+    the record. Idempotent: a conclusion already issued returns its record unchanged."""
+    existing = IssuedDocument.objects.filter(conclusion=conclusion, kind=IssuedKind.NOTICE).first()
+    if existing is not None:
+        return existing
+    conclusion = Conclusion.objects.select_related("visit__unit", "issuing_unit").get(pk=conclusion.pk)
+    data = conclusion_notice_data(visit=conclusion.visit)
+    doc = IssuedDocument(
+        kind=IssuedKind.NOTICE,
+        conclusion=conclusion,
+        visit=conclusion.visit,
+        issuing_unit=conclusion.issuing_unit,
+        issuer_name=data.issuer_name,
+        year=conclusion.year,
+        symbol=conclusion.symbol,
+        number=conclusion.number,
+        date=conclusion.date,
+        authority_line=conclusion.authority_line,
+        signer_title=conclusion.signer_title,
+        signer_name=conclusion.signer_name,
+        subject=data.subject,
+        snapshot=snapshot_of(data),
+        issued_by=actor or conclusion.created_by,
+    )
+    return _store(
+        doc,
+        docx=conclusion_docx(data),
+        pdf=conclusion_pdf(data),
+        title="Thong bao ket luan",
+        name=conclusion.visit.unit.name,
+    )
+
+
+@transaction.atomic
+def notice_correct(
+    *,
+    issued: IssuedDocument,
+    actor,
+    date,
+    corrections: list[str],
+    signer_name: str,
+    signer_title: str,
+    authority_line: str = "",
+) -> IssuedDocument:
+    """Issue a "Thông báo đính chính" of ``issued``: a new number of the same issuer's sequence,
+    stating what is corrected and referring to the old document, which stays as it was issued.
+    Raises ValidationError."""
+    errors = {}
+    corrections = [c.strip() for c in corrections if c.strip()]
+    if not corrections:
+        errors["corrections"] = [_("Say what is corrected.")]
+    if date < issued.date:
+        errors["date"] = [_("A correction cannot be dated before the document it corrects.")]
+    if not signer_name.strip():
+        errors["signer_name"] = [_("This field is required.")]
+    if not signer_title.strip():
+        errors["signer_title"] = [_("This field is required.")]
+    if errors:
+        raise ValidationError(errors)
+    number = conclusion_number_next(issuing_unit=issued.issuing_unit, year=date.year, symbol=issued.symbol)
+    parent_body, issuing_body = body_names(issued.issuing_unit)
+    unit_name = issued.visit.unit.name if issued.visit_id else ""
+    data = CorrectionData(
+        letterhead=Letterhead(
+            parent_body=parent_body,
+            issuing_body=issuing_body,
+            symbol=issued.symbol,
+            number=str(number),
+            place=place_name(province_of(issued.issuing_unit)),
+            issued_on=date,
+            year=date.year,
+        ),
+        subject=f"Đính chính {KIND_TEXT[issued.kind]} số {issued.reference} ngày {issued.date:%d/%m/%Y}",
+        corrected_reference=issued.reference,
+        corrected_date=issued.date,
+        corrected_subject=issued.subject.replace("\n", " "),
+        corrections=corrections,
+        recipients=[r for r in [unit_name, archive_line(issued.issuing_unit)] if r],
+        signer=Signer(authority_line.strip(), signer_title.strip(), signer_name.strip()),
+    )
+    doc = IssuedDocument(
+        kind=IssuedKind.CORRECTION,
+        conclusion=issued.conclusion,
+        visit=issued.visit,
+        plan=issued.plan,
+        unit=issued.unit,
+        replaces=issued,
+        issuing_unit=issued.issuing_unit,
+        issuer_name=issued.issuer_name,
+        year=date.year,
+        symbol=issued.symbol,
+        number=number,
+        date=date,
+        authority_line=authority_line.strip(),
+        signer_title=signer_title.strip(),
+        signer_name=signer_name.strip(),
+        subject=data.subject,
+        snapshot=snapshot_of(data),
+        issued_by=actor,
+        issued_at=timezone.now(),
+    )
+    return _store(
+        doc,
+        docx=correction_docx(data),
+        pdf=correction_pdf(data),
+        title="Thong bao dinh chinh",
+        name=unit_name,
+    )
