@@ -42,10 +42,11 @@ from findings.models import (
     ReviewDecision,
     ReviewState,
 )
-from findings.selectors import signature_defaults
+from findings.selectors import default_symbol, signature_defaults
 from findings.services._common import acting_as
 from inspections.models import Criterion, Visit, VisitStatus
 from inspections.services.evidence import CheckedFile
+from reports.services.issuing import notice_issue
 from units.models import Unit
 
 from .findings_data import ACCOUNTS, BINH_TAN_2020, CURRENT_DRAFTS, Seed, VisitSeed
@@ -271,9 +272,61 @@ def _concluded_visit(seed: VisitSeed, users) -> bool:
         visit, seed.findings, users[seed.leader], _when(day + timedelta(days=3), 16), ReviewState.APPROVED
     )
     _review(made, users[seed.head], _when(day + timedelta(days=5), 10))
-    _conclude(visit, seed, made, users)
+    conclusion = _conclude(visit, seed, made, users)
+    # Issued as concluded, before the remediation story: its extensions never reach the notice.
+    notice_issue(conclusion=conclusion, actor=conclusion.created_by, at=_when(seed.notice_day, 15))
     _remedy(visit, seed, made, users)
     return True
+
+
+def _notice_for_the_rest() -> int:
+    """A numbered notice for every visit the inspections demo walked to “concluded” without a seed
+    of its own: dated a week after the visit, signed by its leader, deadline a month later (as the
+    seeds' notices are). A concluded visit never stands without its notice."""
+    made = 0
+    visits = (
+        Visit.objects.filter(status=VisitStatus.CONCLUDED, conclusion__isnull=True)
+        .select_related("plan__issuing_unit")
+        .prefetch_related("team__user")
+        .order_by("starts_at", "pk")
+    )
+    for visit in visits:
+        leader = visit.leader
+        if leader is None:
+            continue
+        day = timezone.localdate(visit.ends_at) + timedelta(days=7)
+        issuer = visit.plan.issuing_unit
+        symbol = default_symbol(issuer)
+        with _Dated(_when(day, 15)), acting_as(leader):
+            number = services.conclusion_number_next(issuing_unit=issuer, year=day.year, symbol=symbol)
+            conclusion = Conclusion.objects.create(
+                visit=visit,
+                issuing_unit=issuer,
+                year=day.year,
+                symbol=symbol,
+                number=number,
+                date=day,
+                signer=leader,
+                **signature_defaults(user=leader),
+                due_date=day + timedelta(days=30),
+                created_by=leader,
+            )
+            for finding in visit.findings.all():
+                if finding.is_limitation and finding.recommendation:
+                    RemediationAction.objects.get_or_create(
+                        finding=finding, defaults={"unit": visit.unit, "due_date": conclusion.due_date}
+                    )
+        made += 1
+    return made
+
+
+def _issue_notices() -> int:
+    """Issue (build and freeze) the notice of every demo conclusion not issued yet."""
+    issued = 0
+    for conclusion in Conclusion.objects.filter(issued_documents__isnull=True).order_by("date", "pk"):
+        notice_issue(conclusion=conclusion, actor=conclusion.created_by, at=_when(conclusion.date, 15))
+        issued += 1
+    return issued
 
 
 def _current_visit(users) -> bool:
@@ -312,4 +365,6 @@ def load() -> dict[str, int]:
         for seed in [BINH_TAN_2020, THI_TRAN_DU_2020, VO_TRANH_2020, *BAC_NINH_2018]
     )
     done += _current_visit(users)
+    _notice_for_the_rest()
+    _issue_notices()
     return {"visits": done, "findings": Finding.objects.count(), "actions": RemediationAction.objects.count()}

@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 import secrets
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -62,10 +63,11 @@ def _store(doc: IssuedDocument, *, docx: bytes, pdf: bytes, title: str, name: st
 
 
 @transaction.atomic
-def notice_issue(*, conclusion: Conclusion, actor=None) -> IssuedDocument:
+def notice_issue(*, conclusion: Conclusion, actor=None, at: datetime | None = None) -> IssuedDocument:
     """Issue the conclusion notice of ``conclusion``: build its DOCX and PDF from the data as it
     stands now (the moment of concluding), store both with their hashes and the data, and return
-    the record. Idempotent: a conclusion already issued returns its record unchanged."""
+    the record. Idempotent: a conclusion already issued returns its record unchanged. ``at`` is
+    when it was issued (now by default; the demo dates its history)."""
     existing = IssuedDocument.objects.filter(conclusion=conclusion, kind=IssuedKind.NOTICE).first()
     if existing is not None:
         return existing
@@ -87,6 +89,7 @@ def notice_issue(*, conclusion: Conclusion, actor=None) -> IssuedDocument:
         subject=data.subject,
         snapshot=snapshot_of(data),
         issued_by=actor or conclusion.created_by,
+        issued_at=at or timezone.now(),
     )
     return _store(
         doc,
