@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.uploads import archive_check
 from units.models import Unit, UnitKind
 
-from .models import InspectionPlan, TeamRole
+from .models import InspectionPlan, TeamKind, TeamRole
 
 
 class DateInput(forms.DateInput):
@@ -295,6 +295,9 @@ class PlanForm(ServiceErrorsMixin, forms.ModelForm):
             "title",
             "decision_number",
             "decision_date",
+            "team_kind",
+            "team_decision_number",
+            "team_decision_date",
             "issuing_unit",
             "purpose",
             "template",
@@ -304,6 +307,7 @@ class PlanForm(ServiceErrorsMixin, forms.ModelForm):
         ]
         widgets = {
             "decision_date": DateInput(),
+            "team_decision_date": DateInput(),
             "period_start": DateInput(),
             "period_end": DateInput(),
             "purpose": forms.Textarea(attrs={"rows": 4}),
@@ -318,6 +322,10 @@ class PlanForm(ServiceErrorsMixin, forms.ModelForm):
         self.fields["issuing_unit"].queryset = issuing_units
         self.fields["template"].queryset = templates
         self.fields["template"].empty_label = None
+        self.fields["team_kind"].required = False
+
+    def clean_team_kind(self):
+        return self.cleaned_data.get("team_kind") or TeamKind.DOAN
 
     def unit_options(self) -> list[tuple[Unit, bool]]:
         """Every unit offered, in tree order, with whether it is ticked (for the tree of checkboxes)."""

@@ -16,7 +16,7 @@ from .data import (
     PlanSummaryData,
     Recommendation,
 )
-from .style import short_date, vn_number
+from .style import overdue_text, short_date, vn_number, vn_percent
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -80,20 +80,26 @@ def conclusion_blocks(data: ConclusionNoticeData) -> list[Block]:
 
     blocks.append(Block("part", f"{next(part)}. KẾT QUẢ ĐẠT ĐƯỢC"))
     if not data.results:
-        blocks.append(Block("text", "Đoàn kiểm tra không ghi nhận ưu điểm nổi bật."))
+        blocks.append(Block("text", f"{data.team_word} không ghi nhận ưu điểm nổi bật."))
     for n, section in enumerate(data.results, start=1):
         blocks.append(Block("section", f"{n}. {section.title}"))
-        lines = [p for p in section.points] + [figure_text(f) for f in section.figures]
-        blocks += _items(lines) if lines else [Block("text", "Đơn vị thực hiện cơ bản đầy đủ các nội dung.")]
+        # The figures are facts (late dossiers included), told as such before the strengths.
+        blocks += [Block("text", fact) for fact in section.facts]
+        blocks += _items(section.points)
+        if not section.points and not section.facts:
+            blocks.append(Block("text", "Đơn vị thực hiện cơ bản đầy đủ các nội dung."))
 
-    blocks.append(Block("part", f"{next(part)}. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN"))
-    blocks.append(Block("section", "1. Tồn tại, hạn chế"))
+    has_causes = bool(data.subjective_causes or data.objective_causes)
+    heading = "TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN" if has_causes else "TỒN TẠI, HẠN CHẾ"
+    blocks.append(Block("part", f"{next(part)}. {heading}"))
+    if has_causes:
+        blocks.append(Block("section", "1. Tồn tại, hạn chế"))
     if not data.limitations:
-        blocks.append(Block("text", "Đoàn kiểm tra không phát hiện tồn tại, hạn chế."))
+        blocks.append(Block("text", f"{data.team_word} không phát hiện tồn tại, hạn chế."))
     for letter, section in zip(LETTERS, data.limitations, strict=False):
         blocks.append(Block("point", f"{letter}) {section.title}"))
         blocks += _items(section.points)
-    if data.subjective_causes or data.objective_causes:
+    if has_causes:
         blocks.append(Block("section", "2. Nguyên nhân"))
         letters = iter(LETTERS)
         if data.subjective_causes:
@@ -164,7 +170,7 @@ FOLLOW_UP_HEADER = ["STT", "Đơn vị thực hiện", "Kiến nghị", "Thời 
 def follow_up_cells(row: FollowUpRow) -> list[str]:
     state = row.state_label
     if row.is_overdue:
-        state += f"\nQuá hạn {row.days_overdue} ngày"
+        state += f"\n{overdue_text(row.days_overdue)}"
     update = row.latest_update
     if row.latest_update_on:
         update = (
@@ -194,9 +200,9 @@ def summary_blocks(data: PlanSummaryData) -> dict[str, list[Block]]:
         intro.append(
             Block(
                 "text",
-                f"Điểm bình quân đạt {vn_number(average, places=1)}% tổng số điểm; cao nhất là {best.unit_name} "
-                f"({vn_number(best.percent, places=1)}%), thấp nhất là {worst.unit_name} "
-                f"({vn_number(worst.percent, places=1)}%).",
+                f"Điểm bình quân đạt {vn_percent(average)} tổng số điểm; cao nhất là {best.unit_name} "
+                f"({vn_percent(best.percent)}), thấp nhất là {worst.unit_name} "
+                f"({vn_percent(worst.percent)}).",
             )
         )
     intro.append(Block("section", "2. Kết quả theo từng lĩnh vực"))

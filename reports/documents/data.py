@@ -6,7 +6,7 @@ them directly. Text in these objects is the document's own Vietnamese text, read
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class DomainSection:
     title: str
     points: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    # The checklist's figures as sentences of fact ("Tiếp nhận 2.264 hồ sơ, giải quyết đúng hạn ...").
+    facts: list[str] = field(default_factory=list)
     score: Decimal | None = None
     max_score: Decimal | None = None
 
@@ -78,6 +80,7 @@ class ConclusionNoticeData:
     recipients: list[str]
     signer: Signer
     is_draft: bool = False  # printed "DỰ THẢO" while the visit is not concluded
+    team_word: str = "Đoàn kiểm tra"  # or "Tổ kiểm tra", as the plan calls its teams
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ class VisitScoreRow:
     def percent(self) -> Decimal | None:
         if self.total is None or not self.max_total:
             return None
-        return (self.total * 100 / self.max_total).quantize(Decimal("0.1"))
+        return (self.total * 100 / self.max_total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

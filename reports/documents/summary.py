@@ -11,7 +11,7 @@ from docx.shared import Mm, Pt
 from . import docx_kit, xlsx_kit
 from .blocks import summary_blocks
 from .data import PlanSummaryData
-from .style import ND30, DocumentStyle, short_date, vn_number, vn_score
+from .style import ND30, DocumentStyle, short_date, vn_number, vn_percent, vn_score
 
 DOC_TYPE = "Báo cáo"
 CHART_TITLE = "Điểm bình quân theo lĩnh vực (% số điểm tối đa)"
@@ -65,14 +65,14 @@ def _domain_rows(data: PlanSummaryData) -> list[list[str]]:
             d.title,
             vn_score(d.max_score),
             vn_score(d.average),
-            f"{vn_number(d.average_percent, places=1)}%" if d.average_percent is not None else "-",
+            vn_percent(d.average_percent) if d.average_percent is not None else "-",
         ]
         for d in data.domains
     ]
 
 
 def _percent(value: Decimal | None) -> str:
-    return f"{vn_number(value, places=1)}%" if value is not None else "-"
+    return vn_percent(value) if value is not None else "-"
 
 
 def summary_docx(

@@ -1,7 +1,7 @@
 """What every document prints the same way: the issuer's names, place, symbol, signer,
 archive line and the figures of an answer."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from findings.models import (
     ActionState,
@@ -19,7 +19,7 @@ from ..data import (
     Figure,
     Signer,
 )
-from ..style import short_date
+from ..style import percent, short_date, vn_number
 
 # The remediation states as the documents print them (the documents are Vietnamese by nature).
 ACTION_STATE_TEXT = {
@@ -159,6 +159,45 @@ def answer_figures(answer: Answer, criterion: Criterion) -> list[Figure]:
             Figure(spec.get("label") or key, number, "hồ sơ" if "hồ sơ" in (spec.get("label") or "") else "")
         )
     if numbers.get("received") and "on_time" in numbers:
-        rate = (numbers["on_time"] * 100 / numbers["received"]).quantize(Decimal("0.1"))
+        rate = (numbers["on_time"] * 100 / numbers["received"]).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
         out.append(Figure("Tỷ lệ hồ sơ giải quyết đúng hạn và trước hạn", rate, "%"))
     return out
+
+
+# How the usual figures read in a sentence of fact: (phrase, the key its rate is of, or None).
+FACT_PHRASES = {
+    "received": ("tiếp nhận {n} hồ sơ", None),
+    "online": ("tiếp nhận trực tuyến {n} hồ sơ", "received"),
+    "on_time": ("giải quyết đúng hạn {n}", "received"),
+    "late": ("trễ hạn {n}", None),
+}
+
+
+def figures_fact(answer: Answer, criterion: Criterion) -> str:
+    """The figures of a "figures" answer as one sentence of fact: "Tiếp nhận 2.264 hồ sơ, giải
+    quyết đúng hạn 2.114 (93,4 %), trễ hạn 150." Known keys read as phrases (with their rate of
+    the dossiers received, when the online submissions or the on-time count are entered); other
+    figures as "label: value". "" when nothing was entered."""
+    values = answer.figures or {}
+    numbers = {}
+    for spec in criterion.figures or []:
+        key = spec.get("key")
+        number = decimal(values.get(key)) if key in values else None
+        if number is not None:
+            numbers[key] = (spec.get("label") or key, number)
+    parts = []
+    for key, (label, number) in numbers.items():
+        phrase, of = FACT_PHRASES.get(key, (None, None))
+        if phrase is None:
+            parts.append(f"{label[:1].lower()}{label[1:]}: {vn_number(number)}")
+            continue
+        text = phrase.format(n=vn_number(number))
+        if of and of in numbers and numbers[of][1]:
+            text += f" ({percent(number, numbers[of][1])})"
+        parts.append(text)
+    if not parts:
+        return ""
+    sentence = ", ".join(parts)
+    return f"{sentence[:1].upper()}{sentence[1:]}."
