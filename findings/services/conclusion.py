@@ -15,7 +15,7 @@ from inspections.services import visit_transition
 from units.models import Unit
 
 from ..models import Conclusion, ConclusionCounter, Finding, RemediationAction, ReviewState
-from ..selectors import default_symbol
+from ..selectors import default_symbol, issuing_body_of
 from ._common import STALE, acting_as
 from .notifications import conclusion_queue
 
@@ -91,10 +91,11 @@ def visit_conclude(
         errors["signer_name"] = [_("This field is required.")]
     if not signer_title.strip():
         errors["signer_title"] = [_("This field is required.")]
-    if errors:
-        raise ValidationError(errors)
     issuing_unit = locked.plan.issuing_unit
     symbol = symbol.strip() or default_symbol(issuing_unit)
+    errors.update(_body_mismatch(issuing_unit, symbol=symbol, authority_line=authority_line))
+    if errors:
+        raise ValidationError(errors)
     with acting_as(actor):
         conclusion = _create_numbered(
             visit=locked,
@@ -118,6 +119,28 @@ def visit_conclude(
         _issue_notice(conclusion=conclusion, actor=actor)
     conclusion_queue(conclusion_id=conclusion.pk)
     return conclusion
+
+
+def _body_mismatch(issuing_unit: Unit, *, symbol: str, authority_line: str) -> dict:
+    """Errors when the symbol or the authority line is not the issuing body's: a notice under the
+    People's Committee's letterhead is not signed "KT. GIÁM ĐỐC", nor numbered TB-ĐKT."""
+    body = issuing_body_of(issuing_unit)
+    if body is None:
+        return {}
+    errors = {}
+    if not symbol.endswith(f"-{body.symbol}"):
+        errors["symbol"] = [
+            _("The symbol must be the issuing body's (%(symbol)s).") % {"symbol": f"…-{body.symbol}"}
+        ]
+    line = authority_line.strip().upper()
+    _prefix, _sep, role = line.partition(" ")
+    title = body.signer_title.strip().upper()
+    roles = {body.authority_role, title, title.removeprefix("PHÓ ").strip()} - {""}
+    if body.authority_role and line and role.strip() not in roles:
+        errors["authority_line"] = [
+            _("%(body)s signs as %(line)s.") % {"body": body.name, "line": body.authority_line}
+        ]
+    return errors
 
 
 def _issue_notice(*, conclusion: Conclusion, actor) -> None:

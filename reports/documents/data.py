@@ -123,6 +123,11 @@ class FollowUpData:
     signer: Signer
     addressee: str = ""  # "Kính gửi:" line, for a report to a superior
 
+    @property
+    def is_draft(self) -> bool:
+        """A report without a number or a signer's name is a draft ("DỰ THẢO") until it is issued."""
+        return not self.letterhead.number.strip() or not self.signer.name.strip()
+
 
 @dataclass(frozen=True)
 class DomainColumn:
@@ -178,6 +183,11 @@ class PlanSummaryData:
     recipients: list[str]
     signer: Signer
     addressee: str = ""
+
+    @property
+    def is_draft(self) -> bool:
+        """A report without a number or a signer's name is a draft ("DỰ THẢO") until it is issued."""
+        return not self.letterhead.number.strip() or not self.signer.name.strip()
 
 
 @dataclass(frozen=True)

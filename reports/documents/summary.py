@@ -87,7 +87,7 @@ def summary_docx(
     ``progress`` is told 50 once the chart is drawn and 70 once the body is written (the annex
     of a big plan takes the rest of the time).
     """
-    doc = docx_kit.new_document(style)
+    doc = docx_kit.new_document(style, draft=data.is_draft)
     docx_kit.letterhead(doc, data.letterhead, style)
     docx_kit.title_block(doc, DOC_TYPE, data.subject, style)
     if data.addressee:

@@ -25,7 +25,7 @@ from ..documents.conclusion import conclusion_docx, conclusion_pdf
 from ..documents.correction import correction_docx, correction_pdf
 from ..documents.data import CorrectionData, Letterhead, Signer
 from ..documents.loaders import conclusion_notice_data
-from ..documents.loaders.common import archive_line, body_names, place_name, province_of
+from ..documents.loaders.common import archive_line, body_names, place_of
 from ..models import IssuedDocument, IssuedKind
 
 # How a correction names the document it corrects.
@@ -135,7 +135,7 @@ def notice_correct(
             issuing_body=issuing_body,
             symbol=issued.symbol,
             number=str(number),
-            place=place_name(province_of(issued.issuing_unit)),
+            place=place_of(issued.issuing_unit),
             issued_on=date,
             year=date.year,
         ),

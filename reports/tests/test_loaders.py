@@ -114,7 +114,7 @@ def test_the_notice_loads_in_a_constant_number_of_queries(
         FindingFactory(
             visit=binh_tan_visit, created_by=leader, review_state=ReviewState.APPROVED, text=f"Thêm {n}"
         )
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         data = loaders.conclusion_notice_data(visit=binh_tan_visit)
     assert len([p for s in data.limitations for p in s.points]) == 22
 
@@ -186,7 +186,7 @@ def test_plan_summary_queries_do_not_grow_with_the_visits(
             ends_at=at(dt.date(2027, 2, 1) + dt.timedelta(days=n), 11),
         )
         FindingFactory(visit=visit, created_by=leader, review_state=ReviewState.APPROVED)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         data = loaders.plan_summary_data(plan=plan_2027)
     assert len(data.visits) == 16
 

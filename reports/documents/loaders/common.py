@@ -7,7 +7,7 @@ from findings.models import (
     ActionState,
     Conclusion,
 )
-from findings.selectors import default_symbol
+from findings.selectors import default_symbol, issuing_body_of
 from inspections.models import (
     Criterion,
     InspectionPlan,
@@ -74,6 +74,9 @@ def body_names(issuing_unit: Unit) -> tuple[str, str]:
     tỉnh Đồng Tháp" prints as "SỞ NỘI VỤ" under "UBND TỈNH ĐỒNG THÁP"). A provincial People's
     Committee issuing in its own name has no parent line.
     """
+    body = issuing_body_of(issuing_unit)
+    if body is not None:
+        return body.parent_name, body.name
     if issuing_unit.kind == UnitKind.PROVINCE or issuing_unit.parent_id is None:
         return "", expand(issuing_unit.name)
     parent = issuing_unit.parent
@@ -84,6 +87,14 @@ def body_names(issuing_unit: Unit) -> tuple[str, str]:
             name = name[: -len(suffix)].strip()
             break
     return parent.name.strip(), name
+
+
+def place_of(issuing_unit: Unit) -> str:
+    """The place printed before the date: the issuing body's, else the province's name."""
+    body = issuing_body_of(issuing_unit)
+    if body is not None and body.place:
+        return body.place
+    return place_name(province_of(issuing_unit))
 
 
 def plan_label(plan: InspectionPlan) -> str:
@@ -118,8 +129,12 @@ def archive_line(issuing_unit: Unit) -> str:
 
 
 def default_signer(issuing_unit: Unit, plan: InspectionPlan | None = None) -> Signer:
-    """Who signs a report: the signer of the plan's latest conclusion, else the issuer's head,
-    else a deputy's authority line with the name left to fill in."""
+    """Who signs a report: the issuing body's signer (so that letterhead and signer agree), else
+    the signer of the plan's latest conclusion, else the issuer's head, else a deputy's authority
+    line with the name left to fill in (the document then stays a draft)."""
+    body = issuing_body_of(issuing_unit)
+    if body is not None:
+        return Signer(body.authority_line, body.signer_title, body.signer_name)
     if plan is not None:
         latest = Conclusion.objects.filter(visit__plan=plan).order_by("-date", "-number").first()
         if latest is not None:
@@ -127,6 +142,16 @@ def default_signer(issuing_unit: Unit, plan: InspectionPlan | None = None) -> Si
     if issuing_unit.head_name:
         return Signer("", issuing_unit.head_title or "Giám đốc", issuing_unit.head_name)
     return Signer("KT. Giám đốc", "Phó Giám đốc", "")
+
+
+def report_recipients(issuing_unit: Unit, addressee_body: str) -> list[str]:
+    """ "Nơi nhận" of a report: "Như trên" first when it has a "Kính gửi" (the addressee is not
+    named twice), the issuing body's usual recipients, then the archive line."""
+    lines = ["Như trên"] if addressee_body else []
+    body = issuing_body_of(issuing_unit)
+    if body is not None:
+        lines += [r for r in body.recipient_lines if not r.startswith(addressee_body or "\x00")]
+    return [*lines, archive_line(issuing_unit)]
 
 
 def report_symbol(issuing_unit: Unit, prefix: str) -> str:

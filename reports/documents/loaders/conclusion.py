@@ -11,7 +11,7 @@ from findings.models import (
     FindingKind,
     ReviewState,
 )
-from findings.selectors import default_symbol
+from findings.selectors import default_symbol, issuing_body_of
 from inspections.models import (
     TEAM_WORDS,
     AnswerKind,
@@ -35,9 +35,8 @@ from .common import (
     archive_line,
     body_names,
     figures_fact,
-    place_name,
+    place_of,
     plan_grounds,
-    province_of,
 )
 
 
@@ -137,7 +136,10 @@ def conclusion_notice_data(*, visit: Visit) -> ConclusionNoticeData:
         leader = visit.leader
         signer = Signer("KT. Giám đốc", "Phó Giám đốc", leader.get_full_name() if leader else "")
     recipients = [visit.unit.name]
-    if parent_body:
+    body = issuing_body_of(issuing_unit)
+    if body is not None and body.recipient_lines:
+        recipients += body.recipient_lines
+    elif parent_body:
         recipients.append(f"{parent_body} (để b/c)")
     recipients += [f"Thành viên {team_word}", archive_line(issuing_unit)]
     opening = _grounds(plan, issuing_body, team_word) + [
@@ -151,7 +153,7 @@ def conclusion_notice_data(*, visit: Visit) -> ConclusionNoticeData:
             issuing_body=issuing_body,
             symbol=conclusion.symbol if conclusion else default_symbol(issuing_unit),
             number=str(conclusion.number) if conclusion else "",
-            place=place_name(province_of(issuing_unit)),
+            place=place_of(issuing_unit),
             issued_on=conclusion.date if conclusion else None,
             year=conclusion.year if conclusion else plan.year,
         ),

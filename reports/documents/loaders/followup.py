@@ -26,14 +26,13 @@ from ..data import (
 from ..style import short_date
 from .common import (
     ACTION_STATE_TEXT,
-    archive_line,
     body_names,
     default_signer,
     expand,
-    place_name,
+    place_of,
     plan_grounds,
     plan_label,
-    province_of,
+    report_recipients,
     report_symbol,
 )
 
@@ -123,7 +122,7 @@ def follow_up_data(
             parent_body=parent_body,
             issuing_body=issuing_body,
             symbol=report_symbol(issuing_unit, "BC"),
-            place=place_name(province_of(issuing_unit)),
+            place=place_of(issuing_unit),
             issued_on=today,
         ),
         subject=f"Tình hình khắc phục tồn tại, hạn chế sau kiểm tra\n{subject_scope}",
@@ -133,18 +132,36 @@ def follow_up_data(
         rows=rows,
         totals=[StateCount(ACTION_STATE_TEXT[s], counts.get(s, 0), s) for s in ActionState.values],
         overdue_count=sum(1 for r in rows if r.is_overdue),
-        recipients=([f"{parent_body} (để b/c)"] if parent_body else []) + [archive_line(issuing_unit)],
+        recipients=report_recipients(issuing_unit, parent_body),
         signer=default_signer(issuing_unit, plan),
         addressee=expand(parent_body) if parent_body else "",
     )
 
 
 def _issuer_for_unit(unit: Unit) -> Unit:
-    """The body that inspected ``unit`` most recently (its follow-up goes out under that name)."""
+    """The body that inspected ``unit`` most recently (its follow-up goes out under that name);
+    for a unit never inspected, the nearest unit above it with an issuing body, else the department
+    of its province that issues plans: never the unit's own letterhead."""
     visit = (
         Visit.objects.filter(unit__path__startswith=unit.path)
         .select_related("plan__issuing_unit")
         .order_by("-starts_at")
         .first()
     )
-    return visit.plan.issuing_unit if visit else unit
+    if visit is not None:
+        return visit.plan.issuing_unit
+    above = list(
+        Unit.objects.filter(pk__in=unit.ancestor_ids, issuing_bodies__is_default=True).order_by("-depth")
+    )
+    if above:
+        return above[0]
+    province = unit.ancestor_ids[:1]
+    issuer = (
+        InspectionPlan.objects.filter(issuing_unit__path__startswith=f"/{province[0]}/")
+        .select_related("issuing_unit")
+        .order_by("-year", "-pk")
+        .first()
+        if province
+        else None
+    )
+    return issuer.issuing_unit if issuer else unit
