@@ -54,3 +54,12 @@ class CorrectionForm(forms.Form):
 
     def correction_lines(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["corrections"].splitlines() if line.strip()]
+
+
+class IssueForm(forms.Form):
+    """Issuing a produced report: its date and who signs it (the number comes in sequence)."""
+
+    date = forms.DateField(label=_("Date of the report"), widget=forms.DateInput(attrs={"type": "date"}))
+    authority_line = forms.CharField(label=_("Authority line"), max_length=100, required=False)
+    signer_title = forms.CharField(label=_("Signer's title"), max_length=100)
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=150)

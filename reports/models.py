@@ -234,6 +234,14 @@ class IssuedDocument(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    report = models.ForeignKey(
+        Report,
+        verbose_name=_("report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+    )
     replaces = models.ForeignKey(
         "self",
         verbose_name=_("corrects"),
@@ -258,8 +266,11 @@ class IssuedDocument(models.Model):
     snapshot = models.JSONField(_("data issued"))
     docx = models.FileField(_("DOCX"), storage=private_storage, upload_to=issued_path, max_length=255)
     docx_sha256 = models.CharField(_("DOCX SHA-256"), max_length=64)
-    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to=issued_path, max_length=255)
-    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64)
+    # A plan summary comes in DOCX (and XLSX) only: no PDF then.
+    pdf = models.FileField(
+        _("PDF"), storage=private_storage, upload_to=issued_path, max_length=255, blank=True
+    )
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     token = models.CharField(max_length=32, editable=False)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     issued_by = models.ForeignKey(
@@ -279,6 +290,12 @@ class IssuedDocument(models.Model):
                 name="reports_issueddocument_unique_number",
                 violation_error_message=_("This number is already taken."),
             ),
+            # A produced report is issued once.
+            models.UniqueConstraint(
+                fields=["report"],
+                condition=Q(report__isnull=False),
+                name="reports_issueddocument_one_per_report",
+            ),
             # A conclusion is issued once; anything after it is a correction.
             models.UniqueConstraint(
                 fields=["conclusion"],
@@ -297,7 +314,8 @@ class IssuedDocument(models.Model):
                 name="reports_issueddocument_correction_refers",
             ),
             models.CheckConstraint(
-                condition=Q(docx_sha256__regex=r"^[0-9a-f]{64}$") & Q(pdf_sha256__regex=r"^[0-9a-f]{64}$"),
+                condition=Q(docx_sha256__regex=r"^[0-9a-f]{64}$")
+                & (Q(pdf="", pdf_sha256="") | Q(pdf_sha256__regex=r"^[0-9a-f]{64}$")),
                 name="reports_issueddocument_hashes",
             ),
         ]

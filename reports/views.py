@@ -12,11 +12,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.permissions import can, require
+
 from . import selectors, services
 from .access import get_issued_for_user, get_report_for_user, get_scope_for_user
-from .forms import CorrectionForm, ReportRequestForm, ScopeForm
+from .documents.loaders.common import default_signer
+from .documents.loaders.followup import issuer_for_unit
+from .forms import CorrectionForm, IssueForm, ReportRequestForm, ScopeForm
 from .models import CONTENT_TYPES, ReportFormat, ReportState
-from .services.issuing import notice_correct
+from .services.issuing import REPORT_ISSUE, notice_correct, report_issue
 
 PAGE_SIZE = 25
 
@@ -52,6 +56,9 @@ def report_request(request):
     if not scope_form.has_one_scope():
         raise Http404
     scope = get_scope_for_user(request.user, **scope_form.scope_ids())
+    if form.is_valid() and scope["visit"] is not None and selectors.issued_for_scope(visit=scope["visit"]):
+        # An issued notice is never rebuilt: its issued files are the notice.
+        form.add_error(None, _("The notice was issued: download the issued files."))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -78,7 +85,46 @@ def report_request(request):
 @require_GET
 def report_detail(request, pk):
     report = get_report_for_user(request.user, pk)
-    return render(request, "reports/report_detail.html", {"report": report})
+    context = {
+        "report": report,
+        "issued": report.issued_documents.first(),
+        "can_issue": report.kind in REPORT_ISSUE
+        and report.state == ReportState.DONE
+        and can(request.user, "reports.issue_report", report),
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def report_issue_view(request, pk):
+    """A head issues a produced report: the next number, the date and the signature, frozen."""
+    report = get_report_for_user(request.user, pk)
+    require(request.user, "reports.issue_report", report)
+    issued = report.issued_documents.first()
+    if issued is not None:
+        return redirect(issued)
+    issuing_unit = report.plan.issuing_unit if report.plan_id else issuer_for_unit(report.unit)
+    signer = default_signer(issuing_unit, report.plan)
+    initial = {
+        "date": timezone.localdate(),
+        "authority_line": signer.authority_line,
+        "signer_title": signer.title,
+        "signer_name": signer.name,
+    }
+    form = IssueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            doc = report_issue(report=report, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("Report %(reference)s issued.") % {"reference": doc.reference})
+            return redirect(doc)
+    return render(request, "reports/report_issue.html", {"report": report, "form": form})
 
 
 @require_GET
@@ -140,6 +186,8 @@ def issued_download(request, pk, fmt):
     if fmt not in (ReportFormat.DOCX, ReportFormat.PDF):
         raise Http404
     field = doc.docx if fmt == ReportFormat.DOCX else doc.pdf
+    if not field:
+        raise Http404
     try:
         handle = field.open("rb")
     except FileNotFoundError as exc:

@@ -24,9 +24,12 @@ from units.text import fold
 from ..documents.conclusion import conclusion_docx, conclusion_pdf
 from ..documents.correction import correction_docx, correction_pdf
 from ..documents.data import CorrectionData, Letterhead, Signer
-from ..documents.loaders import conclusion_notice_data
+from ..documents.followup import follow_up_docx, follow_up_pdf
+from ..documents.loaders import conclusion_notice_data, follow_up_data, plan_summary_data
 from ..documents.loaders.common import archive_line, body_names, place_of
-from ..models import IssuedDocument, IssuedKind
+from ..documents.loaders.followup import issuer_for_unit
+from ..documents.summary import summary_docx
+from ..models import IssuedDocument, IssuedKind, Report, ReportKind, ReportState
 
 # How a correction names the document it corrects.
 KIND_TEXT = {
@@ -175,3 +178,97 @@ def notice_correct(
         title="Thong bao dinh chinh",
         name=unit_name,
     )
+
+
+# Which kind of issued document each report kind becomes, its symbol's type and its builders.
+REPORT_ISSUE = {
+    ReportKind.FOLLOW_UP: (IssuedKind.FOLLOW_UP, "BC", "Bao cao khac phuc"),
+    ReportKind.PLAN_SUMMARY: (IssuedKind.PLAN_SUMMARY, "BC", "Bao cao ket qua kiem tra"),
+}
+
+
+def _report_data(report: Report, today):
+    if report.kind == ReportKind.FOLLOW_UP:
+        return follow_up_data(
+            plan=report.plan,
+            unit=report.unit,
+            period_start=report.period_start,
+            period_end=report.period_end,
+            today=today,
+        )
+    return plan_summary_data(plan=report.plan, today=today)
+
+
+def _report_files(report: Report, data) -> tuple[bytes, bytes]:
+    if report.kind == ReportKind.FOLLOW_UP:
+        return follow_up_docx(data), follow_up_pdf(data)
+    return summary_docx(data), b""
+
+
+@transaction.atomic
+def report_issue(
+    *,
+    report: Report,
+    actor,
+    date,
+    signer_name: str,
+    signer_title: str,
+    authority_line: str = "",
+) -> IssuedDocument:
+    """Issue a follow-up or summary report the worker produced: take the next number of its
+    issuer's "BC-…" sequence, build it once more with that number, the date and the signer (the
+    figures as of ``date``), and freeze it as an IssuedDocument. Idempotent per report; raises
+    ValidationError (wrong kind, missing signer, a date before the report's own)."""
+    existing = IssuedDocument.objects.filter(report=report).first()
+    if existing is not None:
+        return existing
+    if report.kind not in REPORT_ISSUE or report.state != ReportState.DONE:
+        raise ValidationError(_("Only a finished follow-up or summary report is issued."))
+    errors = {}
+    if not signer_name.strip():
+        errors["signer_name"] = [_("This field is required.")]
+    if not signer_title.strip():
+        errors["signer_title"] = [_("This field is required.")]
+    if errors:
+        raise ValidationError(errors)
+    kind, doc_type, title = REPORT_ISSUE[report.kind]
+    data = _report_data(report, date)
+    issuing_unit = report.plan.issuing_unit if report.plan_id else None
+    if issuing_unit is None:
+        issuing_unit = issuer_for_unit(report.unit)
+    symbol = data.letterhead.symbol
+    number = conclusion_number_next(issuing_unit=issuing_unit, year=date.year, symbol=symbol)
+    data = dataclasses.replace(
+        data,
+        letterhead=dataclasses.replace(data.letterhead, number=str(number), issued_on=date, year=date.year),
+        signer=Signer(authority_line.strip(), signer_title.strip(), signer_name.strip()),
+    )
+    docx, pdf = _report_files(report, data)
+    doc = IssuedDocument(
+        kind=kind,
+        report=report,
+        plan=report.plan,
+        unit=report.unit,
+        issuing_unit=issuing_unit,
+        issuer_name=data.letterhead.issuing_body,
+        year=date.year,
+        symbol=symbol,
+        number=number,
+        date=date,
+        authority_line=authority_line.strip(),
+        signer_title=signer_title.strip(),
+        signer_name=signer_name.strip(),
+        subject=data.subject,
+        snapshot=snapshot_of(data),
+        issued_by=actor,
+    )
+    scope = report.plan.title if report.plan_id else report.unit.name
+    doc.token = secrets.token_hex(8)
+    stem = _file_stem(title, doc, scope)
+    doc.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
+    doc.docx_sha256 = sha256(docx)
+    if pdf:
+        doc.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+        doc.pdf_sha256 = sha256(pdf)
+    doc.save()
+    return doc

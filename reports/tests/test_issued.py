@@ -223,3 +223,79 @@ def test_a_notice_cannot_be_dated_before_the_visit(client, media, leader, review
     assert not IssuedDocument.objects.exists()
     reviewed_visit.refresh_from_db()
     assert reviewed_visit.status == VisitStatus.REVIEWED
+
+
+def _produced_follow_up(user, plan):
+    from reports.models import Report, ReportFormat, ReportKind
+    from reports.services import report_generate
+
+    report = Report.objects.create(
+        requested_by=user, kind=ReportKind.FOLLOW_UP, format=ReportFormat.DOCX, plan=plan
+    )
+    report_generate(report_id=report.pk)
+    report.refresh_from_db()
+    return report
+
+
+def test_a_head_issues_a_produced_report_with_a_number_and_it_stays_as_issued(
+    client, media, head, liaison, binh_tan_visit
+):
+    report = _produced_follow_up(head, binh_tan_visit.plan)
+    produced = _docx_text(report.file.open("rb").read())
+    assert (
+        "DỰ THẢO"
+        in "\n".join(
+            p.text for p in Document(report.file.open("rb")).sections[0].first_page_header.paragraphs
+        )
+        and "Số: " in produced
+    )
+    client.force_login(head)
+    page = client.get(report.get_absolute_url())
+    assert reverse("reports:issue", args=[report.pk]) in page.content.decode()
+    response = client.post(
+        reverse("reports:issue", args=[report.pk]),
+        {
+            "date": "2027-02-25",
+            "authority_line": "KT. GIÁM ĐỐC",
+            "signer_title": "PHÓ GIÁM ĐỐC",
+            "signer_name": "Đỗ Thị Thanh Trang",
+        },
+    )
+    doc = IssuedDocument.objects.get(kind=IssuedKind.FOLLOW_UP)
+    assert response.status_code == 302 and response["Location"] == doc.get_absolute_url()
+    assert (doc.reference, doc.report, doc.plan) == ("1/BC-SNV", report, binh_tan_visit.plan)
+    first = _body(client.get(reverse("reports:issued_download", args=[doc.pk, "docx"])))
+    text = _docx_text(first)
+    assert "Số: 01/BC-SNV" in text and "Đỗ Thị Thanh Trang" in text
+    header = "\n".join(p.text for p in Document(io.BytesIO(first)).sections[0].first_page_header.paragraphs)
+    assert "DỰ THẢO" not in header
+    # Later events change nothing in what was issued.
+    _extend(RemediationAction.objects.order_by("due_date").first(), liaison, head, dt.date(2027, 9, 30))
+    again = _body(client.get(reverse("reports:issued_download", args=[doc.pk, "docx"])))
+    assert again == first and hashlib.sha256(again).hexdigest() == doc.docx_sha256
+    # Issuing twice gives the same document.
+    client.post(reverse("reports:issue", args=[report.pk]), {})
+    assert IssuedDocument.objects.filter(kind=IssuedKind.FOLLOW_UP).count() == 1
+
+
+def test_an_inspector_cannot_issue_a_report(client, media, head, inspector, binh_tan_visit):
+    report = _produced_follow_up(head, binh_tan_visit.plan)
+    client.force_login(inspector)
+    response = client.post(
+        reverse("reports:issue", args=[report.pk]),
+        {"date": "2027-02-25", "signer_title": "PHÓ GIÁM ĐỐC", "signer_name": "X"},
+    )
+    assert response.status_code in (403, 404)
+    assert not IssuedDocument.objects.exists()
+
+
+def test_an_issued_notice_is_never_requested_again_from_live_data(client, media, leader, reviewed_visit):
+    from reports.models import Report
+
+    client.force_login(leader)
+    _conclude(client, reviewed_visit)
+    response = client.post(
+        reverse("reports:request"), {"kind": "conclusion", "format": "pdf", "visit": reviewed_visit.pk}
+    )
+    assert response.status_code == 302
+    assert not Report.objects.exists()

@@ -74,7 +74,7 @@ def follow_up_data(
         .order_by("unit__name", "due_date", "id")
     )
     if issuing_unit is None:
-        issuing_unit = plan.issuing_unit if plan is not None else _issuer_for_unit(unit)
+        issuing_unit = plan.issuing_unit if plan is not None else issuer_for_unit(unit)
     issuing_unit = Unit.objects.select_related("parent").get(pk=issuing_unit.pk)
     rows = []
     for n, action in enumerate(actions, start=1):
@@ -138,7 +138,7 @@ def follow_up_data(
     )
 
 
-def _issuer_for_unit(unit: Unit) -> Unit:
+def issuer_for_unit(unit: Unit) -> Unit:
     """The body that inspected ``unit`` most recently (its follow-up goes out under that name);
     for a unit never inspected, the nearest unit above it with an issuing body, else the department
     of its province that issues plans: never the unit's own letterhead."""
