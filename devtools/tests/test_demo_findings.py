@@ -91,6 +91,13 @@ def test_every_concluded_demo_visit_has_its_issued_notice_as_it_was_issued(loade
         text = "\n".join(p.text for p in Document(f).paragraphs)
     # The ISO action was extended to 31/08/2020 after the notice; the notice keeps its 30/06/2020.
     assert "30/06/2020" in text and "31/08/2020" not in text
+    # Thái Nguyên 2020: the provincial committee's team issues; letterhead, symbol and signer agree.
+    du = notices.get(visit__unit__code="TN-PL-DU")
+    with du.docx.open("rb") as f:
+        document = Document(f)
+    cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "UBND TỈNH THÁI NGUYÊN" in cells and "ĐOÀN KIỂM TRA" in cells
+    assert du.symbol == "TB-ĐKT" and "TRƯỞNG ĐOÀN" in cells and "GIÁM ĐỐC" not in cells
     iso = RemediationAction.objects.get(finding__visit=visit, finding__criterion__code="7.7")
     assert iso.due_date.isoformat() not in {r["due_on"] for r in notice.snapshot["recommendations"]}
 
