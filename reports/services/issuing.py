@@ -131,6 +131,8 @@ def notice_correct(
         raise ValidationError(errors)
     number = conclusion_number_next(issuing_unit=issued.issuing_unit, year=date.year, symbol=issued.symbol)
     parent_body, issuing_body = body_names(issued.issuing_unit)
+    # As the decree prints numbers: "01/TB-SNV".
+    reference = f"{issued.number:02d}/{issued.symbol}"
     unit_name = issued.visit.unit.name if issued.visit_id else ""
     data = CorrectionData(
         letterhead=Letterhead(
@@ -142,8 +144,8 @@ def notice_correct(
             issued_on=date,
             year=date.year,
         ),
-        subject=f"Đính chính {KIND_TEXT[issued.kind]} số {issued.reference} ngày {issued.date:%d/%m/%Y}",
-        corrected_reference=issued.reference,
+        subject=f"Đính chính {KIND_TEXT[issued.kind]} số {reference} ngày {issued.date:%d/%m/%Y}",
+        corrected_reference=reference,
         corrected_date=issued.date,
         corrected_subject=issued.subject.replace("\n", " "),
         corrections=corrections,

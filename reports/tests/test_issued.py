@@ -192,7 +192,7 @@ def test_the_leader_corrects_a_notice_with_a_new_number_and_the_old_one_stays(
     assert response.status_code == 302 and response["Location"] == correction.get_absolute_url()
     assert (correction.reference, correction.replaces) == ("2/TB-SNV", notice)
     text = _docx_text(correction.docx.open("rb").read())
-    assert "Thông báo số 1/TB-SNV" in text and "15/07/2027" in text
+    assert "Thông báo số 01/TB-SNV" in text and "15/07/2027" in text
     notice.refresh_from_db()
     assert notice.docx.open("rb").read() == original
     assert "2/TB-SNV" in client.get(notice.get_absolute_url()).content.decode()
