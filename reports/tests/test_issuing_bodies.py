@@ -170,3 +170,14 @@ def test_an_authority_line_must_be_one_the_decree_knows(province):
         signer_title="TRƯỞNG ĐOÀN",
     )
     assert body.authority_role == "CHỦ TỊCH"
+
+
+def test_a_dissolved_district_is_not_offered_to_issue_a_new_plan(client, scheduler, district, department):
+    import datetime as dt
+
+    district.valid_to = dt.date(2025, 7, 1)
+    district.save()
+    client.force_login(scheduler)
+    form = client.get(reverse("inspections:plan_create")).context["form"]
+    assert district not in form.fields["issuing_unit"].queryset
+    assert department in form.fields["issuing_unit"].queryset
