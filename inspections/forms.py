@@ -171,7 +171,11 @@ class VisitForm(TimesMixin, TeamFieldsMixin, forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = plan.units.order_by("path")
+        # A dissolved unit (merged in 2025, say) is never offered for a new visit; a visit keeps its own.
+        units = plan.units.current()
+        if visit is not None:
+            units = units | plan.units.filter(pk=visit.unit_id)
+        self.fields["unit"].queryset = units.distinct().order_by("path")
         self.add_time_fields()
         self.add_team_fields(candidates)
         self.order_fields(["unit", "day", "start_time", "end_time", "place", "notes"])
