@@ -3,7 +3,7 @@
 from collections import Counter
 from datetime import date
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from findings.models import (
@@ -37,6 +37,14 @@ from .common import (
 )
 
 
+def _unit_and_predecessors(unit: Unit, field: str) -> Q:
+    """``field`` is ``unit``, a unit below it, a unit it succeeded, or one below those."""
+    condition = Q(**{f"{field}__path__startswith": unit.path})
+    for path in unit.predecessors.values_list("path", flat=True):
+        condition |= Q(**{f"{field}__path__startswith": path})
+    return condition
+
+
 def _actions_in_scope(
     *, plan=None, unit=None, period_start=None, period_end=None
 ) -> QuerySet[RemediationAction]:
@@ -44,7 +52,8 @@ def _actions_in_scope(
     if plan is not None:
         actions = actions.filter(finding__visit__plan=plan)
     if unit is not None:
-        actions = actions.filter(unit__path__startswith=unit.path)
+        # A unit's own and those of the units it succeeded (the 2025 merger) and of the units below.
+        actions = actions.filter(_unit_and_predecessors(unit, "unit"))
     if period_start:
         actions = actions.filter(finding__visit__starts_at__date__gte=period_start)
     if period_end:
@@ -143,7 +152,7 @@ def issuer_for_unit(unit: Unit) -> Unit:
     for a unit never inspected, the nearest unit above it with an issuing body, else the department
     of its province that issues plans: never the unit's own letterhead."""
     visit = (
-        Visit.objects.filter(unit__path__startswith=unit.path)
+        Visit.objects.filter(_unit_and_predecessors(unit, "unit"))
         .select_related("plan__issuing_unit")
         .order_by("-starts_at")
         .first()
