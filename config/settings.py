@@ -409,6 +409,9 @@ if LOG_DIR:
 # recommendation), the notice type in its number ("12/TB-SNV"), and the address e-mails link to.
 REMEDIATION_DEFAULT_DAYS = env.int("REMEDIATION_DEFAULT_DAYS", default=30)
 CONCLUSION_SYMBOL_PREFIX = env("CONCLUSION_SYMBOL_PREFIX", default="TB")
+# Concluding a visit issues its notice: this service (in reports, above findings) builds the DOCX
+# and PDF once and freezes them with their SHA-256 (decision 0008). Not an environment setting.
+CONCLUSION_NOTICE_ISSUER = "reports.services.issuing.notice_issue"
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Demo accounts are only created by `manage.py load_demo`, which refuses to run in production.

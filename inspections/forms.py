@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.uploads import archive_check
 from units.models import Unit, UnitKind
 
-from .models import InspectionPlan, TeamRole
+from .models import InspectionPlan, TeamKind, TeamRole
 
 
 class DateInput(forms.DateInput):
@@ -171,7 +171,11 @@ class VisitForm(TimesMixin, TeamFieldsMixin, forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = plan.units.order_by("path")
+        # A dissolved unit (merged in 2025, say) is never offered for a new visit; a visit keeps its own.
+        units = plan.units.current()
+        if visit is not None:
+            units = units | plan.units.filter(pk=visit.unit_id)
+        self.fields["unit"].queryset = units.distinct().order_by("path")
         self.add_time_fields()
         self.add_team_fields(candidates)
         self.order_fields(["unit", "day", "start_time", "end_time", "place", "notes"])
@@ -295,6 +299,9 @@ class PlanForm(ServiceErrorsMixin, forms.ModelForm):
             "title",
             "decision_number",
             "decision_date",
+            "team_kind",
+            "team_decision_number",
+            "team_decision_date",
             "issuing_unit",
             "purpose",
             "template",
@@ -304,6 +311,7 @@ class PlanForm(ServiceErrorsMixin, forms.ModelForm):
         ]
         widgets = {
             "decision_date": DateInput(),
+            "team_decision_date": DateInput(),
             "period_start": DateInput(),
             "period_end": DateInput(),
             "purpose": forms.Textarea(attrs={"rows": 4}),
@@ -318,6 +326,10 @@ class PlanForm(ServiceErrorsMixin, forms.ModelForm):
         self.fields["issuing_unit"].queryset = issuing_units
         self.fields["template"].queryset = templates
         self.fields["template"].empty_label = None
+        self.fields["team_kind"].required = False
+
+    def clean_team_kind(self):
+        return self.cleaned_data.get("team_kind") or TeamKind.DOAN
 
     def unit_options(self) -> list[tuple[Unit, bool]]:
         """Every unit offered, in tree order, with whether it is ticked (for the tree of checkboxes)."""

@@ -202,8 +202,13 @@ def plan_unit_choices(*, user) -> QuerySet[Unit]:
 
 
 def issuing_unit_choices(*, user) -> QuerySet[Unit]:
-    """Units that issue plans: the provinces and departments ``user`` sees."""
-    return plan_unit_choices(user=user).filter(kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT])
+    """Units that issue plans: the provinces, departments and districts (a city or a district
+    inspecting its communes, while it exists) ``user`` sees, and any unit with an issuing body
+    configured; a dissolved unit is never offered for a new plan."""
+    issuers = Q(kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT]) | Q(
+        issuing_bodies__isnull=False
+    )
+    return plan_unit_choices(user=user).filter(issuers).distinct().order_by("path")
 
 
 def plan_initial(*, user) -> dict:

@@ -37,3 +37,29 @@ class ReportRequestForm(ScopeForm):
         if start and end and end < start:
             self.add_error("period_end", _("The period must end on or after its start."))
         return data
+
+
+class CorrectionForm(forms.Form):
+    """A Thông báo đính chính: what is corrected, one line each, its date and signer."""
+
+    date = forms.DateField(label=_("Date of the correction"), widget=forms.DateInput(attrs={"type": "date"}))
+    corrections = forms.CharField(
+        label=_("Corrections"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One line per correction, e.g. “Tại mục III.1, thời hạn … nay sửa thành …”."),
+    )
+    authority_line = forms.CharField(label=_("Authority line"), max_length=100, required=False)
+    signer_title = forms.CharField(label=_("Signer's title"), max_length=100)
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=150)
+
+    def correction_lines(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["corrections"].splitlines() if line.strip()]
+
+
+class IssueForm(forms.Form):
+    """Issuing a produced report: its date and who signs it (the number comes in sequence)."""
+
+    date = forms.DateField(label=_("Date of the report"), widget=forms.DateInput(attrs={"type": "date"}))
+    authority_line = forms.CharField(label=_("Authority line"), max_length=100, required=False)
+    signer_title = forms.CharField(label=_("Signer's title"), max_length=100)
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=150)

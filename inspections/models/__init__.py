@@ -12,9 +12,11 @@ from .checklists import (
 )
 from .planning import (
     MOVABLE_STATUSES,
+    TEAM_WORDS,
     VISIT_TRANSITIONS,
     InspectionPlan,
     PlanStatus,
+    TeamKind,
     TeamMember,
     TeamRole,
     Visit,
@@ -25,6 +27,8 @@ from .planning import (
 
 __all__ = [
     "SCORED_RESULTS",
+    "TEAM_WORDS",
+    "TeamKind",
     "Answer",
     "AnswerEvidence",
     "AnswerResult",

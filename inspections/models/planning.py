@@ -19,6 +19,16 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class TeamKind(models.TextChoices):
+    # What the plan calls its teams; the notice follows ("Đoàn kiểm tra" / "Trưởng đoàn").
+    DOAN = "doan", _("Inspection team (Đoàn kiểm tra)")
+    TO = "to", _("Inspection group (Tổ kiểm tra)")
+
+
+# The words each kind prints: (team, its leader).
+TEAM_WORDS = {TeamKind.DOAN: ("Đoàn kiểm tra", "Trưởng đoàn"), TeamKind.TO: ("Tổ kiểm tra", "Tổ trưởng")}
+
+
 class InspectionPlan(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=255)
@@ -26,6 +36,16 @@ class InspectionPlan(models.Model):
         _("decision number"), max_length=100, blank=True, help_text=_("e.g. 563/QĐ-SNV")
     )
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    team_kind = models.CharField(
+        _("teams are called"), max_length=10, choices=TeamKind.choices, default=TeamKind.DOAN
+    )
+    team_decision_number = models.CharField(
+        _("team decision number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The decision setting up the inspection team, e.g. 45/QĐ-SNV"),
+    )
+    team_decision_date = models.DateField(_("team decision date"), null=True, blank=True)
     issuing_unit = models.ForeignKey(
         Unit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="issued_plans"
     )

@@ -14,6 +14,7 @@ from ..models import (
     ChecklistTemplate,
     InspectionPlan,
     PlanStatus,
+    TeamKind,
     Visit,
     VisitEvent,
     VisitEventKind,
@@ -68,6 +69,9 @@ def plan_create(
     decision_number: str = "",
     decision_date: date | None = None,
     purpose: str = "",
+    team_kind: str = TeamKind.DOAN,
+    team_decision_number: str = "",
+    team_decision_date: date | None = None,
 ) -> InspectionPlan:
     """Create a draft plan with its units. Raises ValidationError (keyed by field) when the
     checklist version is not published or the period is reversed."""
@@ -82,6 +86,9 @@ def plan_create(
         decision_number=decision_number,
         decision_date=decision_date,
         purpose=purpose,
+        team_kind=team_kind,
+        team_decision_number=team_decision_number,
+        team_decision_date=team_decision_date,
         created_by=created_by,
     )
     plan.units.set(units)
@@ -102,6 +109,9 @@ def plan_update(
     decision_number: str = "",
     decision_date: date | None = None,
     purpose: str = "",
+    team_kind: str = TeamKind.DOAN,
+    team_decision_number: str = "",
+    team_decision_date: date | None = None,
 ) -> InspectionPlan:
     """Change a plan that is not closed. Its visits keep the checklist version they were created
     with; a unit with an active visit cannot be removed and no visit may end up outside the period."""
@@ -119,6 +129,9 @@ def plan_update(
         "decision_number": decision_number,
         "decision_date": decision_date,
         "purpose": purpose,
+        "team_kind": team_kind,
+        "team_decision_number": team_decision_number,
+        "team_decision_date": team_decision_date,
     }
     for name, value in fields.items():
         setattr(plan, name, value)

@@ -94,6 +94,32 @@ def test_scheduler_creates_a_draft_plan(client, scheduler, department, template,
     assert set(plan.units.all()) == {commune, other_commune}
 
 
+def test_the_plan_says_whether_its_teams_are_doan_or_to_and_which_decision_set_them_up(
+    client, scheduler, department, template, commune
+):
+    client.force_login(scheduler)
+
+    client.post(
+        reverse("inspections:plan_create"),
+        _form(
+            template,
+            department,
+            [commune],
+            team_kind="to",
+            team_decision_number="45/QĐ-SNV",
+            team_decision_date="2027-01-08",
+        ),
+    )
+
+    plan = InspectionPlan.objects.get()
+    assert (plan.team_kind, plan.team_decision_number, plan.team_decision_date) == (
+        "to",
+        "45/QĐ-SNV",
+        date(2027, 1, 8),
+    )
+    assert InspectionPlan.objects.filter(pk=plan.pk, team_kind="doan").count() == 0
+
+
 def test_new_plan_form_suggests_the_schedulers_department_and_the_newest_checklist(
     client, scheduler, department, template
 ):

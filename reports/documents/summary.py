@@ -11,7 +11,7 @@ from docx.shared import Mm, Pt
 from . import docx_kit, xlsx_kit
 from .blocks import summary_blocks
 from .data import PlanSummaryData
-from .style import ND30, DocumentStyle, short_date, vn_number, vn_score
+from .style import ND30, DocumentStyle, short_date, vn_number, vn_percent, vn_score
 
 DOC_TYPE = "Báo cáo"
 CHART_TITLE = "Điểm bình quân theo lĩnh vực (% số điểm tối đa)"
@@ -65,14 +65,14 @@ def _domain_rows(data: PlanSummaryData) -> list[list[str]]:
             d.title,
             vn_score(d.max_score),
             vn_score(d.average),
-            f"{vn_number(d.average_percent, places=1)}%" if d.average_percent is not None else "-",
+            vn_percent(d.average_percent) if d.average_percent is not None else "-",
         ]
         for d in data.domains
     ]
 
 
 def _percent(value: Decimal | None) -> str:
-    return f"{vn_number(value, places=1)}%" if value is not None else "-"
+    return vn_percent(value) if value is not None else "-"
 
 
 def summary_docx(
@@ -87,7 +87,7 @@ def summary_docx(
     ``progress`` is told 50 once the chart is drawn and 70 once the body is written (the annex
     of a big plan takes the rest of the time).
     """
-    doc = docx_kit.new_document(style)
+    doc = docx_kit.new_document(style, draft=data.is_draft)
     docx_kit.letterhead(doc, data.letterhead, style)
     docx_kit.title_block(doc, DOC_TYPE, data.subject, style)
     if data.addressee:

@@ -37,15 +37,14 @@ from ..data import (
 from ..style import short_date
 from .common import (
     ACTION_STATE_TEXT,
-    archive_line,
     body_names,
     decimal,
     default_signer,
     expand,
-    place_name,
+    place_of,
     plan_grounds,
     plan_label,
-    province_of,
+    report_recipients,
     report_symbol,
 )
 
@@ -144,7 +143,7 @@ def plan_summary_data(*, plan: InspectionPlan, today: date | None = None) -> Pla
             parent_body=parent_body,
             issuing_body=issuing_body,
             symbol=report_symbol(issuing_unit, "BC"),
-            place=place_name(province_of(issuing_unit)),
+            place=place_of(issuing_unit),
             issued_on=today,
         ),
         subject=f"Kết quả kiểm tra công tác cải cách hành chính năm {plan.year}",
@@ -161,7 +160,7 @@ def plan_summary_data(*, plan: InspectionPlan, today: date | None = None) -> Pla
         remediation=[StateCount(ACTION_STATE_TEXT[s], counts.get(s, 0), s) for s in ActionState.values],
         remediation_overdue=overdue,
         proposals=proposals,
-        recipients=([f"{parent_body} (để b/c)"] if parent_body else []) + [archive_line(issuing_unit)],
+        recipients=report_recipients(issuing_unit, parent_body),
         signer=default_signer(issuing_unit, plan),
         addressee=expand(parent_body) if parent_body else "",
     )
@@ -224,14 +223,12 @@ def _proposals(rows: list[VisitScoreRow], overdue: int) -> list[str]:
     if good:
         proposals.append(
             f"Biểu dương {len(good)} cơ quan, đơn vị đạt từ 90% tổng số điểm trở lên: "
-            + ", ".join(r.unit_name for r in good[:10])
-            + (" và các đơn vị khác" if len(good) > 10 else "")
+            + ", ".join(r.unit_name for r in good)
         )
     if weak:
         proposals.append(
             f"Nhắc nhở, yêu cầu {len(weak)} cơ quan, đơn vị đạt dưới 50% tổng số điểm chấn chỉnh, khắc phục: "
-            + ", ".join(r.unit_name for r in weak[:10])
-            + (" và các đơn vị khác" if len(weak) > 10 else "")
+            + ", ".join(r.unit_name for r in weak)
         )
     if overdue:
         proposals.append(
