@@ -312,6 +312,19 @@ class PlanForm(ServiceErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args, units, templates, issuing_units, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.is_decided:
+            # The approval decision is the head's; a change of units or period is an amendment.
+            for name in ("decision_number", "decision_date"):
+                self.fields[name].disabled = True
+            self.fields["amendment_reason"] = forms.CharField(
+                label=_("Reason for the amendment"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_(
+                    "The plan is approved: a change of its units or period is sent to the head as an "
+                    "amendment (điều chỉnh kế hoạch) and applies once approved."
+                ),
+            )
         self.fields["units"].queryset = units
         self.fields["units"].required = False
         self.fields["add_under"].queryset = units
@@ -341,7 +354,28 @@ class PlanForm(ServiceErrorsMixin, forms.ModelForm):
         return data
 
     def plan_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        if "amendment_reason" in self.fields:
+            fields["amendment_reason"] = self.cleaned_data["amendment_reason"]
+        return fields
+
+
+class PlanDecisionForm(ServiceErrorsMixin, forms.Form):
+    """The head's approval: the number and date of the decision that approves the plan (or its amendment)."""
+
+    decision_number = forms.CharField(
+        label=_("Decision number"), max_length=100, help_text=_("e.g. 563/QĐ-SNV")
+    )
+    decision_date = forms.DateField(label=_("Decision date"), widget=DateInput())
+
+
+class ReturnForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why the plan goes back to the scheduler.")},
+        help_text=_("Kept in the plan's history and sent to the scheduler."),
+    )
 
 
 class TemplateImportForm(forms.Form):

@@ -18,10 +18,14 @@ from units.roles import Role, has_role, is_admin, is_staff_member
 from units.rules import scope_prefix
 
 from .models import (
+    AmendmentStatus,
     ChecklistTemplate,
     Criterion,
     Domain,
     InspectionPlan,
+    PlanAmendment,
+    PlanEvent,
+    PlanStatus,
     TeamMember,
     TeamRole,
     TemplateStatus,
@@ -128,15 +132,22 @@ def _count(queryset, by: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def plan_list(*, user) -> QuerySet[InspectionPlan]:
-    """Visible plans with their issuing unit, checklist and progress counts, one query.
+def plans_waiting_for_approval(user) -> QuerySet[InspectionPlan]:
+    """Visible plans waiting for a head's decision: submitted, or with a submitted amendment."""
+    pending = PlanAmendment.objects.filter(status=AmendmentStatus.SUBMITTED).values("plan_id")
+    return plans_visible_to(user).filter(Q(status=PlanStatus.SUBMITTED) | Q(pk__in=pending))
+
+
+def plan_list(*, user, waiting: bool = False) -> QuerySet[InspectionPlan]:
+    """Visible plans with their issuing unit, checklist and progress counts, one query; with
+    ``waiting``, only those waiting for a head's decision (plans_waiting_for_approval).
 
     The counts are subqueries: joining units and visits in one GROUP BY would multiply their rows.
     """
     visits = Visit.objects.filter(plan=OuterRef("pk"))
+    plans = plans_waiting_for_approval(user) if waiting else plans_visible_to(user)
     return (
-        plans_visible_to(user)
-        .select_related("issuing_unit", "template")
+        plans.select_related("issuing_unit", "template")
         .annotate(
             unit_count=_count(
                 InspectionPlan.units.through.objects.filter(inspectionplan=OuterRef("pk")), "inspectionplan"
@@ -167,10 +178,20 @@ class PlanProgress:
         return max(self.unit_count - self.visit_count, 0)
 
 
-def plan_detail(*, plan: InspectionPlan, user) -> dict:
-    """The plan page: its visits (team loaded, ``viewable`` set per row), progress, unvisited units.
+def _months(start: date, end: date) -> list[date]:
+    """The first day of each month from ``start``'s to ``end``'s."""
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
 
-    Four queries whatever the number of visits.
+
+def plan_detail(*, plan: InspectionPlan, user) -> dict:
+    """The plan page: its visits (team loaded, ``viewable`` set per row), progress, unvisited units,
+    its amendments (the pending one apart) and its approval history.
+
+    Six queries whatever the number of visits.
     """
     visits = list(
         plan.visits.select_related("unit").prefetch_related(team_prefetch()).order_by("starts_at", "id")
@@ -186,14 +207,53 @@ def plan_detail(*, plan: InspectionPlan, user) -> dict:
         visit_count=len(active),
         by_status=dict(Counter(v.status for v in active)),
     )
+    amendments = list(plan.amendments.select_related("submitted_by", "decided_by").order_by("number"))
     return {
         "visits": visits,
+        "amendments": amendments,
+        "plan_months": _months(plan.period_start, plan.period_end),
+        "pending_amendment": next((a for a in amendments if a.status == AmendmentStatus.SUBMITTED), None),
+        "plan_events": list(PlanEvent.objects.filter(plan=plan).select_related("actor", "amendment")),
         "progress": progress,
         "status_counts": [
             (s, progress.by_status.get(s.value, 0)) for s in VisitStatus if s != VisitStatus.CANCELLED
         ],
         "unscheduled_units": [u for u in units if u.pk not in visited_ids],
     }
+
+
+def plan_change_problems(
+    *, plan: InspectionPlan | None, template, period_start: date, period_end: date, units
+) -> dict[str, list[str]]:
+    """What stops a plan (new, edited or amended) from taking these values, keyed by form field:
+    an unpublished checklist, a reversed period, a unit removed while it has a visit, visits left
+    outside the new period. Two queries for an existing plan."""
+    errors: dict[str, list[str]] = {}
+    if template is not None and not template.is_frozen:
+        errors["template"] = [_("Only a published checklist version can be used by a plan.")]
+    if period_end < period_start:
+        errors["period_end"] = [_("The period must end on or after its start.")]
+    if plan is not None and plan.pk:
+        active = plan.visits.exclude(status=VisitStatus.CANCELLED).select_related("unit")
+        unit_ids = {u.pk for u in units}
+        kept = [v.unit.name for v in active if v.unit_id not in unit_ids]
+        if kept:
+            errors["units"] = [
+                _("These units have a visit in this plan; cancel the visit before removing them: %(names)s.")
+                % {"names": ", ".join(sorted(set(kept)))}
+            ]
+        outside = [
+            v
+            for v in active
+            if timezone.localtime(v.starts_at).date() < period_start
+            or timezone.localtime(v.ends_at).date() > period_end
+        ]
+        if outside and "period_end" not in errors:
+            errors["period_start"] = [
+                _("%(count)s visits would fall outside the new period (first: %(visit)s).")
+                % {"count": len(outside), "visit": outside[0]}
+            ]
+    return errors
 
 
 def plan_unit_choices(*, user) -> QuerySet[Unit]:

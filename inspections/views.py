@@ -14,6 +14,7 @@ from units.models import UnitKind
 from . import selectors, services
 from .access import (
     can,
+    get_amendment_for_user,
     get_plan_for_user,
     get_template_for_user,
     get_visit_for_user,
@@ -24,8 +25,10 @@ from .forms import (
     BulkScheduleForm,
     CancelForm,
     NewVersionForm,
+    PlanDecisionForm,
     PlanForm,
     RescheduleForm,
+    ReturnForm,
     TemplateImportForm,
     VersionForm,
     VisitForm,
@@ -150,11 +153,13 @@ def template_new_version(request, pk):
 @require_safe
 def plan_list(request):
     require_inspections_page(request.user, "inspections.view_inspectionplan")
-    page = Paginator(selectors.plan_list(user=request.user), 30).get_page(request.GET.get("page"))
+    waiting = request.GET.get("waiting") == "1"
+    plans = selectors.plan_list(user=request.user, waiting=waiting)
+    page = Paginator(plans, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "inspections/plan_list.html",
-        {"page": page, "can_add": can(request.user, "inspections.add_inspectionplan")},
+        {"page": page, "waiting": waiting, "can_add": can(request.user, "inspections.add_inspectionplan")},
     )
 
 
@@ -163,11 +168,24 @@ def plan_detail(request, pk):
     plan = get_plan_for_user(request.user, pk)
     context = selectors.plan_detail(plan=plan, user=request.user)
     user = request.user
+    can_approve = can(user, "inspections.approve_inspectionplan", plan)
+    pending = context["pending_amendment"]
+    can_decide_amendment = pending is not None and can(user, "inspections.approve_planamendment", pending)
     context.update(
         plan=plan,
         can_edit=can(user, "inspections.change_inspectionplan", plan),
-        can_approve=can(user, "inspections.approve_inspectionplan", plan),
+        can_submit=can(user, "inspections.submit_inspectionplan", plan),
+        can_approve=can_approve,
+        can_decide_amendment=can_decide_amendment,
         can_close=can(user, "inspections.close_inspectionplan", plan),
+        decision_form=PlanDecisionForm(
+            initial={"decision_number": plan.decision_number, "decision_date": plan.decision_date}
+        )
+        if can_approve
+        else PlanDecisionForm()
+        if can_decide_amendment
+        else None,
+        return_form=ReturnForm() if can_approve or can_decide_amendment else None,
     )
     return render(request, "inspections/plan_detail.html", context)
 
@@ -202,34 +220,101 @@ def plan_create(request):
 def plan_edit(request, pk):
     plan = get_plan_for_user(request.user, pk, write=True)
     form = _plan_form(request, plan)
+    had_amendment = plan.amendments.filter(status="submitted").exists()
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_update(plan=plan, **form.plan_fields())
+            services.plan_update(plan=plan, actor=request.user, **form.plan_fields())
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("The plan was saved."))
+            if not had_amendment and plan.amendments.filter(status="submitted").exists():
+                messages.success(
+                    request, _("The plan was saved; its amendment was sent to the head for approval.")
+                )
+            else:
+                messages.success(request, _("The plan was saved."))
             return redirect(plan)
     return render(request, "inspections/plan_form.html", {"form": form, "plan": plan})
 
 
 @require_POST
-def plan_approve(request, pk):
-    plan = get_plan_for_user(request.user, pk, perm="inspections.approve_inspectionplan")
+def plan_submit(request, pk):
+    plan = get_plan_for_user(request.user, pk, perm="inspections.submit_inspectionplan")
     try:
-        services.plan_approve(plan=plan, approved_by=request.user)
+        services.plan_submit(plan=plan, submitted_by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The plan is approved; its visits are scheduled and the units notified."))
+        messages.success(request, _("The plan was sent to the head for approval."))
     return redirect(plan)
+
+
+def _decide(request, plan, form, service, success: str):
+    """Run a head's decision from the plan page; errors come back as messages on the plan page."""
+    try:
+        if not form.is_valid():
+            raise ValidationError([m for ms in form.errors.values() for m in ms])
+        service(**form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect(plan)
+
+
+@require_POST
+def plan_approve(request, pk):
+    plan = get_plan_for_user(request.user, pk, perm="inspections.approve_inspectionplan")
+    return _decide(
+        request,
+        plan,
+        PlanDecisionForm(request.POST),
+        lambda **data: services.plan_approve(plan=plan, approved_by=request.user, **data),
+        _("The plan is approved; its visits are scheduled and the units notified."),
+    )
+
+
+@require_POST
+def plan_return(request, pk):
+    plan = get_plan_for_user(request.user, pk, perm="inspections.approve_inspectionplan")
+    return _decide(
+        request,
+        plan,
+        ReturnForm(request.POST),
+        lambda **data: services.plan_return(plan=plan, returned_by=request.user, **data),
+        _("The plan was returned to the scheduler."),
+    )
+
+
+@require_POST
+def amendment_approve(request, pk, number):
+    amendment = get_amendment_for_user(request.user, pk, number, perm="inspections.approve_planamendment")
+    return _decide(
+        request,
+        amendment.plan,
+        PlanDecisionForm(request.POST),
+        lambda **data: services.plan_amendment_approve(amendment=amendment, approved_by=request.user, **data),
+        _("The amendment is approved; the plan now has its new units and period."),
+    )
+
+
+@require_POST
+def amendment_return(request, pk, number):
+    amendment = get_amendment_for_user(request.user, pk, number, perm="inspections.approve_planamendment")
+    return _decide(
+        request,
+        amendment.plan,
+        ReturnForm(request.POST),
+        lambda **data: services.plan_amendment_return(amendment=amendment, returned_by=request.user, **data),
+        _("The amendment was returned; the plan stays as approved."),
+    )
 
 
 @require_POST
 def plan_close(request, pk):
     plan = get_plan_for_user(request.user, pk, perm="inspections.close_inspectionplan")
     try:
-        services.plan_close(plan=plan)
+        services.plan_close(plan=plan, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

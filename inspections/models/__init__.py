@@ -1,6 +1,7 @@
 """Checklist templates (versioned, frozen once published), inspection plans, visits and teams."""
 
 from .answers import SCORED_RESULTS, Answer, AnswerEvidence, AnswerResult, VisitDomainScore
+from .approvals import AmendmentStatus, PlanAmendment, PlanEvent, PlanEventKind
 from .checklists import (
     AnswerKind,
     ChecklistTemplate,
@@ -12,6 +13,8 @@ from .checklists import (
 )
 from .planning import (
     MOVABLE_STATUSES,
+    PLAN_DECIDED_STATUSES,
+    PLAN_EDITABLE_STATUSES,
     VISIT_TRANSITIONS,
     InspectionPlan,
     PlanStatus,
@@ -24,6 +27,12 @@ from .planning import (
 )
 
 __all__ = [
+    "PLAN_DECIDED_STATUSES",
+    "PLAN_EDITABLE_STATUSES",
+    "AmendmentStatus",
+    "PlanAmendment",
+    "PlanEvent",
+    "PlanEventKind",
     "SCORED_RESULTS",
     "Answer",
     "AnswerEvidence",

@@ -1,5 +1,13 @@
 """Writes and side effects of the inspections app (keyword-only, typed, transactional)."""
 
+from .approvals import (
+    plan_amendment_approve,
+    plan_amendment_return,
+    plan_amendment_submit,
+    plan_approve,
+    plan_return,
+    plan_submit,
+)
 from .checklist_io import (
     ChecklistImportError,
     checklist_export_xlsx,
@@ -15,7 +23,7 @@ from .checklists import (
     template_publish,
 )
 from .notifications import visit_ics, visit_notice_queue, visit_notice_send, visit_recipients
-from .plans import plan_approve, plan_close, plan_create, plan_mark_in_progress, plan_update
+from .plans import plan_close, plan_create, plan_mark_in_progress, plan_update
 from .visits import (
     Slot,
     visit_bulk_create,
@@ -35,7 +43,12 @@ __all__ = [
     "checklist_export_yaml",
     "checklist_import",
     "checklist_read",
+    "plan_amendment_approve",
+    "plan_amendment_return",
+    "plan_amendment_submit",
     "plan_approve",
+    "plan_return",
+    "plan_submit",
     "plan_close",
     "plan_create",
     "plan_mark_in_progress",
