@@ -324,8 +324,9 @@ class CalendarDay:
     visits: list = field(default_factory=list)
 
 
-def visit_calendar(*, user, year: int, month: int) -> dict:
-    """A Monday-first month grid of the visible visits (one query for the visits, one for teams).
+def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | None = None) -> dict:
+    """A Monday-first month grid of the visible visits (one query for the visits, one for teams);
+    ``visits`` narrows them (the calendar's filters) and defaults to visit_list(user).
 
     Returns ``weeks`` (lists of 7 CalendarDay), ``days`` (the month's days that have visits, for
     the phone list), the previous and next months.
@@ -336,7 +337,7 @@ def visit_calendar(*, user, year: int, month: int) -> dict:
     window_start = datetime.combine(first, time.min, tzinfo=tz)
     window_end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
     visits = (
-        visit_list(user=user)
+        (visit_list(user=user) if visits is None else visits)
         .exclude(status=VisitStatus.CANCELLED)
         .filter(starts_at__lt=window_end, ends_at__gt=window_start)
     )

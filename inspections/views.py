@@ -20,7 +20,7 @@ from .access import (
     get_visit_for_user,
     require_inspections_page,
 )
-from .filters import VisitFilter
+from .filters import CalendarFilter, VisitFilter
 from .forms import (
     BulkScheduleForm,
     CancelForm,
@@ -372,7 +372,19 @@ def visit_calendar(request):
             raise ValueError
     except ValueError:
         raise Http404 from None
-    context = selectors.visit_calendar(user=request.user, year=year, month=month)
+    filterset = CalendarFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
+    context = selectors.visit_calendar(user=request.user, year=year, month=month, visits=filterset.qs)
+    # The filters travel with the month links (previous, next, the picker).
+    kept = request.GET.copy()
+    for name in ("year", "month", "view"):
+        kept.pop(name, None)
+    context.update(
+        filter=filterset,
+        kept_query=kept.urlencode(),
+        as_list=request.GET.get("view") == "list",
+        months=range(1, 13),
+        years=range(min(year, today.year) - 10, max(year, today.year) + 3),
+    )
     return render(request, "inspections/visit_calendar.html", context)
 
 
