@@ -231,6 +231,15 @@ class BulkScheduleForm(TeamFieldsMixin, forms.Form):
         label=_("Break between visits (minutes)"), min_value=0, max_value=600, initial=150, step_size=15
     )
     skip_weekends = forms.BooleanField(label=_("Skip Saturdays and Sundays"), required=False, initial=True)
+    skip_holidays = forms.BooleanField(
+        label=_("Skip public holidays"),
+        required=False,
+        initial=True,
+        help_text=_("Tết and the national holidays, as the administrator keeps them."),
+    )
+    skip_busy_days = forms.BooleanField(
+        label=_("Skip the days the team is already on a visit"), required=False, initial=True
+    )
     place = forms.CharField(
         label=_("Place"),
         max_length=255,
@@ -272,7 +281,35 @@ class BulkScheduleForm(TeamFieldsMixin, forms.Form):
             "duration": timedelta(minutes=data["duration"]),
             "gap": timedelta(minutes=data["gap"]),
             "skip_weekends": data["skip_weekends"],
+            "skip_holidays": data["skip_holidays"],
+            "skip_busy_days": data["skip_busy_days"],
         }
+
+    def has_rows(self) -> bool:
+        """The proposal came back as the user edited it (one date and times per unit)."""
+        return any(key.startswith("row-") for key in self.data)
+
+    def edited_rows(self) -> list[tuple[Unit, datetime, datetime]]:
+        """The edited proposal: (unit, starts at, ends at) per chosen unit, in tree order. Raises
+        ValidationError naming each unit whose date or times cannot be read."""
+        rows, errors = [], []
+        day_field, time_field = forms.DateField(), forms.TimeField()
+        for unit in sorted(self.cleaned_data["units"], key=lambda u: u.path):
+            prefix = f"row-{unit.pk}-"
+            try:
+                day = day_field.clean(self.data.get(prefix + "day"))
+                start = time_field.clean(self.data.get(prefix + "start"))
+                end = time_field.clean(self.data.get(prefix + "end"))
+            except ValidationError:
+                errors.append(_("%(unit)s: enter a date (dd/mm/yyyy) and the times.") % {"unit": unit.name})
+                continue
+            if end <= start:
+                errors.append(_("%(unit)s: the visit must end after it starts.") % {"unit": unit.name})
+                continue
+            rows.append((unit, _aware(day, start), _aware(day, end)))
+        if errors:
+            raise ValidationError(errors)
+        return rows
 
 
 class PlanForm(ServiceErrorsMixin, forms.ModelForm):

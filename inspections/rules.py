@@ -183,10 +183,18 @@ rules.add_perm("inspections.cancel_visit", can_manage & visit_in_scope & visit_i
 rules.add_perm("inspections.start_visit", ((can_manage & visit_in_scope) | leads_team) & visit_can_start)
 
 # The Django admin (checklist drafts; plans and visits read-only) is for administrators.
-for model in ("checklisttemplate", "domain", "criterion"):
+for model in ("checklisttemplate", "domain", "criterion", "publicholiday"):
     for action in ("add", "change", "delete"):
         rules.add_perm(f"inspections.{action}_{model}", is_administrator)
-for model in ("domain", "criterion", "teammember", "visitevent"):
+for model in (
+    "domain",
+    "criterion",
+    "teammember",
+    "visitevent",
+    "publicholiday",
+    "planamendment",
+    "planevent",
+):
     rules.add_perm(f"inspections.view_{model}", is_administrator)
 
 # Answers (the checklist filled on site), their evidence, the unit's self-assessment, submission.

@@ -26,6 +26,7 @@ from .models import (
     PlanAmendment,
     PlanEvent,
     PlanStatus,
+    PublicHoliday,
     TeamMember,
     TeamRole,
     TemplateStatus,
@@ -283,6 +284,36 @@ def plan_units_without_visit(*, plan: InspectionPlan) -> QuerySet[Unit]:
     return plan.units.exclude(
         pk__in=plan.visits.exclude(status=VisitStatus.CANCELLED).values("unit_id")
     ).order_by("path")
+
+
+def holidays_between(start: date, end: date) -> set[date]:
+    """The public holidays from ``start`` to ``end`` (one query)."""
+    return set(PublicHoliday.objects.filter(date__range=(start, end)).values_list("date", flat=True))
+
+
+def team_busy_days(*, users, start: date, end: date) -> dict[date, list[str]]:
+    """The days from ``start`` to ``end`` on which one of ``users`` is on an active visit, with
+    who and where ("Đỗ Thị Trang: UBND xã Bình Tấn"), for bulk scheduling to skip. One query."""
+    tz = timezone.get_current_timezone()
+    window_start = datetime.combine(start, time.min, tzinfo=tz)
+    window_end = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    members = (
+        TeamMember.objects.filter(
+            user_id__in=[u.pk for u in users],
+            visit__starts_at__lt=window_end,
+            visit__ends_at__gt=window_start,
+        )
+        .exclude(visit__status=VisitStatus.CANCELLED)
+        .select_related("user", "visit__unit")
+    )
+    busy: dict[date, list[str]] = defaultdict(list)
+    for member in members:
+        day = timezone.localtime(member.visit.starts_at, tz).date()
+        last = timezone.localtime(member.visit.ends_at - timedelta(seconds=1), tz).date()
+        while day <= last:
+            busy[day].append(f"{member.user}: {member.visit.unit}")
+            day += timedelta(days=1)
+    return dict(busy)
 
 
 def team_candidates(*, plan: InspectionPlan) -> QuerySet:

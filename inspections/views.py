@@ -324,6 +324,8 @@ def plan_close(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_bulk_schedule(request, pk):
+    """Propose dates for the plan's units (weekends, holidays and the team's busy days left out),
+    let the scheduler edit the proposal, then create every visit or none."""
     plan = get_plan_for_user(request.user, pk, write=True)
     units = selectors.plan_units_without_visit(plan=plan)
     form = BulkScheduleForm(
@@ -331,12 +333,17 @@ def plan_bulk_schedule(request, pk):
         plan=plan,
         units=units,
         candidates=selectors.team_candidates(plan=plan),
-        initial={"units": list(units), "date_from": max(plan.period_start, timezone.localdate())},
+        # From the plan's period, not today: a plan is often scheduled before or after its year.
+        initial={"units": list(units), "date_from": plan.period_start, "date_to": plan.period_end},
     )
-    slots = None
+    slots, skipped = None, {}
     if request.method == "POST" and form.is_valid():
         try:
-            slots = services.visit_bulk_propose(plan=plan, team=form.team(), **form.proposal_args())
+            if form.has_rows() and "save" in request.POST:
+                slots = services.visit_bulk_check(plan=plan, rows=form.edited_rows(), team=form.team())
+            else:
+                proposal = services.visit_bulk_proposal(plan=plan, team=form.team(), **form.proposal_args())
+                slots, skipped = proposal.slots, proposal.skipped
             if "save" in request.POST:
                 visits = services.visit_bulk_create(
                     plan=plan,
@@ -349,7 +356,11 @@ def plan_bulk_schedule(request, pk):
                 return redirect(plan)
         except ValidationError as exc:
             form.add_service_errors(exc)
-    return render(request, "inspections/plan_bulk.html", {"plan": plan, "form": form, "slots": slots})
+    return render(
+        request,
+        "inspections/plan_bulk.html",
+        {"plan": plan, "form": form, "slots": slots, "skipped": sorted(skipped.items())},
+    )
 
 
 # Visits

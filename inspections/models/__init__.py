@@ -11,6 +11,7 @@ from .checklists import (
     TemplateStatus,
     parse_figure_rule,
 )
+from .holidays import PublicHoliday
 from .planning import (
     MOVABLE_STATUSES,
     PLAN_DECIDED_STATUSES,
@@ -33,6 +34,7 @@ __all__ = [
     "PlanAmendment",
     "PlanEvent",
     "PlanEventKind",
+    "PublicHoliday",
     "SCORED_RESULTS",
     "Answer",
     "AnswerEvidence",

@@ -25,8 +25,11 @@ from .checklists import (
 from .notifications import visit_ics, visit_notice_queue, visit_notice_send, visit_recipients
 from .plans import plan_close, plan_create, plan_mark_in_progress, plan_update
 from .visits import (
+    Proposal,
     Slot,
+    visit_bulk_check,
     visit_bulk_create,
+    visit_bulk_proposal,
     visit_bulk_propose,
     visit_cancel,
     visit_create,
@@ -37,6 +40,7 @@ from .visits import (
 
 __all__ = [
     "ChecklistImportError",
+    "Proposal",
     "Slot",
     "TemplateSpec",
     "checklist_export_xlsx",
@@ -57,8 +61,10 @@ __all__ = [
     "template_ensure_editable",
     "template_new_version",
     "template_publish",
+    "visit_bulk_check",
     "visit_bulk_create",
     "visit_bulk_propose",
+    "visit_bulk_proposal",
     "visit_cancel",
     "visit_create",
     "visit_ics",

@@ -28,7 +28,7 @@ from ..models import (
     VisitEventKind,
     VisitStatus,
 )
-from ..selectors import visit_conflicts
+from ..selectors import holidays_between, team_busy_days, visit_conflicts
 from .notifications import visit_notice_queue
 from .plans import plan_mark_in_progress
 
@@ -280,17 +280,25 @@ def _slots(
     first_start: time,
     duration: timedelta,
     gap: timedelta,
-    skip_weekends: bool,
+    skipped: set[date],
 ):
     tz = timezone.get_current_timezone()
     day = date_from
     while day <= date_to:
-        if not (skip_weekends and day.weekday() >= 5):
+        if day not in skipped:
             start = datetime.combine(day, first_start, tzinfo=tz)
             for _k in range(per_day):
                 yield start, start + duration
                 start += duration + gap
         day += timedelta(days=1)
+
+
+@dataclass
+class Proposal:
+    """A bulk schedule: its slots, and the days it left out and why (weekend, holiday, team busy)."""
+
+    slots: list[Slot]
+    skipped: dict[date, str]
 
 
 def visit_bulk_propose(
@@ -305,12 +313,62 @@ def visit_bulk_propose(
     duration: timedelta,
     gap: timedelta,
     skip_weekends: bool = True,
+    skip_holidays: bool = True,
+    skip_busy_days: bool = True,
 ) -> list[Slot]:
-    """Spread ``units`` (in the given order) over the working days of the range, ``per_day`` visits
-    a day from ``first_start``, each ``duration`` long with ``gap`` between them. Each slot lists
-    its conflicts; nothing is written. Raises ValidationError when the range is too short."""
+    """Spread ``units`` (in the given order) over the days of the range, ``per_day`` visits a day
+    from ``first_start``, each ``duration`` long with ``gap`` between them, leaving out weekends,
+    public holidays and the days someone of the team is already on a visit. Each slot lists what
+    would still stop it (as visit_conflicts); nothing is written. Raises ValidationError when the
+    range is too short. visit_bulk_proposal also says which days it left out."""
+    return visit_bulk_proposal(
+        plan=plan,
+        units=units,
+        team=team,
+        date_from=date_from,
+        date_to=date_to,
+        per_day=per_day,
+        first_start=first_start,
+        duration=duration,
+        gap=gap,
+        skip_weekends=skip_weekends,
+        skip_holidays=skip_holidays,
+        skip_busy_days=skip_busy_days,
+    ).slots
+
+
+def visit_bulk_proposal(
+    *,
+    plan: InspectionPlan,
+    units: list[Unit],
+    team: Team,
+    date_from: date,
+    date_to: date,
+    per_day: int,
+    first_start: time,
+    duration: timedelta,
+    gap: timedelta,
+    skip_weekends: bool = True,
+    skip_holidays: bool = True,
+    skip_busy_days: bool = True,
+) -> Proposal:
+    """visit_bulk_propose, with the days it left out and why."""
+    date_to = min(date_to, plan.period_end)
+    skipped: dict[date, str] = {}
+    if skip_busy_days:
+        busy = team_busy_days(users=[u for u, _role in team], start=date_from, end=date_to)
+        skipped.update({day: _("team busy (%(who)s)") % {"who": "; ".join(who)} for day, who in busy.items()})
+    if skip_holidays:
+        for day in holidays_between(date_from, date_to):
+            skipped[day] = _("public holiday")
+    if skip_weekends:
+        day = date_from
+        while day <= date_to:
+            if day.weekday() >= 5:
+                skipped[day] = _("weekend")
+            day += timedelta(days=1)
     slots = []
-    times = _slots(date_from, date_to, per_day, first_start, duration, gap, skip_weekends)
+    times = _slots(date_from, date_to, per_day, first_start, duration, gap, set(skipped))
     for unit in units:
         try:
             starts_at, ends_at = next(times)
@@ -327,6 +385,25 @@ def visit_bulk_propose(
             ) from None
         problems = visit_conflicts(plan=plan, unit=unit, starts_at=starts_at, ends_at=ends_at, team=team)
         problems.pop("leader", None)
+        slots.append(Slot(unit, starts_at, ends_at, problems))
+    last = slots[-1].starts_at.date() if slots else date_from
+    return Proposal(slots, {day: why for day, why in sorted(skipped.items()) if day <= last})
+
+
+def visit_bulk_check(
+    *, plan: InspectionPlan, rows: list[tuple[Unit, datetime, datetime]], team: Team
+) -> list[Slot]:
+    """The slots of a proposal as the user edited it, each with what would stop it (nothing is
+    written): conflicts with existing visits, and two rows of the proposal that overlap."""
+    slots = []
+    for unit, starts_at, ends_at in rows:
+        problems = visit_conflicts(plan=plan, unit=unit, starts_at=starts_at, ends_at=ends_at, team=team)
+        problems.pop("leader", None)
+        for other in slots:
+            if other.starts_at < ends_at and starts_at < other.ends_at:
+                problems.setdefault("starts_at", []).append(
+                    _("overlaps the visit to %(unit)s in this schedule.") % {"unit": other.unit}
+                )
         slots.append(Slot(unit, starts_at, ends_at, problems))
     return slots
 
