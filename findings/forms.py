@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import SYMBOL_RE, validate_document_symbol
-from inspections.forms import DateInput
+from core.widgets import DateInput
 from inspections.models import Criterion, Domain, Visit
 from inspections.services.evidence import evidence_check
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import fold
+from core.widgets import DateInput
 
-from .forms import DateInput
 from .models import TeamMember, TeamRole, Visit, VisitStatus
 from .selectors import TEAM_ROLES, plans_visible_to, visits_visible_to
 

@@ -10,16 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import archive_check
+from core.widgets import DateInput
 from units.models import Unit, UnitKind
 
 from .models import InspectionPlan, TeamRole
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class TimeInput(forms.TimeInput):

@@ -4,14 +4,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
+
 from .models import Unit
-
-
-class DateInput(forms.DateInput):
-    input_type = "text"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
 class LoginForm(AuthenticationForm):

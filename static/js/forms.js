@@ -75,6 +75,12 @@
     field.dataset.masked = "1";
     field.addEventListener("input", (event) => {
       if (event.inputType && event.inputType.startsWith("delete")) return;
+      const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(field.value.trim());
+      if (iso) {
+        field.value = `${iso[3]}/${iso[2]}/${iso[1]}`;
+        return;
+      }
+      if (/^\d{1,2}\/\d{1,2}\/\d{4}$/.test(field.value)) return;
       const digits = field.value.replace(/\D/g, "").slice(0, 8);
       let out = digits.slice(0, 2);
       if (digits.length > 2) out += `/${digits.slice(2, 4)}`;
