@@ -10,7 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from units.access import units_visible_to
 from units.models import Unit, UnitKind
@@ -343,8 +345,105 @@ def visit_list(*, user) -> QuerySet[Visit]:
     )
 
 
-def visit_history(*, visit: Visit) -> QuerySet[VisitEvent]:
-    return visit.events.select_related("actor").order_by("created_at", "id")
+def visit_history(*, visit: Visit) -> list[VisitEvent]:
+    """The visit's events in order, each with ``lines``: what changed from what to what, in the
+    user's language ("Trạng thái: Đã lên lịch → Đang kiểm tra"). Two queries (events, people)."""
+    events = list(visit.events.select_related("actor").order_by("created_at", "id"))
+    people_ids = {
+        int(pk)
+        for e in events
+        if e.kind == "team_changed"
+        for pk in [*e.data.get("roles", {}), *e.data.get("roles_before", {}), *e.data.get("removed", [])]
+    }
+    people = {u.pk: str(u) for u in User.objects.filter(pk__in=people_ids)} if people_ids else {}
+    for event in events:
+        event.lines = _event_lines(event, people)
+    return events
+
+
+# The visit fields an "updated" event may name, with their labels.
+_VISIT_FIELD_LABELS = {
+    "place": _lazy("Place"),
+    "notes": _lazy("Notes for the unit"),
+    "unit": _lazy("Inspected unit"),
+    "starts_at": _lazy("Starts at"),
+    "ends_at": _lazy("Ends at"),
+}
+
+
+def _status_label(value: str) -> str:
+    return str(VisitStatus(value).label) if value in VisitStatus.values else value
+
+
+def _when(value: str) -> str:
+    parsed = parse_datetime(value) if value else None
+    return timezone.localtime(parsed).strftime("%H:%M %d/%m/%Y") if parsed else (value or "—")
+
+
+def _from_to(label, before, after) -> str:
+    return _("%(what)s: %(before)s → %(after)s") % {
+        "what": label,
+        "before": before if before not in ("", None) else "—",
+        "after": after if after not in ("", None) else "—",
+    }
+
+
+def _event_lines(event: VisitEvent, people: dict[int, str]) -> list[str]:
+    data = event.data or {}
+    status = _("Status")
+    if event.kind == "status_changed" and "from" in data:
+        return [_from_to(status, _status_label(data["from"]), _status_label(data.get("to", "")))]
+    if event.kind == "scheduled":
+        if data.get("reason") == "plan_approved":
+            return [_("The plan was approved: the visit is scheduled.")]
+        before = _status_label(data.get("from", VisitStatus.DRAFT))
+        return [_from_to(status, before, _status_label(VisitStatus.SCHEDULED))]
+    if event.kind == "cancelled":
+        return [_from_to(status, _status_label(data.get("from", "")), _status_label(VisitStatus.CANCELLED))]
+    if event.kind == "created":
+        return [_("Created as a draft.")]
+    if event.kind == "rescheduled" and data.get("before"):
+        before, after = data["before"], data.get("after", {})
+        return [
+            _from_to(
+                _("Time"),
+                f"{_when(before.get('starts_at'))}–{_when(before.get('ends_at'))[:5]}",
+                f"{_when(after.get('starts_at'))}–{_when(after.get('ends_at'))[:5]}",
+            )
+        ]
+    if event.kind == "updated":
+        changes = data.get("changes") or {}
+        if not changes:
+            names = ", ".join(str(_VISIT_FIELD_LABELS.get(f, f)).lower() for f in data.get("fields", []))
+            return [_("Changed: %(fields)s.") % {"fields": names}] if names else []
+        lines = []
+        for name, (before, after) in changes.items():
+            if name in ("starts_at", "ends_at"):
+                before, after = _when(before), _when(after)
+            lines.append(_from_to(_VISIT_FIELD_LABELS.get(name, name), before, after))
+        return lines
+    if event.kind == "team_changed":
+        roles, before = data.get("roles", {}), data.get("roles_before", {})
+
+        def who(pk, role) -> str:
+            label = str(TeamRole(role).label) if role in TeamRole.values else role
+            return f"{people.get(int(pk), '?')} ({label.lower()})"
+
+        lines = []
+        added = [who(pk, roles.get(str(pk), "")) for pk in data.get("added", [])]
+        removed = [who(pk, before.get(str(pk), "")) for pk in data.get("removed", []) if before.get(str(pk))]
+        removed += [people.get(int(pk), "?") for pk in data.get("removed", []) if not before.get(str(pk))]
+        if added:
+            lines.append(_("Joined the team: %(names)s") % {"names": ", ".join(added)})
+        if removed:
+            lines.append(_("Left the team: %(names)s") % {"names": ", ".join(removed)})
+        for pk, role in roles.items():
+            if pk in before and before[pk] != role:
+                lines.append(
+                    _from_to(people.get(int(pk), "?"), TeamRole(before[pk]).label, TeamRole(role).label)
+                )
+        return lines
+    return []
 
 
 @dataclass

@@ -76,7 +76,16 @@ def _set_team(visit: Visit, team: Team) -> dict | None:
         "added": sorted(set(after) - set(before)),
         "removed": sorted(set(before) - set(after)),
         "roles": {str(pk): role for pk, role in after.items()},
+        "roles_before": {str(pk): role for pk, role in before.items()},
     }
+
+
+def _as_text(value) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Unit):
+        return value.name
+    return str(value or "")
 
 
 def _event(visit: Visit, kind: str, actor, *, reason: str = "", data: dict | None = None) -> VisitEvent:
@@ -167,9 +176,11 @@ def visit_update(
     )
     fields = {"place": place, "notes": notes, "unit": new_unit, "starts_at": new_start, "ends_at": new_end}
     changed = [name for name, value in fields.items() if getattr(visit, name) != value]
+    # Kept as text, so the history says what changed from what to what (see selectors.visit_history).
+    changes = {name: [_as_text(getattr(visit, name)), _as_text(fields[name])] for name in changed}
     _save(visit, **fields)
     if changed:
-        _event(visit, VisitEventKind.UPDATED, actor, data={"fields": changed})
+        _event(visit, VisitEventKind.UPDATED, actor, data={"fields": changed, "changes": changes})
     if (diff := _set_team(visit, team)) is not None:
         _event(visit, VisitEventKind.TEAM_CHANGED, actor, data=diff)
     return visit
