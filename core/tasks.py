@@ -15,3 +15,9 @@ def outbox_deliver(item_id: int) -> bool:
 def outbox_sweep() -> dict[str, int]:
     """Every minute: hand over the outbox items the broker or the mail server refused before."""
     return outbox.sweep()
+
+
+@shared_task
+def ping(value: str = "pong") -> str:
+    """Answer ``value``: shows that a broker and a worker round-trip a task (health, tests)."""
+    return value
