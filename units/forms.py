@@ -77,4 +77,4 @@ class UnitImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Check the file")))
+        self.helper.add_input(Submit("submit", _("Check the file"), data_busy=""))
