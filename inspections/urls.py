@@ -7,6 +7,7 @@ app_name = "inspections"
 urlpatterns = [
     path("templates/", views.template_list, name="template_list"),
     path("templates/import/", views.template_import, name="template_import"),
+    path("templates/import/jobs/<int:pk>/", views.template_import_job, name="template_import_job"),
     path("templates/<int:pk>/", views.template_preview, name="template_preview"),
     path("templates/<int:pk>/download.<str:fmt>", views.template_download, name="template_download"),
     path("templates/<int:pk>/publish/", views.template_publish, name="template_publish"),

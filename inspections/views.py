@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.jobs import Job
 from units.models import UnitKind
 
 from . import selectors, services
@@ -33,7 +34,7 @@ from .forms import (
     VersionForm,
     VisitForm,
 )
-from .models import VisitStatus
+from .models import ChecklistTemplate, VisitStatus
 
 # Checklist templates
 
@@ -94,22 +95,27 @@ def template_download(request, pk, fmt):
 def template_import(request):
     require_inspections_page(request.user, "inspections.import_checklist")
     form = TemplateImportForm(request.POST or None, request.FILES or None)
-    errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            template = services.checklist_import(
-                content=upload.read(),
-                filename=upload.name,
-                created_by=request.user,
-                publish=form.cleaned_data["publish"],
-            )
-        except services.ChecklistImportError as exc:
-            errors = exc.errors
-        else:
-            messages.success(request, _("Checklist “%(name)s” was imported.") % {"name": template})
-            return redirect(template)
-    return render(request, "inspections/template_import.html", {"form": form, "errors": errors})
+        job = services.template_import_start(
+            content=upload.read(),
+            filename=upload.name,
+            publish=form.cleaned_data["publish"],
+            user=request.user,
+        )
+        return redirect("inspections:template_import_job", pk=job.pk)
+    return render(request, "inspections/template_import.html", {"form": form, "errors": []})
+
+
+@require_safe
+def template_import_job(request, pk):
+    """The result page of a checklist import: its progress, then the new version or the problems."""
+    require_inspections_page(request.user, "inspections.import_checklist")
+    job = get_object_or_404(Job, pk=pk, user=request.user, kind=services.template_import_jobs.JOB_KIND)
+    template = None
+    if job.state == "done":
+        template = ChecklistTemplate.objects.filter(pk=job.result.get("template_id")).first()
+    return render(request, "inspections/template_import_job.html", {"job": job, "template": template})
 
 
 @require_POST

@@ -24,6 +24,7 @@ from .checklists import (
 )
 from .notifications import visit_ics, visit_notice_queue, visit_notice_send, visit_recipients
 from .plans import plan_close, plan_create, plan_mark_in_progress, plan_update
+from .template_import_jobs import template_import_run, template_import_start
 from .visits import (
     Proposal,
     Slot,
@@ -60,6 +61,8 @@ __all__ = [
     "template_create",
     "template_ensure_editable",
     "template_new_version",
+    "template_import_run",
+    "template_import_start",
     "template_publish",
     "visit_bulk_check",
     "visit_bulk_create",
