@@ -247,9 +247,45 @@ class BulkScheduleForm(TeamFieldsMixin, forms.Form):
         self.fields["units"].queryset = units
         self.fields["units"].label_from_instance = lambda u: u.name
         self.add_team_fields(candidates)
+        # A second team, optional: the two teams visit on the same days, the units shared out.
+        self.fields["leader_2"] = UserChoiceField(
+            queryset=candidates, required=False, label=_("Leader of a second team")
+        )
+        self.fields["members_2"] = UsersChoiceField(
+            queryset=candidates, required=False, label=_("Members of the second team")
+        )
+        self.fields["members_2"].widget.attrs.update({"size": 6, "class": "form-select"})
+        self.fields["members_2"].help_text = _("Leave the leader empty to schedule with one team.")
+
+    def teams(self) -> list[list[tuple[object, str]]]:
+        """The default team, then the second team when it has a leader."""
+        teams = [self.team()]
+        if leader := self.cleaned_data.get("leader_2"):
+            teams.append(
+                [(leader, TeamRole.LEADER)]
+                + [
+                    (u, TeamRole.MEMBER)
+                    for u in self.cleaned_data.get("members_2") or []
+                    if u.pk != leader.pk
+                ]
+            )
+        return teams
 
     def clean(self):
         data = super().clean()
+        first, second = data.get("leader"), data.get("leader_2")
+        if second is not None and first is not None:
+            both = {
+                first.pk,
+                *(u.pk for u in data.get("deputies") or []),
+                *(u.pk for u in data.get("members") or []),
+            }
+            shared = [u for u in [second, *(data.get("members_2") or [])] if u.pk in both]
+            if shared:
+                self.add_error(
+                    "members_2",
+                    _("%(names)s cannot be on both teams.") % {"names": ", ".join(str(u) for u in shared)},
+                )
         start, end = data.get("date_from"), data.get("date_to")
         period = {
             "start": self.plan.period_start.strftime("%d/%m/%Y"),
@@ -283,9 +319,9 @@ class BulkScheduleForm(TeamFieldsMixin, forms.Form):
         """The proposal came back as the user edited it (one date and times per unit)."""
         return any(key.startswith("row-") for key in self.data)
 
-    def edited_rows(self) -> list[tuple[Unit, datetime, datetime]]:
-        """The edited proposal: (unit, starts at, ends at) per chosen unit, in tree order. Raises
-        ValidationError naming each unit whose date or times cannot be read."""
+    def edited_rows(self) -> list[tuple[Unit, datetime, datetime, int]]:
+        """The edited proposal: (unit, starts at, ends at, team number) per chosen unit, in tree
+        order. Raises ValidationError naming each unit whose date or times cannot be read."""
         rows, errors = [], []
         day_field, time_field = forms.DateField(), forms.TimeField()
         for unit in sorted(self.cleaned_data["units"], key=lambda u: u.path):
@@ -300,7 +336,11 @@ class BulkScheduleForm(TeamFieldsMixin, forms.Form):
             if end <= start:
                 errors.append(_("%(unit)s: the visit must end after it starts.") % {"unit": unit.name})
                 continue
-            rows.append((unit, _aware(day, start), _aware(day, end)))
+            try:
+                team = int(self.data.get(prefix + "team") or 0)
+            except ValueError:
+                team = 0
+            rows.append((unit, _aware(day, start), _aware(day, end), team))
         if errors:
             raise ValidationError(errors)
         return rows

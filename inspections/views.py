@@ -346,15 +346,20 @@ def plan_bulk_schedule(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             if form.has_rows() and "save" in request.POST:
-                slots = services.visit_bulk_check(plan=plan, rows=form.edited_rows(), team=form.team())
+                slots = services.visit_bulk_check(
+                    plan=plan, rows=form.edited_rows(), team=form.team(), other_teams=form.teams()[1:]
+                )
             else:
-                proposal = services.visit_bulk_proposal(plan=plan, team=form.team(), **form.proposal_args())
+                proposal = services.visit_bulk_proposal(
+                    plan=plan, team=form.team(), other_teams=form.teams()[1:], **form.proposal_args()
+                )
                 slots, skipped = proposal.slots, proposal.skipped
             if "save" in request.POST:
                 visits = services.visit_bulk_create(
                     plan=plan,
                     slots=slots,
                     team=form.team(),
+                    other_teams=form.teams()[1:],
                     created_by=request.user,
                     place=form.cleaned_data["place"],
                 )

@@ -131,6 +131,7 @@ def _rows(slots, **changes):
     rows = {}
     for slot in slots:
         start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
+        rows[f"row-{slot.unit.pk}-team"] = str(slot.team_number)
         rows[f"row-{slot.unit.pk}-day"] = start.strftime("%d/%m/%Y")
         rows[f"row-{slot.unit.pk}-start"] = start.strftime("%H:%M")
         rows[f"row-{slot.unit.pk}-end"] = end.strftime("%H:%M")
@@ -253,3 +254,53 @@ def test_bulk_scheduling_refuses_other_methods(client, scheduler, ten_communes):
     client.force_login(scheduler)
 
     assert client.put(_url(ten_communes[0])).status_code == 405
+
+
+def test_two_teams_visit_on_the_same_days_and_the_second_goes_on_when_the_first_is_busy(
+    client, scheduler, ten_communes, approved_plan, commune, leader, inspector, head
+):
+    plan, communes = ten_communes
+    VisitFactory(
+        plan=approved_plan,
+        unit=commune,
+        leader=leader,
+        starts_at=at(date(2027, 1, 5), 8),
+        ends_at=at(date(2027, 1, 5), 10),
+    )
+    client.force_login(scheduler)
+    data = {
+        **_form(leader, per_day=1),
+        "leader_2": head.pk,
+        "members_2": [inspector.pk],
+        "units": [c.pk for c in communes[:4]],
+    }
+
+    slots = client.post(_url(plan), {**data, "preview": "1"}).context["slots"]
+
+    assert [(s.starts_at.date(), s.team_number) for s in slots] == [
+        (date(2027, 1, 4), 0),
+        (date(2027, 1, 4), 1),
+        (date(2027, 1, 5), 1),  # the first team is busy on 05/01; the second team goes
+        (date(2027, 1, 6), 0),
+    ]
+    response = client.post(_url(plan), {**data, **_rows(slots), "save": "1"})
+    assert response.status_code == 302
+    leaders = {v.unit_id: v.leader for v in Visit.objects.filter(plan=plan).prefetch_related("team__user")}
+    assert [leaders[s.unit.pk] for s in slots] == [leader, head, head, leader]
+
+
+def test_one_person_cannot_be_on_both_teams(client, scheduler, ten_communes, leader, inspector):
+    plan, communes = ten_communes
+    client.force_login(scheduler)
+
+    response = client.post(
+        _url(plan),
+        {
+            **_form(leader, [inspector]),
+            "leader_2": inspector.pk,
+            "units": [c.pk for c in communes],
+            "preview": "1",
+        },
+    )
+
+    assert "members_2" in response.context["form"].errors
