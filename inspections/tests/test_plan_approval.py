@@ -241,3 +241,55 @@ def test_the_database_refuses_an_unknown_status_or_a_submission_without_a_date(p
         InspectionPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.SUBMITTED)
     with pytest.raises(IntegrityError), transaction.atomic():
         InspectionPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.RETURNED, return_reason="")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_heads_deciding_at_once_decide_once(submitted_plan, head, department):
+    """The plan row is locked while a decision is taken: one approves, the other is told it is
+    no longer waiting, and the history has one decision."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection, connections
+
+    from inspections.services import plan_approve, plan_return
+    from units.roles import Role
+    from units.tests.factories import UserFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: concurrent writers on in-memory SQLite fail instead of waiting")
+    other_head = UserFactory(username="head2", unit=department, roles=[Role.HEAD])
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def decide(action):
+        try:
+            barrier.wait()
+            action()
+            outcomes.append("done")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(
+            target=decide,
+            args=(lambda: plan_approve(plan=submitted_plan, approved_by=head, notify=False),),
+        ),
+        threading.Thread(
+            target=decide,
+            args=(lambda: plan_return(plan=submitted_plan, returned_by=other_head, reason="Chưa đủ."),),
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["done", "refused"]
+    decisions = PlanEvent.objects.filter(
+        plan=submitted_plan, kind__in=[PlanEventKind.APPROVED, PlanEventKind.RETURNED]
+    )
+    assert decisions.count() == 1
