@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
+
 from .models import KIND_FORMATS, ReportFormat, ReportKind
 
 
@@ -23,8 +25,8 @@ class ScopeForm(forms.Form):
 class ReportRequestForm(ScopeForm):
     kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
     format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)
-    period_start = forms.DateField(label=_("From"), required=False)
-    period_end = forms.DateField(label=_("To"), required=False)
+    period_start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    period_end = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()

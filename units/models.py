@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import fold
+from core.validators import validate_code, validate_phone
 
 # The district level (huyện) was dissolved on 01/07/2025 by the two-tier local-government reform.
 DISTRICT_DISSOLVED_ON = date(2025, 7, 1)
@@ -59,11 +60,12 @@ class Unit(models.Model):
         _("official code"),
         max_length=50,
         blank=True,
+        validators=[validate_code],
         help_text=_("Optional; unique when given (e.g. the commune code of the national list)."),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
-    phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=30, blank=True, validators=[validate_phone])
     head_name = models.CharField(_("head's name"), max_length=150, blank=True)
     head_title = models.CharField(_("head's title"), max_length=150, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
@@ -192,7 +194,7 @@ class User(AbstractUser):
         related_name="members",
     )
     position = models.CharField(_("position"), max_length=150, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
 
     class Meta:
         verbose_name = _("user")

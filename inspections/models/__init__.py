@@ -1,6 +1,7 @@
 """Checklist templates (versioned, frozen once published), inspection plans, visits and teams."""
 
 from .answers import SCORED_RESULTS, Answer, AnswerEvidence, AnswerResult, VisitDomainScore
+from .approvals import AmendmentStatus, PlanAmendment, PlanEvent, PlanEventKind
 from .checklists import (
     AnswerKind,
     ChecklistTemplate,
@@ -10,8 +11,11 @@ from .checklists import (
     TemplateStatus,
     parse_figure_rule,
 )
+from .holidays import PublicHoliday
 from .planning import (
     MOVABLE_STATUSES,
+    PLAN_DECIDED_STATUSES,
+    PLAN_EDITABLE_STATUSES,
     TEAM_WORDS,
     VISIT_TRANSITIONS,
     InspectionPlan,
@@ -26,6 +30,13 @@ from .planning import (
 )
 
 __all__ = [
+    "PLAN_DECIDED_STATUSES",
+    "PLAN_EDITABLE_STATUSES",
+    "AmendmentStatus",
+    "PlanAmendment",
+    "PlanEvent",
+    "PlanEventKind",
+    "PublicHoliday",
     "SCORED_RESULTS",
     "TEAM_WORDS",
     "TeamKind",

@@ -155,6 +155,26 @@ class VisitScoreRow:
         return (self.total * 100 / self.max_total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+@dataclass
+class PlanUnitRow:
+    """One unit of a plan in the summary: its visit (if any), where the visit stands, its score
+    once the inspection is finished and the remediation actions it still owes."""
+
+    number: int
+    unit_name: str
+    visited_on: date | None
+    status: str
+    total: Decimal | None
+    max_total: Decimal | None
+    open_actions: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.total is None or not self.max_total:
+            return None
+        return (self.total * 100 / self.max_total).quantize(Decimal("0.1"))
+
+
 @dataclass(frozen=True)
 class CommonFinding:
     """A strength or limitation seen in several units (grouped by criterion or domain)."""
@@ -183,6 +203,8 @@ class PlanSummaryData:
     recipients: list[str]
     signer: Signer
     addressee: str = ""
+    # Every unit of the plan, visited or not (the XLSX's unit rows), from the plan's approval on.
+    units: list[PlanUnitRow] = field(default_factory=list)
 
     @property
     def is_draft(self) -> bool:
