@@ -44,7 +44,7 @@ class ReportRequestForm(ScopeForm):
 class CorrectionForm(forms.Form):
     """A Thông báo đính chính: what is corrected, one line each, its date and signer."""
 
-    date = forms.DateField(label=_("Date of the correction"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date of the correction"), widget=DateInput())
     corrections = forms.CharField(
         label=_("Corrections"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -61,7 +61,7 @@ class CorrectionForm(forms.Form):
 class IssueForm(forms.Form):
     """Issuing a produced report: its date and who signs it (the number comes in sequence)."""
 
-    date = forms.DateField(label=_("Date of the report"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date of the report"), widget=DateInput())
     authority_line = forms.CharField(label=_("Authority line"), max_length=100, required=False)
     signer_title = forms.CharField(label=_("Signer's title"), max_length=100)
     signer_name = forms.CharField(label=_("Signer's name"), max_length=150)

@@ -25,6 +25,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from core.jobs import Job, JobState
 from findings.models import ActionState, RemediationUpdate, UpdateAttachment, UpdateKind
 from findings.tests.factories import ActionFactory, ConclusionFactory, FindingFactory
 from inspections.models import Answer, AnswerEvidence, AnswerResult, Criterion, PlanStatus, VisitStatus
@@ -173,6 +174,13 @@ MATRIX = {
     "reports:status": E(pk("report"), STAFF | {"liaison"}),
     "reports:download": E(pk("report"), STAFF | {"liaison"}),
     "reports:retry": E(pk("report"), ()),  # POST only
+    # Plan approval: every decision is a POST (GET answers 405); outsiders get 404 on POST.
+    "inspections:plan_submit": E(pk("plan"), ()),
+    "inspections:plan_return": E(pk("plan"), ()),
+    "inspections:amendment_approve": E(lambda w: {"pk": w.plan.pk, "number": 1}, ()),
+    "inspections:amendment_return": E(lambda w: {"pk": w.plan.pk, "number": 1}, ()),
+    "inspections:template_import_job": E(lambda w: {"pk": w.template_job.pk}, {"admin"}),
+    "units:import_job": E(lambda w: {"pk": w.unit_job.pk}, {"scheduler"}),
     # Issuing a produced follow-up or summary (number, date, signature) is the Department head's;
     # a notice is issued by concluding, so a conclusion report has no such page.
     "reports:issue": E(pk("report"), ()),
@@ -296,6 +304,12 @@ def _build():
     w.concluded.status = VisitStatus.CONCLUDED
     w.concluded.save(update_fields=["status"])
     w.issued = notice_issue(conclusion=conclusion)
+    # Background jobs are their requester's alone: the scheduler's unit import, the
+    # administrator's checklist import.
+    w.unit_job = Job.objects.create(kind="units.import", user=u["scheduler"], state=JobState.DONE)
+    w.template_job = Job.objects.create(
+        kind="inspections.template_import", user=u["admin"], state=JobState.DONE
+    )
     w.action = ActionFactory(finding=w.finding, unit=w.commune, state=ActionState.IN_PROGRESS)
     progress = RemediationUpdate.objects.create(
         action=w.action, kind=UpdateKind.PROGRESS, text=f"Tiến độ {MARK} {PRIVATE}", actor=u["liaison"]
