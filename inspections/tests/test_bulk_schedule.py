@@ -1,5 +1,6 @@
 """Bulk scheduling: spread a plan's units over a date range, preview, then create all or nothing."""
 
+import re
 from datetime import date
 
 import pytest
@@ -304,3 +305,16 @@ def test_one_person_cannot_be_on_both_teams(client, scheduler, ten_communes, lea
     )
 
     assert "members_2" in response.context["form"].errors
+
+
+def test_the_page_offers_every_skip_ticked_so_a_posted_proposal_keeps_them(client, scheduler, ten_communes):
+    # A checkbox the page does not show posts as unticked: busy days and holidays were scheduled over.
+    plan, _ = ten_communes
+    client.force_login(scheduler)
+
+    html = client.get(_url(plan)).content.decode()
+
+    for name in ("skip_weekends", "skip_holidays", "skip_busy_days"):
+        checkbox = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
+        assert checkbox is not None, name
+        assert "checked" in checkbox.group(0)
