@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='inspectionplan',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', {'approved', 'closed', 'in_progress'}), _negated=True), ('approved_at__isnull', False), _connector='OR'), name='inspections_inspectionplan_approved_has_date'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['approved', 'closed', 'in_progress']), _negated=True), ('approved_at__isnull', False), _connector='OR'), name='inspections_inspectionplan_approved_has_date'),
         ),
         migrations.AddConstraint(
             model_name='inspectionplan',

@@ -108,7 +108,8 @@ class InspectionPlan(models.Model):
                 condition=Q(status__in=PlanStatus.values), name="inspections_inspectionplan_status_valid"
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=PLAN_DECIDED_STATUSES) | Q(approved_at__isnull=False),
+                # Sorted: a set's order changes from one process to the next, and the migration must not.
+                condition=~Q(status__in=sorted(PLAN_DECIDED_STATUSES)) | Q(approved_at__isnull=False),
                 name="inspections_inspectionplan_approved_has_date",
             ),
             models.CheckConstraint(
