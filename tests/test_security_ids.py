@@ -22,6 +22,7 @@ HUGE = "99999999999999999999"  # beyond 2**64
     [
         ("inspections:visit_list", {"plan": HUGE}),
         ("inspections:visit_list", {"inspector": HUGE}),
+        ("inspections:visit_list", {"leader": HUGE}),
         ("findings:action_list", {"plan": HUGE}),
         ("dashboards:head", {"plan": HUGE}),
         ("dashboards:head", {"unit": HUGE}),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("units", "0003_unaccent_extension"),
+        ("units", "0005_input_rules"),
     ]
 
     operations = [
