@@ -66,15 +66,17 @@ class RemediationActionAdmin(ReadOnlyAdmin):
     inlines = [RemediationUpdateInline]
 
 
+# Reminder logs and escalations are written by the reminder service only (they are its memory of
+# what went out): read-only here, like the records above.
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(ReadOnlyAdmin):
     list_display = ["sent_on", "kind", "recipient"]
     list_filter = ["kind"]
     search_fields = ["recipient"]
-    readonly_fields = ["kind", "recipient", "sent_on", "actions", "created_at"]
+    fields = readonly_fields = ["kind", "recipient", "sent_on", "actions", "created_at"]
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(ReadOnlyAdmin):
     list_display = ["action", "due_date", "escalated_at"]
-    readonly_fields = ["action", "due_date", "escalated_at"]
+    fields = readonly_fields = ["action", "due_date", "escalated_at"]

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import IdChoiceFilter
 from core.text import fold
 from core.widgets import DateInput
 from inspections.models import InspectionPlan
@@ -28,7 +29,7 @@ class ActionFilter(django_filters.FilterSet):
     # A search, not a list: a province has hundreds of communes, and rendering that many options
     # costs more than the rest of the page.
     unit = django_filters.CharFilter(label=_("Unit"), method="filter_unit")
-    plan = django_filters.ModelChoiceFilter(
+    plan = IdChoiceFilter(
         label=_("Plan"), queryset=_plans, field_name="finding__visit__plan", empty_label=_("All plans")
     )
     due_before = django_filters.DateFilter(

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import IdChoiceFilter
 from core.text import fold
 from core.widgets import DateInput
 
@@ -37,12 +38,12 @@ def _inspectors(request):
 
 
 class VisitFilter(django_filters.FilterSet):
-    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=_plans, empty_label=_("All plans"))
+    plan = IdChoiceFilter(label=_("Plan"), queryset=_plans, empty_label=_("All plans"))
     q = django_filters.CharFilter(label=_("Unit"), method="filter_unit")
-    inspector = django_filters.ModelChoiceFilter(
+    inspector = IdChoiceFilter(
         label=_("Inspector"), queryset=_inspectors, method="filter_inspector", empty_label=_("Anyone")
     )
-    leader = django_filters.ModelChoiceFilter(
+    leader = IdChoiceFilter(
         label=_("Team leader"), queryset=_inspectors, method="filter_leader", empty_label=_("Anyone")
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=VisitStatus.choices, empty_label=_("All"))

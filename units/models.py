@@ -2,6 +2,7 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models, router, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
@@ -44,8 +45,16 @@ class UnitQuerySet(models.QuerySet):
         return qs
 
 
+# A unit's name is one line: it goes into e-mail subjects, document headings and file names, where
+# a line break is refused (e-mail headers) or breaks the layout. Checked wherever a name is typed
+# or imported (forms, admin, the unit import call the model's validation); names stored before the
+# rule are folded where they go into a header (core.mail).
+ONE_LINE_MESSAGE = _("A name is one line: remove the line breaks.")
+one_line = RegexValidator(r"[\r\n]", inverse_match=True, message=ONE_LINE_MESSAGE, code="line_break")
+
+
 class Unit(models.Model):
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[one_line])
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(

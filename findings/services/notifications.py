@@ -17,7 +17,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core import outbox
 from core.links import absolute_url
+from core.mail import email_message
 from inspections.models import TeamMember, Visit, VisitEvent
 from inspections.services import visit_recipients
 from units.models import Unit
@@ -137,9 +137,7 @@ def _send(*, subject: str, template: str, context: dict, to: list[str], cc: list
     if not to and not cc:
         return 0
     body = render_to_string(template, context)
-    message = EmailMessage(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to or cc, cc=cc if to else []
-    )
+    message = email_message(subject=subject, body=body, to=to or cc, cc=cc if to else [])
     return message.send()
 
 

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.links import absolute_url
+from core.mail import email_message
 from units.roles import Role
 
 from ..models import (
@@ -50,9 +50,7 @@ def _send_claimed(
         return 0
     try:
         body = render_to_string(template, context)
-        EmailMessage(
-            subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[recipient]
-        ).send()
+        email_message(subject=subject, body=body, to=[recipient]).send()
     except Exception:
         log.delete()
         raise

@@ -358,16 +358,13 @@ def answer_save(
     values = _stored_values(criterion, change, result, score)
     values.update(client_token=token, updated_by=actor, updated_at=timezone.now())
     rows = Answer.objects.filter(visit=visit, criterion=criterion)
-    # The visit's row is locked before anything is read for the totals (see _refresh_for). A
-    # first answer has no earlier value to record (who gave it is on the row itself); a change
-    # to an existing answer is logged with its old value, read by the statement that locks.
+    # The visit's row is locked before anything is read for the totals (see _refresh_for). Every
+    # applied change is logged with its old values (blank for a first answer), read by the
+    # statement that locks: whatever version the client sent, no change goes unrecorded.
     if base_version == 0:
         # The row may not exist yet (or exist with only the unit's self-assessment).
         Answer.objects.bulk_create([Answer(visit=visit, criterion=criterion)], ignore_conflicts=True)
-        _lock(visit)
-        before = None
-    else:
-        before = _locked_before(rows)
+    before = _locked_before(rows)
     updated = rows.filter(version=base_version).update(version=F("version") + 1, **values)
     version = base_version + 1
     if updated:

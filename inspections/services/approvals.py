@@ -11,7 +11,6 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core import outbox
 from core.links import absolute_url
+from core.mail import email_message
 from units.models import Unit
 from units.roles import Role
 
@@ -328,4 +328,4 @@ def plan_event_send(*, event_id: int) -> int:
                 "to_heads": event.kind in TO_HEADS,
             },
         )
-    return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to).send()
+    return email_message(subject=subject, body=body, to=to).send()

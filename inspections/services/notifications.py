@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from core import outbox
+from core.mail import email_message
 from units.roles import Role
 
 from ..models import TeamMember, TeamRole, Visit, VisitEvent, VisitEventKind
@@ -133,9 +134,7 @@ def _visit_notice(event: VisitEvent) -> EmailMessage | None:
         }
         body = render_to_string(template_name, context)
         ics = visit_ics(visit, method=method)
-    message = EmailMessage(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to or cc, cc=cc if to else []
-    )
+    message = email_message(subject=subject, body=body, to=to or cc, cc=cc if to else [])
     message.attach("kiem-tra-cchc.ics", ics, f"text/calendar; method={method}; charset=utf-8")
     return message
 

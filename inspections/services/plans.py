@@ -144,10 +144,13 @@ def plan_update(
 
 @transaction.atomic
 def plan_mark_in_progress(*, plan: InspectionPlan) -> None:
-    """An approved plan is in progress from its first started visit (called by visit services)."""
-    InspectionPlan.objects.filter(pk=plan.pk, status=PlanStatus.APPROVED).update(
-        status=PlanStatus.IN_PROGRESS
-    )
+    """An approved plan is in progress from its first started visit (called by visit services).
+
+    Saved through the model (under a row lock), not a bare UPDATE, so the audit log records it."""
+    plan = InspectionPlan.objects.select_for_update().filter(pk=plan.pk, status=PlanStatus.APPROVED).first()
+    if plan is not None:
+        plan.status = PlanStatus.IN_PROGRESS
+        plan.save(update_fields=["status"])
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import IdChoiceField, IdFilter
 from core.search import matches_words
 from findings.models import ACTION_OPEN_STATES, ActionState, RemediationAction
 from units.models import Unit
@@ -31,7 +32,7 @@ class DashboardFilterForm(forms.Form):
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
     plan = forms.TypedChoiceField(label=_("Plan"), coerce=int, required=False, empty_value=None)
-    unit = forms.ModelChoiceField(label=_("Units"), queryset=Unit.objects.none(), required=False)
+    unit = IdChoiceField(label=_("Units"), queryset=Unit.objects.none(), required=False)
 
     def __init__(self, data, *, plans, units, branches):
         data = data.copy()
@@ -112,9 +113,11 @@ class ActionFilter(ScopedFilterSet):
     """The remediation actions behind the dashboard: by year, plan, unit subtree, state and lateness."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    year = django_filters.NumberFilter(label=_("Year"), field_name="finding__visit__plan__year")
-    plan = django_filters.NumberFilter(field_name="finding__visit__plan_id", widget=forms.HiddenInput)
-    unit = django_filters.NumberFilter(label=_("Unit"), method="filter_unit", widget=forms.HiddenInput)
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="finding__visit__plan__year", min_value=2000, max_value=2100
+    )
+    plan = IdFilter(field_name="finding__visit__plan_id", widget=forms.HiddenInput)
+    unit = IdFilter(label=_("Unit"), method="filter_unit", widget=forms.HiddenInput)
     state = django_filters.ChoiceFilter(label=_("State"), choices=ActionState.choices, empty_label=_("All"))
     lateness = django_filters.ChoiceFilter(
         label=_("Due"), choices=OVERDUE_CHOICES, empty_label=_("Any date"), method="filter_lateness"
