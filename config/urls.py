@@ -5,12 +5,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from core.sessions import session_keepalive
+from inspections.checklist.offline import service_worker
 from units import views as unit_views
 
 from .home import views as home_views
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("sw.js", service_worker, name="service_worker"),
     path("accounts/login/", unit_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

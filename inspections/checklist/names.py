@@ -6,6 +6,7 @@ static/js/checklist/names.js reads it, so the script neither repeats a class nam
 message of its own: every text the script shows is translated here, on the server.
 """
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 CONFIG_ID = "checklist-config"  # the json_script element the script reads
@@ -31,6 +32,11 @@ class N:
     progress = "upload-progress"  # an upload's <progress>
     upload_note = "upload-note"  # an upload's message
     flush = "data-flush"  # the "send now" button
+    discard = "data-discard"  # a refused change's "discard" button, holding its token
+    queue_problems = "queue-problems"  # the list of changes whose sending failed, and why
+    queue_count = "data-count"  # on the queue banner: how many answers wait
+    take_offline = "data-take-offline"  # the "take this visit with me" button, holding the SW's URL
+    offline_status = "offline-status"  # id: what is kept on the device, and since when
     queue_banner = "queue-banner"  # id: what waits on the device
     queue_text = "queue-text"
     offline_banner = "offline-banner"  # id: no connection
@@ -52,6 +58,14 @@ _MESSAGES = {
         "No connection: the file was not uploaded. Attach it again when the connection returns."
     ),
     "uploadFailed": _("The upload failed. Try again."),
+    "discard": _("Discard this change"),
+    "offlineSaving": _("Keeping this checklist on the device…"),
+    "offlineSaved": _(
+        "Kept on this device on __when__: this checklist page, its __count__ files and the answers as they were then. "
+        "It opens without a connection; what you change is sent when the connection returns."
+    ),
+    "offlineFailed": _("This checklist could not be kept on the device. Try again with a connection."),
+    "offlineUnsupported": _("This browser cannot keep pages for offline use."),
     "saving": _("Saving…"),
     "waiting": _("No connection: kept on this device, it will be sent when the connection returns."),
     "failed": _("Not saved yet: the server did not answer. It will be tried again."),
@@ -76,4 +90,9 @@ def script_config(*, kind: str, queue_key: str) -> dict:
     of ``kind`` ("team" or "self") and the key of the device's queue (per visit and user)."""
     messages = {key: str(text) for key, text in _MESSAGES.items()}
     messages["refused"] = str(_REFUSED[kind])
-    return {"names": names(), "messages": messages, "queueKey": queue_key}
+    return {
+        "names": names(),
+        "messages": messages,
+        "queueKey": queue_key,
+        "csrfCookie": settings.CSRF_COOKIE_NAME,
+    }

@@ -1,18 +1,20 @@
 /*
  * The checklist filled on site (the team's and the unit's self-assessment): autosave of each
- * answer with htmx, and a journal in localStorage so that nothing typed is lost on a weak
- * connection. Loaded as an ES module (no build step); no inline script and no eval (the Content
+ * answer with htmx, and a journal in IndexedDB so that nothing typed is lost on a weak
+ * connection or offline; "take this visit with me" keeps the page on the device (offline.js). Loaded as an ES module (no build step); no inline script and no eval (the Content
  * Security Policy forbids both). Names and texts come from the page's JSON (names.js).
  *
- *   names.js    the shared names and messages     journal.js  the localStorage journal
+ *   names.js    the shared names and messages     journal.js  the IndexedDB journal
  *   forms.js    the answer forms and their state  queue.js    the banner, sending what waits
  *   hooks.js    htmx events                       typing.js   typing, quick scores, buttons
+ *   offline.js  the service worker and the copy of the page kept on the device
  */
 import { autosaveForms, MESSAGES, N, ready } from "./names.js";
 import { formFor, markQuickScores, restore, setState } from "./forms.js";
 import { installHooks } from "./hooks.js";
 import { flush, journal } from "./queue.js";
 import { installTyping } from "./typing.js";
+import { installOffline } from "./offline.js";
 
 const RETRY_MS = 15000;
 
@@ -24,7 +26,9 @@ function renderConnection() {
   }
 }
 
-function start() {
+async function start() {
+  // Changes made before the journal is read wait for it (htmx fires only after this).
+  await journal.open();
   installHooks(document.body);
   installTyping();
   window.addEventListener("online", () => {
@@ -54,6 +58,7 @@ function start() {
     }
   });
   renderConnection();
+  installOffline();
   flush();
 }
 

@@ -1,8 +1,12 @@
 /*
- * The queue of this page: its journal, the banner counting what waits, and sending what waits
- * (in order, when the browser is back online, when the page loads, every 15 s while some wait,
- * or with "Send now"). The server recognises a change it already applied by its token, so
- * sending one twice is harmless.
+ * The queue of this page: its journal, the sync panel (how many answers wait, which failed and
+ * why, "Send now", "Discard" for a change the server refuses), and sending what waits (in order,
+ * when the browser is back online, when the page loads, every 15 s while some wait, or with
+ * "Send now"). The server recognises a change it already applied by its token, so sending one
+ * twice is harmless. A change leaves the queue exactly when the server has answered it for good:
+ * stored (X-Answer-Saved), a conflict shown, or input refused. The login page (a redirect, or a
+ * 200 without X-Answer-Saved), a refusal (403 / 404: another session's CSRF token, or no longer
+ * on the team) and a server error keep it, with the reason shown.
  */
 import { csrfToken, formFor, setState, statusOf } from "./forms.js";
 import { Journal } from "./journal.js";
@@ -12,6 +16,35 @@ let flushing = false;
 
 export const journal = new Journal(QUEUE_KEY, renderBanner);
 
+function problemList(banner, items) {
+  let list = banner.querySelector("." + N.queue_problems);
+  if (!list) {
+    list = document.createElement("ul");
+    list.className = N.queue_problems + " list-unstyled mb-0 w-100";
+    banner.appendChild(list);
+  }
+  list.replaceChildren();
+  items
+    .filter((item) => item.problem)
+    .forEach((item) => {
+      const li = document.createElement("li");
+      li.className = "d-flex flex-wrap align-items-center gap-2";
+      const text = document.createElement("span");
+      text.className = "me-auto";
+      text.textContent = (item.label ? item.label + ": " : "") + (MESSAGES[item.problem] || "");
+      li.appendChild(text);
+      if (item.problem === "refused") {
+        const discard = document.createElement("button");
+        discard.type = "button";
+        discard.className = "btn btn-sm btn-outline-danger";
+        discard.setAttribute(N.discard, item.id);
+        discard.textContent = MESSAGES.discard;
+        li.appendChild(discard);
+      }
+      list.appendChild(li);
+    });
+}
+
 export function renderBanner(items) {
   const banner = document.getElementById(N.queue_banner);
   if (!banner) {
@@ -19,17 +52,24 @@ export function renderBanner(items) {
   }
   const count = journal.countAnswers(items);
   banner.hidden = count === 0;
+  banner.setAttribute(N.queue_count, String(count));
   const text = count === 1 ? MESSAGES.queueOne : (MESSAGES.queueMany || "").replace("__count__", count);
   banner.querySelector("." + N.queue_text).textContent =
     flushing && navigator.onLine ? MESSAGES.queueSending + " " + text : text;
+  problemList(banner, items);
+}
+
+/** The person gives up a change the server refuses (only those offer it). */
+export function discard(token) {
+  const item = journal.load().find((one) => one.id === token);
+  journal.forget(token);
+  if (item) {
+    setState(formFor(item.url), "idle");
+  }
 }
 
 function apply(item, status, html) {
   const form = formFor(item.url);
-  if (status === 403 || status === 404) {
-    setState(form, "refused");
-    return;
-  }
   const target = statusOf(form);
   if (target) {
     // The status, and for a saved answer the totals and the unanswered criteria out of band.
@@ -40,16 +80,32 @@ function apply(item, status, html) {
   }
 }
 
-/** Send what waits, oldest first, until the queue is empty or the connection fails. */
-export async function flush() {
+async function send(item) {
+  return fetch(item.url, {
+    method: "POST",
+    credentials: "same-origin",
+    redirect: "manual",
+    headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+    body: new URLSearchParams(item.fields),
+  });
+}
+
+/**
+ * Send what waits, oldest first, until the queue is empty or the connection fails. A change the
+ * server refused waits for "Send now" (``retryRefused``) or "Discard"; the others go on.
+ */
+export async function flush(retryRefused = false) {
   if (flushing || !navigator.onLine) {
     return;
   }
   flushing = true;
   renderBanner(journal.load());
+  const skipped = new Set();
   try {
     for (;;) {
-      const item = journal.waiting()[0];
+      const item = journal
+        .waiting()
+        .find((one) => !skipped.has(one.id) && (retryRefused || one.problem !== "refused"));
       if (!item) {
         break;
       }
@@ -57,13 +113,7 @@ export async function flush() {
       setState(form, "saving");
       let response;
       try {
-        response = await fetch(item.url, {
-          method: "POST",
-          credentials: "same-origin",
-          redirect: "manual",
-          headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
-          body: new URLSearchParams(item.fields),
-        });
+        response = await send(item);
       } catch (error) {
         setState(form, "waiting");
         break;
@@ -71,18 +121,26 @@ export async function flush() {
       const loggedOut =
         response.type === "opaqueredirect" || (response.status === 200 && !response.headers.get(N.saved_header));
       if (loggedOut) {
+        journal.release(item.id, "login");
         setState(form, "login");
         break;
       }
       if (response.status >= 500 || response.status === 408 || response.status === 429 || response.status === 0) {
+        journal.release(item.id, "failed");
         setState(form, "failed");
         break;
+      }
+      if (response.status === 403 || response.status === 404) {
+        journal.release(item.id, "refused");
+        setState(form, "refused");
+        skipped.add(item.id);
+        continue;
       }
       const html = await response.text();
       if (response.headers.get(N.saved_header)) {
         journal.confirm(item.id, response.headers.get(N.saved_header));
       } else {
-        journal.forget(item.id); // a conflict shown, refused input, no longer allowed
+        journal.forget(item.id); // a conflict shown (to choose), or refused input shown
       }
       apply(item, response.status, html);
     }
