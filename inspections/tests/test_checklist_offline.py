@@ -1,10 +1,17 @@
 """The checklist kept on the device: the service worker at the site's root and the button that
 keeps a visit (their behaviour offline is in test_browser_offline.py)."""
 
-import pytest
-from django.urls import reverse
+import io
+import uuid
 
-from .answer_factories import start
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from inspections.models import AnswerEvidence
+
+from .answer_factories import criteria_of, start
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +52,51 @@ def test_a_reader_who_cannot_answer_gets_no_offline_button(client, visit, leader
     assert response.status_code == 200
     assert "checklist-config" in response.content.decode()
     assert "Mang theo để làm ngoại tuyến" not in response.content.decode()
+
+
+def _jpeg(color) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), color).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_an_upload_resent_with_its_id_is_stored_once_even_if_its_bytes_differ(
+    client, inspector, visit, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    started = start(visit)
+    criterion = criteria_of(started)[0]
+    client.force_login(inspector)
+    url = reverse("inspections:evidence_upload", args=[started.pk, criterion.pk])
+    token = str(uuid.uuid4())
+
+    def send(color):
+        upload = SimpleUploadedFile("anh.jpg", _jpeg(color), content_type="image/jpeg")
+        return client.post(url, {"files": upload, "token": token}, headers={"HX-Request": "true"})
+
+    first, again = send((200, 0, 0)), send((0, 200, 0))
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    stored = AnswerEvidence.objects.filter(answer__visit=started)
+    assert stored.count() == 1
+    assert str(stored.get().client_token) == token
+    assert "anh.jpg" in again.content.decode()
+    assert len(list((tmp_path / "evidence").rglob("*.jpg"))) == 1
+
+
+def test_an_upload_id_cannot_attach_a_file_to_another_answer(client, inspector, visit, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    started = start(visit)
+    one, two = criteria_of(started)[:2]
+    client.force_login(inspector)
+    token = str(uuid.uuid4())
+    for criterion in (one, two):
+        upload = SimpleUploadedFile("anh.jpg", _jpeg((9, 9, 9)), content_type="image/jpeg")
+        response = client.post(
+            reverse("inspections:evidence_upload", args=[started.pk, criterion.pk]),
+            {"files": upload, "token": token},
+            headers={"HX-Request": "true"},
+        )
+
+    assert response.status_code == 422
+    assert AnswerEvidence.objects.filter(answer__criterion=two).count() == 0
