@@ -29,8 +29,9 @@ class N:
     score_field = "data-score-field"  # the input a one-tap score fills (default "score")
     overwrite = "data-overwrite"  # a conflict's "overwrite" button, holding the row's version
     evidence = "data-evidence"  # marks an evidence upload form
-    progress = "upload-progress"  # an upload's <progress>
-    upload_note = "upload-note"  # an upload's message
+    pending_uploads = "pending-uploads"  # the files kept on the device, waiting to be uploaded
+    upload_id = "data-upload"  # a waiting file's entry, holding its id
+    upload_state = "upload-state"  # its percentage or state
     flush = "data-flush"  # the "send now" button
     discard = "data-discard"  # a refused change's "discard" button, holding its token
     queue_problems = "queue-problems"  # the list of changes whose sending failed, and why
@@ -54,10 +55,6 @@ _MESSAGES = {
     "queueOffline": _(
         "No connection. Keep working: answers are kept on this device and sent when the connection returns."
     ),
-    "uploadOffline": _(
-        "No connection: the file was not uploaded. Attach it again when the connection returns."
-    ),
-    "uploadFailed": _("The upload failed. Try again."),
     "discard": _("Discard this change"),
     "offlineSaving": _("Keeping this checklist on the device…"),
     "offlineSaved": _(

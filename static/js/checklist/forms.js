@@ -121,12 +121,6 @@ export function markQuickScores(form) {
   });
 }
 
-export function uploadNote(form, text) {
-  const note = form.querySelector("." + N.upload_note);
-  note.textContent = text;
-  note.hidden = !text;
-}
-
 /** "1.2": the code of the criterion a form answers, to name a change in the sync panel. */
 export function labelOf(form) {
   const article = form && form.closest("article");

@@ -4,13 +4,14 @@
  * (stored), 409 (conflict shown), 422 (refused input). The login page, 403 / 404 and server
  * errors keep it, with the reason, for the queue. While
  * offline, or while earlier changes still wait, a change is not sent but kept, and the queue
- * sends it in order. Evidence uploads show their progress.
+ * sends it in order. Chosen photos and files are shrunk and queued too (photos.js).
  *
  * htmx 2 fires beforeSwap and afterSwap on the swap's target (the row's status), not on the
  * form that sent the request: the form is found through the request's configuration.
  */
-import { autosaveForm, csrfToken, labelOf, newToken, setState, snapshot, uploadNote } from "./forms.js";
-import { MESSAGES, N, attr } from "./names.js";
+import { autosaveForm, csrfToken, labelOf, newToken, setState, snapshot } from "./forms.js";
+import { N, attr } from "./names.js";
+import { queueFiles } from "./photos.js";
 import { flush, journal } from "./queue.js";
 
 function evidenceForm(elt) {
@@ -62,16 +63,9 @@ function onBeforeRequest(event) {
   }
   const evidence = evidenceForm(event.detail.elt);
   if (evidence) {
-    if (!navigator.onLine) {
-      event.preventDefault();
-      uploadNote(evidence, MESSAGES.uploadOffline);
-      evidence.reset();
-      return;
-    }
-    const bar = evidence.querySelector("." + N.progress);
-    bar.value = 0;
-    bar.hidden = false;
-    uploadNote(evidence, "");
+    // Photos are shrunk and kept on the device first; the queue uploads them (photos.js).
+    event.preventDefault();
+    queueFiles(evidence, journal).then(() => flush());
   }
 }
 
@@ -125,25 +119,6 @@ function onLost(event) {
   if (form) {
     keep(form, "waiting");
   }
-  const evidence = evidenceForm(event.detail.elt);
-  if (evidence) {
-    uploadNote(evidence, navigator.onLine ? MESSAGES.uploadFailed : MESSAGES.uploadOffline);
-  }
-}
-
-function onAfterRequest(event) {
-  const evidence = evidenceForm(event.detail.elt);
-  if (evidence) {
-    evidence.querySelector("." + N.progress).hidden = true;
-    evidence.reset();
-  }
-}
-
-function onProgress(event) {
-  const evidence = evidenceForm(event.detail.elt);
-  if (evidence && event.detail.lengthComputable) {
-    evidence.querySelector("." + N.progress).value = Math.round((100 * event.detail.loaded) / event.detail.total);
-  }
 }
 
 export function installHooks(body) {
@@ -151,6 +126,4 @@ export function installHooks(body) {
   body.addEventListener("htmx:beforeRequest", onBeforeRequest);
   body.addEventListener("htmx:beforeSwap", onBeforeSwap);
   ["htmx:sendError", "htmx:timeout", "htmx:sendAbort"].forEach((name) => body.addEventListener(name, onLost));
-  body.addEventListener("htmx:afterRequest", onAfterRequest);
-  body.addEventListener("htmx:xhr:progress", onProgress);
 }

@@ -6,7 +6,8 @@
  * held in memory so that the htmx hooks can decide synchronously, every change being written
  * through to IndexedDB in order.
  *
- * An item is {id: token, url, fields: [[name, value]...], sending, at, label, problem}. "sending"
+ * An item is {id: token, url, fields: [[name, value]...], sending, at, label, problem}; an
+ * upload has kind "evidence" and its file (a Blob: IndexedDB keeps it as it is). "sending"
  * marks a change whose request is out; "problem" the reason the last attempt failed (the state
  * names of forms.setState: failed, login, refused); the others wait, in order.
  */
@@ -97,6 +98,11 @@ export class Journal {
     this.store(items);
   }
 
+  /** Keep an upload (an item with ``kind: "evidence"`` and its ``file``), after what waits. */
+  add(item) {
+    this.store(this.load().concat([item]));
+  }
+
   /** Drop a change: the server has answered it for good (conflict shown, input refused). */
   forget(token) {
     this.store(this.load().filter((item) => item.id !== token));
@@ -144,8 +150,8 @@ export class Journal {
     return items;
   }
 
-  /** How many answers (not changes: two changes of one answer make one) wait. */
+  /** How many answers (not changes: two changes of one answer make one) and files wait. */
   countAnswers(items = this.load()) {
-    return new Set(this.waiting(items).map((item) => item.url)).size;
+    return new Set(this.waiting(items).map((item) => (item.kind === "evidence" ? item.id : item.url))).size;
   }
 }

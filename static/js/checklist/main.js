@@ -8,6 +8,7 @@
  *   forms.js    the answer forms and their state  queue.js    the banner, sending what waits
  *   hooks.js    htmx events                       typing.js   typing, quick scores, buttons
  *   offline.js  the service worker and the copy of the page kept on the device
+ *   photos.js   photos shrunk on the device, their thumbnails and uploads
  */
 import { autosaveForms, MESSAGES, N, ready } from "./names.js";
 import { formFor, markQuickScores, restore, setState } from "./forms.js";
@@ -15,6 +16,7 @@ import { installHooks } from "./hooks.js";
 import { flush, journal } from "./queue.js";
 import { installTyping } from "./typing.js";
 import { installOffline } from "./offline.js";
+import { showPending } from "./photos.js";
 
 const RETRY_MS = 15000;
 
@@ -44,6 +46,10 @@ async function start() {
 
   // On load: put waiting changes back into their forms, then send them.
   journal.releaseAll().forEach((item) => {
+    if (item.kind === "evidence") {
+      showPending(item);
+      return;
+    }
     const form = formFor(item.url);
     if (form) {
       restore(form, item.fields);

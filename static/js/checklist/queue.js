@@ -11,6 +11,7 @@
 import { csrfToken, formFor, setState, statusOf } from "./forms.js";
 import { Journal } from "./journal.js";
 import { MESSAGES, N, QUEUE_KEY } from "./names.js";
+import { evidenceFormFor, removePending, showUploadState, upload } from "./photos.js";
 
 let flushing = false;
 
@@ -63,12 +64,27 @@ export function renderBanner(items) {
 export function discard(token) {
   const item = journal.load().find((one) => one.id === token);
   journal.forget(token);
-  if (item) {
+  removePending(token);
+  if (item && item.kind !== "evidence") {
     setState(formFor(item.url), "idle");
   }
 }
 
+/** An upload's answer: the criterion's list of files as stored now (or why the file was refused). */
+function applyEvidence(item, html) {
+  removePending(item.id);
+  const form = evidenceFormFor(item.url);
+  const target = form && form.previousElementSibling;
+  if (target && target.classList.contains("evidence")) {
+    htmx.swap(target, html, { swapStyle: "outerHTML" });
+  }
+}
+
 function apply(item, status, html) {
+  if (item.kind === "evidence") {
+    applyEvidence(item, html);
+    return;
+  }
   const form = formFor(item.url);
   const target = statusOf(form);
   if (target) {
@@ -80,14 +96,35 @@ function apply(item, status, html) {
   }
 }
 
+/** Send one change: {status, text, saved (X-Answer-Saved), loggedOut}; throws offline. */
 async function send(item) {
-  return fetch(item.url, {
+  if (item.kind === "evidence") {
+    const answer = await upload(item, csrfToken());
+    return { ...answer, saved: answer.status === 200 ? "evidence" : null };
+  }
+  const response = await fetch(item.url, {
     method: "POST",
     credentials: "same-origin",
     redirect: "manual",
     headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
     body: new URLSearchParams(item.fields),
   });
+  const saved = response.headers.get(N.saved_header);
+  return {
+    status: response.status,
+    text: await response.text(),
+    saved: saved,
+    loggedOut: response.type === "opaqueredirect" || (response.status === 200 && !saved),
+  };
+}
+
+/** The row (or the file's entry) shows where its change stands. */
+function show(item, state) {
+  if (item.kind === "evidence") {
+    showUploadState(item.id, MESSAGES[state] || "");
+  } else {
+    setState(formFor(item.url), state);
+  }
 }
 
 /**
@@ -109,40 +146,36 @@ export async function flush(retryRefused = false) {
       if (!item) {
         break;
       }
-      const form = formFor(item.url);
-      setState(form, "saving");
-      let response;
+      show(item, "saving");
+      let answer;
       try {
-        response = await send(item);
+        answer = await send(item);
       } catch (error) {
-        setState(form, "waiting");
+        show(item, "waiting");
         break;
       }
-      const loggedOut =
-        response.type === "opaqueredirect" || (response.status === 200 && !response.headers.get(N.saved_header));
-      if (loggedOut) {
+      if (answer.loggedOut) {
         journal.release(item.id, "login");
-        setState(form, "login");
+        show(item, "login");
         break;
       }
-      if (response.status >= 500 || response.status === 408 || response.status === 429 || response.status === 0) {
+      if (answer.status >= 500 || answer.status === 408 || answer.status === 429 || answer.status === 0) {
         journal.release(item.id, "failed");
-        setState(form, "failed");
+        show(item, "failed");
         break;
       }
-      if (response.status === 403 || response.status === 404) {
+      if (answer.status === 403 || answer.status === 404) {
         journal.release(item.id, "refused");
-        setState(form, "refused");
+        show(item, "refused");
         skipped.add(item.id);
         continue;
       }
-      const html = await response.text();
-      if (response.headers.get(N.saved_header)) {
-        journal.confirm(item.id, response.headers.get(N.saved_header));
+      if (answer.saved) {
+        journal.confirm(item.id, answer.saved);
       } else {
         journal.forget(item.id); // a conflict shown (to choose), or refused input shown
       }
-      apply(item, response.status, html);
+      apply(item, answer.status, answer.text);
     }
   } finally {
     flushing = false;
