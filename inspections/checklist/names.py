@@ -41,6 +41,8 @@ class N:
     queue_banner = "queue-banner"  # id: what waits on the device
     queue_text = "queue-text"
     offline_banner = "offline-banner"  # id: no connection
+    next_unanswered = "data-next-unanswered"  # the "next unanswered criterion" button
+    bar = "checklist-bar"  # class of the sticky bar (its height keeps the focused control in view)
     missing = "missing-"  # id prefix of a criterion in the list of unanswered ones
     saved_header = "X-Answer-Saved"  # on every answer that stored something
     autosave_event = "autosave"  # the htmx trigger of a typing pause

@@ -114,3 +114,9 @@ def checklist_banners():
 def checklist_take_offline():
     """“Take this visit with me”: the checklist kept on the device for offline work."""
     return take_offline_html()
+
+
+@register.simple_tag
+def checklist_next_unanswered():
+    """“Next unanswered criterion”, in the sticky bar."""
+    return page_html.next_unanswered_html()

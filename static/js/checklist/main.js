@@ -9,6 +9,7 @@
  *   hooks.js    htmx events                       typing.js   typing, quick scores, buttons
  *   offline.js  the service worker and the copy of the page kept on the device
  *   photos.js   photos shrunk on the device, their thumbnails and uploads
+ *   thumbs.js   "next unanswered", the sticky bar's height for scroll-padding
  */
 import { autosaveForms, MESSAGES, N, ready } from "./names.js";
 import { formFor, markQuickScores, restore, setState } from "./forms.js";
@@ -17,6 +18,7 @@ import { flush, journal } from "./queue.js";
 import { installTyping } from "./typing.js";
 import { installOffline } from "./offline.js";
 import { showPending } from "./photos.js";
+import { installThumbs } from "./thumbs.js";
 
 const RETRY_MS = 15000;
 
@@ -65,6 +67,7 @@ async function start() {
   });
   renderConnection();
   installOffline();
+  installThumbs();
   flush();
 }
 
