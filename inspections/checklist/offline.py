@@ -15,11 +15,17 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_safe
 
 from .names import N
 
 CACHE = "kiemtra-offline-v1"  # one name for the page (offline.js) and the worker
+OFFLINE_HELP = gettext_noop(
+    "Before going where the signal is weak, tap this button: the checklist then opens and can be "
+    "filled on this device with no connection. What you enter (answers, notes, figures, photos) "
+    "waits on the device and is sent, once, when the connection returns, even after logging in again."
+)
 
 
 @login_not_required
@@ -43,5 +49,6 @@ def take_offline_html() -> SafeString:
         f'data-cache="{CACHE}" data-static="{escape(settings.STATIC_URL)}">'
         f"{escape(_('Take this visit with me (offline)'))}</button>"
         f'<p id="{N.offline_status}" class="small text-muted mb-0" role="status" aria-live="polite" hidden></p>'
+        f'<p class="small text-muted mb-0 w-100">{escape(_(OFFLINE_HELP))}</p>'
         "</div>"
     )

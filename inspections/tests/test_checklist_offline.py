@@ -42,6 +42,8 @@ def test_a_team_member_on_a_visit_in_progress_can_take_it_offline(client, inspec
 
     assert "Mang theo để làm ngoại tuyến" in html
     assert 'data-take-offline="/sw.js"' in html
+    # The help says, in Vietnamese, what the button does.
+    assert "phiếu kiểm tra sẽ mở và điền được trên thiết bị này khi không có kết nối" in html
 
 
 def test_a_reader_who_cannot_answer_gets_no_offline_button(client, visit, leader):
