@@ -9,12 +9,12 @@ from .answer_factories import start
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("page", ["home", "inspections:my_visits"])
-def test_a_visit_in_progress_opens_its_checklist_directly(client, inspector, visit, page):
+@pytest.mark.parametrize("where", ["home", "inspections:my_visits"])
+def test_a_visit_in_progress_opens_its_checklist_directly(client, inspector, visit, where):
     started = start(visit)
     client.force_login(inspector)
 
-    html = client.get(reverse(page)).content.decode()
+    html = client.get(reverse(where)).content.decode()
 
     checklist = reverse("inspections:checklist", args=[started.pk])
     assert f'href="{checklist}">{started.unit.name}</a>' in html
