@@ -7,7 +7,7 @@ PORT      ?= 8000
 # The national-scale data set of the dashboards' benchmark (`make national-data` fills it).
 NATIONAL_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kiemtra_national
 
-.PHONY: run test bench national-data worker beat venv migrate demo messages lint check clean
+.PHONY: run serve test bench bench-load topology national-data worker beat venv migrate demo messages lint check clean
 
 # The developer tools (devtools/: demo data, bench, national generator) are installed by the
 # settings only where DEBUG is on or DJANGO_DEVTOOLS=1: these targets need them whatever
@@ -41,6 +41,11 @@ run: demo
 	$(MANAGE) demo_accounts
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# The production stack on this machine, for trying it (DEBUG off, gunicorn, a worker and beat on a
+# private Redis, plain HTTP on the loopback): deploy/serve. Installing it for real: docs/DEPLOY.md.
+serve: demo
+	deploy/serve
+
 # A Celery worker on Redis (REDIS_URL). Without REDIS_URL tasks run in-process: no worker needed.
 # A worker child is replaced after 100 tasks (document libraries hold on to memory).
 worker: migrate
@@ -59,6 +64,17 @@ bench: $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo
 	$(MANAGE) bench --output docs/PERFORMANCE.md $(BENCH_ARGS)
 	$(MANAGE) bench_reports $(BENCH_REPORTS_ARGS)
 	DATABASE_URL=$(NATIONAL_DATABASE_URL) $(MANAGE) bench --national --output docs/PERFORMANCE.md
+
+# Capacity of one web node (2 gunicorn workers) behind nginx: inspectors autosaving and opening
+# the checklist, stepped up until p95 passes 500 ms or errors appear (loopback only, ~3 minutes).
+# Appends its section to docs/PERFORMANCE.md.
+bench-load: $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo
+	$(PY) deploy/topology/load.py --output docs/PERFORMANCE.md $(BENCH_LOAD_ARGS)
+
+# nginx, two web nodes, two workers, beat, Redis and moto on the loopback; a journey that survives
+# kill -9 of a node and a worker (as CI runs it).
+topology: $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo
+	deploy/topology/run
 
 # 34 provinces, 3 321 communes, 10 000 visits, 1 200 000 answers, 100 000 findings (a few minutes).
 national-data: $(VENV)/.installed

@@ -182,14 +182,47 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Brotli/gzip-compressed, hashed names, cached for a year: light pages on 3G.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Evidence, remediation attachments and generated reports: never a public URL, served by the
+    # download views after their access check (core/downloads.py). Local disk under MEDIA_ROOT by
+    # default; an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set (below).
+    "private": {"BACKEND": "core.private_storage.PrivateFileSystemStorage"},
 }
 if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
-# Uploads: evidence and imports are checked by content; this is the default size cap.
+# Object storage (django-storages with boto3): several web nodes and workers share one bucket, so no
+# node keeps a file another needs. Credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the
+# machine's role); objects are private (no ACL grant), and a download is a signed URL that lives
+# AWS_QUERYSTRING_EXPIRE seconds, handed out only after the access check.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["private"] = {
+        "BACKEND": "core.private_s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Empty for AWS itself; the address of a provincial or on-premises S3-compatible service.
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # "path" works with every S3-compatible server; "virtual" for AWS buckets with dots-free names.
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path"),
+            "location": env("AWS_LOCATION", default=""),
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=60),
+        },
+    }
+# Behind nginx (deploy/nginx/kiemtra.conf) a download view answers with X-Accel-Redirect to this
+# internal prefix and nginx sends the file, so a gunicorn worker is not tied up streaming evidence.
+# Empty (the default, and `make run`): the view streams the file itself.
+PRIVATE_FILES_ACCEL_PREFIX = env("PRIVATE_FILES_ACCEL_PREFIX", default="")
+
+# Uploads: evidence and imports are checked by content; this is the default size cap (nginx's
+# client_max_body_size must be at least this). A larger upload is spooled to FILE_UPLOAD_TEMP_DIR
+# for the one request that receives it, then saved to the private storage: nothing stays behind.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default="") or None
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -211,6 +244,14 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A load balancer probes the health endpoints over plain HTTP, straight at a web node.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Behind nginx the client's address arrives in X-Real-IP, which nginx sets from the connection it
+# accepted (never from what the client sent), so the login lockout (django-axes, through
+# django-ipware) counts failures per client and not per proxy. Set it only where the web nodes
+# cannot be reached except through the proxy (gunicorn binds loopback or a private network).
+if env.bool("DJANGO_BEHIND_PROXY", default=False):
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR")
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

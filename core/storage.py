@@ -1,19 +1,20 @@
-"""Private storage: files under MEDIA_ROOT that have no public URL (evidence, attachments, reports).
+"""Private storage: files with no public URL (evidence, attachments, reports).
 
-A view streams them after its access check; nginx never serves MEDIA_ROOT. The migrations of the
-apps that store such files name ``core.storage.PrivateStorage``.
+The FileFields of those files name ``private_storage``, whose class the migrations record as
+``core.storage.PrivateStorage``. Every call goes to the backend ``STORAGES["private"]`` names
+(core/private_storage.py): the local disk under MEDIA_ROOT by default, an S3-compatible bucket
+when configured. A view hands files out after its access check (core/downloads.py); nginx never
+serves MEDIA_ROOT.
 """
 
-from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
+
+from .private_storage import StorageFromSettings
 
 
 @deconstructible(path="core.storage.PrivateStorage")
-class PrivateStorage(FileSystemStorage):
-    """FileSystemStorage whose files have no URL: link to the app's download view instead."""
-
-    def url(self, name):
-        raise ValueError("Private files have no URL; link to the download view instead.")
+class PrivateStorage(StorageFromSettings):
+    """Private files (no public URL) on the backend STORAGES["private"] names: disk or bucket."""
 
 
 private_storage = PrivateStorage()

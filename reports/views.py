@@ -4,12 +4,13 @@ list, and the download. Access -> form -> service -> redirect / render."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from core.downloads import private_file_response
 from core.security_events import record_export
 
 from . import selectors, services
@@ -130,11 +131,5 @@ def report_download(request, pk):
     report = get_report_for_user(request.user, pk)
     if report.state != ReportState.DONE or not report.file:
         raise Http404
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
     record_export(request, name=f"report-{report.pk}-{report.kind}", fmt=report.format)
-    return FileResponse(
-        handle, as_attachment=True, filename=report.filename, content_type=report.content_type
-    )
+    return private_file_response(report.file, filename=report.filename, content_type=report.content_type)

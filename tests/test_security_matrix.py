@@ -77,6 +77,11 @@ def pk(attr):
 
 MATRIX = {
     "home": L(),
+    # For load balancers: no login, nothing of any province.
+    "healthz": L(),
+    "readyz": L(),
+    # The checklist's service worker: a script holding no data, asked for without a session.
+    "service_worker": L(),
     "login": L(()),  # a signed-in user is sent on to their home page
     "logout": L(()),  # POST only
     "password_change": L(),
@@ -120,9 +125,8 @@ MATRIX = {
     "inspections:answer_row": E(lambda w: {"pk": w.visit.pk, "criterion_pk": w.criterion.pk}, STAFF),
     "inspections:answer_save": E(lambda w: {"pk": w.visit.pk, "criterion_pk": w.criterion.pk}, ()),
     "inspections:evidence_upload": E(lambda w: {"pk": w.visit.pk, "criterion_pk": w.criterion.pk}, ()),
-    "inspections:evidence_download": E(
-        lambda w: {"pk": w.visit.pk, "evidence_pk": w.evidence.pk}, STAFF | {"liaison"}
-    ),
+    # Evidence is part of the checklist: whoever may not read the answers may not read it.
+    "inspections:evidence_download": E(lambda w: {"pk": w.visit.pk, "evidence_pk": w.evidence.pk}, STAFF),
     "inspections:evidence_remove": E(lambda w: {"pk": w.visit.pk, "evidence_pk": w.evidence.pk}, ()),
     "inspections:visit_submit": E(pk("visit"), ()),
     "inspections:visit_reopen": E(pk("visit"), ()),

@@ -9,7 +9,7 @@ was stored: static/js/checklist/ drops a queued offline change only after such a
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.downloads import private_file_response
+
 from ..access import (
     can,
     get_answering_visit_for_user,
     get_checklist_visit_for_user,
     get_self_assessment_visit_for_user,
-    get_visit_for_user,
 )
 from ..models import Answer, Visit
 from . import answers as answer_services
@@ -202,16 +203,16 @@ def evidence_remove(request, pk, evidence_pk):
 
 @require_GET
 def evidence_download(request, pk, evidence_pk):
-    """Stream an evidence file to someone who may see the visit (there is no public URL)."""
-    visit = get_visit_for_user(request.user, pk)
+    """Hand an evidence file to someone who may read the visit's answers (there is no public URL):
+    the evidence is part of the checklist, so whoever may not see the checklist may not see it."""
+    visit = get_checklist_visit_for_user(request.user, pk)
     evidence = selectors.evidence_of_visit(visit=visit, pk=evidence_pk)
-    response = FileResponse(
-        evidence.file.open("rb"),
+    return private_file_response(
+        evidence.file,
         content_type=evidence.content_type,
         as_attachment=evidence.content_type not in INLINE_TYPES,
         filename=evidence.original_name,
     )
-    return response
 
 
 @require_POST

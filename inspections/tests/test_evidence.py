@@ -238,7 +238,7 @@ def download_url(evidence):
     return reverse("inspections:evidence_download", args=[evidence.answer.visit_id, evidence.pk])
 
 
-@pytest.mark.parametrize("role", ["inspector", "leader", "head", "scheduler", "liaison"])
+@pytest.mark.parametrize("role", ["inspector", "leader", "head", "scheduler"])
 def test_people_who_see_the_visit_download_its_evidence(client, request, role, evidence):
     client.force_login(request.getfixturevalue(role))
 
@@ -248,6 +248,15 @@ def test_people_who_see_the_visit_download_its_evidence(client, request, role, e
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert "bao-cao.pdf" in response["Content-Disposition"]
+
+
+def test_the_units_liaison_cannot_download_evidence_of_a_checklist_they_may_not_see(
+    client, liaison, evidence
+):
+    client.force_login(liaison)
+
+    assert client.get(reverse("inspections:checklist", args=[evidence.answer.visit_id])).status_code == 403
+    assert client.get(download_url(evidence)).status_code == 403
 
 
 def test_anonymous_visitor_is_sent_to_login_from_evidence(client, evidence):

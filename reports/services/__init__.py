@@ -1,4 +1,5 @@
-"""Writes and side effects of the reports app (see generation)."""
+"""Writes and side effects of the reports app: producing reports (generation) and rescuing the
+ones a dead worker left behind (rescue)."""
 
 from .generation import (
     MAX_ATTEMPTS,
@@ -11,8 +12,8 @@ from .generation import (
     report_queue_waiting,
     report_request,
     report_retry,
-    reports_sweep_stuck,
 )
+from .rescue import reports_sweep_stuck
 
 __all__ = [
     "MAX_ATTEMPTS",

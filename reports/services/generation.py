@@ -28,8 +28,8 @@ from datetime import date, timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -417,13 +417,17 @@ def report_generate(*, report_id: int, final_attempt: bool = True) -> Report | N
 def _store(report: Report, token: int, content: bytes, filename: str) -> bool:
     """Store the file and finish, if ``token`` still holds the report; True if stored.
 
-    The content goes to a temporary file beside the final one first. Then, under the row lock
-    and only for the current holder, it is renamed into place (atomic on one file system) and
-    the row is marked done and pointed to it in the same transaction. A holder that lost its
-    lease removes its own temporary file and nothing else.
+    On a local disk the content goes to a temporary file beside the final one first. Then, under
+    the row lock and only for the current holder, it is renamed into place (atomic on one file
+    system) and the row is marked done and pointed to it in the same transaction. A holder that
+    lost its lease removes its own temporary file and nothing else. In a bucket (no local path)
+    each attempt writes its own object (a PUT is atomic); the row is pointed to it under the same
+    lock, and a holder that lost its lease deletes only its own object.
     """
     storage = report.file.storage
     name = report_path(report, filename)
+    if not _has_local_path(storage):
+        return _store_object(report, token, content, filename, name)
     final_path = storage.path(name)
     os.makedirs(os.path.dirname(final_path), exist_ok=True)
     temporary = f"{final_path}.{token}.{uuid.uuid4().hex[:8]}.part"
@@ -433,82 +437,47 @@ def _store(report: Report, token: int, content: bytes, filename: str) -> bool:
         os.fsync(handle.fileno())
     try:
         with transaction.atomic():
-            if _holder(report.pk, token).select_for_update().values_list("pk", flat=True).first() is None:
+            if not _still_holds(report, token):
                 return False
             os.replace(temporary, final_path)
-            _holder(report.pk, token).update(
-                file=name,
-                filename=filename,
-                size=len(content),
-                state=ReportState.DONE,
-                progress=100,
-                finished_at=timezone.now(),
-                error="",
-            )
+            _finish(report, token, name, filename, len(content))
             return True
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
 
 
-# Rescuing
+def _store_object(report: Report, token: int, content: bytes, filename: str, name: str) -> bool:
+    storage = report.file.storage
+    stem, dot, suffix = name.rpartition(".")
+    stored = storage.save(f"{stem}-{token}-{uuid.uuid4().hex[:8]}{dot}{suffix}", ContentFile(content))
+    with transaction.atomic():
+        if _still_holds(report, token):
+            _finish(report, token, stored, filename, len(content))
+            return True
+    storage.delete(stored)
+    return False
 
 
-def reports_sweep_stuck(*, now=None) -> dict[str, int]:
-    """Rescue the reports a dead worker left behind (every minute).
+def _has_local_path(storage) -> bool:
+    try:
+        storage.path("probe")
+    except NotImplementedError:
+        return False
+    return True
 
-    - running, but no heartbeat for REPORT_STALE_SECONDS: queued again (through the outbox) while
-      it has attempts left, else failed with the reason;
-    - queued and not taken up for REPORT_QUEUE_RESEND_SECONDS (a lost message): sent once more;
-      still not taken up after twice that: failed, the user may try again later.
 
-    Returns the counts {"requeued": n, "failed": m}.
-    """
-    now = now or timezone.now()
-    stale_before = now - timedelta(seconds=settings.REPORT_STALE_SECONDS)
-    counts = {"requeued": 0, "failed": 0}
-    # A row left running before heartbeats existed has none: its start counts instead.
-    silent = Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, started_at__lt=stale_before)
-    stalled = Report.objects.filter(silent, state=ReportState.RUNNING)
-    for pk in list(stalled.values_list("pk", flat=True)):
-        with transaction.atomic():
-            report = (
-                Report.objects.select_for_update().filter(silent, pk=pk, state=ReportState.RUNNING).first()
-            )
-            if report is None:
-                continue
-            if report.attempts < MAX_ATTEMPTS:
-                report.state = ReportState.QUEUED
-                report.progress = 0
-                report.queued_at = now
-                report.error = _("The worker stopped; the report is waiting to be processed again.")
-                report.save(update_fields=["state", "progress", "queued_at", "error"])
-                report_queue(report=report)
-                counts["requeued"] += 1
-            else:
-                _fail_locked(
-                    report,
-                    _(
-                        "The worker producing this report stopped %(count)s times before it finished."
-                        " Please try again, or tell the administrator if it happens again."
-                    )
-                    % {"count": report.attempts},
-                )
-                counts["failed"] += 1
-    resend_before = now - timedelta(seconds=settings.REPORT_QUEUE_RESEND_SECONDS)
-    waiting = Report.objects.filter(state=ReportState.QUEUED, queued_at__lt=resend_before)
-    for report in list(waiting.only("pk", "attempts", "queued_at")):
-        if report.queued_at < now - 2 * timedelta(seconds=settings.REPORT_QUEUE_RESEND_SECONDS):
-            counts["failed"] += Report.objects.filter(
-                pk=report.pk, state=ReportState.QUEUED, attempts=report.attempts
-            ).update(
-                state=ReportState.FAILED,
-                finished_at=now,
-                error=_("No worker took this report up. Please try again later or tell the administrator."),
-            )
-            continue
-        # One more send per attempt: the outbox key makes a second sweep a no-op.
-        with transaction.atomic():
-            if report_queue(report=report, key=f"reports.generate:{report.pk}:{report.attempts}:resent"):
-                counts["requeued"] += 1
-    return counts
+def _still_holds(report: Report, token: int) -> bool:
+    return _holder(report.pk, token).select_for_update().values_list("pk", flat=True).first() is not None
+
+
+def _finish(report: Report, token: int, name: str, filename: str, size: int) -> None:
+    _holder(report.pk, token).update(
+        file=name,
+        filename=filename,
+        size=size,
+        state=ReportState.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+        error="",
+    )
