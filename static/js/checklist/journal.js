@@ -53,7 +53,9 @@ export class Journal {
     } catch (error) {
       // No localStorage: nothing to bring over.
     }
-    this.items = items;
+    // Changes kept while IndexedDB was being read (a tap right after the page loaded) stay.
+    const known = new Set(items.map((item) => item.id));
+    items = items.concat(this.items.filter((item) => !known.has(item.id)));
     this.store(items);
     await this.writing;
     return this.load();

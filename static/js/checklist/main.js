@@ -31,9 +31,9 @@ function renderConnection() {
 }
 
 async function start() {
-  // Changes made before the journal is read wait for it (htmx fires only after this).
-  await journal.open();
+  // The hooks first: a change made while the journal is being read is kept too (open() merges).
   installHooks(document.body);
+  await journal.open();
   installTyping();
   window.addEventListener("online", () => {
     renderConnection();
