@@ -36,9 +36,18 @@ migrate: $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo
 demo: migrate
 	$(MANAGE) load_demo
 
+# runserver and, beside it, a real Celery worker (with the periodic tasks) on kombu's filesystem
+# transport under var/broker/ (DJANGO_TASKS=files): reports and imports show their progress as
+# with Redis, and no service is needed. With REDIS_URL set, both use Redis. Ctrl-C stops both.
 run: demo
 	$(MANAGE) collectstatic --no-input -v 0
 	$(MANAGE) demo_accounts
+	@mkdir -p var
+	@export DJANGO_TASKS=files; \
+	$(VENV)/bin/celery -A config worker -B --loglevel=INFO --concurrency=2 --max-tasks-per-child=100 \
+		--schedule=var/celerybeat-schedule --logfile=var/worker.log & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Celery worker started (log: var/worker.log)"; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # The production stack on this machine, for trying it (DEBUG off, gunicorn, a worker and beat on a
@@ -46,7 +55,8 @@ run: demo
 serve: demo
 	deploy/serve
 
-# A Celery worker on Redis (REDIS_URL). Without REDIS_URL tasks run in-process: no worker needed.
+# A Celery worker on Redis (REDIS_URL). Without REDIS_URL, `make run` starts its own worker on
+# files (DJANGO_TASKS=files); other commands run tasks in-process.
 # A worker child is replaced after 100 tasks (document libraries hold on to memory).
 worker: migrate
 	@if [ -z "$$REDIS_URL" ]; then echo "REDIS_URL is not set: tasks run in-process (embedded default), no worker is needed."; exit 0; fi

@@ -281,12 +281,17 @@ del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kiểm tra CCHC <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery: with REDIS_URL a real worker on Redis; without it tasks run in-process (embedded
-# default). We read our own variable names: Celery's own CELERY_* env vars would override these.
+# Celery: with REDIS_URL a real worker on Redis. Without it, DJANGO_TASKS=files (what `make run`
+# sets) puts the tasks in files under DJANGO_TASKS_DIR (kombu's filesystem transport: no service
+# to install) for the worker `make run` starts beside runserver, so long work shows its progress
+# as on Redis; otherwise tasks run in-process (tests, one-off commands). We read our own variable
+# names: Celery's own CELERY_* env vars would override these.
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+TASKS_IN_FILES = not REDIS_URL and env("DJANGO_TASKS", default="inline") == "files"
+TASKS_DIR = Path(env("DJANGO_TASKS_DIR", default=str(VAR_DIR / "broker")))
+CELERY_BROKER_URL = REDIS_URL or ("filesystem://" if TASKS_IN_FILES else "memory://")
 CELERY_RESULT_BACKEND = "django-db"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or TASKS_IN_FILES)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -312,6 +317,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_keepalive": True,
     "retry_on_timeout": True,
 }
+if TASKS_IN_FILES:
+    # One folder the web process writes to and the worker reads from (config/celery.py makes it).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(TASKS_DIR / "queue"),
+        "data_folder_out": str(TASKS_DIR / "queue"),
+        "control_folder": str(TASKS_DIR / "control"),
+        "store_processed": False,
+    }
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULE: dict = {}
 # The outbox (core/outbox.py): tasks and e-mails written with the change that calls for them.
@@ -409,6 +422,9 @@ if LOG_DIR:
 # recommendation), the notice type in its number ("12/TB-SNV"), and the address e-mails link to.
 REMEDIATION_DEFAULT_DAYS = env.int("REMEDIATION_DEFAULT_DAYS", default=30)
 CONCLUSION_SYMBOL_PREFIX = env("CONCLUSION_SYMBOL_PREFIX", default="TB")
+# Concluding a visit issues its notice: this service (in reports, above findings) builds the DOCX
+# and PDF once and freezes them with their SHA-256 (decision 0008). Not an environment setting.
+CONCLUSION_NOTICE_ISSUER = "reports.services.issuing.notice_issue"
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Demo accounts are only created by `manage.py load_demo`, which refuses to run in production.

@@ -135,3 +135,4 @@ class PasswordHistory(models.Model):
 
 
 from . import files  # noqa: E402, F401  connects the post_delete receiver (see the docstring)
+from .jobs import Job, JobState  # noqa: E402, F401  (the model of core/jobs.py)

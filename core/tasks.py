@@ -22,3 +22,9 @@ def outbox_sweep() -> dict[str, int]:
 def prune_security_events() -> int:
     """Delete security events past SECURITY_EVENT_RETENTION_DAYS (idempotent)."""
     return security_events_prune()
+
+
+@shared_task
+def ping(value: str = "pong") -> str:
+    """Answer ``value``: shows that a broker and a worker round-trip a task (health, tests)."""
+    return value

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import fold
-from inspections.forms import DateInput
+from core.widgets import DateInput
 from inspections.models import InspectionPlan
 
 from .models import ActionState, RemediationAction

@@ -4,8 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import SYMBOL_RE, validate_document_symbol
+from core.widgets import DateInput
 from inspections.checklist.evidence import evidence_check
-from inspections.forms import DateInput
 from inspections.models import Criterion, Domain, Visit
 
 from .models import ExtensionDecision, FindingCause, FindingKind, ReviewDecision, Severity
@@ -138,7 +139,10 @@ class FinishReviewForm(VersionForm):
 class ConcludeForm(VersionForm):
     date = forms.DateField(label=_("Date of the notice"), widget=DateInput())
     symbol = forms.CharField(
-        label=_("Symbol"), max_length=30, help_text=_("The number is given in sequence when you conclude.")
+        label=_("Symbol"),
+        max_length=30,
+        validators=[validate_document_symbol],
+        help_text=_("e.g. TB-SNV. The number is given in sequence when you conclude."),
     )
     authority_line = forms.CharField(
         label=_("Authority line"), max_length=100, required=False, help_text=_("e.g. KT. GIÁM ĐỐC")
@@ -156,6 +160,7 @@ class ConcludeForm(VersionForm):
     def __init__(self, *args, recommendations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.recommendations = list(recommendations)
+        self.fields["symbol"].widget.attrs["pattern"] = SYMBOL_RE.pattern
         for finding in self.recommendations:
             self.fields[f"due_{finding.pk}"] = forms.DateField(
                 label=finding.recommendation,

@@ -15,6 +15,7 @@ __all__ = [
     "can",
     "get_answering_visit_for_user",
     "get_checklist_visit_for_user",
+    "get_amendment_for_user",
     "get_plan_for_user",
     "get_self_assessment_visit_for_user",
     "get_template_for_user",
@@ -22,7 +23,7 @@ __all__ = [
     "require_inspections_page",
 ]
 
-from .models import ChecklistTemplate, InspectionPlan, Visit, VisitStatus
+from .models import ChecklistTemplate, InspectionPlan, PlanAmendment, Visit, VisitStatus
 from .selectors import plans_visible_to, team_prefetch, templates_visible_to, visits_visible_to
 
 
@@ -56,6 +57,19 @@ def get_plan_for_user(user, pk, *, write: bool = False, perm: str | None = None)
     if plan is None:
         raise Http404
     return _granted(user, plan, write=write, write_perm="inspections.change_inspectionplan", perm=perm)
+
+
+def get_amendment_for_user(user, pk, number, *, perm: str | None = None) -> PlanAmendment:
+    """Amendment ``number`` of plan ``pk``: 404 to whoever may not see the plan, 403 unless
+    ``user`` holds ``perm`` on it (deciding on it)."""
+    plan = get_plan_for_user(user, pk)
+    amendment = PlanAmendment.objects.filter(plan=plan, number=number).first()
+    if amendment is None:
+        raise Http404
+    amendment.plan = plan
+    if perm is not None:
+        require(user, perm, amendment)
+    return amendment
 
 
 def get_visit_for_user(user, pk, *, write: bool = False, perm: str | None = None) -> Visit:

@@ -11,7 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from units.roles import is_admin
 
 from . import services
-from .models import ChecklistTemplate, Criterion, Domain, InspectionPlan, TeamMember, Visit, VisitEvent
+from .models import (
+    ChecklistTemplate,
+    Criterion,
+    Domain,
+    InspectionPlan,
+    PlanAmendment,
+    PlanEvent,
+    PublicHoliday,
+    TeamMember,
+    Visit,
+    VisitEvent,
+)
 
 
 class AdministratorsOnly:
@@ -147,12 +158,42 @@ class ReadOnlyAdmin(AdministratorsOnly, admin.ModelAdmin):
         return False
 
 
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(AdministratorsOnly, admin.ModelAdmin):
+    """The days bulk scheduling skips: Tết, national holidays and the days off the Government adds."""
+
+    list_display = ["date", "name"]
+    list_filter = [("date", admin.DateFieldListFilter)]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+class PlanEventInline(admin.TabularInline):
+    model = PlanEvent
+    extra = 0
+    fields = ["created_at", "kind", "amendment", "actor", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AmendmentInline(admin.TabularInline):
+    model = PlanAmendment
+    extra = 0
+    fields = ["number", "status", "reason", "period_start", "period_end", "decision_number", "decision_date"]
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(InspectionPlan)
 class InspectionPlanAdmin(ReadOnlyAdmin):
     list_display = ["title", "year", "decision_number", "issuing_unit", "status"]
     list_filter = ["status", "year"]
     list_select_related = ["issuing_unit"]
     search_fields = ["title", "decision_number"]
+    inlines = [AmendmentInline, PlanEventInline]
 
 
 class TeamInline(admin.TabularInline):

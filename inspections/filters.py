@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import fold
+from core.widgets import DateInput
 
-from .forms import DateInput
-from .models import TeamMember, Visit, VisitStatus
+from .models import TeamMember, TeamRole, Visit, VisitStatus
 from .selectors import TEAM_ROLES, plans_visible_to, visits_visible_to
 
 
@@ -42,18 +42,21 @@ class VisitFilter(django_filters.FilterSet):
     inspector = django_filters.ModelChoiceFilter(
         label=_("Inspector"), queryset=_inspectors, method="filter_inspector", empty_label=_("Anyone")
     )
+    leader = django_filters.ModelChoiceFilter(
+        label=_("Team leader"), queryset=_inspectors, method="filter_leader", empty_label=_("Anyone")
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=VisitStatus.choices, empty_label=_("All"))
     date_from = django_filters.DateFilter(label=_("From"), method="filter_from", widget=DateInput())
     date_to = django_filters.DateFilter(label=_("To"), method="filter_to", widget=DateInput())
 
     class Meta:
         model = Visit
-        fields = ["plan", "q", "inspector", "status", "date_from", "date_to"]
+        fields = ["plan", "q", "inspector", "leader", "status", "date_from", "date_to"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.form.fields.items():
-            css = "form-select" if name in {"plan", "inspector", "status"} else "form-control"
+            css = "form-select" if name in {"plan", "inspector", "leader", "status"} else "form-control"
             field.widget.attrs["class"] = css
         self.form.fields["q"].widget.input_type = "search"
         self.form.fields["q"].widget.attrs["placeholder"] = _("e.g. binh tan")
@@ -71,3 +74,21 @@ class VisitFilter(django_filters.FilterSet):
 
     def filter_inspector(self, queryset, name, value):
         return queryset.filter(pk__in=TeamMember.objects.filter(user=value).values("visit_id"))
+
+    def filter_leader(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=TeamMember.objects.filter(user=value, role=TeamRole.LEADER).values("visit_id")
+        )
+
+
+class CalendarFilter(VisitFilter):
+    """The calendar's filters: the month is chosen apart (month and year), so no date range."""
+
+    class Meta(VisitFilter.Meta):
+        fields = ["plan", "q", "inspector", "leader"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("status", "date_from", "date_to"):
+            self.filters.pop(name, None)
+            self.form.fields.pop(name, None)

@@ -10,16 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import archive_check
+from core.widgets import DateInput
 from units.models import Unit, UnitKind
 
-from .models import InspectionPlan, TeamRole
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+from .models import InspectionPlan, TeamKind, TeamRole
 
 
 class TimeInput(forms.TimeInput):
@@ -171,7 +165,11 @@ class VisitForm(TimesMixin, TeamFieldsMixin, forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = plan.units.order_by("path")
+        # A dissolved unit (merged in 2025, say) is never offered for a new visit; a visit keeps its own.
+        units = plan.units.current()
+        if visit is not None:
+            units = units | plan.units.filter(pk=visit.unit_id)
+        self.fields["unit"].queryset = units.distinct().order_by("path")
         self.add_time_fields()
         self.add_team_fields(candidates)
         self.order_fields(["unit", "day", "start_time", "end_time", "place", "notes"])
@@ -231,6 +229,15 @@ class BulkScheduleForm(TeamFieldsMixin, forms.Form):
         label=_("Break between visits (minutes)"), min_value=0, max_value=600, initial=150, step_size=15
     )
     skip_weekends = forms.BooleanField(label=_("Skip Saturdays and Sundays"), required=False, initial=True)
+    skip_holidays = forms.BooleanField(
+        label=_("Skip public holidays"),
+        required=False,
+        initial=True,
+        help_text=_("Tết and the national holidays, as the administrator keeps them."),
+    )
+    skip_busy_days = forms.BooleanField(
+        label=_("Skip the days the team is already on a visit"), required=False, initial=True
+    )
     place = forms.CharField(
         label=_("Place"),
         max_length=255,
@@ -244,9 +251,45 @@ class BulkScheduleForm(TeamFieldsMixin, forms.Form):
         self.fields["units"].queryset = units
         self.fields["units"].label_from_instance = lambda u: u.name
         self.add_team_fields(candidates)
+        # A second team, optional: the two teams visit on the same days, the units shared out.
+        self.fields["leader_2"] = UserChoiceField(
+            queryset=candidates, required=False, label=_("Leader of a second team")
+        )
+        self.fields["members_2"] = UsersChoiceField(
+            queryset=candidates, required=False, label=_("Members of the second team")
+        )
+        self.fields["members_2"].widget.attrs.update({"size": 6, "class": "form-select"})
+        self.fields["members_2"].help_text = _("Leave the leader empty to schedule with one team.")
+
+    def teams(self) -> list[list[tuple[object, str]]]:
+        """The default team, then the second team when it has a leader."""
+        teams = [self.team()]
+        if leader := self.cleaned_data.get("leader_2"):
+            teams.append(
+                [(leader, TeamRole.LEADER)]
+                + [
+                    (u, TeamRole.MEMBER)
+                    for u in self.cleaned_data.get("members_2") or []
+                    if u.pk != leader.pk
+                ]
+            )
+        return teams
 
     def clean(self):
         data = super().clean()
+        first, second = data.get("leader"), data.get("leader_2")
+        if second is not None and first is not None:
+            both = {
+                first.pk,
+                *(u.pk for u in data.get("deputies") or []),
+                *(u.pk for u in data.get("members") or []),
+            }
+            shared = [u for u in [second, *(data.get("members_2") or [])] if u.pk in both]
+            if shared:
+                self.add_error(
+                    "members_2",
+                    _("%(names)s cannot be on both teams.") % {"names": ", ".join(str(u) for u in shared)},
+                )
         start, end = data.get("date_from"), data.get("date_to")
         period = {
             "start": self.plan.period_start.strftime("%d/%m/%Y"),
@@ -272,7 +315,39 @@ class BulkScheduleForm(TeamFieldsMixin, forms.Form):
             "duration": timedelta(minutes=data["duration"]),
             "gap": timedelta(minutes=data["gap"]),
             "skip_weekends": data["skip_weekends"],
+            "skip_holidays": data["skip_holidays"],
+            "skip_busy_days": data["skip_busy_days"],
         }
+
+    def has_rows(self) -> bool:
+        """The proposal came back as the user edited it (one date and times per unit)."""
+        return any(key.startswith("row-") for key in self.data)
+
+    def edited_rows(self) -> list[tuple[Unit, datetime, datetime, int]]:
+        """The edited proposal: (unit, starts at, ends at, team number) per chosen unit, in tree
+        order. Raises ValidationError naming each unit whose date or times cannot be read."""
+        rows, errors = [], []
+        day_field, time_field = forms.DateField(), forms.TimeField()
+        for unit in sorted(self.cleaned_data["units"], key=lambda u: u.path):
+            prefix = f"row-{unit.pk}-"
+            try:
+                day = day_field.clean(self.data.get(prefix + "day"))
+                start = time_field.clean(self.data.get(prefix + "start"))
+                end = time_field.clean(self.data.get(prefix + "end"))
+            except ValidationError:
+                errors.append(_("%(unit)s: enter a date (dd/mm/yyyy) and the times.") % {"unit": unit.name})
+                continue
+            if end <= start:
+                errors.append(_("%(unit)s: the visit must end after it starts.") % {"unit": unit.name})
+                continue
+            try:
+                team = int(self.data.get(prefix + "team") or 0)
+            except ValueError:
+                team = 0
+            rows.append((unit, _aware(day, start), _aware(day, end), team))
+        if errors:
+            raise ValidationError(errors)
+        return rows
 
 
 class PlanForm(ServiceErrorsMixin, forms.ModelForm):
@@ -295,6 +370,9 @@ class PlanForm(ServiceErrorsMixin, forms.ModelForm):
             "title",
             "decision_number",
             "decision_date",
+            "team_kind",
+            "team_decision_number",
+            "team_decision_date",
             "issuing_unit",
             "purpose",
             "template",
@@ -304,6 +382,7 @@ class PlanForm(ServiceErrorsMixin, forms.ModelForm):
         ]
         widgets = {
             "decision_date": DateInput(),
+            "team_decision_date": DateInput(),
             "period_start": DateInput(),
             "period_end": DateInput(),
             "purpose": forms.Textarea(attrs={"rows": 4}),
@@ -312,12 +391,29 @@ class PlanForm(ServiceErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args, units, templates, issuing_units, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.is_decided:
+            # The approval decision is the head's; a change of units or period is an amendment.
+            for name in ("decision_number", "decision_date"):
+                self.fields[name].disabled = True
+            self.fields["amendment_reason"] = forms.CharField(
+                label=_("Reason for the amendment"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_(
+                    "The plan is approved: a change of its units or period is sent to the head as an "
+                    "amendment (điều chỉnh kế hoạch) and applies once approved."
+                ),
+            )
         self.fields["units"].queryset = units
         self.fields["units"].required = False
         self.fields["add_under"].queryset = units
         self.fields["issuing_unit"].queryset = issuing_units
         self.fields["template"].queryset = templates
         self.fields["template"].empty_label = None
+        self.fields["team_kind"].required = False
+
+    def clean_team_kind(self):
+        return self.cleaned_data.get("team_kind") or TeamKind.DOAN
 
     def unit_options(self) -> list[tuple[Unit, bool]]:
         """Every unit offered, in tree order, with whether it is ticked (for the tree of checkboxes)."""
@@ -341,7 +437,28 @@ class PlanForm(ServiceErrorsMixin, forms.ModelForm):
         return data
 
     def plan_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        if "amendment_reason" in self.fields:
+            fields["amendment_reason"] = self.cleaned_data["amendment_reason"]
+        return fields
+
+
+class PlanDecisionForm(ServiceErrorsMixin, forms.Form):
+    """The head's approval: the number and date of the decision that approves the plan (or its amendment)."""
+
+    decision_number = forms.CharField(
+        label=_("Decision number"), max_length=100, help_text=_("e.g. 563/QĐ-SNV")
+    )
+    decision_date = forms.DateField(label=_("Decision date"), widget=DateInput())
+
+
+class ReturnForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why the plan goes back to the scheduler.")},
+        help_text=_("Kept in the plan's history and sent to the scheduler."),
+    )
 
 
 class TemplateImportForm(forms.Form):

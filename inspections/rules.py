@@ -4,7 +4,8 @@
   also read drafts, import, publish and start new versions.
 - Plans: the inspecting department's staff read the plans issued in their province; schedulers
   (and administrators) create them and manage their visits until the plan is closed; department
-  heads approve drafts. Liaisons never see plans.
+  heads approve or return the plans submitted to them, and their amendments. Liaisons never
+  see plans.
 - Visits: schedulers and heads see the visits of units in their province, an inspector the visits
   whose team they are on, a liaison the visits of their own unit (read-only). Schedulers change
   a visit's date, place and team while it is a draft or scheduled.
@@ -78,8 +79,8 @@ def plan_in_scope(user, plan) -> bool:
 
 
 @rules.predicate
-def plan_is_draft(user, plan) -> bool:
-    return plan is not None and plan.status == PlanStatus.DRAFT
+def plan_is_decided(user, plan) -> bool:
+    return plan is not None and plan.is_decided
 
 
 @rules.predicate
@@ -87,17 +88,49 @@ def plan_is_open(user, plan) -> bool:
     return plan is None or plan.status != PlanStatus.CLOSED
 
 
+@rules.predicate
+def plan_is_submitted(user, plan) -> bool:
+    return plan is not None and plan.status == PlanStatus.SUBMITTED
+
+
+@rules.predicate
+def plan_is_editable(user, plan) -> bool:
+    return plan is not None and plan.is_editable
+
+
+@rules.predicate
+def plan_is_changeable(user, plan) -> bool:
+    # While the head decides, the plan waits; closed plans never change.
+    return plan is None or plan.status not in {PlanStatus.CLOSED, PlanStatus.SUBMITTED}
+
+
+@rules.predicate
+def amendment_in_scope(user, amendment) -> bool:
+    return amendment is not None and _in_scope(user, amendment.plan.issuing_unit)
+
+
+@rules.predicate
+def amendment_is_submitted(user, amendment) -> bool:
+    return amendment is not None and amendment.status == "submitted"
+
+
 can_manage = is_scheduler | is_administrator
 
 rules.add_perm("inspections.view_inspectionplan", is_staff & plan_in_scope)
 rules.add_perm("inspections.add_inspectionplan", can_manage)
-rules.add_perm("inspections.change_inspectionplan", can_manage & plan_in_scope & plan_is_open)
+rules.add_perm("inspections.change_inspectionplan", can_manage & plan_in_scope & plan_is_changeable)
+rules.add_perm("inspections.submit_inspectionplan", can_manage & plan_in_scope & plan_is_editable)
+# The head decides (approve or return) on a submitted plan and on a submitted amendment.
 rules.add_perm(
-    "inspections.approve_inspectionplan", (is_head | is_administrator) & plan_in_scope & plan_is_draft
+    "inspections.approve_inspectionplan", (is_head | is_administrator) & plan_in_scope & plan_is_submitted
+)
+rules.add_perm(
+    "inspections.approve_planamendment",
+    (is_head | is_administrator) & amendment_in_scope & amendment_is_submitted,
 )
 rules.add_perm(
     "inspections.close_inspectionplan",
-    (is_head | is_scheduler | is_administrator) & plan_in_scope & ~plan_is_draft & plan_is_open,
+    (is_head | is_scheduler | is_administrator) & plan_in_scope & plan_is_decided & plan_is_open,
 )
 
 # Visits
@@ -150,10 +183,18 @@ rules.add_perm("inspections.cancel_visit", can_manage & visit_in_scope & visit_i
 rules.add_perm("inspections.start_visit", ((can_manage & visit_in_scope) | leads_team) & visit_can_start)
 
 # The Django admin (checklist drafts; plans and visits read-only) is for administrators.
-for model in ("checklisttemplate", "domain", "criterion"):
+for model in ("checklisttemplate", "domain", "criterion", "publicholiday"):
     for action in ("add", "change", "delete"):
         rules.add_perm(f"inspections.{action}_{model}", is_administrator)
-for model in ("domain", "criterion", "teammember", "visitevent"):
+for model in (
+    "domain",
+    "criterion",
+    "teammember",
+    "visitevent",
+    "publicholiday",
+    "planamendment",
+    "planevent",
+):
     rules.add_perm(f"inspections.view_{model}", is_administrator)
 
 # Answers (the checklist filled on site), their evidence, the unit's self-assessment, submission.

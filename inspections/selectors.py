@@ -10,7 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from units.access import units_visible_to
 from units.models import Unit, UnitKind
@@ -18,10 +20,15 @@ from units.roles import Role, has_role, is_admin, is_staff_member
 from units.rules import scope_prefix
 
 from .models import (
+    AmendmentStatus,
     ChecklistTemplate,
     Criterion,
     Domain,
     InspectionPlan,
+    PlanAmendment,
+    PlanEvent,
+    PlanStatus,
+    PublicHoliday,
     TeamMember,
     TeamRole,
     TemplateStatus,
@@ -128,15 +135,22 @@ def _count(queryset, by: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def plan_list(*, user) -> QuerySet[InspectionPlan]:
-    """Visible plans with their issuing unit, checklist and progress counts, one query.
+def plans_waiting_for_approval(user) -> QuerySet[InspectionPlan]:
+    """Visible plans waiting for a head's decision: submitted, or with a submitted amendment."""
+    pending = PlanAmendment.objects.filter(status=AmendmentStatus.SUBMITTED).values("plan_id")
+    return plans_visible_to(user).filter(Q(status=PlanStatus.SUBMITTED) | Q(pk__in=pending))
+
+
+def plan_list(*, user, waiting: bool = False) -> QuerySet[InspectionPlan]:
+    """Visible plans with their issuing unit, checklist and progress counts, one query; with
+    ``waiting``, only those waiting for a head's decision (plans_waiting_for_approval).
 
     The counts are subqueries: joining units and visits in one GROUP BY would multiply their rows.
     """
     visits = Visit.objects.filter(plan=OuterRef("pk"))
+    plans = plans_waiting_for_approval(user) if waiting else plans_visible_to(user)
     return (
-        plans_visible_to(user)
-        .select_related("issuing_unit", "template")
+        plans.select_related("issuing_unit", "template")
         .annotate(
             unit_count=_count(
                 InspectionPlan.units.through.objects.filter(inspectionplan=OuterRef("pk")), "inspectionplan"
@@ -167,10 +181,20 @@ class PlanProgress:
         return max(self.unit_count - self.visit_count, 0)
 
 
-def plan_detail(*, plan: InspectionPlan, user) -> dict:
-    """The plan page: its visits (team loaded, ``viewable`` set per row), progress, unvisited units.
+def _months(start: date, end: date) -> list[date]:
+    """The first day of each month from ``start``'s to ``end``'s."""
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
 
-    Four queries whatever the number of visits.
+
+def plan_detail(*, plan: InspectionPlan, user) -> dict:
+    """The plan page: its visits (team loaded, ``viewable`` set per row), progress, unvisited units,
+    its amendments (the pending one apart) and its approval history.
+
+    Six queries whatever the number of visits.
     """
     visits = list(
         plan.visits.select_related("unit").prefetch_related(team_prefetch()).order_by("starts_at", "id")
@@ -186,8 +210,13 @@ def plan_detail(*, plan: InspectionPlan, user) -> dict:
         visit_count=len(active),
         by_status=dict(Counter(v.status for v in active)),
     )
+    amendments = list(plan.amendments.select_related("submitted_by", "decided_by").order_by("number"))
     return {
         "visits": visits,
+        "amendments": amendments,
+        "plan_months": _months(plan.period_start, plan.period_end),
+        "pending_amendment": next((a for a in amendments if a.status == AmendmentStatus.SUBMITTED), None),
+        "plan_events": list(PlanEvent.objects.filter(plan=plan).select_related("actor", "amendment")),
         "progress": progress,
         "status_counts": [
             (s, progress.by_status.get(s.value, 0)) for s in VisitStatus if s != VisitStatus.CANCELLED
@@ -196,14 +225,53 @@ def plan_detail(*, plan: InspectionPlan, user) -> dict:
     }
 
 
+def plan_change_problems(
+    *, plan: InspectionPlan | None, template, period_start: date, period_end: date, units
+) -> dict[str, list[str]]:
+    """What stops a plan (new, edited or amended) from taking these values, keyed by form field:
+    an unpublished checklist, a reversed period, a unit removed while it has a visit, visits left
+    outside the new period. Two queries for an existing plan."""
+    errors: dict[str, list[str]] = {}
+    if template is not None and not template.is_frozen:
+        errors["template"] = [_("Only a published checklist version can be used by a plan.")]
+    if period_end < period_start:
+        errors["period_end"] = [_("The period must end on or after its start.")]
+    if plan is not None and plan.pk:
+        active = plan.visits.exclude(status=VisitStatus.CANCELLED).select_related("unit")
+        unit_ids = {u.pk for u in units}
+        kept = [v.unit.name for v in active if v.unit_id not in unit_ids]
+        if kept:
+            errors["units"] = [
+                _("These units have a visit in this plan; cancel the visit before removing them: %(names)s.")
+                % {"names": ", ".join(sorted(set(kept)))}
+            ]
+        outside = [
+            v
+            for v in active
+            if timezone.localtime(v.starts_at).date() < period_start
+            or timezone.localtime(v.ends_at).date() > period_end
+        ]
+        if outside and "period_end" not in errors:
+            errors["period_start"] = [
+                _("%(count)s visits would fall outside the new period (first: %(visit)s).")
+                % {"count": len(outside), "visit": outside[0]}
+            ]
+    return errors
+
+
 def plan_unit_choices(*, user) -> QuerySet[Unit]:
     """Units a plan may inspect: the current units ``user`` sees, in tree order."""
     return units_visible_to(user).current().order_by("path")
 
 
 def issuing_unit_choices(*, user) -> QuerySet[Unit]:
-    """Units that issue plans: the provinces and departments ``user`` sees."""
-    return plan_unit_choices(user=user).filter(kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT])
+    """Units that issue plans: the provinces, departments and districts (a city or a district
+    inspecting its communes, while it exists) ``user`` sees, and any unit with an issuing body
+    configured; a dissolved unit is never offered for a new plan."""
+    issuers = Q(kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT]) | Q(
+        issuing_bodies__isnull=False
+    )
+    return plan_unit_choices(user=user).filter(issuers).distinct().order_by("path")
 
 
 def plan_initial(*, user) -> dict:
@@ -223,6 +291,36 @@ def plan_units_without_visit(*, plan: InspectionPlan) -> QuerySet[Unit]:
     return plan.units.exclude(
         pk__in=plan.visits.exclude(status=VisitStatus.CANCELLED).values("unit_id")
     ).order_by("path")
+
+
+def holidays_between(start: date, end: date) -> set[date]:
+    """The public holidays from ``start`` to ``end`` (one query)."""
+    return set(PublicHoliday.objects.filter(date__range=(start, end)).values_list("date", flat=True))
+
+
+def team_busy_days(*, users, start: date, end: date) -> dict[date, list[str]]:
+    """The days from ``start`` to ``end`` on which one of ``users`` is on an active visit, with
+    who and where ("Đỗ Thị Trang: UBND xã Bình Tấn"), for bulk scheduling to skip. One query."""
+    tz = timezone.get_current_timezone()
+    window_start = datetime.combine(start, time.min, tzinfo=tz)
+    window_end = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    members = (
+        TeamMember.objects.filter(
+            user_id__in=[u.pk for u in users],
+            visit__starts_at__lt=window_end,
+            visit__ends_at__gt=window_start,
+        )
+        .exclude(visit__status=VisitStatus.CANCELLED)
+        .select_related("user", "visit__unit")
+    )
+    busy: dict[date, list[str]] = defaultdict(list)
+    for member in members:
+        day = timezone.localtime(member.visit.starts_at, tz).date()
+        last = timezone.localtime(member.visit.ends_at - timedelta(seconds=1), tz).date()
+        while day <= last:
+            busy[day].append(f"{member.user}: {member.visit.unit}")
+            day += timedelta(days=1)
+    return dict(busy)
 
 
 def team_candidates(*, plan: InspectionPlan) -> QuerySet:
@@ -252,8 +350,105 @@ def visit_list(*, user) -> QuerySet[Visit]:
     )
 
 
-def visit_history(*, visit: Visit) -> QuerySet[VisitEvent]:
-    return visit.events.select_related("actor").order_by("created_at", "id")
+def visit_history(*, visit: Visit) -> list[VisitEvent]:
+    """The visit's events in order, each with ``lines``: what changed from what to what, in the
+    user's language ("Trạng thái: Đã lên lịch → Đang kiểm tra"). Two queries (events, people)."""
+    events = list(visit.events.select_related("actor").order_by("created_at", "id"))
+    people_ids = {
+        int(pk)
+        for e in events
+        if e.kind == "team_changed"
+        for pk in [*e.data.get("roles", {}), *e.data.get("roles_before", {}), *e.data.get("removed", [])]
+    }
+    people = {u.pk: str(u) for u in User.objects.filter(pk__in=people_ids)} if people_ids else {}
+    for event in events:
+        event.lines = _event_lines(event, people)
+    return events
+
+
+# The visit fields an "updated" event may name, with their labels.
+_VISIT_FIELD_LABELS = {
+    "place": _lazy("Place"),
+    "notes": _lazy("Notes for the unit"),
+    "unit": _lazy("Inspected unit"),
+    "starts_at": _lazy("Starts at"),
+    "ends_at": _lazy("Ends at"),
+}
+
+
+def _status_label(value: str) -> str:
+    return str(VisitStatus(value).label) if value in VisitStatus.values else value
+
+
+def _when(value: str) -> str:
+    parsed = parse_datetime(value) if value else None
+    return timezone.localtime(parsed).strftime("%H:%M %d/%m/%Y") if parsed else (value or "—")
+
+
+def _from_to(label, before, after) -> str:
+    return _("%(what)s: %(before)s → %(after)s") % {
+        "what": label,
+        "before": before if before not in ("", None) else "—",
+        "after": after if after not in ("", None) else "—",
+    }
+
+
+def _event_lines(event: VisitEvent, people: dict[int, str]) -> list[str]:
+    data = event.data or {}
+    status = _("Status")
+    if event.kind == "status_changed" and "from" in data:
+        return [_from_to(status, _status_label(data["from"]), _status_label(data.get("to", "")))]
+    if event.kind == "scheduled":
+        if data.get("reason") == "plan_approved":
+            return [_("The plan was approved: the visit is scheduled.")]
+        before = _status_label(data.get("from", VisitStatus.DRAFT))
+        return [_from_to(status, before, _status_label(VisitStatus.SCHEDULED))]
+    if event.kind == "cancelled":
+        return [_from_to(status, _status_label(data.get("from", "")), _status_label(VisitStatus.CANCELLED))]
+    if event.kind == "created":
+        return [_("Created as a draft.")]
+    if event.kind == "rescheduled" and data.get("before"):
+        before, after = data["before"], data.get("after", {})
+        return [
+            _from_to(
+                _("Time"),
+                f"{_when(before.get('starts_at'))}–{_when(before.get('ends_at'))[:5]}",
+                f"{_when(after.get('starts_at'))}–{_when(after.get('ends_at'))[:5]}",
+            )
+        ]
+    if event.kind == "updated":
+        changes = data.get("changes") or {}
+        if not changes:
+            names = ", ".join(str(_VISIT_FIELD_LABELS.get(f, f)).lower() for f in data.get("fields", []))
+            return [_("Changed: %(fields)s.") % {"fields": names}] if names else []
+        lines = []
+        for name, (before, after) in changes.items():
+            if name in ("starts_at", "ends_at"):
+                before, after = _when(before), _when(after)
+            lines.append(_from_to(_VISIT_FIELD_LABELS.get(name, name), before, after))
+        return lines
+    if event.kind == "team_changed":
+        roles, before = data.get("roles", {}), data.get("roles_before", {})
+
+        def who(pk, role) -> str:
+            label = str(TeamRole(role).label) if role in TeamRole.values else role
+            return f"{people.get(int(pk), '?')} ({label.lower()})"
+
+        lines = []
+        added = [who(pk, roles.get(str(pk), "")) for pk in data.get("added", [])]
+        removed = [who(pk, before.get(str(pk), "")) for pk in data.get("removed", []) if before.get(str(pk))]
+        removed += [people.get(int(pk), "?") for pk in data.get("removed", []) if not before.get(str(pk))]
+        if added:
+            lines.append(_("Joined the team: %(names)s") % {"names": ", ".join(added)})
+        if removed:
+            lines.append(_("Left the team: %(names)s") % {"names": ", ".join(removed)})
+        for pk, role in roles.items():
+            if pk in before and before[pk] != role:
+                lines.append(
+                    _from_to(people.get(int(pk), "?"), TeamRole(before[pk]).label, TeamRole(role).label)
+                )
+        return lines
+    return []
 
 
 @dataclass
@@ -264,8 +459,9 @@ class CalendarDay:
     visits: list = field(default_factory=list)
 
 
-def visit_calendar(*, user, year: int, month: int) -> dict:
-    """A Monday-first month grid of the visible visits (one query for the visits, one for teams).
+def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | None = None) -> dict:
+    """A Monday-first month grid of the visible visits (one query for the visits, one for teams);
+    ``visits`` narrows them (the calendar's filters) and defaults to visit_list(user).
 
     Returns ``weeks`` (lists of 7 CalendarDay), ``days`` (the month's days that have visits, for
     the phone list), the previous and next months.
@@ -276,7 +472,7 @@ def visit_calendar(*, user, year: int, month: int) -> dict:
     window_start = datetime.combine(first, time.min, tzinfo=tz)
     window_end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
     visits = (
-        visit_list(user=user)
+        (visit_list(user=user) if visits is None else visits)
         .exclude(status=VisitStatus.CANCELLED)
         .filter(starts_at__lt=window_end, ends_at__gt=window_start)
     )

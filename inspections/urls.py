@@ -7,6 +7,7 @@ app_name = "inspections"
 urlpatterns = [
     path("templates/", views.template_list, name="template_list"),
     path("templates/import/", views.template_import, name="template_import"),
+    path("templates/import/jobs/<int:pk>/", views.template_import_job, name="template_import_job"),
     path("templates/<int:pk>/", views.template_preview, name="template_preview"),
     path("templates/<int:pk>/download.<str:fmt>", views.template_download, name="template_download"),
     path("templates/<int:pk>/publish/", views.template_publish, name="template_publish"),
@@ -15,7 +16,13 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/submit/", views.plan_submit, name="plan_submit"),
     path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
+    path("plans/<int:pk>/return/", views.plan_return, name="plan_return"),
+    path(
+        "plans/<int:pk>/amendments/<int:number>/approve/", views.amendment_approve, name="amendment_approve"
+    ),
+    path("plans/<int:pk>/amendments/<int:number>/return/", views.amendment_return, name="amendment_return"),
     path("plans/<int:pk>/close/", views.plan_close, name="plan_close"),
     path("plans/<int:pk>/schedule/", views.plan_bulk_schedule, name="plan_bulk_schedule"),
     path("plans/<int:pk>/visits/new/", views.visit_create, name="visit_create"),

@@ -4,33 +4,37 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.jobs import Job
 from units.models import UnitKind
 
 from . import selectors, services
 from .access import (
     can,
+    get_amendment_for_user,
     get_plan_for_user,
     get_template_for_user,
     get_visit_for_user,
     require_inspections_page,
 )
-from .filters import VisitFilter
+from .filters import CalendarFilter, VisitFilter
 from .forms import (
     BulkScheduleForm,
     CancelForm,
     NewVersionForm,
+    PlanDecisionForm,
     PlanForm,
     RescheduleForm,
+    ReturnForm,
     TemplateImportForm,
     VersionForm,
     VisitForm,
 )
-from .models import VisitStatus
+from .models import ChecklistTemplate, VisitStatus
 
 # Checklist templates
 
@@ -91,22 +95,27 @@ def template_download(request, pk, fmt):
 def template_import(request):
     require_inspections_page(request.user, "inspections.import_checklist")
     form = TemplateImportForm(request.POST or None, request.FILES or None)
-    errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            template = services.checklist_import(
-                content=upload.read(),
-                filename=upload.name,
-                created_by=request.user,
-                publish=form.cleaned_data["publish"],
-            )
-        except services.ChecklistImportError as exc:
-            errors = exc.errors
-        else:
-            messages.success(request, _("Checklist “%(name)s” was imported.") % {"name": template})
-            return redirect(template)
-    return render(request, "inspections/template_import.html", {"form": form, "errors": errors})
+        job = services.template_import_start(
+            content=upload.read(),
+            filename=upload.name,
+            publish=form.cleaned_data["publish"],
+            user=request.user,
+        )
+        return redirect("inspections:template_import_job", pk=job.pk)
+    return render(request, "inspections/template_import.html", {"form": form, "errors": []})
+
+
+@require_safe
+def template_import_job(request, pk):
+    """The result page of a checklist import: its progress, then the new version or the problems."""
+    require_inspections_page(request.user, "inspections.import_checklist")
+    job = get_object_or_404(Job, pk=pk, user=request.user, kind=services.template_import_jobs.JOB_KIND)
+    template = None
+    if job.state == "done":
+        template = ChecklistTemplate.objects.filter(pk=job.result.get("template_id")).first()
+    return render(request, "inspections/template_import_job.html", {"job": job, "template": template})
 
 
 @require_POST
@@ -150,11 +159,13 @@ def template_new_version(request, pk):
 @require_safe
 def plan_list(request):
     require_inspections_page(request.user, "inspections.view_inspectionplan")
-    page = Paginator(selectors.plan_list(user=request.user), 30).get_page(request.GET.get("page"))
+    waiting = request.GET.get("waiting") == "1"
+    plans = selectors.plan_list(user=request.user, waiting=waiting)
+    page = Paginator(plans, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "inspections/plan_list.html",
-        {"page": page, "can_add": can(request.user, "inspections.add_inspectionplan")},
+        {"page": page, "waiting": waiting, "can_add": can(request.user, "inspections.add_inspectionplan")},
     )
 
 
@@ -163,11 +174,24 @@ def plan_detail(request, pk):
     plan = get_plan_for_user(request.user, pk)
     context = selectors.plan_detail(plan=plan, user=request.user)
     user = request.user
+    can_approve = can(user, "inspections.approve_inspectionplan", plan)
+    pending = context["pending_amendment"]
+    can_decide_amendment = pending is not None and can(user, "inspections.approve_planamendment", pending)
     context.update(
         plan=plan,
         can_edit=can(user, "inspections.change_inspectionplan", plan),
-        can_approve=can(user, "inspections.approve_inspectionplan", plan),
+        can_submit=can(user, "inspections.submit_inspectionplan", plan),
+        can_approve=can_approve,
+        can_decide_amendment=can_decide_amendment,
         can_close=can(user, "inspections.close_inspectionplan", plan),
+        decision_form=PlanDecisionForm(
+            initial={"decision_number": plan.decision_number, "decision_date": plan.decision_date}
+        )
+        if can_approve
+        else PlanDecisionForm()
+        if can_decide_amendment
+        else None,
+        return_form=ReturnForm() if can_approve or can_decide_amendment else None,
     )
     return render(request, "inspections/plan_detail.html", context)
 
@@ -202,34 +226,101 @@ def plan_create(request):
 def plan_edit(request, pk):
     plan = get_plan_for_user(request.user, pk, write=True)
     form = _plan_form(request, plan)
+    had_amendment = plan.amendments.filter(status="submitted").exists()
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_update(plan=plan, **form.plan_fields())
+            services.plan_update(plan=plan, actor=request.user, **form.plan_fields())
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("The plan was saved."))
+            if not had_amendment and plan.amendments.filter(status="submitted").exists():
+                messages.success(
+                    request, _("The plan was saved; its amendment was sent to the head for approval.")
+                )
+            else:
+                messages.success(request, _("The plan was saved."))
             return redirect(plan)
     return render(request, "inspections/plan_form.html", {"form": form, "plan": plan})
 
 
 @require_POST
-def plan_approve(request, pk):
-    plan = get_plan_for_user(request.user, pk, perm="inspections.approve_inspectionplan")
+def plan_submit(request, pk):
+    plan = get_plan_for_user(request.user, pk, perm="inspections.submit_inspectionplan")
     try:
-        services.plan_approve(plan=plan, approved_by=request.user)
+        services.plan_submit(plan=plan, submitted_by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The plan is approved; its visits are scheduled and the units notified."))
+        messages.success(request, _("The plan was sent to the head for approval."))
     return redirect(plan)
+
+
+def _decide(request, plan, form, service, success: str):
+    """Run a head's decision from the plan page; errors come back as messages on the plan page."""
+    try:
+        if not form.is_valid():
+            raise ValidationError([m for ms in form.errors.values() for m in ms])
+        service(**form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect(plan)
+
+
+@require_POST
+def plan_approve(request, pk):
+    plan = get_plan_for_user(request.user, pk, perm="inspections.approve_inspectionplan")
+    return _decide(
+        request,
+        plan,
+        PlanDecisionForm(request.POST),
+        lambda **data: services.plan_approve(plan=plan, approved_by=request.user, **data),
+        _("The plan is approved; its visits are scheduled and the units notified."),
+    )
+
+
+@require_POST
+def plan_return(request, pk):
+    plan = get_plan_for_user(request.user, pk, perm="inspections.approve_inspectionplan")
+    return _decide(
+        request,
+        plan,
+        ReturnForm(request.POST),
+        lambda **data: services.plan_return(plan=plan, returned_by=request.user, **data),
+        _("The plan was returned to the scheduler."),
+    )
+
+
+@require_POST
+def amendment_approve(request, pk, number):
+    amendment = get_amendment_for_user(request.user, pk, number, perm="inspections.approve_planamendment")
+    return _decide(
+        request,
+        amendment.plan,
+        PlanDecisionForm(request.POST),
+        lambda **data: services.plan_amendment_approve(amendment=amendment, approved_by=request.user, **data),
+        _("The amendment is approved; the plan now has its new units and period."),
+    )
+
+
+@require_POST
+def amendment_return(request, pk, number):
+    amendment = get_amendment_for_user(request.user, pk, number, perm="inspections.approve_planamendment")
+    return _decide(
+        request,
+        amendment.plan,
+        ReturnForm(request.POST),
+        lambda **data: services.plan_amendment_return(amendment=amendment, returned_by=request.user, **data),
+        _("The amendment was returned; the plan stays as approved."),
+    )
 
 
 @require_POST
 def plan_close(request, pk):
     plan = get_plan_for_user(request.user, pk, perm="inspections.close_inspectionplan")
     try:
-        services.plan_close(plan=plan)
+        services.plan_close(plan=plan, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -239,6 +330,8 @@ def plan_close(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_bulk_schedule(request, pk):
+    """Propose dates for the plan's units (weekends, holidays and the team's busy days left out),
+    let the scheduler edit the proposal, then create every visit or none."""
     plan = get_plan_for_user(request.user, pk, write=True)
     units = selectors.plan_units_without_visit(plan=plan)
     form = BulkScheduleForm(
@@ -246,17 +339,27 @@ def plan_bulk_schedule(request, pk):
         plan=plan,
         units=units,
         candidates=selectors.team_candidates(plan=plan),
-        initial={"units": list(units), "date_from": max(plan.period_start, timezone.localdate())},
+        # From the plan's period, not today: a plan is often scheduled before or after its year.
+        initial={"units": list(units), "date_from": plan.period_start, "date_to": plan.period_end},
     )
-    slots = None
+    slots, skipped = None, {}
     if request.method == "POST" and form.is_valid():
         try:
-            slots = services.visit_bulk_propose(plan=plan, team=form.team(), **form.proposal_args())
+            if form.has_rows() and "save" in request.POST:
+                slots = services.visit_bulk_check(
+                    plan=plan, rows=form.edited_rows(), team=form.team(), other_teams=form.teams()[1:]
+                )
+            else:
+                proposal = services.visit_bulk_proposal(
+                    plan=plan, team=form.team(), other_teams=form.teams()[1:], **form.proposal_args()
+                )
+                slots, skipped = proposal.slots, proposal.skipped
             if "save" in request.POST:
                 visits = services.visit_bulk_create(
                     plan=plan,
                     slots=slots,
                     team=form.team(),
+                    other_teams=form.teams()[1:],
                     created_by=request.user,
                     place=form.cleaned_data["place"],
                 )
@@ -264,7 +367,11 @@ def plan_bulk_schedule(request, pk):
                 return redirect(plan)
         except ValidationError as exc:
             form.add_service_errors(exc)
-    return render(request, "inspections/plan_bulk.html", {"plan": plan, "form": form, "slots": slots})
+    return render(
+        request,
+        "inspections/plan_bulk.html",
+        {"plan": plan, "form": form, "slots": slots, "skipped": sorted(skipped.items())},
+    )
 
 
 # Visits
@@ -287,7 +394,19 @@ def visit_calendar(request):
             raise ValueError
     except ValueError:
         raise Http404 from None
-    context = selectors.visit_calendar(user=request.user, year=year, month=month)
+    filterset = CalendarFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
+    context = selectors.visit_calendar(user=request.user, year=year, month=month, visits=filterset.qs)
+    # The filters travel with the month links (previous, next, the picker).
+    kept = request.GET.copy()
+    for name in ("year", "month", "view"):
+        kept.pop(name, None)
+    context.update(
+        filter=filterset,
+        kept_query=kept.urlencode(),
+        as_list=request.GET.get("view") == "list",
+        months=range(1, 13),
+        years=range(min(year, today.year) - 10, max(year, today.year) + 3),
+    )
     return render(request, "inspections/visit_calendar.html", context)
 
 

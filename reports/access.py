@@ -10,7 +10,7 @@ from inspections.access import get_plan_for_user
 from units.access import get_unit_for_user
 
 from .dashboards.selectors import scope_for
-from .models import Report
+from .models import IssuedDocument, Report
 from .selectors import reports_visible_to
 
 
@@ -53,3 +53,20 @@ def get_dashboard_scope_for_user(user, *, unit, year, plan_id, latest_year: bool
     if scope is None:
         raise PermissionDenied
     return scope
+
+
+def get_issued_for_user(user, pk, *, perm: str | None = None) -> IssuedDocument:
+    """Issued document ``pk``; 404 when ``user`` may not see the visit, plan or unit it is about.
+    ``perm`` is a permission needed on the visit as well (issuing a correction: its team leader)."""
+    doc = (
+        IssuedDocument.objects.select_related("visit__unit", "plan", "unit", "replaces").filter(pk=pk).first()
+    )
+    if doc is None:
+        raise Http404
+    if doc.visit_id:
+        get_visit_findings_for_user(user, doc.visit_id, perm=perm)
+    elif doc.plan_id:
+        get_plan_for_user(user, doc.plan_id)
+    elif doc.unit_id:
+        get_unit_for_user(user, doc.unit_id)
+    return doc

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Report
+from .models import IssuedDocument, Report
 
 
 @admin.register(Report)
@@ -13,4 +13,24 @@ class ReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Reports are requested from their pages, which queue the worker; never typed in here.
+        return False
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(admin.ModelAdmin):
+    """The register of issued documents: read-only (an issued document never changes)."""
+
+    list_display = ["reference", "kind", "issuer_name", "date", "signer_name", "issued_at"]
+    list_filter = ["kind", "year"]
+    search_fields = ["symbol", "subject", "signer_name"]
+    date_hierarchy = "date"
+    readonly_fields = [f.name for f in IssuedDocument._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -55,6 +55,19 @@ class Column:
     path: str
     choices: Sequence[tuple[str, Any]] = field(default=())
     transform: Callable[[Any], Any] | None = None
+    # The column's width in the XLSX, in characters; by default from the header and the path.
+    width: float | None = None
+
+    @property
+    def xlsx_width(self) -> float:
+        if self.width:
+            return self.width
+        header = len(str(self.header)) + 2
+        if self.path.endswith(("title", "text", "recommendation", "__name", "name", "place", "address")):
+            return max(header, 36)
+        if self.path.endswith(("_at", "date", "_start", "_end", "valid_from", "valid_to")):
+            return max(header, 16)
+        return max(header, 10)
 
     def value(self, raw):
         if self.choices:
@@ -80,12 +93,19 @@ def export_rows(queryset: QuerySet, columns: Sequence[Column]) -> Iterator[list]
 
 
 def export_response(
-    request, queryset: QuerySet, columns: Sequence[Column], filename: str, *, fmt: str | None = None
+    request,
+    queryset: QuerySet,
+    columns: Sequence[Column],
+    filename: str,
+    *,
+    fmt: str | None = None,
+    sheet: Any = "",
 ):
     """A streamed download of ``queryset`` as CSV or XLSX (``fmt``, or the request's ``?format=``).
 
     ``queryset`` must already be filtered to what the user may see: this function adds nothing
-    to it but the columns. ``filename`` has no extension. Raises Http404 for an unknown format.
+    to it but the columns. ``filename`` has no extension; ``sheet`` is the XLSX sheet's name as a
+    user reads it ("Hành động khắc phục"). Raises Http404 for an unknown format.
     """
     fmt = fmt or export_format(request)
     if fmt not in FORMATS:
@@ -96,7 +116,13 @@ def export_response(
     if fmt == "csv":
         return csv_response(headers, rows, filename=f"{filename}.csv")
     if fmt == "xlsx":
-        return xlsx_response(headers, rows, filename=f"{filename}.xlsx", title=filename)
+        return xlsx_response(
+            headers,
+            rows,
+            filename=f"{filename}.xlsx",
+            title=str(sheet) or filename,
+            widths=[column.xlsx_width for column in columns],
+        )
     raise Http404(_("Unknown export format."))
 
 
@@ -163,20 +189,32 @@ def _xlsx_cell(sheet, value):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "DD/MM/YYYY"
         return cell
-    if value is None or isinstance(value, bool | int | float | Decimal):
+    if isinstance(value, bool):
+        # A user reads "Có" / "Không", not Excel's TRUE / FALSE.
+        return _("Yes") if value else _("No")
+    if value is None or isinstance(value, int | float | Decimal):
         return value
     return write_only_cell(sheet, str(value))
 
 
-def xlsx_file(headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "Sheet"):
+def xlsx_file(
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    title: str = "Sheet",
+    widths: Sequence[float] | None = None,
+):
     """The workbook in a SpooledTemporaryFile, rewound; rows are written as they are read."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     # Sheet titles: at most 31 characters, none of []:*?/\
     sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Sheet")
     sheet.freeze_panes = "A2"
+    for i, width in enumerate(widths or [], start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
@@ -193,10 +231,15 @@ def xlsx_file(headers: Sequence[str], rows: Iterable[Sequence], *, title: str = 
 
 
 def xlsx_response(
-    headers: Sequence[str], rows: Iterable[Sequence], *, filename: str, title: str
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    filename: str,
+    title: str,
+    widths: Sequence[float] | None = None,
 ) -> FileResponse:
     response = FileResponse(
-        xlsx_file(headers, rows, title=title),
+        xlsx_file(headers, rows, title=title, widths=widths),
         as_attachment=True,
         filename=filename,
         content_type=XLSX_CONTENT_TYPE,

@@ -217,3 +217,176 @@ class Report(models.Model):
     def scope(self):
         """The visit, plan or unit the report is about."""
         return self.visit or self.plan or self.unit
+
+
+# Issued documents: the official record, frozen.
+
+
+class IssuedKind(models.TextChoices):
+    NOTICE = "notice", _("Conclusion notice")
+    CORRECTION = "correction", _("Correction notice")
+    FOLLOW_UP = "follow_up", _("Remediation follow-up report")
+    PLAN_SUMMARY = "plan_summary", _("Plan summary report")
+
+
+class ImmutableRecordError(Exception):
+    """An issued document was about to be changed or deleted: it never is."""
+
+
+class IssuedDocumentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableRecordError("An issued document never changes.")
+
+    def delete(self):
+        raise ImmutableRecordError("An issued document is never deleted.")
+
+
+def issued_path(instance: "IssuedDocument", filename: str) -> str:
+    # A fresh folder per document: an issued file is written once and never replaced.
+    return f"issued/{instance.year}/{instance.symbol_slug}/{instance.number}-{instance.token}/{filename}"
+
+
+class IssuedDocument(models.Model):
+    """A numbered document exactly as it went out: its DOCX and PDF bytes, their SHA-256, its number,
+    date and signer, and the data it was built from. Every download gives these bytes; later events
+    (an extension, a reopened action) are shown beside it, and a correction is a new document that
+    refers to this one. Rows are written once: saving an existing row or deleting one raises."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=IssuedKind.choices)
+    conclusion = models.ForeignKey(
+        "findings.Conclusion",
+        verbose_name=_("conclusion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+    )
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    plan = models.ForeignKey(
+        InspectionPlan,
+        verbose_name=_("plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    report = models.ForeignKey(
+        Report,
+        verbose_name=_("report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+    )
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    issuing_unit = models.ForeignKey(
+        Unit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="issued_documents"
+    )
+    issuer_name = models.CharField(_("issuing body"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("year"))
+    symbol = models.CharField(_("symbol"), max_length=30)
+    number = models.PositiveIntegerField(_("number"))
+    date = models.DateField(_("date"))
+    authority_line = models.CharField(_("authority line"), max_length=100, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=100)
+    signer_name = models.CharField(_("signer's name"), max_length=150)
+    subject = models.TextField(_("subject"))
+    # The document's data as it was built (the loader's dataclass as JSON).
+    snapshot = models.JSONField(_("data issued"))
+    docx = models.FileField(_("DOCX"), storage=private_storage, upload_to=issued_path, max_length=255)
+    docx_sha256 = models.CharField(_("DOCX SHA-256"), max_length=64)
+    # A plan summary comes in DOCX (and XLSX) only: no PDF then.
+    pdf = models.FileField(
+        _("PDF"), storage=private_storage, upload_to=issued_path, max_length=255, blank=True
+    )
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    token = models.CharField(max_length=32, editable=False)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = IssuedDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["-date", "-number"]
+        constraints = [
+            # One number per issuer, year and symbol: the official register.
+            models.UniqueConstraint(
+                fields=["issuing_unit", "year", "symbol", "number"],
+                name="reports_issueddocument_unique_number",
+                violation_error_message=_("This number is already taken."),
+            ),
+            # A produced report is issued once.
+            models.UniqueConstraint(
+                fields=["report"],
+                condition=Q(report__isnull=False),
+                name="reports_issueddocument_one_per_report",
+            ),
+            # A conclusion is issued once; anything after it is a correction.
+            models.UniqueConstraint(
+                fields=["conclusion"],
+                condition=Q(kind="notice"),
+                name="reports_issueddocument_one_notice_per_conclusion",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="reports_issueddocument_number_positive"),
+            models.CheckConstraint(
+                condition=Q(kind__in=IssuedKind.values), name="reports_issueddocument_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(signer_name="") & ~Q(signer_title=""), name="reports_issueddocument_signed"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="correction") | Q(replaces__isnull=False),
+                name="reports_issueddocument_correction_refers",
+            ),
+            models.CheckConstraint(
+                condition=Q(docx_sha256__regex=r"^[0-9a-f]{64}$")
+                & (Q(pdf="", pdf_sha256="") | Q(pdf_sha256__regex=r"^[0-9a-f]{64}$")),
+                name="reports_issueddocument_hashes",
+            ),
+        ]
+        indexes = [
+            # A visit's issued documents (its page and the download), newest first.
+            models.Index(fields=["visit", "-issued_at"], name="reports_issued_visit"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.reference}"
+
+    def save(self, *args, **kwargs):
+        # The one rule every path must keep: what was issued stays as it was issued.
+        if not self._state.adding:
+            raise ImmutableRecordError("An issued document never changes.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reports:issued_detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecordError("An issued document is never deleted.")
+
+    @property
+    def reference(self) -> str:
+        """“12/TB-SNV”."""
+        return f"{self.number}/{self.symbol}"
+
+    @property
+    def symbol_slug(self) -> str:
+        return (
+            "".join(c if c.isalnum() else "-" for c in self.symbol.encode("ascii", "ignore").decode()) or "x"
+        )

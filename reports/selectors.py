@@ -10,7 +10,7 @@ from inspections.selectors import plans_visible_to
 from units.access import units_visible_to
 from units.roles import is_staff_member
 
-from .models import KIND_FORMATS, PENDING_STATES, Report, ReportFormat, ReportKind
+from .models import KIND_FORMATS, PENDING_STATES, IssuedDocument, Report, ReportFormat, ReportKind
 
 # Visibility
 
@@ -55,9 +55,12 @@ def has_pending(reports: list[Report]) -> bool:
 
 
 def report_offers(*, visit=None, plan=None, unit=None) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(kind, label, [(format, label)]) of the reports a scope can produce, in the order shown."""
+    """(kind, label, [(format, label)]) of the reports a scope can produce, in the order shown.
+
+    A visit's notice is produced (as a draft) only until it is issued; after that its issued files
+    are the notice, and nothing rebuilds it."""
     if visit is not None:
-        kinds = [ReportKind.CONCLUSION]
+        kinds = [] if IssuedDocument.objects.filter(visit=visit).exists() else [ReportKind.CONCLUSION]
     elif plan is not None:
         kinds = [ReportKind.PLAN_SUMMARY, ReportKind.FOLLOW_UP]
     elif unit is not None:
@@ -66,3 +69,40 @@ def report_offers(*, visit=None, plan=None, unit=None) -> list[tuple[str, str, l
         kinds = []
     formats = dict(ReportFormat.choices)
     return [(kind, ReportKind(kind).label, [(f, formats[f]) for f in KIND_FORMATS[kind]]) for kind in kinds]
+
+
+def issued_for_scope(*, visit=None, plan=None, unit=None) -> list[IssuedDocument]:
+    """The documents issued for a visit, plan or unit, newest first (the panel's register)."""
+    if visit is None and plan is None and unit is None:
+        return []
+    return list(
+        IssuedDocument.objects.filter(visit=visit, plan=plan, unit=unit)
+        .select_related("replaces")
+        .order_by("-date", "-number", "-id")
+    )
+
+
+def issued_history(doc: IssuedDocument) -> list[dict]:
+    """What happened after ``doc`` was issued, shown beside it (never written into it): its
+    corrections, and for a notice the extensions granted and actions reopened, in time order."""
+    from findings.models import ExtensionDecision, RemediationUpdate, UpdateKind
+
+    events = [
+        {"at": c.issued_at, "kind": "correction", "document": c}
+        for c in IssuedDocument.objects.filter(replaces=doc).order_by("issued_at", "id")
+    ]
+    if doc.visit_id:
+        updates = (
+            RemediationUpdate.objects.filter(
+                action__finding__visit_id=doc.visit_id,
+                at__gt=doc.issued_at,
+            )
+            .filter(
+                Q(kind=UpdateKind.EXTENSION_DECISION, decision=ExtensionDecision.GRANTED)
+                | Q(kind=UpdateKind.REOPEN)
+            )
+            .select_related("action__finding", "reply_to", "actor")
+            .order_by("at", "id")
+        )
+        events += [{"at": u.at, "kind": u.kind, "update": u} for u in updates]
+    return sorted(events, key=lambda e: e["at"])

@@ -7,16 +7,22 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.downloads import private_file_response
+from core.permissions import can, require
 from core.security_events import record_export
 
 from . import selectors, services
-from .access import get_report_for_user, get_scope_for_user
-from .forms import ReportRequestForm, ScopeForm
-from .models import ReportState
+from .access import get_issued_for_user, get_report_for_user, get_scope_for_user
+from .documents.loaders.common import default_signer
+from .documents.loaders.followup import issuer_for_unit
+from .forms import CorrectionForm, IssueForm, ReportRequestForm, ScopeForm
+from .models import CONTENT_TYPES, ReportFormat, ReportState
+from .services.issuing import REPORT_ISSUE, notice_correct, report_issue
 
 PAGE_SIZE = 25
 
@@ -29,6 +35,7 @@ def _panel_context(request, scope: dict, *, form=None, limit: int = 6) -> dict:
         "scope_object": obj,
         "scope_query": urlencode({key: obj.pk}),
         "offers": selectors.report_offers(**scope),
+        "issued": selectors.issued_for_scope(**scope),
         "reports": reports,
         "form": form,
     }
@@ -51,6 +58,9 @@ def report_request(request):
     if not scope_form.has_one_scope():
         raise Http404
     scope = get_scope_for_user(request.user, **scope_form.scope_ids())
+    if form.is_valid() and scope["visit"] is not None and selectors.issued_for_scope(visit=scope["visit"]):
+        # An issued notice is never rebuilt: its issued files are the notice.
+        form.add_error(None, _("The notice was issued: download the issued files."))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -83,7 +93,50 @@ def _status_context(report) -> dict:
 @require_GET
 def report_detail(request, pk):
     report = get_report_for_user(request.user, pk)
-    return render(request, "reports/report_detail.html", _status_context(report))
+    context = {
+        **_status_context(report),
+        "issued": report.issued_documents.first(),
+        "can_issue": report.kind in REPORT_ISSUE
+        and report.state == ReportState.DONE
+        and can(request.user, "reports.issue_report", report),
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def report_issue_view(request, pk):
+    """A head issues a produced report: the next number, the date and the signature, frozen."""
+    report = get_report_for_user(request.user, pk)
+    if report.kind not in REPORT_ISSUE:
+        # Only the follow-up and summary reports are issued this way (a notice is issued when
+        # its visit is concluded): for any other report there is no such page.
+        raise Http404
+    require(request.user, "reports.issue_report", report)
+    issued = report.issued_documents.first()
+    if issued is not None:
+        return redirect(issued)
+    issuing_unit = report.plan.issuing_unit if report.plan_id else issuer_for_unit(report.unit)
+    signer = default_signer(issuing_unit, report.plan)
+    initial = {
+        "date": timezone.localdate(),
+        "authority_line": signer.authority_line,
+        "signer_title": signer.title,
+        "signer_name": signer.name,
+    }
+    form = IssueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            doc = report_issue(report=report, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("Report %(reference)s issued.") % {"reference": doc.reference})
+            return redirect(doc)
+    return render(request, "reports/report_issue.html", {"report": report, "form": form})
 
 
 @require_GET
@@ -133,3 +186,59 @@ def report_download(request, pk):
         raise Http404
     record_export(request, name=f"report-{report.pk}-{report.kind}", fmt=report.format)
     return private_file_response(report.file, filename=report.filename, content_type=report.content_type)
+
+
+@require_GET
+def issued_detail(request, pk):
+    """An issued document: its number, date, signer, files and hashes, and what happened since."""
+    doc = get_issued_for_user(request.user, pk)
+    return render(
+        request, "reports/issued_detail.html", {"doc": doc, "history": selectors.issued_history(doc)}
+    )
+
+
+@require_GET
+def issued_download(request, pk, fmt):
+    """The bytes issued, exactly: never rebuilt."""
+    doc = get_issued_for_user(request.user, pk)
+    if fmt not in (ReportFormat.DOCX, ReportFormat.PDF):
+        raise Http404
+    field = doc.docx if fmt == ReportFormat.DOCX else doc.pdf
+    if not field:
+        raise Http404
+    name = field.name.rsplit("/", 1)[-1]
+    return private_file_response(field, filename=name, content_type=CONTENT_TYPES[fmt])
+
+
+@require_http_methods(["GET", "POST"])
+def issued_correct(request, pk):
+    """The team leader issues a Thông báo đính chính of an issued notice (a new number)."""
+    doc = get_issued_for_user(request.user, pk, perm="findings.conclude_visit")
+    initial = {
+        "date": timezone.localdate(),
+        "authority_line": doc.authority_line,
+        "signer_title": doc.signer_title,
+        "signer_name": doc.signer_name,
+    }
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            correction = notice_correct(
+                issued=doc,
+                actor=request.user,
+                date=data["date"],
+                corrections=form.correction_lines(),
+                signer_name=data["signer_name"],
+                signer_title=data["signer_title"],
+                authority_line=data["authority_line"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request, _("Correction %(reference)s issued.") % {"reference": correction.reference}
+            )
+            return redirect(correction)
+    return render(request, "reports/issued_correct.html", {"doc": doc, "form": form})

@@ -30,6 +30,7 @@ from findings.tests.factories import ActionFactory, ConclusionFactory, FindingFa
 from inspections.models import Answer, AnswerEvidence, AnswerResult, Criterion, PlanStatus, VisitStatus
 from inspections.tests.factories import ChecklistTemplateFactory, PlanFactory, VisitFactory, at
 from reports.models import Report, ReportFormat, ReportKind, ReportState
+from reports.services.issuing import notice_issue
 from units.models import UnitKind
 from units.roles import Role
 from units.tests.factories import UnitFactory, UserFactory
@@ -174,6 +175,13 @@ MATRIX = {
     "reports:status": E(pk("report"), STAFF | {"liaison"}),
     "reports:download": E(pk("report"), STAFF | {"liaison"}),
     "reports:retry": E(pk("report"), ()),  # POST only
+    # Issuing a produced follow-up or summary (number, date, signature) is the Department head's;
+    # a notice is issued by concluding, so a conclusion report has no such page.
+    "reports:issue": E(pk("report"), ()),
+    "reports:issued_detail": E(pk("issued"), STAFF | {"liaison"}),
+    "reports:issued_download": E(lambda w: {"pk": w.issued.pk, "fmt": "pdf"}, STAFF | {"liaison"}),
+    # A correction of an issued notice is signed by the visit's team leader.
+    "reports:issued_correct": E(pk("issued"), {"leader"}),
 }
 # Every page of the Django admin: only for staff accounts (is_staff); others go to its login.
 ADMIN_NAMESPACE = "admin"
@@ -286,9 +294,10 @@ def _build():
     w.finding = FindingFactory(
         visit=w.concluded, created_by=u["leader"], approved=True, text=f"Hạn chế {MARK} {PRIVATE}"
     )
-    ConclusionFactory(visit=w.concluded, created_by=u["leader"])
+    conclusion = ConclusionFactory(visit=w.concluded, created_by=u["leader"])
     w.concluded.status = VisitStatus.CONCLUDED
     w.concluded.save(update_fields=["status"])
+    w.issued = notice_issue(conclusion=conclusion)
     w.action = ActionFactory(finding=w.finding, unit=w.commune, state=ActionState.IN_PROGRESS)
     progress = RemediationUpdate.objects.create(
         action=w.action, kind=UpdateKind.PROGRESS, text=f"Tiến độ {MARK} {PRIVATE}", actor=u["liaison"]
@@ -321,7 +330,9 @@ def _build():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("matrix-media")
+    # Where the root conftest points every test's MEDIA_ROOT, so the world's files stay found.
+    media = tmp_path_factory.getbasetemp() / "media"
+    media.mkdir(exist_ok=True)
     old_media = settings.MEDIA_ROOT
     settings.MEDIA_ROOT = media
     with django_db_blocker.unblock(), transaction.atomic():

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import fold
+from core.validators import validate_code, validate_phone
 
 # The district level (huyện) was dissolved on 01/07/2025 by the two-tier local-government reform.
 DISTRICT_DISSOLVED_ON = date(2025, 7, 1)
@@ -59,11 +60,12 @@ class Unit(models.Model):
         _("official code"),
         max_length=50,
         blank=True,
+        validators=[validate_code],
         help_text=_("Optional; unique when given (e.g. the commune code of the national list)."),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
-    phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=30, blank=True, validators=[validate_phone])
     head_name = models.CharField(_("head's name"), max_length=150, blank=True)
     head_title = models.CharField(_("head's title"), max_length=150, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
@@ -192,7 +194,7 @@ class User(AbstractUser):
         related_name="members",
     )
     position = models.CharField(_("position"), max_length=150, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
 
     class Meta:
         verbose_name = _("user")
@@ -211,3 +213,81 @@ class User(AbstractUser):
         if not hasattr(self, "_role_names"):
             self._role_names = set(self.groups.values_list("name", flat=True))
         return self._role_names
+
+
+class IssuingBodyKind(models.TextChoices):
+    AGENCY = "agency", _("Agency (Sở, UBND)")
+    TEAM = "team", _("Inspection team (Đoàn/Tổ kiểm tra liên ngành)")
+
+
+# The authority lines of Nghị định 30/2020 (ô số 7): on behalf of, deputy for, acting, by order,
+# by authorisation; or none when the head signs.
+AUTHORITY_PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
+
+
+class IssuingBodyQuerySet(models.QuerySet):
+    def defaults(self):
+        return self.filter(is_default=True)
+
+
+class IssuingBody(models.Model):
+    """Who issues a plan, a notice or a report, and how it prints: the body's name and the one above
+    it (ô số 2), its symbol (SNV, UBND, ĐKT), the place name, and who signs (authority line, title,
+    name) with the usual recipients. Letterhead, symbol and signer of a document always come from one
+    issuing body. Managed in the admin; a unit has at most one default body."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="issuing_bodies"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=IssuingBodyKind.choices, default=IssuingBodyKind.AGENCY
+    )
+    name = models.CharField(_("name"), max_length=255, help_text=_("As printed, e.g. Sở Nội vụ"))
+    parent_name = models.CharField(
+        _("body above it"),
+        max_length=255,
+        blank=True,
+        help_text=_("e.g. UBND tỉnh Đồng Tháp; empty for a provincial People's Committee"),
+    )
+    symbol = models.CharField(_("symbol"), max_length=20, help_text=_("e.g. SNV, UBND, ĐKT"))
+    place = models.CharField(_("place name"), max_length=100, help_text=_("e.g. Đồng Tháp"))
+    authority_line = models.CharField(
+        _("authority line"), max_length=100, blank=True, help_text=_("e.g. KT. GIÁM ĐỐC, TM. ỦY BAN NHÂN DÂN")
+    )
+    signer_title = models.CharField(_("signer's title"), max_length=100, help_text=_("e.g. PHÓ GIÁM ĐỐC"))
+    signer_name = models.CharField(_("signer's name"), max_length=150, blank=True)
+    recipients = models.TextField(
+        _("usual recipients"), blank=True, help_text=_("One per line, e.g. UBND tỉnh (để b/c)")
+    )
+    is_default = models.BooleanField(_("default for its unit"), default=True)
+
+    objects = IssuingBodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issuing body")
+        verbose_name_plural = _("issuing bodies")
+        ordering = ["unit__path", "-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(is_default=True), name="units_issuingbody_one_default"
+            ),
+            models.CheckConstraint(
+                condition=Q(authority_line="") | Q(authority_line__regex=r"^(TM|KT|Q|TL|TUQ)\. "),
+                name="units_issuingbody_authority_line",
+                violation_error_message=_("The authority line starts with TM., KT., Q., TL. or TUQ."),
+            ),
+            models.CheckConstraint(condition=~Q(symbol=""), name="units_issuingbody_has_symbol"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.symbol})"
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+    @property
+    def authority_role(self) -> str:
+        """ "GIÁM ĐỐC" of "KT. GIÁM ĐỐC": whose authority the signer signs with."""
+        prefix, _sep, role = self.authority_line.partition(" ")
+        return role.strip().upper() if prefix in AUTHORITY_PREFIXES else ""

@@ -12,6 +12,23 @@ class Role(models.TextChoices):
     ADMIN = "Administrator", _("Administrator")
 
 
+# What each role does, for the administrator who assigns it (the admin's help texts).
+ROLE_HELP = {
+    Role.SCHEDULER: _("Keeps the unit tree, writes inspection plans, forms teams and schedules the visits."),
+    Role.INSPECTOR: _("Sits on inspection teams: fills the checklist on site and writes the findings."),
+    Role.HEAD: _("Approves plans, reviews findings and follows remediation in the province."),
+    Role.LIAISON: _(
+        "Contact person of an inspected unit: self-assessment before a visit, remediation after it."
+    ),
+    Role.ADMIN: _("Manages users, roles, checklist templates and public holidays."),
+}
+
+
+def role_label(name: str) -> str:
+    """The translated name of the role kept as group ``name`` (the name itself for another group)."""
+    return str(Role(name).label) if name in Role.values else name
+
+
 # Roles that work for the inspecting department (Sở Nội vụ) and see its whole province.
 STAFF_ROLES = {Role.SCHEDULER, Role.INSPECTOR, Role.HEAD, Role.ADMIN}
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.unit_create, name="create"),
     path("import/", views.unit_import, name="import"),
     path("import/confirm/", views.unit_import_confirm, name="import_confirm"),
+    path("import/jobs/<int:pk>/", views.unit_import_job, name="import_job"),
     path("<int:pk>/", views.unit_detail, name="detail"),
     path("<int:pk>/edit/", views.unit_edit, name="edit"),
 ]

@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from core.jobs import Job
 
 from . import selectors, services
 from .access import can, get_unit_for_user, require_units_page, units_visible_to
@@ -111,20 +113,17 @@ def unit_import(request):
 def unit_import_confirm(request):
     require_units_page(request.user, "units.import_units")
     token = request.POST.get("token", "")
-    rows = None
-    if token and token == request.session.get(IMPORT_SESSION_KEY):
-        del request.session[IMPORT_SESSION_KEY]
-        rows = services.unit_import_unstash(token=token, user=request.user)
-    if rows is None:
+    if not (token and token == request.session.get(IMPORT_SESSION_KEY)):
         messages.error(request, _("This preview has expired or was already imported. Upload the file again."))
         return redirect("units:import")
-    try:
-        counts = services.unit_import_apply(rows=rows, user=request.user)
-    except services.UnitImportInvalid as invalid:
-        # The units changed since the preview: show what is wrong now; nothing was written.
-        return render(request, "units/unit_import_preview.html", {"result": invalid.result, "token": ""})
-    messages.success(
-        request,
-        _("Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.") % counts,
-    )
-    return redirect("units:list")
+    del request.session[IMPORT_SESSION_KEY]
+    job = services.unit_import_start(token=token, user=request.user)
+    return redirect("units:import_job", pk=job.pk)
+
+
+@require_safe
+def unit_import_job(request, pk):
+    """The result page of a confirmed import: its progress while it runs, then what was done."""
+    require_units_page(request.user, "units.import_units")
+    job = get_object_or_404(Job, pk=pk, user=request.user, kind=services.import_jobs.JOB_KIND)
+    return render(request, "units/unit_import_job.html", {"job": job})

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from findings.selectors import remediation_summary, review_queue_count
-from inspections.selectors import my_visits
+from inspections.selectors import my_visits, plans_waiting_for_approval
 from units.roles import Role, has_role, is_admin
 
 from .selectors import liaison_home, scheduler_home
@@ -29,6 +29,7 @@ def home(request):
         context["liaison_home"] = liaison_home(user=user)
     if context["is_head"]:
         context["review_count"] = review_queue_count(user=user)
+        context["approval_count"] = plans_waiting_for_approval(user).count()
     if context["is_liaison"] or context["is_inspector"]:
         context["remediation"] = remediation_summary(user=user)
     return render(request, "home.html", context)

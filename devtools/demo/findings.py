@@ -44,9 +44,10 @@ from findings.models import (
     ReviewDecision,
     ReviewState,
 )
-from findings.selectors import signature_defaults
+from findings.selectors import default_symbol, issuer_signature, signature_defaults
 from inspections.models import Criterion, Visit, VisitStatus
-from units.models import Unit
+from reports.services.issuing import notice_issue
+from units.models import IssuingBody, IssuingBodyKind, Unit
 
 from .findings_data import ACCOUNTS, BINH_TAN_2020, CURRENT_DRAFTS, Seed, VisitSeed
 from .findings_data_north import BAC_NINH_2018, THI_TRAN_DU_2020, VO_TRANH_2020
@@ -174,7 +175,7 @@ def _conclude(visit: Visit, seed: VisitSeed, made, users) -> Conclusion:
     """Issue the notice of a visit the inspections demo already walked to “concluded”."""
     leader = users[seed.leader]
     when = _when(seed.notice_day, 15)
-    signature = signature_defaults(user=leader)
+    signature = issuer_signature(visit.plan.issuing_unit) or signature_defaults(user=leader)
     with _Dated(when), acting_as(leader):
         number = services.conclusion_number_next(
             issuing_unit=visit.plan.issuing_unit, year=seed.notice_day.year, symbol=seed.symbol
@@ -271,9 +272,120 @@ def _concluded_visit(seed: VisitSeed, users) -> bool:
         visit, seed.findings, users[seed.leader], _when(day + timedelta(days=3), 16), ReviewState.APPROVED
     )
     _review(made, users[seed.head], _when(day + timedelta(days=5), 10))
-    _conclude(visit, seed, made, users)
+    conclusion = _conclude(visit, seed, made, users)
+    # Issued as concluded, before the remediation story: its extensions never reach the notice.
+    notice_issue(conclusion=conclusion, actor=conclusion.created_by, at=_when(seed.notice_day, 15))
     _remedy(visit, seed, made, users)
     return True
+
+
+# Who issued the seeds' documents (docs/seeds): the Departments of Home Affairs, and in Thái Nguyên
+# 2020 the provincial People's Committee's inspection team (notices TB-ĐKT signed by its leader).
+ISSUING_BODIES = [
+    dict(
+        unit="DT-SNV",
+        name="Sở Nội vụ",
+        parent_name="UBND tỉnh Đồng Tháp",
+        symbol="SNV",
+        place="Đồng Tháp",
+        authority_line="KT. GIÁM ĐỐC",
+        signer_title="PHÓ GIÁM ĐỐC",
+        signer_name="Đỗ Thị Thanh Trang",
+        recipients="UBND tỉnh Đồng Tháp (để b/c)",
+    ),
+    dict(
+        unit="BN-SNV",
+        name="Sở Nội vụ",
+        parent_name="UBND tỉnh Bắc Ninh",
+        symbol="SNV",
+        place="Bắc Ninh",
+        authority_line="KT. GIÁM ĐỐC",
+        signer_title="PHÓ GIÁM ĐỐC",
+        signer_name="Trần Văn Minh",
+        recipients="UBND tỉnh Bắc Ninh (để b/c)",
+    ),
+    dict(
+        unit="TN-SNV",
+        name="Sở Nội vụ",
+        parent_name="UBND tỉnh Thái Nguyên",
+        symbol="SNV",
+        place="Thái Nguyên",
+        authority_line="KT. GIÁM ĐỐC",
+        signer_title="PHÓ GIÁM ĐỐC",
+        signer_name="Nguyễn Văn Hiển",
+    ),
+    dict(
+        unit="TN",
+        kind=IssuingBodyKind.TEAM,
+        name="Đoàn kiểm tra công tác cải cách hành chính",
+        parent_name="UBND tỉnh Thái Nguyên",
+        symbol="ĐKT",
+        place="Thái Nguyên",
+        authority_line="",
+        signer_title="TRƯỞNG ĐOÀN",
+        signer_name="Nguyễn Văn Hiển",
+        recipients="UBND tỉnh Thái Nguyên (để b/c)\nSở Nội vụ",
+    ),
+]
+
+
+def _issuing_bodies() -> None:
+    """The demo's issuing bodies (left as they are when an administrator already set them)."""
+    units = {u.code: u for u in Unit.objects.filter(code__in=[b["unit"] for b in ISSUING_BODIES])}
+    for fields in ISSUING_BODIES:
+        unit = units.get(fields["unit"])
+        if unit is not None and not IssuingBody.objects.filter(unit=unit).exists():
+            IssuingBody.objects.create(**{**fields, "unit": unit})
+
+
+def _notice_for_the_rest() -> int:
+    """A numbered notice for every visit the inspections demo walked to “concluded” without a seed
+    of its own: dated a week after the visit, signed by its leader, deadline a month later (as the
+    seeds' notices are). A concluded visit never stands without its notice."""
+    made = 0
+    visits = (
+        Visit.objects.filter(status=VisitStatus.CONCLUDED, conclusion__isnull=True)
+        .select_related("plan__issuing_unit")
+        .prefetch_related("team__user")
+        .order_by("starts_at", "pk")
+    )
+    for visit in visits:
+        leader = visit.leader
+        if leader is None:
+            continue
+        day = timezone.localdate(visit.ends_at) + timedelta(days=7)
+        issuer = visit.plan.issuing_unit
+        symbol = default_symbol(issuer)
+        with _Dated(_when(day, 15)), acting_as(leader):
+            number = services.conclusion_number_next(issuing_unit=issuer, year=day.year, symbol=symbol)
+            conclusion = Conclusion.objects.create(
+                visit=visit,
+                issuing_unit=issuer,
+                year=day.year,
+                symbol=symbol,
+                number=number,
+                date=day,
+                signer=leader,
+                **(issuer_signature(issuer) or signature_defaults(user=leader)),
+                due_date=day + timedelta(days=30),
+                created_by=leader,
+            )
+            for finding in visit.findings.all():
+                if finding.is_limitation and finding.recommendation:
+                    RemediationAction.objects.get_or_create(
+                        finding=finding, defaults={"unit": visit.unit, "due_date": conclusion.due_date}
+                    )
+        made += 1
+    return made
+
+
+def _issue_notices() -> int:
+    """Issue (build and freeze) the notice of every demo conclusion not issued yet."""
+    issued = 0
+    for conclusion in Conclusion.objects.filter(issued_documents__isnull=True).order_by("date", "pk"):
+        notice_issue(conclusion=conclusion, actor=conclusion.created_by, at=_when(conclusion.date, 15))
+        issued += 1
+    return issued
 
 
 def _current_visit(users) -> bool:
@@ -307,9 +419,12 @@ def load() -> dict[str, int]:
     }
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     _accounts(users)
+    _issuing_bodies()
     done = sum(
         _concluded_visit(seed, users)
         for seed in [BINH_TAN_2020, THI_TRAN_DU_2020, VO_TRANH_2020, *BAC_NINH_2018]
     )
     done += _current_visit(users)
+    _notice_for_the_rest()
+    _issue_notices()
     return {"visits": done, "findings": Finding.objects.count(), "actions": RemediationAction.objects.count()}

@@ -151,8 +151,20 @@ def _bac_ninh_2018(template, units, users) -> None:
         gap=timedelta(hours=2),
     )
     services.visit_bulk_create(plan=plan, slots=slots, team=team, created_by=None, notify=False)
-    services.plan_approve(plan=plan, approved_by=None, notify=False)
+    _approve(plan, None)
     _finish(plan, users["bn.truongdoan"])
+
+
+def _approve(plan, head, decision_number: str = "", decision_date: date | None = None) -> None:
+    """Through the workflow: the scheduler submits, the head approves with the decision."""
+    services.plan_submit(plan=plan, submitted_by=None, notify=False)
+    services.plan_approve(
+        plan=plan,
+        approved_by=head,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        notify=False,
+    )
 
 
 def _two_visits(plan, users, team, day: date, first: Unit, second: Unit) -> None:
@@ -184,7 +196,7 @@ def _dong_thap_2020(template, units, users) -> None:
         return
     team = _team(users, "truongdoan", ["kiemtra"], "chuyenvien")
     _two_visits(plan, users, team, date(2020, 3, 13), units["DT-TB-BT"], units["DT-TB-TM"])
-    services.plan_approve(plan=plan, approved_by=users["lanhdao"], notify=False)
+    _approve(plan, users["lanhdao"], "12/QĐ-SNV", date(2020, 1, 10))
     _finish(plan, users["truongdoan"])
 
 
@@ -203,7 +215,7 @@ def _thai_nguyen_2020(template, units, users) -> None:
         return
     team = _team(users, "tn.truongdoan", ["tn.kiemtra"])
     _two_visits(plan, users, team, date(2020, 8, 12), units["TN-PL-DU"], units["TN-PL-VT"])
-    services.plan_approve(plan=plan, approved_by=None, notify=False)
+    _approve(plan, None, "25/QĐ-UBND", date(2020, 1, 20))
     _finish(plan, users["tn.truongdoan"])
 
 
@@ -234,7 +246,7 @@ def _so_noi_vu_2023(template, units, users) -> None:
         gap=timedelta(hours=3),
     )
     services.visit_bulk_create(plan=plan, slots=slots, team=team, created_by=None, notify=False)
-    services.plan_approve(plan=plan, approved_by=users["lanhdao"], notify=False)
+    _approve(plan, users["lanhdao"], "45/QĐ-SNV", date(2023, 2, 1))
     _finish(plan, users["truongdoan"])
 
 
@@ -276,7 +288,7 @@ def _current_year(template, units, users) -> None:
             notes="Đề nghị đơn vị gửi báo cáo tự kiểm tra kèm tài liệu kiểm chứng trước buổi làm việc 03 ngày.",
             notify=False,
         )
-    services.plan_approve(plan=plan, approved_by=users["lanhdao"], notify=False)
+    _approve(plan, users["lanhdao"])
     first = plan.visits.get(unit=units["DT-TB-BT"])
     services.visit_transition(
         visit=first, status=VisitStatus.IN_PROGRESS, actor=users["truongdoan"], notify=False

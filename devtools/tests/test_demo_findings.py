@@ -74,15 +74,50 @@ def test_binh_tan_2020_is_concluded_remedied_and_verified_in_the_demo(loaded):
     assert RemediationAction.objects.overdue(TODAY).exists()
 
 
+def test_every_concluded_demo_visit_has_its_issued_notice_as_it_was_issued(loaded):
+    from docx import Document
+
+    from reports.models import IssuedDocument, IssuedKind
+
+    concluded = Visit.objects.filter(status=VisitStatus.CONCLUDED)
+    assert concluded.count() >= 20
+    assert not concluded.filter(conclusion__isnull=True).exists()
+    notices = IssuedDocument.objects.filter(kind=IssuedKind.NOTICE)
+    assert set(notices.values_list("visit_id", flat=True)) == set(concluded.values_list("pk", flat=True))
+    visit = Visit.objects.get(unit__code="DT-TB-BT", plan__year=2020)
+    notice = notices.get(visit=visit)
+    assert (notice.reference, notice.date) == ("1/TB-SNV", visit.conclusion.date)
+    with notice.docx.open("rb") as f:
+        text = "\n".join(p.text for p in Document(f).paragraphs)
+    # The ISO action was extended to 31/08/2020 after the notice; the notice keeps its 30/06/2020.
+    assert "30/06/2020" in text and "31/08/2020" not in text
+    # Thái Nguyên 2020: the provincial committee's team issues; letterhead, symbol and signer agree.
+    du = notices.get(visit__unit__code="TN-PL-DU")
+    with du.docx.open("rb") as f:
+        document = Document(f)
+    cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "UBND TỈNH THÁI NGUYÊN" in cells and "ĐOÀN KIỂM TRA" in cells
+    assert du.symbol == "TB-ĐKT" and "TRƯỞNG ĐOÀN" in cells and "GIÁM ĐỐC" not in cells
+    iso = RemediationAction.objects.get(finding__visit=visit, finding__criterion__code="7.7")
+    assert iso.due_date.isoformat() not in {r["due_on"] for r in notice.snapshot["recommendations"]}
+
+
 def test_loading_the_demo_twice_changes_nothing(loaded):
-    before = (Finding.objects.count(), RemediationAction.objects.count(), RemediationUpdate.objects.count())
+    from reports.models import IssuedDocument
+
+    def counts():
+        return (
+            Finding.objects.count(),
+            RemediationAction.objects.count(),
+            RemediationUpdate.objects.count(),
+            Conclusion.objects.count(),
+            IssuedDocument.objects.count(),
+        )
+
+    before = counts()
     with time_machine.travel(TODAY, tick=False):
         demo.load()
-    assert (
-        Finding.objects.count(),
-        RemediationAction.objects.count(),
-        RemediationUpdate.objects.count(),
-    ) == before
+    assert counts() == before
 
 
 def _answer_the_rest(visit, inspector):

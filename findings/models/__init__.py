@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_document_symbol
 from inspections.models import Criterion, Domain, Visit
 from inspections.models.answers import private_storage
 from units.models import Unit
@@ -213,7 +214,9 @@ class Conclusion(models.Model):
         Unit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="conclusions"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    symbol = models.CharField(_("symbol"), max_length=30, help_text=_("e.g. TB-SNV"))
+    symbol = models.CharField(
+        _("symbol"), max_length=30, validators=[validate_document_symbol], help_text=_("e.g. TB-SNV")
+    )
     number = models.PositiveIntegerField(_("number"))
     date = models.DateField(_("date"))
     signer = models.ForeignKey(

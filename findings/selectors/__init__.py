@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from inspections.models import Answer, AnswerResult, Visit, VisitStatus
 from inspections.selectors import team_prefetch, visits_visible_to
-from units.models import Unit
+from units.models import IssuingBody, Unit
 from units.roles import Role, has_role, is_staff_member
 from units.rules import scope_prefix
 
@@ -146,8 +146,32 @@ def signature_defaults(*, user) -> dict:
     return {"authority_line": authority_line, "signer_title": title, "signer_name": user.get_full_name()}
 
 
+def issuing_body_of(unit: Unit) -> IssuingBody | None:
+    """The default issuing body configured for ``unit`` (letterhead, symbol, signer), or None.
+    Remembered on the unit object, so that one document asks once."""
+    if not hasattr(unit, "_issuing_body"):
+        unit._issuing_body = IssuingBody.objects.defaults().filter(unit=unit).first()
+    return unit._issuing_body
+
+
+def issuer_signature(unit: Unit) -> dict | None:
+    """The conclusion form's signature block from ``unit``'s issuing body, when it names a signer."""
+    body = issuing_body_of(unit)
+    if body is None or not body.signer_name:
+        return None
+    return {
+        "authority_line": body.authority_line,
+        "signer_title": body.signer_title,
+        "signer_name": body.signer_name,
+    }
+
+
 def default_symbol(issuing_unit: Unit) -> str:
-    """“TB-SNV”: the notice type and the issuer's abbreviation (its short name when it is one word)."""
+    """“TB-SNV”: the notice type and the issuer's symbol (its issuing body's, else its short name
+    when that is one word)."""
+    body = issuing_body_of(issuing_unit)
+    if body is not None:
+        return f"{settings.CONCLUSION_SYMBOL_PREFIX}-{body.symbol}"
     short = (issuing_unit.short_name or "").strip()
     abbreviation = short if short and " " not in short else ""
     return (

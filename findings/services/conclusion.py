@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from core.audit import acting_as
@@ -17,7 +18,7 @@ from inspections.services import visit_transition
 from units.models import Unit
 
 from ..models import Conclusion, ConclusionCounter, Finding, RemediationAction, ReviewState
-from ..selectors import default_symbol
+from ..selectors import default_symbol, issuing_body_of
 from .notifications import conclusion_queue
 
 # How many times a number taken behind the counter's back (by hand, in the admin) is skipped.
@@ -81,6 +82,8 @@ def visit_conclude(
     due_date = due_date or default_due_date(date)
     due_dates = due_dates or {}
     errors = {}
+    if date < timezone.localtime(locked.starts_at).date():
+        errors["date"] = [_("The notice cannot be dated before the visit.")]
     if due_date < date:
         errors["due_date"] = [_("The deadline cannot be before the date of the notice.")]
     if any(d < date for d in due_dates.values()):
@@ -89,10 +92,11 @@ def visit_conclude(
         errors["signer_name"] = [_("This field is required.")]
     if not signer_title.strip():
         errors["signer_title"] = [_("This field is required.")]
-    if errors:
-        raise ValidationError(errors)
     issuing_unit = locked.plan.issuing_unit
     symbol = symbol.strip() or default_symbol(issuing_unit)
+    errors.update(_body_mismatch(issuing_unit, symbol=symbol, authority_line=authority_line))
+    if errors:
+        raise ValidationError(errors)
     with acting_as(actor):
         conclusion = _create_numbered(
             visit=locked,
@@ -116,8 +120,42 @@ def visit_conclude(
                     finding=finding, unit=locked.unit, due_date=due_dates.get(finding.pk, due_date)
                 )
         visit_transition(visit=locked, status=VisitStatus.CONCLUDED, actor=actor, version=locked.version)
+        _issue_notice(conclusion=conclusion, actor=actor)
     conclusion_queue(conclusion_id=conclusion.pk)
     return conclusion
+
+
+def _body_mismatch(issuing_unit: Unit, *, symbol: str, authority_line: str) -> dict:
+    """Errors when the symbol or the authority line is not the issuing body's: a notice under the
+    People's Committee's letterhead is not signed "KT. GIÁM ĐỐC", nor numbered TB-ĐKT."""
+    body = issuing_body_of(issuing_unit)
+    if body is None:
+        return {}
+    errors = {}
+    if not symbol.endswith(f"-{body.symbol}"):
+        errors["symbol"] = [
+            _("The symbol must be the issuing body's (%(symbol)s).") % {"symbol": f"…-{body.symbol}"}
+        ]
+    line = authority_line.strip().upper()
+    _prefix, _sep, role = line.partition(" ")
+    title = body.signer_title.strip().upper()
+    roles = {body.authority_role, title, title.removeprefix("PHÓ ").strip()} - {""}
+    if body.authority_role and line and role.strip() not in roles:
+        errors["authority_line"] = [
+            _("%(body)s signs as %(line)s.") % {"body": body.name, "line": body.authority_line}
+        ]
+    return errors
+
+
+def _issue_notice(*, conclusion: Conclusion, actor) -> None:
+    """Concluding issues the notice: its documents are built and frozen now, in this transaction.
+
+    The builder lives above findings (reports), so it is named in settings.CONCLUSION_NOTICE_ISSUER
+    (config wires the layers; decision 0008) rather than imported here.
+    """
+    issuer = getattr(settings, "CONCLUSION_NOTICE_ISSUER", "")
+    if issuer:
+        import_string(issuer)(conclusion=conclusion, actor=actor)
 
 
 def _becomes_action(finding: Finding) -> bool:

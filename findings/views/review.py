@@ -122,7 +122,11 @@ def visit_conclude(request, pk):
         "version": visit.version,
         "date": today,
         "symbol": selectors.default_symbol(visit.plan.issuing_unit),
-        **selectors.signature_defaults(user=request.user),
+        # The issuing body's signer when configured: letterhead, symbol and signer from one body.
+        **(
+            selectors.issuer_signature(visit.plan.issuing_unit)
+            or selectors.signature_defaults(user=request.user)
+        ),
         "due_date": services.default_due_date(today),
     }
     form = ConcludeForm(request.POST or None, initial=initial, recommendations=data.recommendations)

@@ -1,5 +1,5 @@
 """The checklist kept on the device: the service worker that answers a reload or a fresh tab
-from the kept copy when there is no connection (decision 0008).
+from the kept copy when there is no connection (decision 0009).
 
 The worker is served at the site's root (/sw.js) so that its scope covers the checklist pages;
 the page itself (static/js/checklist/offline.js) fills the cache when the inspector taps

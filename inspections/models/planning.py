@@ -14,9 +14,27 @@ from .checklists import ChecklistTemplate
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for approval")
+    RETURNED = "returned", _("Returned for changes")
     APPROVED = "approved", _("Approved")
     IN_PROGRESS = "in_progress", _("In progress")
     CLOSED = "closed", _("Closed")
+
+
+# The plan is the scheduler's to change in these states; the head decides on a submitted one.
+PLAN_EDITABLE_STATUSES = {PlanStatus.DRAFT, PlanStatus.RETURNED}
+# From approval on, the plan has a decision; a change of its units or period is an amendment.
+PLAN_DECIDED_STATUSES = {PlanStatus.APPROVED, PlanStatus.IN_PROGRESS, PlanStatus.CLOSED}
+
+
+class TeamKind(models.TextChoices):
+    # What the plan calls its teams; the notice follows ("Đoàn kiểm tra" / "Trưởng đoàn").
+    DOAN = "doan", _("Inspection team (Đoàn kiểm tra)")
+    TO = "to", _("Inspection group (Tổ kiểm tra)")
+
+
+# The words each kind prints: (team, its leader).
+TEAM_WORDS = {TeamKind.DOAN: ("Đoàn kiểm tra", "Trưởng đoàn"), TeamKind.TO: ("Tổ kiểm tra", "Tổ trưởng")}
 
 
 class InspectionPlan(models.Model):
@@ -26,6 +44,16 @@ class InspectionPlan(models.Model):
         _("decision number"), max_length=100, blank=True, help_text=_("e.g. 563/QĐ-SNV")
     )
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    team_kind = models.CharField(
+        _("teams are called"), max_length=10, choices=TeamKind.choices, default=TeamKind.DOAN
+    )
+    team_decision_number = models.CharField(
+        _("team decision number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The decision setting up the inspection team, e.g. 45/QĐ-SNV"),
+    )
+    team_decision_date = models.DateField(_("team decision date"), null=True, blank=True)
     issuing_unit = models.ForeignKey(
         Unit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="issued_plans"
     )
@@ -63,6 +91,8 @@ class InspectionPlan(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
 
     class Meta:
         verbose_name = _("inspection plan")
@@ -78,8 +108,16 @@ class InspectionPlan(models.Model):
                 condition=Q(status__in=PlanStatus.values), name="inspections_inspectionplan_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status=PlanStatus.DRAFT) | Q(approved_at__isnull=False),
+                condition=~Q(status__in=PLAN_DECIDED_STATUSES) | Q(approved_at__isnull=False),
                 name="inspections_inspectionplan_approved_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PlanStatus.SUBMITTED) | Q(submitted_at__isnull=False),
+                name="inspections_inspectionplan_submitted_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PlanStatus.RETURNED) | ~Q(return_reason=""),
+                name="inspections_inspectionplan_returned_has_reason",
             ),
         ]
         indexes = [
@@ -106,9 +144,18 @@ class InspectionPlan(models.Model):
         }
 
     @property
+    def is_editable(self) -> bool:
+        """Every field may change (a draft, or a plan the head returned)."""
+        return self.status in PLAN_EDITABLE_STATUSES
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in PLAN_DECIDED_STATUSES
+
+    @property
     def is_schedulable(self) -> bool:
-        """Visits may be added or moved until the plan is closed."""
-        return self.status != PlanStatus.CLOSED
+        """Visits may be added or moved until the plan is closed, except while the head decides."""
+        return self.status not in {PlanStatus.CLOSED, PlanStatus.SUBMITTED}
 
 
 class VisitStatus(models.TextChoices):

@@ -1,11 +1,9 @@
-"""Writes to inspection plans: create, edit, approve, start, close."""
+"""Writes to inspection plans: create, edit, start, close (the approval is in approvals.py)."""
 
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import Unit
@@ -13,43 +11,22 @@ from units.models import Unit
 from ..models import (
     ChecklistTemplate,
     InspectionPlan,
+    PlanEvent,
+    PlanEventKind,
     PlanStatus,
-    Visit,
-    VisitEvent,
-    VisitEventKind,
+    TeamKind,
     VisitStatus,
 )
-from .notifications import visit_notice_queue
+from ..selectors import plan_change_problems
+from .approvals import plan_amendment_submit
 
 
 def _check_plan(
     *, plan: InspectionPlan | None, template: ChecklistTemplate, period_start: date, period_end: date, units
 ) -> None:
-    errors: dict[str, list[str]] = {}
-    if not template.is_frozen:
-        errors["template"] = [_("Only a published checklist version can be used by a plan.")]
-    if period_end < period_start:
-        errors["period_end"] = [_("The period must end on or after its start.")]
-    if plan is not None and plan.pk:
-        active = plan.visits.exclude(status=VisitStatus.CANCELLED).select_related("unit")
-        unit_ids = {u.pk for u in units}
-        kept = [v.unit.name for v in active if v.unit_id not in unit_ids]
-        if kept:
-            errors["units"] = [
-                _("These units have a visit in this plan; cancel the visit before removing them: %(names)s.")
-                % {"names": ", ".join(sorted(set(kept)))}
-            ]
-        outside = [
-            v
-            for v in active
-            if timezone.localtime(v.starts_at).date() < period_start
-            or timezone.localtime(v.ends_at).date() > period_end
-        ]
-        if outside and "period_end" not in errors:
-            errors["period_start"] = [
-                _("%(count)s visits would fall outside the new period (first: %(visit)s).")
-                % {"count": len(outside), "visit": outside[0]}
-            ]
+    errors = plan_change_problems(
+        plan=plan, template=template, period_start=period_start, period_end=period_end, units=units
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -68,6 +45,9 @@ def plan_create(
     decision_number: str = "",
     decision_date: date | None = None,
     purpose: str = "",
+    team_kind: str = TeamKind.DOAN,
+    team_decision_number: str = "",
+    team_decision_date: date | None = None,
 ) -> InspectionPlan:
     """Create a draft plan with its units. Raises ValidationError (keyed by field) when the
     checklist version is not published or the period is reversed."""
@@ -82,6 +62,9 @@ def plan_create(
         decision_number=decision_number,
         decision_date=decision_date,
         purpose=purpose,
+        team_kind=team_kind,
+        team_decision_number=team_decision_number,
+        team_decision_date=team_decision_date,
         created_by=created_by,
     )
     plan.units.set(units)
@@ -102,58 +85,60 @@ def plan_update(
     decision_number: str = "",
     decision_date: date | None = None,
     purpose: str = "",
+    team_kind: str = TeamKind.DOAN,
+    team_decision_number: str = "",
+    team_decision_date: date | None = None,
+    amendment_reason: str = "",
+    actor=None,
 ) -> InspectionPlan:
     """Change a plan that is not closed. Its visits keep the checklist version they were created
-    with; a unit with an active visit cannot be removed and no visit may end up outside the period."""
+    with; a unit with an active visit cannot be removed and no visit may end up outside the period.
+
+    A draft or returned plan changes at once. A submitted plan waits for the head's decision. On
+    an approved plan the title, purpose and checklist change at once, but new units or a new
+    period become an amendment (điều chỉnh kế hoạch) that the head approves with its own decision;
+    the approval decision itself no longer changes here."""
     plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status == PlanStatus.CLOSED:
         raise ValidationError(_("A closed plan can no longer change."))
+    if plan.status == PlanStatus.SUBMITTED:
+        raise ValidationError(_("The plan waits for the head's decision; it can change once it is returned."))
     _check_plan(plan=plan, template=template, period_start=period_start, period_end=period_end, units=units)
     fields = {
         "year": year,
         "title": title,
         "issuing_unit": issuing_unit,
         "template": template,
-        "period_start": period_start,
-        "period_end": period_end,
-        "decision_number": decision_number,
-        "decision_date": decision_date,
         "purpose": purpose,
+        "team_kind": team_kind,
+        "team_decision_number": team_decision_number,
+        "team_decision_date": team_decision_date,
     }
+    amend = False
+    if plan.is_decided:
+        before = (plan.period_start, plan.period_end, set(plan.units.values_list("pk", flat=True)))
+        amend = before != (period_start, period_end, {u.pk for u in units})
+    else:
+        fields.update(
+            period_start=period_start,
+            period_end=period_end,
+            decision_number=decision_number,
+            decision_date=decision_date,
+        )
+    if amend:
+        plan_amendment_submit(
+            plan=plan,
+            submitted_by=actor,
+            period_start=period_start,
+            period_end=period_end,
+            units=units,
+            reason=amendment_reason,
+        )
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.save(update_fields=list(fields))
-    plan.units.set(units)
-    return plan
-
-
-@transaction.atomic
-def plan_approve(*, plan: InspectionPlan, approved_by, notify: bool = True) -> InspectionPlan:
-    """Approve a draft plan: its draft visits become scheduled and their units and teams are told
-    (one e-mail per visit, queued after the commit)."""
-    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != PlanStatus.DRAFT:
-        raise ValidationError(_("Only a draft plan can be approved."))
-    now = timezone.now()
-    plan.status = PlanStatus.APPROVED
-    plan.approved_by = approved_by
-    plan.approved_at = now
-    plan.save(update_fields=["status", "approved_by", "approved_at"])
-    drafts = list(plan.visits.filter(status=VisitStatus.DRAFT).values_list("pk", flat=True))
-    Visit.objects.filter(pk__in=drafts).update(status=VisitStatus.SCHEDULED, version=F("version") + 1)
-    events = VisitEvent.objects.bulk_create(
-        VisitEvent(
-            visit_id=pk,
-            kind=VisitEventKind.SCHEDULED,
-            actor=approved_by,
-            created_at=now,
-            data={"reason": "plan_approved"},
-        )
-        for pk in drafts
-    )
-    if notify:
-        for event in events:
-            visit_notice_queue(visit_id=event.visit_id, event_id=event.pk)
+    if not plan.is_decided:
+        plan.units.set(units)
     return plan
 
 
@@ -166,7 +151,7 @@ def plan_mark_in_progress(*, plan: InspectionPlan) -> None:
 
 
 @transaction.atomic
-def plan_close(*, plan: InspectionPlan) -> InspectionPlan:
+def plan_close(*, plan: InspectionPlan, actor=None) -> InspectionPlan:
     """Close an approved or running plan once every visit is concluded or cancelled."""
     plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in {PlanStatus.APPROVED, PlanStatus.IN_PROGRESS}:
@@ -179,4 +164,5 @@ def plan_close(*, plan: InspectionPlan) -> InspectionPlan:
         )
     plan.status = PlanStatus.CLOSED
     plan.save(update_fields=["status"])
+    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.CLOSED, actor=actor)
     return plan

@@ -28,7 +28,7 @@ from ..models import (
     VisitEventKind,
     VisitStatus,
 )
-from ..selectors import visit_conflicts
+from ..selectors import holidays_between, team_busy_days, visit_conflicts
 from .notifications import visit_notice_queue
 from .plans import plan_mark_in_progress
 
@@ -76,7 +76,16 @@ def _set_team(visit: Visit, team: Team) -> dict | None:
         "added": sorted(set(after) - set(before)),
         "removed": sorted(set(before) - set(after)),
         "roles": {str(pk): role for pk, role in after.items()},
+        "roles_before": {str(pk): role for pk, role in before.items()},
     }
+
+
+def _as_text(value) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Unit):
+        return value.name
+    return str(value or "")
 
 
 def _event(visit: Visit, kind: str, actor, *, reason: str = "", data: dict | None = None) -> VisitEvent:
@@ -167,9 +176,11 @@ def visit_update(
     )
     fields = {"place": place, "notes": notes, "unit": new_unit, "starts_at": new_start, "ends_at": new_end}
     changed = [name for name, value in fields.items() if getattr(visit, name) != value]
+    # Kept as text, so the history says what changed from what to what (see selectors.visit_history).
+    changes = {name: [_as_text(getattr(visit, name)), _as_text(fields[name])] for name in changed}
     _save(visit, **fields)
     if changed:
-        _event(visit, VisitEventKind.UPDATED, actor, data={"fields": changed})
+        _event(visit, VisitEventKind.UPDATED, actor, data={"fields": changed, "changes": changes})
     if (diff := _set_team(visit, team)) is not None:
         _event(visit, VisitEventKind.TEAM_CHANGED, actor, data=diff)
     return visit
@@ -267,6 +278,8 @@ class Slot:
     starts_at: datetime
     ends_at: datetime
     problems: dict[str, list[str]] = field(default_factory=dict)
+    # Which team visits (0: the default team, 1: the second team of a two-team schedule).
+    team_number: int = 0
 
     @property
     def messages(self) -> list[str]:
@@ -280,17 +293,29 @@ def _slots(
     first_start: time,
     duration: timedelta,
     gap: timedelta,
-    skip_weekends: bool,
+    skipped: list[set[date]],
 ):
+    """(start, end, team number) of each slot, day by day: ``per_day`` visits for every team that
+    is free that day (``skipped[n]``: the days team n is not)."""
     tz = timezone.get_current_timezone()
     day = date_from
     while day <= date_to:
-        if not (skip_weekends and day.weekday() >= 5):
+        for number, days_off in enumerate(skipped):
+            if day in days_off:
+                continue
             start = datetime.combine(day, first_start, tzinfo=tz)
             for _k in range(per_day):
-                yield start, start + duration
+                yield start, start + duration, number
                 start += duration + gap
         day += timedelta(days=1)
+
+
+@dataclass
+class Proposal:
+    """A bulk schedule: its slots, and the days it left out and why (weekend, holiday, team busy)."""
+
+    slots: list[Slot]
+    skipped: dict[date, str]
 
 
 def visit_bulk_propose(
@@ -305,15 +330,81 @@ def visit_bulk_propose(
     duration: timedelta,
     gap: timedelta,
     skip_weekends: bool = True,
+    skip_holidays: bool = True,
+    skip_busy_days: bool = True,
 ) -> list[Slot]:
-    """Spread ``units`` (in the given order) over the working days of the range, ``per_day`` visits
-    a day from ``first_start``, each ``duration`` long with ``gap`` between them. Each slot lists
-    its conflicts; nothing is written. Raises ValidationError when the range is too short."""
+    """Spread ``units`` (in the given order) over the days of the range, ``per_day`` visits a day
+    from ``first_start``, each ``duration`` long with ``gap`` between them, leaving out weekends,
+    public holidays and the days someone of the team is already on a visit. Each slot lists what
+    would still stop it (as visit_conflicts); nothing is written. Raises ValidationError when the
+    range is too short. visit_bulk_proposal also says which days it left out."""
+    return visit_bulk_proposal(
+        plan=plan,
+        units=units,
+        team=team,
+        date_from=date_from,
+        date_to=date_to,
+        per_day=per_day,
+        first_start=first_start,
+        duration=duration,
+        gap=gap,
+        skip_weekends=skip_weekends,
+        skip_holidays=skip_holidays,
+        skip_busy_days=skip_busy_days,
+    ).slots
+
+
+def visit_bulk_proposal(
+    *,
+    plan: InspectionPlan,
+    units: list[Unit],
+    team: Team,
+    date_from: date,
+    date_to: date,
+    per_day: int,
+    first_start: time,
+    duration: timedelta,
+    gap: timedelta,
+    skip_weekends: bool = True,
+    skip_holidays: bool = True,
+    skip_busy_days: bool = True,
+    other_teams: list[Team] = (),
+) -> Proposal:
+    """visit_bulk_propose, with the days it left out and why. With ``other_teams`` the teams work
+    on the same days, each ``per_day`` visits, the units shared out in order; a day one team is
+    busy, the others still go."""
+    teams = [team, *other_teams]
+    date_to = min(date_to, plan.period_end)
+    common: dict[date, str] = {}
+    if skip_holidays:
+        for day in holidays_between(date_from, date_to):
+            common[day] = _("public holiday")
+    if skip_weekends:
+        day = date_from
+        while day <= date_to:
+            if day.weekday() >= 5:
+                common[day] = _("weekend")
+            day += timedelta(days=1)
+    busy_by_team: list[dict[date, str]] = []
+    for members in teams:
+        busy = (
+            team_busy_days(users=[u for u, _role in members], start=date_from, end=date_to)
+            if skip_busy_days
+            else {}
+        )
+        busy_by_team.append(
+            {
+                day: _("team busy (%(who)s)") % {"who": "; ".join(who)}
+                for day, who in busy.items()
+                if day not in common
+            }
+        )
+    skipped_sets = [set(common) | set(busy) for busy in busy_by_team]
     slots = []
-    times = _slots(date_from, date_to, per_day, first_start, duration, gap, skip_weekends)
+    times = _slots(date_from, date_to, per_day, first_start, duration, gap, skipped_sets)
     for unit in units:
         try:
-            starts_at, ends_at = next(times)
+            starts_at, ends_at, number = next(times)
         except StopIteration:
             raise ValidationError(
                 {
@@ -325,18 +416,62 @@ def visit_bulk_propose(
                     ]
                 }
             ) from None
-        problems = visit_conflicts(plan=plan, unit=unit, starts_at=starts_at, ends_at=ends_at, team=team)
+        problems = visit_conflicts(
+            plan=plan, unit=unit, starts_at=starts_at, ends_at=ends_at, team=teams[number]
+        )
         problems.pop("leader", None)
-        slots.append(Slot(unit, starts_at, ends_at, problems))
+        slots.append(Slot(unit, starts_at, ends_at, problems, number))
+    last = slots[-1].starts_at.date() if slots else date_from
+    # A day left out for every team (a weekend, a holiday, or all teams busy) is listed with why.
+    skipped = dict(common)
+    for day in set().union(*busy_by_team) if busy_by_team else set():
+        if all(day in s for s in skipped_sets):
+            skipped[day] = "; ".join(b[day] for b in busy_by_team if day in b)
+    return Proposal(slots, {day: why for day, why in sorted(skipped.items()) if day <= last})
+
+
+def visit_bulk_check(
+    *,
+    plan: InspectionPlan,
+    rows: list[tuple[Unit, datetime, datetime, int]],
+    team: Team,
+    other_teams: list[Team] = (),
+) -> list[Slot]:
+    """The slots of a proposal as the user edited it (unit, start, end, team number), each with
+    what would stop it (nothing is written): conflicts with existing visits, and two rows of one
+    team that overlap."""
+    teams = [team, *other_teams]
+    slots = []
+    for unit, starts_at, ends_at, number in rows:
+        number = number if 0 <= number < len(teams) else 0
+        problems = visit_conflicts(
+            plan=plan, unit=unit, starts_at=starts_at, ends_at=ends_at, team=teams[number]
+        )
+        problems.pop("leader", None)
+        for other in slots:
+            if other.team_number == number and other.starts_at < ends_at and starts_at < other.ends_at:
+                problems.setdefault("starts_at", []).append(
+                    _("overlaps the visit to %(unit)s in this schedule.") % {"unit": other.unit}
+                )
+        slots.append(Slot(unit, starts_at, ends_at, problems, number))
     return slots
 
 
 @transaction.atomic
 def visit_bulk_create(
-    *, plan: InspectionPlan, slots: list[Slot], team: Team, created_by, place: str = "", notify: bool = True
+    *,
+    plan: InspectionPlan,
+    slots: list[Slot],
+    team: Team,
+    created_by,
+    place: str = "",
+    notify: bool = True,
+    other_teams: list[Team] = (),
 ) -> list[Visit]:
-    """Create every slot's visit with the same default team, or none: if any slot conflicts, raise
-    ValidationError listing every problem (unit by unit) and write nothing."""
+    """Create every slot's visit with its team (the default team, or one of ``other_teams`` by the
+    slot's team number), or none: if any slot conflicts, raise ValidationError listing every
+    problem (unit by unit) and write nothing."""
+    teams = [team, *other_teams]
     visits, errors = [], []
     for slot in slots:
         try:
@@ -346,7 +481,7 @@ def visit_bulk_create(
                     unit=slot.unit,
                     starts_at=slot.starts_at,
                     ends_at=slot.ends_at,
-                    team=team,
+                    team=teams[slot.team_number] if slot.team_number < len(teams) else team,
                     created_by=created_by,
                     place=place or slot.unit.address or "",
                     notify=notify,

@@ -22,6 +22,15 @@ def plan(department, commune, other_commune, template, scheduler):
 
 
 @pytest.fixture
+def submitted_plan(plan):
+    """The draft plan, sent to the head for approval."""
+    plan.status = PlanStatus.SUBMITTED
+    plan.submitted_at = timezone.now()
+    plan.save(update_fields=["status", "submitted_at"])
+    return plan
+
+
+@pytest.fixture
 def approved_plan(plan, head):
     plan.status = PlanStatus.APPROVED
     plan.approved_by = head

@@ -94,6 +94,32 @@ def test_scheduler_creates_a_draft_plan(client, scheduler, department, template,
     assert set(plan.units.all()) == {commune, other_commune}
 
 
+def test_the_plan_says_whether_its_teams_are_doan_or_to_and_which_decision_set_them_up(
+    client, scheduler, department, template, commune
+):
+    client.force_login(scheduler)
+
+    client.post(
+        reverse("inspections:plan_create"),
+        _form(
+            template,
+            department,
+            [commune],
+            team_kind="to",
+            team_decision_number="45/QĐ-SNV",
+            team_decision_date="2027-01-08",
+        ),
+    )
+
+    plan = InspectionPlan.objects.get()
+    assert (plan.team_kind, plan.team_decision_number, plan.team_decision_date) == (
+        "to",
+        "45/QĐ-SNV",
+        date(2027, 1, 8),
+    )
+    assert InspectionPlan.objects.filter(pk=plan.pk, team_kind="doan").count() == 0
+
+
 def test_new_plan_form_suggests_the_schedulers_department_and_the_newest_checklist(
     client, scheduler, department, template
 ):
@@ -248,8 +274,9 @@ def test_a_closed_plan_cannot_be_edited(client, scheduler, plan):
 
 
 def test_plan_page_shows_its_visits_progress_and_units_without_a_visit(
-    client, head, plan, commune, other_commune, leader
+    client, head, submitted_plan, commune, other_commune, leader
 ):
+    plan = submitted_plan
     VisitFactory(plan=plan, unit=commune, leader=leader, status=VisitStatus.CONCLUDED)
     client.force_login(head)
 
@@ -314,33 +341,48 @@ def test_plan_page_queries_do_not_grow_with_visits(
 # Approve and close
 
 
+DECISION = {"decision_number": "563/QĐ-SNV", "decision_date": "2027-01-06"}
+
+
 def test_head_approves_a_plan_and_its_visits_are_scheduled_and_announced(
-    client, head, plan, commune, leader, django_capture_on_commit_callbacks, mailoutbox
+    client, head, submitted_plan, commune, leader, django_capture_on_commit_callbacks, mailoutbox
 ):
+    plan = submitted_plan
     commune.email = "binhtan@example.vn"
     commune.save(update_fields=["email"])
     visit = VisitFactory(plan=plan, unit=commune, leader=leader)
     client.force_login(head)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("inspections:plan_approve", args=[plan.pk]))
+        response = client.post(reverse("inspections:plan_approve", args=[plan.pk]), DECISION)
 
     plan.refresh_from_db()
     visit.refresh_from_db()
     assert response.status_code == 302
     assert (plan.status, plan.approved_by) == (PlanStatus.APPROVED, head)
+    assert (plan.decision_number, plan.decision_date) == ("563/QĐ-SNV", date(2027, 1, 6))
     assert visit.status == VisitStatus.SCHEDULED
     assert VisitEvent.objects.filter(visit=visit, kind=VisitEventKind.SCHEDULED).exists()
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == ["binhtan@example.vn"]
-    assert mailoutbox[0].cc == [leader.email]
+    notices = [m for m in mailoutbox if m.to == ["binhtan@example.vn"]]
+    assert len(notices) == 1
+    assert notices[0].cc == [leader.email]
 
 
 @pytest.mark.parametrize("role", ["scheduler", "inspector"])
-def test_only_a_head_approves(client, request, role, plan):
+def test_only_a_head_approves(client, request, role, submitted_plan):
     client.force_login(request.getfixturevalue(role))
 
-    response = client.post(reverse("inspections:plan_approve", args=[plan.pk]))
+    response = client.post(reverse("inspections:plan_approve", args=[submitted_plan.pk]), DECISION)
+
+    submitted_plan.refresh_from_db()
+    assert response.status_code == 403
+    assert submitted_plan.status == PlanStatus.SUBMITTED
+
+
+def test_a_draft_plan_is_not_approved_before_it_is_submitted(client, head, plan):
+    client.force_login(head)
+
+    response = client.post(reverse("inspections:plan_approve", args=[plan.pk]), DECISION)
 
     plan.refresh_from_db()
     assert response.status_code == 403

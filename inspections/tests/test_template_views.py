@@ -6,10 +6,13 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from inspections.models import ChecklistTemplate, Criterion, TemplateStatus
+from units.roles import Role
+from units.tests.factories import UserFactory
 
 from .factories import ChecklistTemplateFactory, CriterionFactory
 
@@ -151,18 +154,52 @@ def test_an_unknown_download_format_is_not_found(client, inspector, template):
 # Import
 
 
+@pytest.fixture(autouse=True)
+def _private_var(settings, tmp_path):
+    # Uploaded files wait for their import job under VAR_DIR/imports/: a throwaway folder per test.
+    settings.VAR_DIR = tmp_path
+
+
+def _import(client, data: dict):
+    # The import is a background job queued after the commit (in-process here); its result page
+    # follows it.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("inspections:template_import"), data)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/inspections/templates/import/jobs/")
+    return client.get(response["Location"])
+
+
 def test_administrator_imports_a_checklist_file(client, administrator):
     client.force_login(administrator)
 
-    response = client.post(
-        reverse("inspections:template_import"), {"file": _upload(DATA.read_bytes()), "publish": "on"}
-    )
+    page = _import(client, {"file": _upload(DATA.read_bytes()), "publish": "on"})
 
     template = ChecklistTemplate.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == template.get_absolute_url()
+    assert page.status_code == 200
+    assert page.context["job"].state == "done"
+    assert template.get_absolute_url() in page.content.decode()
     assert template.status == TemplateStatus.PUBLISHED
     assert template.created_by == administrator
+
+
+def test_the_import_result_page_shows_progress_until_the_job_ran(client, administrator):
+    client.force_login(administrator)
+
+    response = client.post(reverse("inspections:template_import"), {"file": _upload(DATA.read_bytes())})
+
+    page = client.get(response["Location"]).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page and "<progress" in page
+    assert not ChecklistTemplate.objects.exists()
+
+
+def test_another_administrators_import_result_is_not_found(client, administrator):
+    client.force_login(administrator)
+    response = client.post(reverse("inspections:template_import"), {"file": _upload(DATA.read_bytes())})
+    other = UserFactory(username="quantri2", roles=[Role.ADMIN], is_staff=True)
+    client.force_login(other)
+
+    assert client.get(response["Location"]).status_code == 404
 
 
 def test_import_page_lists_every_error_and_imports_nothing(client, administrator):
@@ -171,13 +208,10 @@ def test_import_page_lists_every_error_and_imports_nothing(client, administrator
     data["domains"][5]["criteria"][1]["answer_kind"] = "essay"
     client.force_login(administrator)
 
-    response = client.post(
-        reverse("inspections:template_import"),
-        {"file": _upload(yaml.safe_dump(data, allow_unicode=True).encode())},
-    )
+    response = _import(client, {"file": _upload(yaml.safe_dump(data, allow_unicode=True).encode())})
 
     assert response.status_code == 200
-    assert response.context["errors"] == [
+    assert response.context["job"].result["errors"] == [
         "Criterion 1.1 (domain 1, item 1): “max_score” must be a number, not “hai”.",
         "Criterion 6.2 (domain 6, item 2): answer kind “essay” is not one of score, yes_partly_no, figures, text.",
     ]

@@ -237,3 +237,18 @@ def test_visit_creation_refuses_other_methods(client, scheduler, plan):
     client.force_login(scheduler)
 
     assert client.patch(_url(plan)).status_code == 405
+
+
+def test_a_dissolved_unit_is_not_offered_for_a_new_visit(
+    client, scheduler, plan, commune, other_commune, leader
+):
+    other_commune.valid_to = date(2025, 7, 1)
+    other_commune.save()
+    client.force_login(scheduler)
+
+    form = client.get(_url(plan)).context["form"]
+
+    assert commune in form.fields["unit"].queryset
+    assert other_commune not in form.fields["unit"].queryset
+    response = client.post(_url(plan), _form(other_commune, leader))
+    assert response.status_code == 200 and not Visit.objects.filter(unit=other_commune).exists()

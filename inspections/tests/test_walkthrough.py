@@ -87,14 +87,20 @@ def test_next_quarters_plan_from_draft_to_the_teams_calendars(
         calendar = client.get(reverse("inspections:visit_calendar"), {"year": 2027, "month": 1})
         assert calendar.context["visit_count"] == 10
 
-        # The department head approves: the visits are scheduled and announced.
+        # The scheduler submits the plan; the department head approves it with her decision: the
+        # visits are scheduled and announced.
+        client.post(reverse("inspections:plan_submit", args=[plan.pk]))
         client.force_login(users["lanhdao"])
+        mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(reverse("inspections:plan_approve", args=[plan.pk]))
+            client.post(
+                reverse("inspections:plan_approve", args=[plan.pk]),
+                {"decision_number": "15/QĐ-SNV", "decision_date": "2027-01-05"},
+            )
         plan.refresh_from_db()
         assert plan.status == PlanStatus.APPROVED
         assert set(plan.visits.values_list("status", flat=True)) == {VisitStatus.SCHEDULED}
-        assert len(mailoutbox) == 10
+        assert len([m for m in mailoutbox if m.attachments]) == 10
 
         # The team members see their visits.
         for username in ("truongdoan", "kiemtra"):

@@ -7,6 +7,7 @@ holds exactly the rows the list shows (all pages) for the same query string.
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from findings.filters import ActionFilter as FindingsActionFilter
@@ -75,7 +76,9 @@ def unit_ranking(request):
         form.show_year(scope.year)
     scores = selectors.unit_scores(scope=scope)
     if fmt := export_format(request):
-        return export_response(request, scores, columns.RANKING, "xep-hang-don-vi", fmt=fmt)
+        return export_response(
+            request, scores, columns.RANKING, "xep-hang-don-vi", fmt=fmt, sheet=_("Ranking of units")
+        )
     page = Paginator(scores, 50).get_page(request.GET.get("page"))
     return render(request, "dashboards/unit_ranking.html", {"form": form, "page": page})
 
@@ -85,7 +88,14 @@ def action_list_view(request):
     actions = columns.with_lateness(selectors.followup_actions(user=request.user))
     filterset = ActionFilter(request.GET, queryset=actions)
     if fmt := export_format(request):
-        return export_response(request, filterset.qs, columns.ACTIONS, "hanh-dong-khac-phuc", fmt=fmt)
+        return export_response(
+            request,
+            filterset.qs,
+            columns.ACTIONS,
+            "hanh-dong-khac-phuc",
+            fmt=fmt,
+            sheet=_("Remediation actions"),
+        )
     # Paginate the ids, then load the page's rows with their finding, visit and unit (one query).
     page = Paginator(filterset.qs.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
     page.object_list = action_rows(ids=list(page.object_list))
@@ -102,23 +112,27 @@ def action_list_view(request):
 @require_safe
 def export_units(request):
     filterset = UnitFilter(request.GET, queryset=unit_list(user=request.user))
-    return export_response(request, filterset.qs, columns.UNITS, "don-vi")
+    return export_response(request, filterset.qs, columns.UNITS, "don-vi", sheet=_("Units"))
 
 
 @require_safe
 def export_visits(request):
     filterset = VisitFilter(request.GET, queryset=visit_list(user=request.user), request=request)
-    return export_response(request, filterset.qs, columns.VISITS, "cuoc-kiem-tra")
+    return export_response(
+        request, filterset.qs, columns.VISITS, "cuoc-kiem-tra", sheet=_("Inspection visits")
+    )
 
 
 @require_safe
 def export_plans(request):
     plans = plans_visible_to(request.user).order_by("-year", "-period_start", "-id")
-    return export_response(request, plans, columns.PLANS, "ke-hoach-kiem-tra")
+    return export_response(request, plans, columns.PLANS, "ke-hoach-kiem-tra", sheet=_("Inspection plans"))
 
 
 @require_safe
 def export_actions(request):
     queryset = columns.with_lateness(action_list(user=request.user))
     filterset = FindingsActionFilter(request.GET or None, queryset=queryset, request=request)
-    return export_response(request, filterset.qs, columns.ACTIONS, "hanh-dong-khac-phuc")
+    return export_response(
+        request, filterset.qs, columns.ACTIONS, "hanh-dong-khac-phuc", sheet=_("Remediation actions")
+    )

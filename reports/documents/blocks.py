@@ -7,8 +7,16 @@ each document (headings, numbered items, closing formulas) is composed here and 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .data import ConclusionNoticeData, Figure, FollowUpData, FollowUpRow, PlanSummaryData, Recommendation
-from .style import short_date, vn_number
+from .data import (
+    ConclusionNoticeData,
+    CorrectionData,
+    Figure,
+    FollowUpData,
+    FollowUpRow,
+    PlanSummaryData,
+    Recommendation,
+)
+from .style import overdue_text, short_date, vn_number, vn_percent
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -72,20 +80,26 @@ def conclusion_blocks(data: ConclusionNoticeData) -> list[Block]:
 
     blocks.append(Block("part", f"{next(part)}. KẾT QUẢ ĐẠT ĐƯỢC"))
     if not data.results:
-        blocks.append(Block("text", "Đoàn kiểm tra không ghi nhận ưu điểm nổi bật."))
+        blocks.append(Block("text", f"{data.team_word} không ghi nhận ưu điểm nổi bật."))
     for n, section in enumerate(data.results, start=1):
         blocks.append(Block("section", f"{n}. {section.title}"))
-        lines = [p for p in section.points] + [figure_text(f) for f in section.figures]
-        blocks += _items(lines) if lines else [Block("text", "Đơn vị thực hiện cơ bản đầy đủ các nội dung.")]
+        # The figures are facts (late dossiers included), told as such before the strengths.
+        blocks += [Block("text", fact) for fact in section.facts]
+        blocks += _items(section.points)
+        if not section.points and not section.facts:
+            blocks.append(Block("text", "Đơn vị thực hiện cơ bản đầy đủ các nội dung."))
 
-    blocks.append(Block("part", f"{next(part)}. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN"))
-    blocks.append(Block("section", "1. Tồn tại, hạn chế"))
+    has_causes = bool(data.subjective_causes or data.objective_causes)
+    heading = "TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN" if has_causes else "TỒN TẠI, HẠN CHẾ"
+    blocks.append(Block("part", f"{next(part)}. {heading}"))
+    if has_causes:
+        blocks.append(Block("section", "1. Tồn tại, hạn chế"))
     if not data.limitations:
-        blocks.append(Block("text", "Đoàn kiểm tra không phát hiện tồn tại, hạn chế."))
+        blocks.append(Block("text", f"{data.team_word} không phát hiện tồn tại, hạn chế."))
     for letter, section in zip(LETTERS, data.limitations, strict=False):
         blocks.append(Block("point", f"{letter}) {section.title}"))
         blocks += _items(section.points)
-    if data.subjective_causes or data.objective_causes:
+    if has_causes:
         blocks.append(Block("section", "2. Nguyên nhân"))
         letters = iter(LETTERS)
         if data.subjective_causes:
@@ -156,7 +170,7 @@ FOLLOW_UP_HEADER = ["STT", "Đơn vị thực hiện", "Kiến nghị", "Thời 
 def follow_up_cells(row: FollowUpRow) -> list[str]:
     state = row.state_label
     if row.is_overdue:
-        state += f"\nQuá hạn {row.days_overdue} ngày"
+        state += f"\n{overdue_text(row.days_overdue)}"
     update = row.latest_update
     if row.latest_update_on:
         update = (
@@ -186,9 +200,9 @@ def summary_blocks(data: PlanSummaryData) -> dict[str, list[Block]]:
         intro.append(
             Block(
                 "text",
-                f"Điểm bình quân đạt {vn_number(average, places=1)}% tổng số điểm; cao nhất là {best.unit_name} "
-                f"({vn_number(best.percent, places=1)}%), thấp nhất là {worst.unit_name} "
-                f"({vn_number(worst.percent, places=1)}%).",
+                f"Điểm bình quân đạt {vn_percent(average)} tổng số điểm; cao nhất là {best.unit_name} "
+                f"({vn_percent(best.percent)}), thấp nhất là {worst.unit_name} "
+                f"({vn_percent(worst.percent)}).",
             )
         )
     intro.append(Block("section", "2. Kết quả theo từng lĩnh vực"))
@@ -213,3 +227,24 @@ def summary_blocks(data: PlanSummaryData) -> dict[str, list[Block]]:
     proposals = [Block("part", "IV. KIẾN NGHỊ, ĐỀ XUẤT")]
     proposals += _items(data.proposals) or [Block("text", "Không có.")]
     return {"intro": intro, "figures": figures, "common": common + remediation + proposals}
+
+
+def correction_blocks(data: CorrectionData) -> list[Block]:
+    """The body of a Thông báo đính chính: what it corrects, the corrections, the closing formula."""
+    blocks = [
+        Block(
+            "text",
+            f"Ngày {short_date(data.corrected_date)}, {data.letterhead.issuing_body[:1]}"
+            f"{data.letterhead.issuing_body[1:]} đã ban hành Thông báo số {data.corrected_reference} "
+            f"về {data.corrected_subject[:1].lower()}{data.corrected_subject[1:]}.",
+        ),
+        Block("text", f"Nay đính chính Thông báo số {data.corrected_reference} như sau:"),
+    ]
+    blocks += _items(data.corrections)
+    blocks.append(
+        Block(
+            "closing",
+            f"Các nội dung khác của Thông báo số {data.corrected_reference} giữ nguyên./.",
+        )
+    )
+    return blocks

@@ -6,7 +6,7 @@ them directly. Text in these objects is the document's own Vietnamese text, read
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class DomainSection:
     title: str
     points: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    # The checklist's figures as sentences of fact ("Tiếp nhận 2.264 hồ sơ, giải quyết đúng hạn ...").
+    facts: list[str] = field(default_factory=list)
     score: Decimal | None = None
     max_score: Decimal | None = None
 
@@ -78,6 +80,7 @@ class ConclusionNoticeData:
     recipients: list[str]
     signer: Signer
     is_draft: bool = False  # printed "DỰ THẢO" while the visit is not concluded
+    team_word: str = "Đoàn kiểm tra"  # or "Tổ kiểm tra", as the plan calls its teams
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,11 @@ class FollowUpData:
     signer: Signer
     addressee: str = ""  # "Kính gửi:" line, for a report to a superior
 
+    @property
+    def is_draft(self) -> bool:
+        """A report without a number or a signer's name is a draft ("DỰ THẢO") until it is issued."""
+        return not self.letterhead.number.strip() or not self.signer.name.strip()
+
 
 @dataclass(frozen=True)
 class DomainColumn:
@@ -139,6 +147,26 @@ class VisitScoreRow:
     scores: list[Decimal | None]  # one per DomainColumn, None when not applicable
     total: Decimal | None
     max_total: Decimal | None
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.total is None or not self.max_total:
+            return None
+        return (self.total * 100 / self.max_total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class PlanUnitRow:
+    """One unit of a plan in the summary: its visit (if any), where the visit stands, its score
+    once the inspection is finished and the remediation actions it still owes."""
+
+    number: int
+    unit_name: str
+    visited_on: date | None
+    status: str
+    total: Decimal | None
+    max_total: Decimal | None
+    open_actions: int
 
     @property
     def percent(self) -> Decimal | None:
@@ -175,3 +203,24 @@ class PlanSummaryData:
     recipients: list[str]
     signer: Signer
     addressee: str = ""
+    # Every unit of the plan, visited or not (the XLSX's unit rows), from the plan's approval on.
+    units: list[PlanUnitRow] = field(default_factory=list)
+
+    @property
+    def is_draft(self) -> bool:
+        """A report without a number or a signer's name is a draft ("DỰ THẢO") until it is issued."""
+        return not self.letterhead.number.strip() or not self.signer.name.strip()
+
+
+@dataclass(frozen=True)
+class CorrectionData:
+    """Thông báo đính chính: a new numbered document correcting an issued one, which stays as issued."""
+
+    letterhead: Letterhead
+    subject: str  # "Đính chính Thông báo kết luận số 12/TB-SNV ngày 20/01/2027"
+    corrected_reference: str  # "12/TB-SNV"
+    corrected_date: date
+    corrected_subject: str
+    corrections: list[str]  # what is corrected, one line each ("Tại mục III.1, ... nay sửa thành ...")
+    recipients: list[str]
+    signer: Signer

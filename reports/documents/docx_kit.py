@@ -336,6 +336,21 @@ def signature_block(doc: Document, recipients: Sequence[str], signer: Signer, st
     # Room for the signature and the seal.
     p.paragraph_format.space_before = Pt(84)
     run(p, signer.name, size=style.signer_pt, bold=True)
+    _keep_together(spacer, table)
+
+
+def _keep_together(spacer, table: Table) -> None:
+    """The signature block on one page, with the paragraph before it (Word's keep-with-next on
+    every paragraph down to the block's last, and a row that cannot split)."""
+    spacer.paragraph_format.keep_with_next = True
+    for row in table.rows:
+        properties = row._tr.get_or_add_trPr()
+        cant_split = OxmlElement("w:cantSplit")
+        properties.append(cant_split)
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+                p.paragraph_format.keep_together = True
 
 
 def data_table(
@@ -488,5 +503,8 @@ def body_blocks(doc: Document, blocks, style: DocumentStyle) -> None:
             heading(doc, block.text, style)
         elif block.kind == "point":
             paragraph(doc, block.text, style, bold=True, italic=False, keep_with_next=True)
+        elif block.kind == "closing":
+            # The closing formula goes with the signature: the signature never stands alone.
+            paragraph(doc, block.text, style, keep_with_next=True)
         else:
             paragraph(doc, block.text, style)

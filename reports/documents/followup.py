@@ -16,7 +16,7 @@ ALIGN = ["center", "left", "left", "center", "left", "left"]
 
 
 def follow_up_docx(data: FollowUpData, *, style: DocumentStyle = ND30) -> bytes:
-    doc = docx_kit.new_document(style)
+    doc = docx_kit.new_document(style, draft=data.is_draft)
     docx_kit.letterhead(doc, data.letterhead, style)
     docx_kit.title_block(doc, DOC_TYPE, data.subject, style)
     if data.addressee:
@@ -56,6 +56,7 @@ def follow_up_pdf(data: FollowUpData, *, style: DocumentStyle = ND30) -> bytes:
         header=FOLLOW_UP_HEADER,
         rows=[(row.is_overdue, follow_up_cells(row)) for row in data.rows],
         widths=WIDTHS_MM,
+        draft=data.is_draft,
     )
     return render_pdf("reports/documents/follow_up.html", context, style=style)
 

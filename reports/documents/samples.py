@@ -115,8 +115,9 @@ def conclusion_notice(*, findings: int = 0, draft: bool = False) -> ConclusionNo
     results = []
     for k, title in enumerate(DOMAINS):
         points = [s for i, s in enumerate(strengths) if _domain_of_strength(i) == k]
-        figures = []
+        figures, facts = [], []
         if k == 2:
+            facts = ["Tiếp nhận 2.264 hồ sơ, giải quyết đúng hạn 2.114 (93,4\u00a0%), trễ hạn 150."]
             figures = [
                 Figure("Số hồ sơ tiếp nhận trong kỳ", 2264, "hồ sơ"),
                 Figure("Số hồ sơ giải quyết đúng hạn và trước hạn", 2114, "hồ sơ"),
@@ -124,7 +125,7 @@ def conclusion_notice(*, findings: int = 0, draft: bool = False) -> ConclusionNo
                 Figure("Tỷ lệ hồ sơ giải quyết đúng hạn", Decimal("93.4"), "%"),
             ]
         if points or figures:
-            results.append(DomainSection(title=title, points=points, figures=figures))
+            results.append(DomainSection(title=title, points=points, figures=figures, facts=facts))
     limitation_sections = []
     for k, title in enumerate(DOMAINS):
         points = [text for d, text in limitations if d == k]

@@ -7,7 +7,7 @@ Also the Vietnamese ways of writing dates and numbers in official documents.
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 FONT = "Times New Roman"
 # What the PDF asks for: Times New Roman where installed, else its metric twins (same widths).
@@ -103,8 +103,26 @@ def vn_number(value: Decimal | int | float | None, *, places: int = 0) -> str:
     if places == 0 and value == value.to_integral_value():
         text = f"{int(value):,}"
         return text.replace(",", ".")
+    # Half up, as people round (10,625 -> 10,63), not Python's half-to-even.
+    value = value.quantize(Decimal(1).scaleb(-(places or 1)), rounding=ROUND_HALF_UP)
     text = f"{value:,.{places or 1}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def vn_percent(value: Decimal | int | float | None) -> str:
+    """ "93,4 %" (one decimal, half up), "100 %" rather than "100,0 %"; "" for none."""
+    if value is None:
+        return ""
+    value = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    text = vn_number(value, places=0 if value == value.to_integral_value() else 1)
+    return f"{text}\u00a0%"
+
+
+def overdue_text(days: int) -> str:
+    """ "Quá hạn 14 ngày" under a month, "Quá hạn 3 tháng" (whole months) from a month on."""
+    if days < 30:
+        return f"Quá hạn {days} ngày"
+    return f"Quá hạn {days // 30} tháng"
 
 
 def vn_score(value: Decimal | None) -> str:
@@ -121,7 +139,7 @@ def percent(part: Decimal | int | None, whole: Decimal | int | None) -> str:
     """ "93,4%" of part in whole, or "" when whole is zero or missing."""
     if part is None or not whole:
         return ""
-    return vn_number(Decimal(part) * 100 / Decimal(whole), places=1) + "%"
+    return vn_percent(Decimal(part) * 100 / Decimal(whole))
 
 
 def upper(text: str) -> str:

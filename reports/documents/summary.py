@@ -11,7 +11,7 @@ from docx.shared import Mm, Pt
 from . import docx_kit, xlsx_kit
 from .blocks import summary_blocks
 from .data import PlanSummaryData
-from .style import ND30, DocumentStyle, short_date, vn_number, vn_score
+from .style import ND30, DocumentStyle, short_date, vn_number, vn_percent, vn_score
 
 DOC_TYPE = "Báo cáo"
 CHART_TITLE = "Điểm bình quân theo lĩnh vực (% số điểm tối đa)"
@@ -65,14 +65,14 @@ def _domain_rows(data: PlanSummaryData) -> list[list[str]]:
             d.title,
             vn_score(d.max_score),
             vn_score(d.average),
-            f"{vn_number(d.average_percent, places=1)}%" if d.average_percent is not None else "-",
+            vn_percent(d.average_percent) if d.average_percent is not None else "-",
         ]
         for d in data.domains
     ]
 
 
 def _percent(value: Decimal | None) -> str:
-    return f"{vn_number(value, places=1)}%" if value is not None else "-"
+    return vn_percent(value) if value is not None else "-"
 
 
 def summary_docx(
@@ -87,7 +87,7 @@ def summary_docx(
     ``progress`` is told 50 once the chart is drawn and 70 once the body is written (the annex
     of a big plan takes the rest of the time).
     """
-    doc = docx_kit.new_document(style)
+    doc = docx_kit.new_document(style, draft=data.is_draft)
     docx_kit.letterhead(doc, data.letterhead, style)
     docx_kit.title_block(doc, DOC_TYPE, data.subject, style)
     if data.addressee:
@@ -171,6 +171,35 @@ def _reference(head) -> str:
     return f"số {number} {day[0].lower()}{day[1:]}"
 
 
+def _unit_rows(data: PlanSummaryData) -> list[list]:
+    """Every unit of the plan (data.units): the scores by domain of those whose inspection is
+    finished, the state of the others' visit; without data.units, the finished visits alone."""
+    held = {r.unit_name: r for r in data.visits}
+    blank = [None] * len(data.domains)
+    if not data.units:
+        return [
+            [r.number, r.unit_name, r.visited_on, *r.scores, r.total, r.max_total, r.percent]
+            for r in data.visits
+        ]
+    rows = []
+    for u in data.units:
+        scores = held[u.unit_name].scores if u.unit_name in held and u.total is not None else blank
+        rows.append(
+            [
+                u.number,
+                u.unit_name,
+                u.visited_on,
+                *scores,
+                u.total,
+                u.max_total,
+                u.percent,
+                u.status,
+                u.open_actions,
+            ]
+        )
+    return rows
+
+
 def summary_xlsx(data: PlanSummaryData) -> bytes:
     """Sheets: scores by unit and domain, domain averages with a native bar chart, figures,
     common findings and remediation status."""
@@ -189,16 +218,15 @@ def summary_xlsx(data: PlanSummaryData) -> bytes:
         "Tổng điểm",
         "Điểm tối đa",
         "Tỷ lệ (%)",
-    ]
-    rows = [
-        [r.number, r.unit_name, r.visited_on, *r.scores, r.total, r.max_total, r.percent] for r in data.visits
+        "Tình trạng",
+        "Kiến nghị chưa hoàn thành",
     ]
     xlsx_kit.table(
         scores,
         header,
-        rows,
-        widths=[6, 36, 13, *[8] * len(codes), 10, 10, 10],
-        wrap=[False, True, *[False] * (len(codes) + 4)],
+        _unit_rows(data),
+        widths=[6, 36, 13, *[8] * len(codes), 10, 10, 10, 18, 14],
+        wrap=[False, True, *[False] * (len(codes) + 4), True, False],
     )
 
     domains = book.create_sheet("Lĩnh vực")

@@ -248,7 +248,7 @@ def test_head_home_card_links_to_the_dashboard_the_review_queue_and_overdue_reme
         reverse("dashboards:head"),
         reverse("findings:review_queue"),
         reverse("findings:action_list") + "?overdue=on",
-        reverse("inspections:plan_list"),
+        reverse("inspections:plan_list") + "?waiting=1",  # the plans waiting for her approval
         reverse("units:tree"),
     } <= links
     # The head's own card, not the menu: the other roles' cards are not on the page.

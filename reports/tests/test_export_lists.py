@@ -47,6 +47,10 @@ def test_overdue_actions_download_as_xlsx_with_vietnamese_headers(client, head, 
     due = sheet.cell(row=2, column=7)
     assert due.number_format == "DD/MM/YYYY"
     assert due.value.date() < world.today
+    # A sheet a Vietnamese user reads: its name, widths, and "Có" rather than TRUE.
+    assert sheet.title == "Nhiệm vụ khắc phục"
+    assert {row[-1] for row in rows[1:]} == {"Có"}
+    assert sheet.column_dimensions["B"].width >= 36 and sheet.column_dimensions["G"].width >= 12
 
 
 def test_overdue_actions_download_as_csv_with_dates_day_first(client, head, world):
@@ -205,7 +209,7 @@ def test_remediation_list_download_follows_its_overdue_filter(client, head, worl
     sheet = _xlsx(client.get(reverse("dashboards:export_actions"), {"overdue": "on", "format": "xlsx"}))
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 2
-    assert all(row[8] is True for row in rows)
+    assert all(row[8] == "Có" for row in rows)
 
 
 @pytest.mark.parametrize(

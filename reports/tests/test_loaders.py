@@ -45,8 +45,11 @@ def test_the_notice_of_a_concluded_visit_carries_its_number_signer_and_deadline(
     assert (head.place, head.issued_on) == ("Đồng Tháp", dt.date(2027, 1, 20))
     assert data.subject == "Kết luận kiểm tra công tác cải cách hành chính năm 2027\ntại Xã Bình Tấn"
     assert not data.is_draft
+    assert data.opening[0].startswith("Căn cứ Kế hoạch")
     assert "15/QĐ-SNV ngày 05/01/2027" in data.opening[0]
-    assert "ngày 12/01/2027" in data.opening[0]
+    # The session: when, the team and its leader.
+    assert data.opening[1].startswith("Ngày 12/01/2027, từ 08 giờ 00 đến 11 giờ 30, Đoàn kiểm tra do ")
+    assert "làm Trưởng đoàn" in data.opening[1] and "Thành viên Đoàn kiểm tra gồm:" in data.opening[1]
     assert (data.signer.authority_line, data.signer.title, data.signer.name) == (
         "KT. GIÁM ĐỐC",
         "PHÓ GIÁM ĐỐC",
@@ -67,6 +70,8 @@ def test_results_list_strengths_and_figures_by_domain_in_checklist_order(binh_ta
         Figure("Số hồ sơ trễ hạn", Decimal(150), "hồ sơ"),
         Figure("Tỷ lệ hồ sơ giải quyết đúng hạn và trước hạn", Decimal("93.4"), "%"),
     ]
+    # Read as a fact, once: late dossiers are not an achievement.
+    assert first.facts == ["Tiếp nhận 2.264 hồ sơ, giải quyết đúng hạn 2.114 (93,4\u00a0%), trễ hạn 150."]
 
 
 def test_limitations_causes_and_recommendations_come_with_their_deadlines(binh_tan_visit):
@@ -109,7 +114,7 @@ def test_the_notice_loads_in_a_constant_number_of_queries(
         FindingFactory(
             visit=binh_tan_visit, created_by=leader, review_state=ReviewState.APPROVED, text=f"Thêm {n}"
         )
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         data = loaders.conclusion_notice_data(visit=binh_tan_visit)
     assert len([p for s in data.limitations for p in s.points]) == 22
 
@@ -181,7 +186,9 @@ def test_plan_summary_queries_do_not_grow_with_the_visits(
             ends_at=at(dt.date(2027, 2, 1) + dt.timedelta(days=n), 11),
         )
         FindingFactory(visit=visit, created_by=leader, review_state=ReviewState.APPROVED)
-    with django_assert_max_num_queries(14):
+    # 18: the issuer's body adds one; the unit rows (every unit of the plan, its visit and its open
+    # actions) add three.
+    with django_assert_max_num_queries(18):
         data = loaders.plan_summary_data(plan=plan_2027)
     assert len(data.visits) == 16
 
@@ -216,3 +223,20 @@ def test_of_two_conclusions_the_latest_signer_signs_the_plans_reports(
             "GIÁM ĐỐC",
             "Nguyễn Văn Lãnh",
         )
+
+
+def test_the_notice_cites_the_team_decision_and_calls_the_team_as_the_plan_does(binh_tan_visit):
+    plan = binh_tan_visit.plan
+    plan.team_kind = "to"
+    plan.team_decision_number = "45/QĐ-SNV"
+    plan.team_decision_date = dt.date(2027, 1, 8)
+    plan.save(update_fields=["team_kind", "team_decision_number", "team_decision_date"])
+
+    data = loaders.conclusion_notice_data(visit=binh_tan_visit)
+
+    assert data.opening[1] == (
+        "Căn cứ Quyết định số 45/QĐ-SNV ngày 08/01/2027 của Sở Nội vụ về việc thành lập Tổ kiểm tra "
+        "công tác cải cách hành chính năm 2027;"
+    )
+    assert "Tổ kiểm tra do " in data.opening[2] and "làm Tổ trưởng" in data.opening[2]
+    assert "Thành viên Tổ kiểm tra" in data.recipients

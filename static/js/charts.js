@@ -9,6 +9,9 @@
   "use strict";
 
   var locale = document.documentElement.lang || "vi";
+  // A phone (375 px): shorter labels, smaller ticks and taller charts, so they stay readable.
+  var narrow = window.matchMedia("(max-width: 575.98px)").matches;
+  var labelLength = narrow ? 20 : 38;
 
   function number(value, suffix) {
     if (value === null || value === undefined) {
@@ -26,6 +29,8 @@
       beginAtZero: true,
       stacked: Boolean(spec.stacked),
       ticks: {
+        font: { size: narrow ? 10 : 12 },
+        maxTicksLimit: narrow ? 5 : 11,
         callback: function (value) {
           return number(value, spec.suffix);
         },
@@ -38,10 +43,11 @@
       stacked: Boolean(spec.stacked),
       ticks: {
         autoSkip: false,
+        font: { size: narrow ? 10 : 12 },
         callback: function (value) {
           var label = this.getLabelForValue(value);
           // Long unit and domain names: the full text is in the table beside the chart.
-          return label.length > 38 ? label.slice(0, 36) + "…" : label;
+          return label.length > labelLength ? label.slice(0, labelLength - 2) + "…" : label;
         },
       },
     };
@@ -67,7 +73,13 @@
         indexAxis: horizontal ? "y" : "x",
         responsive: true,
         maintainAspectRatio: true,
-        aspectRatio: horizontal ? Math.max(0.8, Math.min(2, 16 / Math.max(many, 1))) : 2,
+        aspectRatio: narrow
+          ? horizontal
+            ? Math.max(0.6, Math.min(1.2, 10 / Math.max(many, 1)))
+            : 1.1
+          : horizontal
+            ? Math.max(0.8, Math.min(2, 16 / Math.max(many, 1)))
+            : 2,
         animation: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? false : undefined,
         scales: scales,
         plugins: {

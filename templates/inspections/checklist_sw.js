@@ -2,7 +2,7 @@
  * The service worker of the checklist kept on the device ("Mang theo để làm ngoại tuyến").
  * Served at /sw.js (scope "/") by inspections/checklist/offline.py; the page fills the cache
  * (static/js/checklist/offline.js). Hand-written, no Workbox: see
- * docs/decisions/0008-offline-checklist.md.
+ * docs/decisions/0009-offline-checklist.md.
  *
  *   a page kept on the device   network first (the kept copy is refreshed), the copy offline
  *   a static file kept           the copy at once, refreshed in the background

@@ -5,9 +5,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ..models import Unit
+from ..models import Unit, UnitKind
 from ..rules import scope_prefix
 from .import_files import _normalise
 from .import_rows import (
@@ -127,7 +128,7 @@ class _ImportPlanner:
             if name in values:
                 setattr(unit, name, values[name].strip())
         if "kind" in values:
-            kind = _KIND_BY_WORD.get(_normalise(values["kind"]))
+            kind = import_kind(values["kind"])
             if kind is not None:
                 unit.kind = kind
             else:
@@ -230,6 +231,27 @@ def _import_plan(rows: list[UnitImportRow], *, user) -> UnitImportResult:
     for row in rows:
         row.action, row.unit, row.parent, row.predecessors = "", None, None, None
     return _ImportPlanner(rows, user=user).run()
+
+
+def _label_key(text: str) -> str:
+    return _normalise(re.sub(r"[,.;/]", " ", str(text)))
+
+
+def import_kind(value: str) -> str | None:
+    """The unit kind a cell names: a UnitKind value, one of the words of IMPORT_KIND_WORDS, or the
+    label the pages show, in Vietnamese or English, with or without diacritics ("Sở, ban, ngành",
+    "so, ban, nganh", "Cấp xã (xã, phường, đặc khu)")."""
+    key = _label_key(value)
+    if key in _KIND_BY_WORD:
+        return _KIND_BY_WORD[key]
+    for kind in UnitKind:
+        if key == _label_key(kind.value):
+            return kind.value
+        for language in ("vi", "en"):
+            with translation.override(language):
+                if key == _label_key(kind.label):
+                    return kind.value
+    return None
 
 
 def _kind_message(value: str) -> str:

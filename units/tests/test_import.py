@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -63,7 +64,9 @@ def upload(client, file):
 
 
 def confirm(client, response):
-    return client.post(CONFIRM_URL, {"token": response.context["token"]})
+    # The write runs as a background job queued after the commit (core.jobs, in-process here).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(CONFIRM_URL, {"token": response.context["token"]})
 
 
 VALID_LINES = (
@@ -93,7 +96,8 @@ def test_confirming_the_preview_creates_units_with_their_parents_and_predecessor
     client = logged_in(client, scheduler)
     response = confirm(client, upload(client, csv_upload(*VALID_LINES)))
     assert response.status_code == 302
-    assert response["Location"] == "/units/"
+    # The write is a background job; its result page says what was done.
+    assert response["Location"].startswith("/units/import/jobs/")
     finance = Unit.objects.get(code="DT-STC")
     office = Unit.objects.get(code="DT-STC-NS")
     merged = Unit.objects.get(code="DT-XTB")
@@ -393,9 +397,10 @@ def test_confirm_checks_again_and_writes_nothing_when_units_changed_meanwhile(
     foreign_commune.code = "DT-STC"  # someone else took the code since the preview
     foreign_commune.save(update_fields=["code"])
     before = Unit.objects.count()
-    response = confirm(client, preview)
+    response = client.get(confirm(client, preview)["Location"])
     assert response.status_code == 200
     assert "Another unit already has this official code." in response.content.decode()
+    assert "nothing was imported" in response.content.decode()
     assert Unit.objects.count() == before
 
 
@@ -478,3 +483,45 @@ def test_scheduler_can_import_the_sample_file_through_the_page(client, scheduler
     confirm(client, preview)
     assert Unit.objects.get(code="DT-STC-QLNS").parent.code == "DT-STC"
     assert Unit.objects.get(code="DT").parent is None
+
+
+# --- the write as a background job ----------------------------------------------------------------
+
+
+def test_the_result_page_shows_the_progress_while_the_job_waits(client, scheduler, coded):
+    client = logged_in(client, scheduler)
+    preview = upload(client, csv_upload(*VALID_LINES))
+    # Without running the commit callbacks, the job stays queued, as while a worker is busy.
+    response = client.post(CONFIRM_URL, {"token": preview.context["token"]})
+
+    page = client.get(response["Location"]).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "<progress" in page and "Waiting" in page
+    assert not Unit.objects.filter(code="DT-STC").exists()
+
+
+def test_another_users_import_result_is_not_found(client, scheduler, coded, department):
+    from units.roles import Role
+    from units.tests.factories import UserFactory
+
+    mine = logged_in(client, scheduler)
+    location = confirm(mine, upload(mine, csv_upload(*VALID_LINES)))["Location"]
+    other = UserFactory(username="chuyenvien2", unit=department, roles=[Role.SCHEDULER])
+    client.force_login(other)
+
+    assert client.get(location).status_code == 404
+
+
+def test_a_job_runs_once_even_if_its_task_is_delivered_twice(client, scheduler, coded):
+    from core.jobs import Job
+    from units.tasks import unit_import_run
+
+    client = logged_in(client, scheduler)
+    confirm(client, upload(client, csv_upload(*VALID_LINES)))
+    job = Job.objects.get()
+
+    unit_import_run(job.pk)  # a re-delivered task
+
+    job.refresh_from_db()
+    assert (job.state, job.result) == ("done", {"created": 4, "updated": 0, "unchanged": 0})
+    assert Unit.objects.filter(code="DT-STC").count() == 1

@@ -1,13 +1,13 @@
 """What every document prints the same way: the issuer's names, place, symbol, signer,
 archive line and the figures of an answer."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from findings.models import (
     ActionState,
     Conclusion,
 )
-from findings.selectors import default_symbol
+from findings.selectors import default_symbol, issuing_body_of
 from inspections.models import (
     Criterion,
     InspectionPlan,
@@ -19,7 +19,7 @@ from ..data import (
     Figure,
     Signer,
 )
-from ..style import short_date
+from ..style import percent, short_date, vn_number
 
 # The remediation states as the documents print them (the documents are Vietnamese by nature).
 ACTION_STATE_TEXT = {
@@ -74,6 +74,9 @@ def body_names(issuing_unit: Unit) -> tuple[str, str]:
     tỉnh Đồng Tháp" prints as "SỞ NỘI VỤ" under "UBND TỈNH ĐỒNG THÁP"). A provincial People's
     Committee issuing in its own name has no parent line.
     """
+    body = issuing_body_of(issuing_unit)
+    if body is not None:
+        return body.parent_name, body.name
     if issuing_unit.kind == UnitKind.PROVINCE or issuing_unit.parent_id is None:
         return "", expand(issuing_unit.name)
     parent = issuing_unit.parent
@@ -84,6 +87,14 @@ def body_names(issuing_unit: Unit) -> tuple[str, str]:
             name = name[: -len(suffix)].strip()
             break
     return parent.name.strip(), name
+
+
+def place_of(issuing_unit: Unit) -> str:
+    """The place printed before the date: the issuing body's, else the province's name."""
+    body = issuing_body_of(issuing_unit)
+    if body is not None and body.place:
+        return body.place
+    return place_name(province_of(issuing_unit))
 
 
 def plan_label(plan: InspectionPlan) -> str:
@@ -118,8 +129,12 @@ def archive_line(issuing_unit: Unit) -> str:
 
 
 def default_signer(issuing_unit: Unit, plan: InspectionPlan | None = None) -> Signer:
-    """Who signs a report: the signer of the plan's latest conclusion, else the issuer's head,
-    else a deputy's authority line with the name left to fill in."""
+    """Who signs a report: the issuing body's signer (so that letterhead and signer agree), else
+    the signer of the plan's latest conclusion, else the issuer's head, else a deputy's authority
+    line with the name left to fill in (the document then stays a draft)."""
+    body = issuing_body_of(issuing_unit)
+    if body is not None:
+        return Signer(body.authority_line, body.signer_title, body.signer_name)
     if plan is not None:
         latest = Conclusion.objects.filter(visit__plan=plan).order_by("-date", "-number").first()
         if latest is not None:
@@ -127,6 +142,16 @@ def default_signer(issuing_unit: Unit, plan: InspectionPlan | None = None) -> Si
     if issuing_unit.head_name:
         return Signer("", issuing_unit.head_title or "Giám đốc", issuing_unit.head_name)
     return Signer("KT. Giám đốc", "Phó Giám đốc", "")
+
+
+def report_recipients(issuing_unit: Unit, addressee_body: str) -> list[str]:
+    """ "Nơi nhận" of a report: "Như trên" first when it has a "Kính gửi" (the addressee is not
+    named twice), the issuing body's usual recipients, then the archive line."""
+    lines = ["Như trên"] if addressee_body else []
+    body = issuing_body_of(issuing_unit)
+    if body is not None:
+        lines += [r for r in body.recipient_lines if not r.startswith(addressee_body or "\x00")]
+    return [*lines, archive_line(issuing_unit)]
 
 
 def report_symbol(issuing_unit: Unit, prefix: str) -> str:
@@ -159,6 +184,45 @@ def answer_figures(answer: Answer, criterion: Criterion) -> list[Figure]:
             Figure(spec.get("label") or key, number, "hồ sơ" if "hồ sơ" in (spec.get("label") or "") else "")
         )
     if numbers.get("received") and "on_time" in numbers:
-        rate = (numbers["on_time"] * 100 / numbers["received"]).quantize(Decimal("0.1"))
+        rate = (numbers["on_time"] * 100 / numbers["received"]).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
         out.append(Figure("Tỷ lệ hồ sơ giải quyết đúng hạn và trước hạn", rate, "%"))
     return out
+
+
+# How the usual figures read in a sentence of fact: (phrase, the key its rate is of, or None).
+FACT_PHRASES = {
+    "received": ("tiếp nhận {n} hồ sơ", None),
+    "online": ("tiếp nhận trực tuyến {n} hồ sơ", "received"),
+    "on_time": ("giải quyết đúng hạn {n}", "received"),
+    "late": ("trễ hạn {n}", None),
+}
+
+
+def figures_fact(answer: Answer, criterion: Criterion) -> str:
+    """The figures of a "figures" answer as one sentence of fact: "Tiếp nhận 2.264 hồ sơ, giải
+    quyết đúng hạn 2.114 (93,4 %), trễ hạn 150." Known keys read as phrases (with their rate of
+    the dossiers received, when the online submissions or the on-time count are entered); other
+    figures as "label: value". "" when nothing was entered."""
+    values = answer.figures or {}
+    numbers = {}
+    for spec in criterion.figures or []:
+        key = spec.get("key")
+        number = decimal(values.get(key)) if key in values else None
+        if number is not None:
+            numbers[key] = (spec.get("label") or key, number)
+    parts = []
+    for key, (label, number) in numbers.items():
+        phrase, of = FACT_PHRASES.get(key, (None, None))
+        if phrase is None:
+            parts.append(f"{label[:1].lower()}{label[1:]}: {vn_number(number)}")
+            continue
+        text = phrase.format(n=vn_number(number))
+        if of and of in numbers and numbers[of][1]:
+            text += f" ({percent(number, numbers[of][1])})"
+        parts.append(text)
+    if not parts:
+        return ""
+    sentence = ", ".join(parts)
+    return f"{sentence[:1].upper()}{sentence[1:]}."

@@ -11,10 +11,12 @@ from findings.models import (
     FindingKind,
     ReviewState,
 )
-from findings.selectors import default_symbol
+from findings.selectors import default_symbol, issuing_body_of
 from inspections.models import (
+    TEAM_WORDS,
     AnswerKind,
     Domain,
+    TeamRole,
     Visit,
 )
 from inspections.models.answers import Answer
@@ -32,9 +34,9 @@ from .common import (
     answer_figures,
     archive_line,
     body_names,
-    place_name,
+    figures_fact,
+    place_of,
     plan_grounds,
-    province_of,
 )
 
 
@@ -77,6 +79,7 @@ def conclusion_notice_data(*, visit: Visit) -> ConclusionNoticeData:
     strengths = [f for f in findings if f.kind == FindingKind.STRENGTH]
     limitations = [f for f in findings if f.kind == FindingKind.LIMITATION]
     figures_by_domain: dict[int, list[Figure]] = defaultdict(list)
+    facts_by_domain: dict[int, list[str]] = defaultdict(list)
     answers = (
         Answer.objects.filter(visit=visit, criterion__answer_kind=AnswerKind.FIGURES)
         .select_related("criterion")
@@ -84,14 +87,18 @@ def conclusion_notice_data(*, visit: Visit) -> ConclusionNoticeData:
     )
     for answer in answers:
         figures_by_domain[answer.criterion.domain_id] += answer_figures(answer, answer.criterion)
+        fact = figures_fact(answer, answer.criterion)
+        if fact:
+            facts_by_domain[answer.criterion.domain_id].append(fact)
 
     results = []
     strength_groups = dict((d.pk if d else None, items) for d, items in _grouped(strengths, domains))
     for domain in domains:
         points = [f.text.strip() for f in strength_groups.get(domain.pk, [])]
         figures = figures_by_domain.get(domain.pk, [])
-        if points or figures:
-            results.append(DomainSection(title=domain.title, points=points, figures=figures))
+        facts = facts_by_domain.get(domain.pk, [])
+        if points or facts:
+            results.append(DomainSection(title=domain.title, points=points, figures=figures, facts=facts))
     if strength_groups.get(None):
         results.append(
             DomainSection(title="Nội dung khác", points=[f.text.strip() for f in strength_groups[None]])
@@ -121,35 +128,39 @@ def conclusion_notice_data(*, visit: Visit) -> ConclusionNoticeData:
         )
 
     parent_body, issuing_body = body_names(issuing_unit)
-    visit_day = timezone.localtime(visit.starts_at).date()
-    leader = visit.leader
+    team_word, leader_word = TEAM_WORDS.get(plan.team_kind, TEAM_WORDS["doan"])
     if conclusion:
         signer = Signer(conclusion.authority_line, conclusion.signer_title, conclusion.signer_name)
     else:
+        # The draft: the leader's name under the usual deputy's line, until the leader concludes.
+        leader = visit.leader
         signer = Signer("KT. Giám đốc", "Phó Giám đốc", leader.get_full_name() if leader else "")
     recipients = [visit.unit.name]
-    if parent_body:
+    body = issuing_body_of(issuing_unit)
+    if body is not None and body.recipient_lines:
+        recipients += body.recipient_lines
+    elif parent_body:
         recipients.append(f"{parent_body} (để b/c)")
-    recipients += ["Thành viên Đoàn kiểm tra", archive_line(issuing_unit)]
+    recipients += [f"Thành viên {team_word}", archive_line(issuing_unit)]
+    opening = _grounds(plan, issuing_body, team_word) + [
+        _session(visit, team_word, leader_word),
+        f"Trên cơ sở báo cáo của đơn vị và kết quả kiểm tra thực tế, {issuing_body} thông báo kết luận "
+        "kiểm tra như sau:",
+    ]
     return ConclusionNoticeData(
         letterhead=Letterhead(
             parent_body=parent_body,
             issuing_body=issuing_body,
             symbol=conclusion.symbol if conclusion else default_symbol(issuing_unit),
             number=str(conclusion.number) if conclusion else "",
-            place=place_name(province_of(issuing_unit)),
+            place=place_of(issuing_unit),
             issued_on=conclusion.date if conclusion else None,
             year=conclusion.year if conclusion else plan.year,
         ),
         subject=f"Kết luận kiểm tra công tác cải cách hành chính năm {plan.year}\ntại {visit.unit.name}",
         unit_name=visit.unit.name,
         issuer_name=issuing_body,
-        opening=[
-            f"Thực hiện {plan_grounds(plan)}, ngày {short_date(visit_day)}, Đoàn kiểm tra của {issuing_body} "
-            f"đã kiểm tra công tác cải cách hành chính tại {visit.unit.name}.",
-            f"Trên cơ sở báo cáo của đơn vị và kết quả kiểm tra thực tế, {issuing_body} thông báo kết luận "
-            "kiểm tra như sau:",
-        ],
+        opening=opening,
         results=results,
         limitations=limitation_sections,
         subjective_causes=causes[FindingCause.SUBJECTIVE],
@@ -159,4 +170,45 @@ def conclusion_notice_data(*, visit: Visit) -> ConclusionNoticeData:
         recipients=recipients,
         signer=signer,
         is_draft=conclusion is None,
+        team_word=team_word,
     )
+
+
+def _grounds(plan, issuing_body: str, team_word: str) -> list[str]:
+    """ "Căn cứ Kế hoạch ...;" and, when entered, "Căn cứ Quyết định số ... về việc thành lập Đoàn ...;"."""
+    lines = [f"Căn cứ {plan_grounds(plan)};"]
+    if plan.team_decision_number:
+        when = f" ngày {short_date(plan.team_decision_date)}" if plan.team_decision_date else ""
+        lines.append(
+            f"Căn cứ Quyết định số {plan.team_decision_number}{when} của {issuing_body} về việc thành lập "
+            f"{team_word} công tác cải cách hành chính năm {plan.year};"
+        )
+    return lines
+
+
+def _person(user) -> str:
+    name = user.get_full_name() or user.get_username()
+    position = (getattr(user, "position", "") or "").strip()
+    return f"{name} ({position})" if position else name
+
+
+def _session(visit: Visit, team_word: str, leader_word: str) -> str:
+    """When, who led, who else: "Ngày 13/03/2020, từ 08 giờ 00 đến 11 giờ 30, Đoàn kiểm tra do ông/bà
+    X làm Trưởng đoàn đã kiểm tra ... Thành viên: ..."."""
+    start, end = timezone.localtime(visit.starts_at), timezone.localtime(visit.ends_at)
+    when = f"Ngày {short_date(start.date())}"
+    if start.date() == end.date():
+        when += f", từ {start:%H} giờ {start:%M} đến {end:%H} giờ {end:%M}"
+    else:
+        when = f"Từ ngày {short_date(start.date())} đến ngày {short_date(end.date())}"
+    members = visit.team_in_order
+    leader = next((m.user for m in members if m.role == TeamRole.LEADER), None)
+    others = [m for m in members if m.role != TeamRole.LEADER]
+    lead = f" do {_person(leader)} làm {leader_word}" if leader else ""
+    text = f"{when}, {team_word}{lead} đã kiểm tra công tác cải cách hành chính tại {visit.unit.name}."
+    if others:
+        names = ", ".join(
+            _person(m.user) + (" - thư ký" if m.role == TeamRole.SECRETARY else "") for m in others
+        )
+        text += f" Thành viên {team_word} gồm: {names}."
+    return text

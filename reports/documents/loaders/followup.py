@@ -3,7 +3,7 @@
 from collections import Counter
 from datetime import date
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from findings.models import (
@@ -26,16 +26,23 @@ from ..data import (
 from ..style import short_date
 from .common import (
     ACTION_STATE_TEXT,
-    archive_line,
     body_names,
     default_signer,
     expand,
-    place_name,
+    place_of,
     plan_grounds,
     plan_label,
-    province_of,
+    report_recipients,
     report_symbol,
 )
+
+
+def _unit_and_predecessors(unit: Unit, field: str) -> Q:
+    """``field`` is ``unit``, a unit below it, a unit it succeeded, or one below those."""
+    condition = Q(**{f"{field}__path__startswith": unit.path})
+    for path in unit.predecessors.values_list("path", flat=True):
+        condition |= Q(**{f"{field}__path__startswith": path})
+    return condition
 
 
 def _actions_in_scope(
@@ -45,7 +52,8 @@ def _actions_in_scope(
     if plan is not None:
         actions = actions.filter(finding__visit__plan=plan)
     if unit is not None:
-        actions = actions.filter(unit__path__startswith=unit.path)
+        # A unit's own and those of the units it succeeded (the 2025 merger) and of the units below.
+        actions = actions.filter(_unit_and_predecessors(unit, "unit"))
     if period_start:
         actions = actions.filter(finding__visit__starts_at__date__gte=period_start)
     if period_end:
@@ -75,7 +83,7 @@ def follow_up_data(
         .order_by("unit__name", "due_date", "id")
     )
     if issuing_unit is None:
-        issuing_unit = plan.issuing_unit if plan is not None else _issuer_for_unit(unit)
+        issuing_unit = plan.issuing_unit if plan is not None else issuer_for_unit(unit)
     issuing_unit = Unit.objects.select_related("parent").get(pk=issuing_unit.pk)
     rows = []
     for n, action in enumerate(actions, start=1):
@@ -123,7 +131,7 @@ def follow_up_data(
             parent_body=parent_body,
             issuing_body=issuing_body,
             symbol=report_symbol(issuing_unit, "BC"),
-            place=place_name(province_of(issuing_unit)),
+            place=place_of(issuing_unit),
             issued_on=today,
         ),
         subject=f"Tình hình khắc phục tồn tại, hạn chế sau kiểm tra\n{subject_scope}",
@@ -133,18 +141,36 @@ def follow_up_data(
         rows=rows,
         totals=[StateCount(ACTION_STATE_TEXT[s], counts.get(s, 0), s) for s in ActionState.values],
         overdue_count=sum(1 for r in rows if r.is_overdue),
-        recipients=([f"{parent_body} (để b/c)"] if parent_body else []) + [archive_line(issuing_unit)],
+        recipients=report_recipients(issuing_unit, parent_body),
         signer=default_signer(issuing_unit, plan),
         addressee=expand(parent_body) if parent_body else "",
     )
 
 
-def _issuer_for_unit(unit: Unit) -> Unit:
-    """The body that inspected ``unit`` most recently (its follow-up goes out under that name)."""
+def issuer_for_unit(unit: Unit) -> Unit:
+    """The body that inspected ``unit`` most recently (its follow-up goes out under that name);
+    for a unit never inspected, the nearest unit above it with an issuing body, else the department
+    of its province that issues plans: never the unit's own letterhead."""
     visit = (
-        Visit.objects.filter(unit__path__startswith=unit.path)
+        Visit.objects.filter(_unit_and_predecessors(unit, "unit"))
         .select_related("plan__issuing_unit")
         .order_by("-starts_at")
         .first()
     )
-    return visit.plan.issuing_unit if visit else unit
+    if visit is not None:
+        return visit.plan.issuing_unit
+    above = list(
+        Unit.objects.filter(pk__in=unit.ancestor_ids, issuing_bodies__is_default=True).order_by("-depth")
+    )
+    if above:
+        return above[0]
+    province = unit.ancestor_ids[:1]
+    issuer = (
+        InspectionPlan.objects.filter(issuing_unit__path__startswith=f"/{province[0]}/")
+        .select_related("issuing_unit")
+        .order_by("-year", "-pk")
+        .first()
+        if province
+        else None
+    )
+    return issuer.issuing_unit if issuer else unit

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from findings.models import (
+    ACTION_OPEN_STATES,
     ActionState,
     Finding,
     FindingKind,
@@ -31,26 +32,36 @@ from ..data import (
     Figure,
     Letterhead,
     PlanSummaryData,
+    PlanUnitRow,
     StateCount,
     VisitScoreRow,
 )
 from ..style import short_date
 from .common import (
     ACTION_STATE_TEXT,
-    archive_line,
     body_names,
     decimal,
     default_signer,
     expand,
-    place_name,
+    place_of,
     plan_grounds,
     plan_label,
-    province_of,
+    report_recipients,
     report_symbol,
 )
 
 # Visits whose inspection is finished (the summary counts these; one in progress has half its answers).
 HELD_STATUSES = [VisitStatus.SUBMITTED, VisitStatus.REVIEWED, VisitStatus.CONCLUDED]
+# Where a unit's visit stands, in the summary's words; a unit without a visit is "not scheduled".
+VISIT_STATUS_TEXT = {
+    VisitStatus.DRAFT: "Dự kiến",
+    VisitStatus.SCHEDULED: "Đã lên lịch",
+    VisitStatus.IN_PROGRESS: "Đang kiểm tra",
+    VisitStatus.SUBMITTED: "Chờ duyệt kết quả",
+    VisitStatus.REVIEWED: "Đã duyệt kết quả",
+    VisitStatus.CONCLUDED: "Đã có kết luận",
+}
+NOT_SCHEDULED = "Chưa lên lịch"
 # A strength or limitation is "common" when this many units share it.
 COMMON_MIN_UNITS = 2
 COMMON_LIMIT = 10
@@ -144,7 +155,7 @@ def plan_summary_data(*, plan: InspectionPlan, today: date | None = None) -> Pla
             parent_body=parent_body,
             issuing_body=issuing_body,
             symbol=report_symbol(issuing_unit, "BC"),
-            place=place_name(province_of(issuing_unit)),
+            place=place_of(issuing_unit),
             issued_on=today,
         ),
         subject=f"Kết quả kiểm tra công tác cải cách hành chính năm {plan.year}",
@@ -161,10 +172,52 @@ def plan_summary_data(*, plan: InspectionPlan, today: date | None = None) -> Pla
         remediation=[StateCount(ACTION_STATE_TEXT[s], counts.get(s, 0), s) for s in ActionState.values],
         remediation_overdue=overdue,
         proposals=proposals,
-        recipients=([f"{parent_body} (để b/c)"] if parent_body else []) + [archive_line(issuing_unit)],
+        recipients=report_recipients(issuing_unit, parent_body),
         signer=default_signer(issuing_unit, plan),
         addressee=expand(parent_body) if parent_body else "",
+        units=_unit_rows(plan, {v.pk: r for v, r in zip(visits, rows, strict=True)}),
     )
+
+
+def _unit_rows(plan: InspectionPlan, held: dict[int, VisitScoreRow]) -> list[PlanUnitRow]:
+    """Every unit of the plan (and any unit visited under it since), by visit date then tree order:
+    the date and state of its visit, its score once finished, its open actions. Three queries."""
+    visits = {
+        v.unit_id: v
+        for v in Visit.objects.filter(plan=plan)
+        .exclude(status=VisitStatus.CANCELLED)
+        .order_by("starts_at", "id")
+    }
+    units = {u.pk: u for u in plan.units.all()}
+    missing = set(visits) - set(units)
+    if missing:
+        units.update({u.pk: u for u in type(plan.issuing_unit).objects.filter(pk__in=missing)})
+    open_actions = Counter(
+        RemediationAction.objects.filter(finding__visit__plan=plan, state__in=ACTION_OPEN_STATES).values_list(
+            "unit_id", flat=True
+        )
+    )
+
+    def order(unit):
+        visit = visits.get(unit.pk)
+        return (visit is None, visit.starts_at if visit else None, unit.path)
+
+    rows = []
+    for n, unit in enumerate(sorted(units.values(), key=order), start=1):
+        visit = visits.get(unit.pk)
+        scored = held.get(visit.pk) if visit else None
+        rows.append(
+            PlanUnitRow(
+                number=n,
+                unit_name=unit.name,
+                visited_on=timezone.localtime(visit.starts_at).date() if visit else None,
+                status=VISIT_STATUS_TEXT.get(visit.status, "") if visit else NOT_SCHEDULED,
+                total=scored.total if scored else None,
+                max_total=scored.max_total if scored else None,
+                open_actions=open_actions.get(unit.pk, 0),
+            )
+        )
+    return rows
 
 
 def _common_findings(visit_ids: list[int], unit_names: dict[int, str]):
@@ -224,14 +277,12 @@ def _proposals(rows: list[VisitScoreRow], overdue: int) -> list[str]:
     if good:
         proposals.append(
             f"Biểu dương {len(good)} cơ quan, đơn vị đạt từ 90% tổng số điểm trở lên: "
-            + ", ".join(r.unit_name for r in good[:10])
-            + (" và các đơn vị khác" if len(good) > 10 else "")
+            + ", ".join(r.unit_name for r in good)
         )
     if weak:
         proposals.append(
             f"Nhắc nhở, yêu cầu {len(weak)} cơ quan, đơn vị đạt dưới 50% tổng số điểm chấn chỉnh, khắc phục: "
-            + ", ".join(r.unit_name for r in weak[:10])
-            + (" và các đơn vị khác" if len(weak) > 10 else "")
+            + ", ".join(r.unit_name for r in weak)
         )
     if overdue:
         proposals.append(

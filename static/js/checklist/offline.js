@@ -4,7 +4,7 @@
  * inspections/checklist/offline.py from templates/inspections/checklist_sw.js) answers a reload
  * or a fresh tab from that copy when there is no connection. The journal (IndexedDB) then puts
  * back what was changed since and sends it when the connection returns. See
- * docs/decisions/0008-offline-checklist.md.
+ * docs/decisions/0009-offline-checklist.md.
  */
 import { MESSAGES, N, attr } from "./names.js";
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0003_answer_ordering_by_columns'),
+        ('inspections', '0007_seed_public_holidays'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
