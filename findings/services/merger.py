@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import acting_as
 from inspections.models import Visit, VisitStatus
 from units.models import Unit
 
 from ..models import ACTION_OPEN_STATES, ActionState, RemediationAction, UpdateKind
-from ._common import acting_as
 from .remediation import _record
 
 # States in which a unit still owes something on an action (open, or reported and awaiting checks).

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from inspections.models import PlanStatus, Visit, VisitStatus
 from inspections.tests.factories import ChecklistTemplateFactory, PlanFactory, VisitFactory, at
+from reports.documents.loaders import plan_summary_data
 from reports.documents.summary import summary_xlsx
-from reports.selectors import plan_summary_data
 from units.models import UnitKind
 from units.roles import Role
 from units.tests.factories import UnitFactory, UserFactory

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from findings.models import ActionState
 from inspections.models import PlanStatus, VisitStatus
+from reports.documents.loaders import plan_summary_data
 from reports.documents.summary import summary_xlsx
-from reports.selectors import plan_summary_data
 from units.tests.factories import UnitFactory
 
 from . import factories as f
