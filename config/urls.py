@@ -6,12 +6,14 @@ from django.views.i18n import set_language
 
 from core import health
 from core.sessions import session_keepalive
+from inspections.checklist.offline import service_worker
 from units import views as unit_views
 
 from .home import views as home_views
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("sw.js", service_worker, name="service_worker"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("accounts/login/", unit_views.LoginView.as_view(), name="login"),

@@ -4,7 +4,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages that must stay reachable without an account.
-PUBLIC = {"login", "set_language", "healthz", "readyz"}
+PUBLIC = {"login", "set_language", "healthz", "readyz", "service_worker"}
 
 
 def _walk(patterns, prefix=""):

@@ -82,6 +82,8 @@ MATRIX = {
     # For load balancers: no login, nothing of any province.
     "healthz": L(),
     "readyz": L(),
+    # The checklist's service worker: a script holding no data, asked for without a session.
+    "service_worker": L(),
     "login": L(()),  # a signed-in user is sent on to their home page
     "logout": L(()),  # POST only
     "password_change": L(),

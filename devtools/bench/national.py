@@ -121,13 +121,13 @@ def render_markdown(rows, *, dataset: str, machine: dict, repeat: int, within: b
     return lines + [""]
 
 
-def write_section(output: Path, lines: list[str]) -> None:
+def write_section(output: Path, lines: list[str], *, begin: str = BEGIN, end: str = END) -> None:
     """Put the section between its markers, above the marker of the regular run (so it is kept)."""
     text = output.read_text(encoding="utf-8") if output.exists() else DEFAULT_HEADER + "\n" + MARKER + "\n"
-    section = "\n".join([BEGIN, *lines, END])
-    if BEGIN in text and END in text:
-        before, rest = text.split(BEGIN, 1)
-        after = rest.split(END, 1)[1]
+    section = "\n".join([begin, *lines, end])
+    if begin in text and end in text:
+        before, rest = text.split(begin, 1)
+        after = rest.split(end, 1)[1]
         text = before + section + after
     elif MARKER in text:
         before, after = text.split(MARKER, 1)

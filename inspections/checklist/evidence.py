@@ -10,11 +10,13 @@ checks the visit's access.
 """
 
 import hashlib
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 # The checks moved to core.uploads; the names stay importable here for their callers.
@@ -34,14 +36,24 @@ def _answer_for(visit: Visit, criterion: Criterion) -> Answer:
     return Answer.objects.get(visit=visit, criterion=criterion)
 
 
-def evidence_add(*, visit: Visit, criterion: Criterion, actor, upload: UploadedFile) -> AnswerEvidence:
+def evidence_add(
+    *, visit: Visit, criterion: Criterion, actor, upload: UploadedFile, token: uuid.UUID | None = None
+) -> AnswerEvidence:
     """Check ``upload`` (see evidence_check) and attach it to the visit's answer to ``criterion``.
 
     Only while the visit is in progress. Returns the existing row when the same content is
-    already attached to that answer. Raises ValidationError with a message naming the file.
+    already attached to that answer, or when ``token`` (the phone's id of this upload) was
+    already stored with this answer: a resent upload is stored once. Raises ValidationError
+    with a message naming the file.
     """
     if visit.status != VisitStatus.IN_PROGRESS:
         raise ValidationError(_("This visit is not in progress: its evidence can no longer be changed."))
+    if token is not None:
+        sent = AnswerEvidence.objects.filter(client_token=token).select_related("answer").first()
+        if sent is not None:
+            if (sent.answer.visit_id, sent.answer.criterion_id) != (visit.pk, criterion.pk):
+                raise ValidationError(_("This upload belongs to another answer."))
+            return sent
     checked = evidence_check(upload=upload)
     digest = hashlib.sha256(checked.content).hexdigest()
     with transaction.atomic():
@@ -55,6 +67,7 @@ def evidence_add(*, visit: Visit, criterion: Criterion, actor, upload: UploadedF
             size=len(checked.content),
             sha256=digest,
             uploaded_by=actor,
+            client_token=token,
         )
         evidence.file.save(
             f"upload{SUFFIXES[checked.content_type]}", ContentFile(checked.content), save=False
@@ -63,9 +76,10 @@ def evidence_add(*, visit: Visit, criterion: Criterion, actor, upload: UploadedF
             with transaction.atomic():
                 evidence.save()
         except IntegrityError:
-            # Two uploads of the same file raced; the other one won.
+            # Two uploads of the same file (or two sends of one upload) raced; the other one won.
             evidence.file.delete(save=False)
-            return answer.evidence.get(sha256=digest)
+            same = Q(answer=answer, sha256=digest)
+            return AnswerEvidence.objects.filter(same | Q(client_token=token) if token else same).first()
         except BaseException:
             evidence.file.delete(save=False)
             raise

@@ -141,6 +141,7 @@ class EvidenceForm(forms.Form):
     files = MultipleFileField(
         label=_("Photos or documents"), error_messages={"required": _("Choose a photo or a file to attach.")}
     )
+    token = forms.UUIDField(required=False)
 
 
 class ReopenForm(forms.Form):

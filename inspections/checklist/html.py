@@ -377,8 +377,7 @@ def _team_controls(row, labels) -> list[str]:
         'type="file" name="files" accept="image/*" capture="environment"></label>'
         f'<label class="btn btn-outline-primary btn-sm">{labels["attach_files"]}<input class="visually-hidden" '
         f'type="file" name="files" multiple accept="{FILE_ACCEPT}"></label>'
-        f'<progress class="{N.progress}" max="100" value="0" hidden></progress>'
-        f'<span class="{N.upload_note} small text-muted" hidden></span></form>'
+        "</form>"
     )
     return parts
 

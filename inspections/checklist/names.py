@@ -6,6 +6,7 @@ static/js/checklist/names.js reads it, so the script neither repeats a class nam
 message of its own: every text the script shows is translated here, on the server.
 """
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 CONFIG_ID = "checklist-config"  # the json_script element the script reads
@@ -28,12 +29,20 @@ class N:
     score_field = "data-score-field"  # the input a one-tap score fills (default "score")
     overwrite = "data-overwrite"  # a conflict's "overwrite" button, holding the row's version
     evidence = "data-evidence"  # marks an evidence upload form
-    progress = "upload-progress"  # an upload's <progress>
-    upload_note = "upload-note"  # an upload's message
+    pending_uploads = "pending-uploads"  # the files kept on the device, waiting to be uploaded
+    upload_id = "data-upload"  # a waiting file's entry, holding its id
+    upload_state = "upload-state"  # its percentage or state
     flush = "data-flush"  # the "send now" button
+    discard = "data-discard"  # a refused change's "discard" button, holding its token
+    queue_problems = "queue-problems"  # the list of changes whose sending failed, and why
+    queue_count = "data-count"  # on the queue banner: how many answers wait
+    take_offline = "data-take-offline"  # the "take this visit with me" button, holding the SW's URL
+    offline_status = "offline-status"  # id: what is kept on the device, and since when
     queue_banner = "queue-banner"  # id: what waits on the device
     queue_text = "queue-text"
     offline_banner = "offline-banner"  # id: no connection
+    next_unanswered = "data-next-unanswered"  # the "next unanswered criterion" button
+    bar = "checklist-bar"  # class of the sticky bar (its height keeps the focused control in view)
     missing = "missing-"  # id prefix of a criterion in the list of unanswered ones
     saved_header = "X-Answer-Saved"  # on every answer that stored something
     autosave_event = "autosave"  # the htmx trigger of a typing pause
@@ -48,10 +57,14 @@ _MESSAGES = {
     "queueOffline": _(
         "No connection. Keep working: answers are kept on this device and sent when the connection returns."
     ),
-    "uploadOffline": _(
-        "No connection: the file was not uploaded. Attach it again when the connection returns."
+    "discard": _("Discard this change"),
+    "offlineSaving": _("Keeping this checklist on the device…"),
+    "offlineSaved": _(
+        "Kept on this device on __when__: this checklist page, its __count__ files and the answers as they were then. "
+        "It opens without a connection; what you change is sent when the connection returns."
     ),
-    "uploadFailed": _("The upload failed. Try again."),
+    "offlineFailed": _("This checklist could not be kept on the device. Try again with a connection."),
+    "offlineUnsupported": _("This browser cannot keep pages for offline use."),
     "saving": _("Saving…"),
     "waiting": _("No connection: kept on this device, it will be sent when the connection returns."),
     "failed": _("Not saved yet: the server did not answer. It will be tried again."),
@@ -76,4 +89,9 @@ def script_config(*, kind: str, queue_key: str) -> dict:
     of ``kind`` ("team" or "self") and the key of the device's queue (per visit and user)."""
     messages = {key: str(text) for key, text in _MESSAGES.items()}
     messages["refused"] = str(_REFUSED[kind])
-    return {"names": names(), "messages": messages, "queueKey": queue_key}
+    return {
+        "names": names(),
+        "messages": messages,
+        "queueKey": queue_key,
+        "csrfCookie": settings.CSRF_COOKIE_NAME,
+    }

@@ -86,6 +86,15 @@ def sections_html(sections, labels, *, can_answer: bool, kind: str = "team") -> 
     return SafeString("".join(parts))
 
 
+def next_unanswered_html() -> SafeString:
+    """The button that brings the next applicable criterion still unanswered into view (the
+    script reads the list of unanswered criteria, which every save keeps current)."""
+    return SafeString(
+        f'<button type="button" class="btn btn-sm btn-outline-primary mt-1" {N.next_unanswered}>'
+        f"{escape(_('Next unanswered criterion'))}</button>"
+    )
+
+
 def banners_html() -> SafeString:
     """What waits on the device (with “Send now”) and the lost connection; hidden until the
     script (static/js/checklist/) fills and shows them."""

@@ -176,10 +176,13 @@ def evidence_upload(request, pk, criterion_pk):
             request, visit, criterion, [e for es in form.errors.values() for e in es], 422
         )
     errors = []
-    for upload in form.cleaned_data["files"]:
+    files = form.cleaned_data["files"]
+    # The phone's id of a single queued upload (static/js/checklist/photos.js): stored once.
+    token = form.cleaned_data["token"] if len(files) == 1 else None
+    for upload in files:
         try:
             evidence_services.evidence_add(
-                visit=visit, criterion=criterion, actor=request.user, upload=upload
+                visit=visit, criterion=criterion, actor=request.user, upload=upload, token=token
             )
         except ValidationError as exc:
             errors.extend(exc.messages)

@@ -132,6 +132,9 @@ class AnswerEvidence(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    # The id the phone gave this upload (its offline queue): an upload resent after a lost
+    # response finds its row and is stored once, whatever the bytes.
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("evidence file")
@@ -144,6 +147,7 @@ class AnswerEvidence(models.Model):
                 fields=["answer", "sha256"], name="inspections_answerevidence_answer_sha256"
             ),
             models.CheckConstraint(condition=Q(size__gt=0), name="inspections_answerevidence_size_positive"),
+            models.UniqueConstraint(fields=["client_token"], name="inspections_answerevidence_client_token"),
         ]
 
     def __str__(self):

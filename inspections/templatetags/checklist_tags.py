@@ -8,6 +8,7 @@ from django import template
 from ..checklist import html as checklist_html
 from ..checklist import page_html
 from ..checklist.formats import as_decimal, format_count, format_input, format_percent, format_score
+from ..checklist.offline import take_offline_html
 from ..checklist.selectors import figure_rates as _figure_rates
 
 register = template.Library()
@@ -107,3 +108,15 @@ def answer_evidence(row, labels, can_answer, errors=()):
 def checklist_banners():
     """The banners of what waits on the device and of a lost connection."""
     return page_html.banners_html()
+
+
+@register.simple_tag
+def checklist_take_offline():
+    """“Take this visit with me”: the checklist kept on the device for offline work."""
+    return take_offline_html()
+
+
+@register.simple_tag
+def checklist_next_unanswered():
+    """“Next unanswered criterion”, in the sticky bar."""
+    return page_html.next_unanswered_html()

@@ -36,6 +36,12 @@ document.addEventListener("securitypolicyviolation", (e) => {
 });
 """
 IGNORED_URLS = ("/favicon.ico",)
+# The keys of the queues kept in the browser's IndexedDB (static/js/checklist/journal.js).
+QUEUE_KEYS = """async () => {
+  const { createStore, keys } = await import("/static/vendor/idb-keyval/index.js");
+  const all = await keys(createStore("kiemtra-checklist", "queue"));
+  return all.filter((key) => String(key).startsWith("kiemtra:queue:"));
+}"""
 
 
 def _ensure_role_groups():
@@ -203,16 +209,16 @@ def test_an_inspector_fills_the_checklist_on_a_phone_through_a_lost_connection_a
     saved = {a.criterion_id: a for a in Answer.objects.filter(visit=demo, criterion__in=offline)}
     assert {c.pk: saved[c.pk].result for c in offline} == {c.pk: AnswerResult.NOT_MET for c in offline}
     assert saved[offline[0].pk].note.startswith("Chưa có kế hoạch tuyên truyền năm")
-    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('kiemtra:queue:')).length") == 0
+    assert page.evaluate(QUEUE_KEYS) == []
 
-    # A photo from the phone: scaled down, stored privately, listed under the criterion.
+    # A photo from the phone: scaled down on the phone, stored privately, listed under the criterion.
     row(page, first).locator("input[type=file][multiple]").set_input_files(
         {"name": "bo-phan-mot-cua.jpg", "mimeType": "image/jpeg", "buffer": photo()}
     )
     expect(row(page, first).locator(".evidence-list")).to_contain_text("bo-phan-mot-cua.jpg")
     snap(page, "checklist-photo", row(page, first))
     evidence = AnswerEvidence.objects.get(answer__visit=demo, answer__criterion=first)
-    assert max(Image.open(evidence.file.path).size) == 2000
+    assert max(Image.open(evidence.file.path).size) == 1600
     shoot(page, "checklist-filled")
 
     # The rest of the team answers the remaining criteria; the leader submits.
@@ -296,9 +302,6 @@ def test_the_liaison_self_assesses_on_a_phone(live_server, page: Page, demo: Vis
     assert answer.self_score == criterion.max_score
     assert answer.self_note == "Đã trình 02 văn bản theo kế hoạch."
     assert problems == []
-
-
-QUEUE_KEYS = "Object.keys(localStorage).filter(k => k.startsWith('kiemtra:queue:'))"
 
 
 def score_input(page: Page, criterion: Criterion):
@@ -409,7 +412,9 @@ def test_the_journal_module_keeps_changes_in_order_and_forgets_only_confirmed_on
     result = page.evaluate(
         """async () => {
             const { Journal } = await import("/static/js/checklist/journal.js");
+            const { createStore, get } = await import("/static/vendor/idb-keyval/index.js");
             const journal = new Journal("test:journal");
+            await journal.open();
             journal.remember("/a", "t1", [["score", "1"], ["version", "3"]], false);
             journal.remember("/b", "t2", [["score", "1"], ["version", "0"]], false);
             journal.remember("/a", "t3", [["score", "2"], ["version", "3"]], false);
@@ -417,9 +422,15 @@ def test_the_journal_module_keeps_changes_in_order_and_forgets_only_confirmed_on
             // The server confirmed t1 at version 4: t3, made on top of it, now starts from 4.
             journal.confirm("t1", "4");
             const after = journal.load();
+            await journal.saved();
+            const stored = await get("test:journal", createStore("kiemtra-checklist", "queue"));
+            // A new page reads what the last one kept.
+            const again = await new Journal("test:journal").open();
             journal.forget("t2");
             journal.forget("t3");
-            return { counted, after, left: localStorage.getItem("test:journal") };
+            await journal.saved();
+            const left = await get("test:journal", createStore("kiemtra-checklist", "queue"));
+            return { counted, after, stored: stored.length, again: again.length, left: left === undefined };
         }"""
     )
 
@@ -427,7 +438,8 @@ def test_the_journal_module_keeps_changes_in_order_and_forgets_only_confirmed_on
     assert [item["id"] for item in result["after"]] == ["t2", "t3"]
     assert ["version", "4"] in result["after"][1]["fields"]
     assert ["version", "0"] in result["after"][0]["fields"]
-    assert result["left"] is None
+    assert (result["stored"], result["again"]) == (2, 2)
+    assert result["left"] is True
 
 
 def test_the_scripts_messages_come_from_the_page_in_vietnamese(live_server, page: Page, demo: Visit):

@@ -1,9 +1,15 @@
 /*
  * The answer forms on the page: what a change holds, putting a kept change back, a row's state.
  */
-import { MESSAGES, N, attr, autosaveForms } from "./names.js";
+import { CSRF_COOKIE, MESSAGES, N, attr, autosaveForms } from "./names.js";
 
+/** The CSRF token: the cookie's (fresh after logging in again, even on a page kept offline), else the page's. */
 export function csrfToken() {
+  const name = CSRF_COOKIE + "=";
+  const cookie = document.cookie.split("; ").find((part) => part.startsWith(name));
+  if (cookie) {
+    return decodeURIComponent(cookie.slice(name.length));
+  }
   try {
     return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
   } catch (error) {
@@ -115,8 +121,9 @@ export function markQuickScores(form) {
   });
 }
 
-export function uploadNote(form, text) {
-  const note = form.querySelector("." + N.upload_note);
-  note.textContent = text;
-  note.hidden = !text;
+/** "1.2": the code of the criterion a form answers, to name a change in the sync panel. */
+export function labelOf(form) {
+  const article = form && form.closest("article");
+  const code = article && article.querySelector(".criterion-code");
+  return code ? code.textContent.trim() : "";
 }

@@ -1,15 +1,17 @@
 /*
  * The htmx side of the autosave: before a request leaves, its change is written to the journal;
  * it is removed exactly when the server has answered it for good: 200 with X-Answer-Saved
- * (stored), 409 (conflict shown), 422 (refused input), 403 / 404 (no longer allowed). While
+ * (stored), 409 (conflict shown), 422 (refused input). The login page, 403 / 404 and server
+ * errors keep it, with the reason, for the queue. While
  * offline, or while earlier changes still wait, a change is not sent but kept, and the queue
- * sends it in order. Evidence uploads show their progress.
+ * sends it in order. Chosen photos and files are shrunk and queued too (photos.js).
  *
  * htmx 2 fires beforeSwap and afterSwap on the swap's target (the row's status), not on the
  * form that sent the request: the form is found through the request's configuration.
  */
-import { autosaveForm, newToken, setState, snapshot, uploadNote } from "./forms.js";
-import { MESSAGES, N, attr } from "./names.js";
+import { autosaveForm, csrfToken, labelOf, newToken, setState, snapshot } from "./forms.js";
+import { N, attr } from "./names.js";
+import { queueFiles } from "./photos.js";
 import { flush, journal } from "./queue.js";
 
 function evidenceForm(elt) {
@@ -20,12 +22,19 @@ function keep(form, state) {
   const pending = form._pending;
   form._pending = null;
   if (pending) {
-    journal.release(pending.token);
+    journal.release(pending.token, state === "waiting" ? "" : state);
     setState(form, state);
   }
 }
 
+/** Changes that hold back a new one (a refused change waits aside for "Send now" or "Discard"). */
+function queued() {
+  return journal.waiting().filter((item) => item.problem !== "refused");
+}
+
 function onConfigRequest(event) {
+  // The cookie's token: a page kept offline still carries the token of an ended session.
+  event.detail.headers["X-CSRFToken"] = csrfToken();
   const form = autosaveForm(event.detail.elt);
   if (!form) {
     return;
@@ -40,30 +49,23 @@ function onBeforeRequest(event) {
   if (form && form._pending) {
     const pending = form._pending;
     const url = form.getAttribute("hx-post");
-    if (!navigator.onLine || journal.waiting().length) {
+    if (!navigator.onLine || queued().length) {
       // Keep the order: nothing overtakes a change that is still waiting.
       event.preventDefault();
       form._pending = null;
-      journal.remember(url, pending.token, pending.fields, false);
+      journal.remember(url, pending.token, pending.fields, false, labelOf(form));
       setState(form, "waiting");
       flush();
       return;
     }
-    journal.remember(url, pending.token, pending.fields, true);
+    journal.remember(url, pending.token, pending.fields, true, labelOf(form));
     setState(form, "saving");
   }
   const evidence = evidenceForm(event.detail.elt);
   if (evidence) {
-    if (!navigator.onLine) {
-      event.preventDefault();
-      uploadNote(evidence, MESSAGES.uploadOffline);
-      evidence.reset();
-      return;
-    }
-    const bar = evidence.querySelector("." + N.progress);
-    bar.value = 0;
-    bar.hidden = false;
-    uploadNote(evidence, "");
+    // Photos are shrunk and kept on the device first; the queue uploads them (photos.js).
+    event.preventDefault();
+    queueFiles(evidence, journal).then(() => flush());
   }
 }
 
@@ -96,6 +98,12 @@ function onBeforeSwap(event) {
     keep(form, "failed");
     return;
   }
+  if (xhr.status === 403 || xhr.status === 404) {
+    // Kept, with the reason, until "Send now" succeeds or the person discards it.
+    event.detail.shouldSwap = false;
+    keep(form, "refused");
+    return;
+  }
   form._pending = null;
   if (pending) {
     if (xhr.status === 200) {
@@ -104,35 +112,12 @@ function onBeforeSwap(event) {
       journal.forget(pending.token);
     }
   }
-  if (xhr.status === 403 || xhr.status === 404) {
-    event.detail.shouldSwap = false;
-    setState(form, "refused");
-  }
 }
 
 function onLost(event) {
   const form = requestForm(event);
   if (form) {
     keep(form, "waiting");
-  }
-  const evidence = evidenceForm(event.detail.elt);
-  if (evidence) {
-    uploadNote(evidence, navigator.onLine ? MESSAGES.uploadFailed : MESSAGES.uploadOffline);
-  }
-}
-
-function onAfterRequest(event) {
-  const evidence = evidenceForm(event.detail.elt);
-  if (evidence) {
-    evidence.querySelector("." + N.progress).hidden = true;
-    evidence.reset();
-  }
-}
-
-function onProgress(event) {
-  const evidence = evidenceForm(event.detail.elt);
-  if (evidence && event.detail.lengthComputable) {
-    evidence.querySelector("." + N.progress).value = Math.round((100 * event.detail.loaded) / event.detail.total);
   }
 }
 
@@ -141,6 +126,4 @@ export function installHooks(body) {
   body.addEventListener("htmx:beforeRequest", onBeforeRequest);
   body.addEventListener("htmx:beforeSwap", onBeforeSwap);
   ["htmx:sendError", "htmx:timeout", "htmx:sendAbort"].forEach((name) => body.addEventListener(name, onLost));
-  body.addEventListener("htmx:afterRequest", onAfterRequest);
-  body.addEventListener("htmx:xhr:progress", onProgress);
 }

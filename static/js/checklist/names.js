@@ -11,8 +11,11 @@ export const ready = config !== null;
 export const N = ready ? config.names : {};
 /** Every text the script shows, translated by the server. */
 export const MESSAGES = ready ? config.messages : {};
-/** The localStorage key of this page's queue (per visit and user). */
+/** The IndexedDB key of this page's queue (per visit and user). */
 export const QUEUE_KEY = ready ? "kiemtra:queue:" + config.queueKey : "";
+
+/** The name of the CSRF cookie (settings.CSRF_COOKIE_NAME). */
+export const CSRF_COOKIE = ready ? config.csrfCookie : "csrftoken";
 
 /** A CSS selector for elements carrying attribute ``name`` (optionally equal to ``value``). */
 export function attr(name, value) {

@@ -5,7 +5,7 @@
  */
 import { markQuickScores } from "./forms.js";
 import { N, attr, autosaveForms } from "./names.js";
-import { flush } from "./queue.js";
+import { discard, flush } from "./queue.js";
 
 const TYPING_PAUSE_MS = 1000;
 const timers = new WeakMap();
@@ -60,8 +60,12 @@ function onClick(event) {
     autosaveNow(form);
     return;
   }
+  const discarded = event.target.closest(attr(N.discard));
+  if (discarded) {
+    discard(discarded.getAttribute(N.discard));
+  }
   if (event.target.closest(attr(N.flush))) {
-    flush();
+    flush(true);
   }
 }
 
