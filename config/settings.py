@@ -115,6 +115,9 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"].endswith("sqlite3") and not env("DATABASE_URL", default=""):
+    # The embedded default keeps its database in var/: a fresh checkout has no such folder yet.
+    VAR_DIR.mkdir(exist_ok=True)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several autosaves can arrive at once; wait for the write lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
