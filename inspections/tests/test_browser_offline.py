@@ -195,9 +195,11 @@ def test_a_visit_taken_offline_is_filled_in_a_fresh_browser_with_no_signal_and_s
         zip(keys[:3], (500, 300, 100), strict=True)
     )
     assert saved[figures.pk].version == figures_before + 1
-    # History: the note added to a saved answer, and the figures if they were answered before
-    # (a first answer has no entry: who gave it is on the row).
-    assert LogEntry.objects.count() - history_before == 1 + (1 if figures_before else 0)
+    # History: one entry per applied change, a first answer included (the security issue's audit
+    # rule): the leader's answer, the first criterion's answer and then its note, the second
+    # criterion, the not-applicable mark and the figures. The device's stale change to the
+    # contested criterion was not applied, so it has none.
+    assert LogEntry.objects.count() - history_before == 6
     assert [p for p in problems if "409" not in p] == []
 
 
