@@ -41,6 +41,9 @@ def _department():
 
 
 def _logout(page: Page) -> None:
+    # Leave the page first: its scripts (the session keep-alive, the sync of queued changes) could
+    # otherwise fetch after the cookies are cleared and set a new CSRF cookie under the next login form.
+    page.goto("about:blank")
     page.context.clear_cookies()
 
 
