@@ -59,16 +59,16 @@ class OutboxItem(models.Model):
 
 
 class SecurityEventKind(models.TextChoices):
-    LOGIN = "login", _("Đăng nhập")
-    LOGIN_FAILED = "login_failed", _("Đăng nhập không thành công")
-    LOCKOUT = "lockout", _("Tạm khóa đăng nhập")
-    LOGOUT = "logout", _("Đăng xuất")
-    SESSION_EXPIRED = "session_expired", _("Hết phiên làm việc")
-    PASSWORD_CHANGED = "password_changed", _("Đổi mật khẩu")
-    ROLES_CHANGED = "roles_changed", _("Thay đổi vai trò")
-    PRIVILEGES_CHANGED = "privileges_changed", _("Thay đổi quyền quản trị")
-    EXPORT = "export", _("Kết xuất dữ liệu")
-    DOCUMENT_ISSUED = "document_issued", _("Ban hành văn bản")
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOCKOUT = "lockout", _("Login locked out")
+    LOGOUT = "logout", _("Logout")
+    SESSION_EXPIRED = "session_expired", _("Session expired")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    ROLES_CHANGED = "roles_changed", _("Roles changed")
+    PRIVILEGES_CHANGED = "privileges_changed", _("Administrative privileges changed")
+    EXPORT = "export", _("Data export")
+    DOCUMENT_ISSUED = "document_issued", _("Document issued")
 
 
 class SecurityEvent(models.Model):
@@ -79,22 +79,22 @@ class SecurityEvent(models.Model):
     the record stays as it was when an account is renamed or deleted.
     """
 
-    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
-    kind = models.CharField(_("sự kiện"), max_length=32, choices=SecurityEventKind.choices)
-    actor_id = models.BigIntegerField(_("mã người dùng"), null=True, blank=True)
-    actor_username = models.CharField(_("người dùng"), max_length=150, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    kind = models.CharField(_("event"), max_length=32, choices=SecurityEventKind.choices)
+    actor_id = models.BigIntegerField(_("user id"), null=True, blank=True)
+    actor_username = models.CharField(_("user"), max_length=150, blank=True)
     subject_username = models.CharField(
-        _("tài khoản bị tác động"),
+        _("account affected"),
         max_length=150,
         blank=True,
-        help_text=_("Tài khoản được thay đổi vai trò hoặc quyền."),
+        help_text=_("The account whose roles or privileges were changed."),
     )
-    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
-    detail = models.JSONField(_("chi tiết"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("sự kiện an toàn thông tin")
-        verbose_name_plural = _("sự kiện an toàn thông tin")
+        verbose_name = _("security event")
+        verbose_name_plural = _("security event")
         ordering = ["-at", "-id"]
         indexes = [
             # The admin's list (newest first) and the pruning (at < cut-off).
@@ -117,14 +117,14 @@ class PasswordHistory(models.Model):
     """The hash of each password a user had, newest last (core/passwords.py keeps the last few)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
     )
-    password = models.CharField(_("mật khẩu (đã băm)"), max_length=128)
-    created_at = models.DateTimeField(_("thời điểm đặt"), default=timezone.now)
+    password = models.CharField(_("password (hashed)"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("mật khẩu cũ")
-        verbose_name_plural = _("mật khẩu cũ")
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous password")
         indexes = [
             # A user's last passwords, newest first (the history check and the expiry check).
             models.Index(fields=["user", "-created_at"], name="core_pwhistory_user_created"),

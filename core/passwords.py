@@ -42,13 +42,15 @@ class MinimumLengthValidator:
     def validate(self, password, user=None):
         if len(password) < self.min_length:
             raise ValidationError(
-                _("Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự."),
+                _("This password is too short: it must contain at least %(min_length)d characters."),
                 code="password_too_short",
                 params={"min_length": self.min_length},
             )
 
     def get_help_text(self):
-        return _("Mật khẩu có ít nhất %(min_length)d ký tự.") % {"min_length": self.min_length}
+        return _("Your password must contain at least %(min_length)d characters.") % {
+            "min_length": self.min_length
+        }
 
 
 class CharacterClassesValidator:
@@ -56,10 +58,12 @@ class CharacterClassesValidator:
 
     def validate(self, password, user=None):
         if not (any(c.isalpha() for c in password) and any(c.isdigit() for c in password)):
-            raise ValidationError(_("Mật khẩu phải có cả chữ cái và chữ số."), code="password_classes")
+            raise ValidationError(
+                _("The password must contain both letters and digits."), code="password_classes"
+            )
 
     def get_help_text(self):
-        return _("Mật khẩu có cả chữ cái và chữ số.")
+        return _("Your password must contain both letters and digits.")
 
 
 class PasswordHistoryValidator:
@@ -83,7 +87,8 @@ class PasswordHistoryValidator:
             hashes.append(user.password)  # set before the history existed
         if any(check_password(password, encoded) for encoded in hashes):
             raise ValidationError(
-                _("Mật khẩu mới không được trùng với %(count)d mật khẩu gần nhất.") % {"count": self.count},
+                _("The new password must not be one of your last %(count)d passwords.")
+                % {"count": self.count},
                 code="password_reused",
             )
 
@@ -98,7 +103,7 @@ class PasswordHistoryValidator:
         on_password_changed(user)
 
     def get_help_text(self):
-        return _("Mật khẩu mới khác %(count)d mật khẩu gần nhất.") % {"count": self.count}
+        return _("Your new password must differ from your last %(count)d passwords.") % {"count": self.count}
 
 
 class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
@@ -107,12 +112,12 @@ class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilari
             super().validate(password, user)
         except ValidationError as exc:
             raise ValidationError(
-                _("Mật khẩu quá giống thông tin tài khoản (tên đăng nhập, họ tên, e-mail)."),
+                _("The password is too similar to the account's details (username, name, e-mail)."),
                 code="password_too_similar",
             ) from exc
 
     def get_help_text(self):
-        return _("Mật khẩu không được quá giống thông tin tài khoản.")
+        return _("Your password must not be too similar to your account's details.")
 
 
 class CommonPasswordValidator(password_validation.CommonPasswordValidator):
@@ -121,11 +126,11 @@ class CommonPasswordValidator(password_validation.CommonPasswordValidator):
             super().validate(password, user)
         except ValidationError as exc:
             raise ValidationError(
-                _("Mật khẩu quá phổ biến, dễ bị đoán."), code="password_too_common"
+                _("This password is too common and easy to guess."), code="password_too_common"
             ) from exc
 
     def get_help_text(self):
-        return _("Mật khẩu không được là mật khẩu phổ biến.")
+        return _("Your password must not be a commonly used password.")
 
 
 def password_changed_at(user):
@@ -159,7 +164,7 @@ class PasswordExpiryMiddleware:
             if request.path not in {reverse(name) for name in self.ALLOWED}:
                 messages.warning(
                     request,
-                    _("Mật khẩu đã dùng quá %(days)d ngày. Vui lòng đổi mật khẩu để tiếp tục.")
+                    _("Your password is more than %(days)d days old. Please change it to continue.")
                     % {"days": settings.PASSWORD_MAX_AGE_DAYS},
                 )
                 return redirect("password_change")

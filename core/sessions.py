@@ -81,12 +81,10 @@ class SessionTimeoutMiddleware:
         logout(request)
         messages.warning(
             request,
-            _("Phiên làm việc đã kết thúc sau %(hours)d giờ. Vui lòng đăng nhập lại.")
+            _("Your session ended after %(hours)d hours. Please log in again.")
             % {"hours": settings.SESSION_MAX_HOURS}
             if too_old
-            else _(
-                "Phiên làm việc đã kết thúc do không hoạt động trong %(minutes)d phút. Vui lòng đăng nhập lại."
-            )
+            else _("Your session ended after %(minutes)d minutes without activity. Please log in again.")
             % {"minutes": settings.SESSION_IDLE_MINUTES},
         )
 
