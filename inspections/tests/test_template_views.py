@@ -142,7 +142,8 @@ def test_xlsx_download_opens_as_a_workbook(client, inspector, template):
     response = client.get(reverse("inspections:template_download", args=[template.pk, "xlsx"]))
 
     book = load_workbook(io.BytesIO(response.content))
-    assert book["criteria"]["B2"].value == "1.1"
+    assert book["Tiêu chí"]["B1"].value == "Mã tiêu chí"
+    assert book["Tiêu chí"]["B2"].value == "1.1"
 
 
 def test_an_unknown_download_format_is_not_found(client, inspector, template):
