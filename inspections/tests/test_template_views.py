@@ -214,7 +214,8 @@ def test_import_page_lists_every_error_and_imports_nothing(client, administrator
     assert response.status_code == 200
     assert response.context["job"].result["errors"] == [
         "Criterion 1.1 (domain 1, item 1): “max_score” must be a number, not “hai”.",
-        "Criterion 6.2 (domain 6, item 2): answer kind “essay” is not one of score, yes_partly_no, figures, text.",
+        "Criterion 6.2 (domain 6, item 2): answer kind “essay” is not one of Chấm điểm (score), "
+        "Đạt / Đạt một phần / Không đạt (yes_partly_no), Số liệu (figures), Ghi nhận bằng lời (text).",
     ]
     assert "“essay”" in response.content.decode()
     assert not ChecklistTemplate.objects.exists()
