@@ -359,3 +359,18 @@ def test_the_import_command_lists_errors_and_fails(db, tmp_path, capsys):
 
     assert "the code may only use letters" in capsys.readouterr().err
     assert not ChecklistTemplate.objects.exists()
+
+
+def test_yaml_export_explains_its_keys_in_vietnamese_and_carries_applies_to(db):
+    original = _import(DATA.read_bytes(), publish=True)
+
+    exported = checklist_export_yaml(template=original)
+
+    assert exported.startswith("# Mẫu bộ tiêu chí kiểm tra công tác cải cách hành chính")
+    assert "district = UBND cấp huyện (trước 01/07/2025)" in exported
+    data = yaml.safe_load(exported)
+    first = data["domains"][0]["criteria"][0]
+    assert first["applies_to"] == ["department", "district", "commune", "internal_office"]
+    data["template"]["version"] = "0.2"
+    copy = _import(yaml.safe_dump(data, allow_unicode=True).encode())
+    assert _content(copy) == _content(original)
