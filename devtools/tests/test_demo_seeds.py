@@ -20,7 +20,14 @@ from reports.models import IssuedDocument, IssuedKind
 from units.models import UnitKind, User
 
 # Words of the 2025 reform that a document about 2018 must not print.
-WORDS_OF_2025 = ["đặc khu", "sau sắp xếp", "huyện cũ", "trước 01/07/2025", "(trước đây)", "Phục vụ hành chính công"]
+WORDS_OF_2025 = [
+    "đặc khu",
+    "sau sắp xếp",
+    "huyện cũ",
+    "trước 01/07/2025",
+    "(trước đây)",
+    "Phục vụ hành chính công",
+]
 
 
 @pytest.fixture

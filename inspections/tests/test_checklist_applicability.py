@@ -45,7 +45,9 @@ def test_every_kind_that_is_inspected_has_criteria_in_every_domain(cchc):
     assert {"3.9", "8.7", "9.2"}.isdisjoint(district)
     assert "6.4" in district and "6.4" in _applicable(cchc, UnitKind.DEPARTMENT)
     assert "6.4" not in _applicable(cchc, UnitKind.COMMUNE)
-    assert "3.9" in _applicable(cchc, UnitKind.COMMUNE) and "3.9" not in _applicable(cchc, UnitKind.DEPARTMENT)
+    assert "3.9" in _applicable(cchc, UnitKind.COMMUNE) and "3.9" not in _applicable(
+        cchc, UnitKind.DEPARTMENT
+    )
     assert len(_applicable(cchc, UnitKind.OFFICE)) == 15
     # Every criterion names its kinds: none is left to "every kind" by omission.
     assert not Criterion.objects.filter(domain__template=cchc, applies_to=[]).exists()

@@ -233,12 +233,20 @@ def test_the_older_english_workbook_still_imports(db):
     book = Workbook()
     sheet = book.active
     sheet.title = "template"
-    for row in [("key", "value"), ("code", "OLD"), ("title", "Mẫu cũ"), ("version", "1"), ("scale_total", 10)]:
+    for row in [
+        ("key", "value"),
+        ("code", "OLD"),
+        ("title", "Mẫu cũ"),
+        ("version", "1"),
+        ("scale_total", 10),
+    ]:
         sheet.append(row)
     book.create_sheet("domains").append(["code", "title", "max_score"])
     book["domains"].append(["1", "Chỉ đạo điều hành", 10])
     criteria = book.create_sheet("criteria")
-    criteria.append(["domain", "code", "title", "max_score", "answer_kind", "applies_to", "evidence_required"])
+    criteria.append(
+        ["domain", "code", "title", "max_score", "answer_kind", "applies_to", "evidence_required"]
+    )
     criteria.append(["1", "1.1", "Kế hoạch CCHC", 4, "score", "department, district", "yes"])
     criteria.append(["1", "1.2", "Báo cáo", 2, "", "", "no"])
     out = io.BytesIO()
