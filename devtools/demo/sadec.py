@@ -93,15 +93,16 @@ def _units(city: Unit) -> tuple[Unit, Unit]:
     for code, name, short_name, kind in ((*WARD, UnitKind.COMMUNE), (*OFFICE, UnitKind.OFFICE)):
         unit = Unit.objects.filter(code=code).first()
         if unit is None:
-            # The office ended with the city's level on 01/07/2025; the ward's successor after the
-            # 2025 reorganisation is not recorded in the demo.
+            # A unit of 2022: the city's office ended with the district level on 01/07/2025, and the
+            # demo's current ward there is phường Sa Đéc (devtools.demo.inspections), so Phường 1 is
+            # not offered for new work either; which units it went into is not recorded here.
             unit = Unit.objects.create(
                 code=code,
                 name=name,
                 short_name=short_name,
                 kind=kind,
                 parent=city,
-                valid_to=DISTRICT_DISSOLVED_ON if kind == UnitKind.OFFICE else None,
+                valid_to=DISTRICT_DISSOLVED_ON,
             )
         made.append(unit)
     return made[0], made[1]
