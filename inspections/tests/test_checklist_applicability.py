@@ -138,3 +138,15 @@ def test_a_city_issues_its_own_plan_for_its_wards(client, scheduler, department,
     assert response.status_code == 302, response.context["form"].errors
     plan = InspectionPlan.objects.get(title__endswith="năm 2027")
     assert plan.issuing_unit == city and list(plan.units.all()) == [ward]
+
+
+def test_a_criterion_naming_an_unknown_unit_kind_is_refused(cchc):
+    from django.core.exceptions import ValidationError
+
+    criterion = Criterion.objects.get(domain__template=cchc, code="1.1")
+    criterion.applies_to = ["district", "huyen"]
+    with pytest.raises(ValidationError) as caught:
+        criterion.full_clean()
+    assert "huyen" in str(caught.value.message_dict["applies_to"])
+    criterion.applies_to = ["district", "commune"]
+    criterion.full_clean()
