@@ -38,12 +38,13 @@ TEAM_ANSWERS = {
     "1.4": {"not_applicable": True, "note": "Xã không có đơn vị trực thuộc để tự kiểm tra trong kỳ."},
     "1.5": {"score": "0.5", "note": "Chuyên mục CCHC cập nhật thưa, tin bài gần nhất cách 4 tháng."},
     "3.1": {"score": "2", "note": "03 TTHC lĩnh vực hộ tịch niêm yết theo quyết định công bố cũ."},
+    # Figures made up for the demo (the seeds' figures are Sa Đéc's: devtools.demo.sadec).
     "3.4": {
         "score": "3",
-        "figures": {"received": 2264, "on_time": 2114, "late": 150},
-        "note": "Số liệu trích xuất từ Hệ thống thông tin giải quyết TTHC tỉnh, kỳ báo cáo 6 tháng.",
+        "figures": {"received": 318, "on_time": 301, "late": 17},
+        "note": "Số liệu minh họa của bản trình diễn.",
     },
-    "3.5": {"score": "0.5", "note": "Chỉ 41/150 hồ sơ trễ hạn có phiếu xin lỗi và hẹn lại."},
+    "3.5": {"score": "0.5", "note": "Chỉ 6/17 hồ sơ trễ hạn có phiếu xin lỗi và hẹn lại."},
 }
 
 

@@ -14,6 +14,7 @@ from the teams through the checklist.
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 
 from findings.models import Finding, FindingKind, Severity
 from inspections.checklist.answers import visit_scores_refresh
@@ -35,7 +36,8 @@ def _result(criterion: Criterion, visit: Visit, findings: dict[int, str]) -> tup
 @transaction.atomic
 def load() -> dict[str, int]:
     """Answer the finished demo visits that have no team answer; returns the counts written."""
-    answered = Answer.objects.exclude(result=AnswerResult.UNANSWERED).values("visit_id")
+    # A team answer, scored or figures only (the Sa Đéc visit has its figures and no score).
+    answered = Answer.objects.filter(Q(version__gt=0) | ~Q(result=AnswerResult.UNANSWERED)).values("visit_id")
     visits = list(
         Visit.objects.filter(status__in=FINISHED)
         .exclude(pk__in=answered)

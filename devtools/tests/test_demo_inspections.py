@@ -26,8 +26,9 @@ def test_demo_loads_the_seed_plans_once(loaded):
     call_command("load_demo", stdout=io.StringIO())
 
     assert ChecklistTemplate.objects.get().code == "CCHC-KT-2025"
-    assert InspectionPlan.objects.count() == 5
-    assert Visit.objects.count() == 38
+    # The five plans of devtools.demo.inspections and Sa Đéc's of 2022 (devtools.demo.sadec).
+    assert InspectionPlan.objects.count() == 6
+    assert Visit.objects.count() == 39
 
 
 def test_bac_ninh_2018_follows_decision_563(loaded):

@@ -2,9 +2,16 @@
 
 Import reads the whole file, checks every row and reports every problem with where it is (a
 sheet row, or a domain / criterion code); only a file without a single error is saved, in one
-transaction. XLSX has three sheets: "template" (key / value rows), "domains" (code, title,
-max_score) and "criteria" (domain, code, title, guidance, max_score, answer_kind, applies_to,
-evidence_required, figures, figure_rules); lists are one item per line.
+transaction.
+
+XLSX has three sheets, written for a Vietnamese reader: "Mẫu" (the template's fields, one per
+row), "Lĩnh vực" (Mã lĩnh vực, Tên lĩnh vực, Điểm tối đa) and "Tiêu chí" (Mã lĩnh vực, Mã tiêu
+chí, Tên tiêu chí, Hướng dẫn kiểm tra, Điểm tối đa, Cách trả lời, Áp dụng cho, Bắt buộc tài liệu
+kiểm chứng, Số liệu, Quy tắc số liệu); values read as a person writes them ("Có"/"Không", "Số
+liệu", unit kinds by their Vietnamese names), lists one item per line. The import reads that
+workbook and still the older one with English names ("template", "domains", "criteria"; code,
+title, ..., "yes"/"no", unit kind codes). The file is a format, not a page: its Vietnamese names
+are fixed here (as the documents' words are), whatever the user's language.
 """
 
 import io
@@ -19,6 +26,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.spreadsheets import append_row
+from core.text import fold
 from units.models import UnitKind
 
 from ..models import AnswerKind, ChecklistTemplate, FigureRuleError, parse_figure_rule
@@ -40,6 +48,74 @@ CRITERION_COLUMNS = [
 ]
 TRUE_WORDS = {"1", "true", "yes", "y", "x", "có", "co", "c"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "không", "khong", "k"}
+
+# The workbook as a Vietnamese user reads it: sheet names, column headers and the template's
+# field names (key -> Vietnamese name). The import also takes the English keys.
+SHEETS = {"template": "Mẫu", "domains": "Lĩnh vực", "criteria": "Tiêu chí"}
+TEMPLATE_FIELDS = {
+    "code": "Mã mẫu",
+    "title": "Tên mẫu",
+    "version": "Phiên bản",
+    "scale_total": "Thang điểm",
+    "scoring_note": "Hướng dẫn chấm điểm",
+    "evidence_note": "Hướng dẫn tài liệu kiểm chứng",
+}
+TEMPLATE_HEADER = ("Thông tin", "Nội dung")
+DOMAIN_HEADERS = {"code": "Mã lĩnh vực", "title": "Tên lĩnh vực", "max_score": "Điểm tối đa"}
+CRITERION_HEADERS = {
+    "domain": "Mã lĩnh vực",
+    "code": "Mã tiêu chí",
+    "title": "Tên tiêu chí",
+    "guidance": "Hướng dẫn kiểm tra",
+    "max_score": "Điểm tối đa",
+    "answer_kind": "Cách trả lời",
+    "applies_to": "Áp dụng cho",
+    "evidence_required": "Bắt buộc tài liệu kiểm chứng",
+    "figures": "Số liệu (mã: tên, mỗi dòng một số liệu)",
+    "figure_rules": "Quy tắc số liệu",
+}
+CRITERION_WIDTHS = {
+    "domain": 12,
+    "code": 12,
+    "title": 45,
+    "guidance": 60,
+    "max_score": 12,
+    "answer_kind": 26,
+    "applies_to": 34,
+    "evidence_required": 16,
+    "figures": 48,
+    "figure_rules": 36,
+}
+YES, NO = "Có", "Không"
+ANSWER_KIND_WORDS = {
+    AnswerKind.SCORE: "Chấm điểm",
+    AnswerKind.YES_PARTLY_NO: "Đạt / Đạt một phần / Không đạt",
+    AnswerKind.FIGURES: "Số liệu",
+    AnswerKind.TEXT: "Ghi nhận bằng lời",
+}
+UNIT_KIND_WORDS = {
+    UnitKind.PROVINCE: "UBND tỉnh",
+    UnitKind.DEPARTMENT: "Sở, ban, ngành",
+    UnitKind.DISTRICT: "UBND cấp huyện (trước 01/07/2025)",
+    UnitKind.COMMUNE: "UBND cấp xã",
+    UnitKind.OFFICE: "Phòng, đơn vị trực thuộc",
+}
+# "Áp dụng cho" left empty, or one of these: every kind of unit.
+ALL_KINDS_WORDS = ("Mọi loại đơn vị", "tất cả")
+# Other ways a person writes a unit kind (folded: no diacritics, lower case).
+UNIT_KIND_ALIASES = {
+    "ubnd tinh": UnitKind.PROVINCE,
+    "tinh": UnitKind.PROVINCE,
+    "so": UnitKind.DEPARTMENT,
+    "so, ban, nganh": UnitKind.DEPARTMENT,
+    "cap huyen": UnitKind.DISTRICT,
+    "ubnd cap huyen": UnitKind.DISTRICT,
+    "huyen": UnitKind.DISTRICT,
+    "cap xa": UnitKind.COMMUNE,
+    "xa": UnitKind.COMMUNE,
+    "phong, don vi truc thuoc": UnitKind.OFFICE,
+    "phong": UnitKind.OFFICE,
+}
 
 
 class ChecklistImportError(Exception):
@@ -98,17 +174,45 @@ def _split_lines(value) -> list[str]:
     return [part.strip() for part in re.split(r"[\n;]", str(value)) if part.strip()]
 
 
-def _sheet_rows(sheet) -> list[tuple[int, dict]]:
+def _header_keys(headers: dict[str, str]) -> dict[str, str]:
+    """Folded header -> key: the English key, the Vietnamese header and its words before "(" ."""
+    keys = {fold(key): key for key in headers}
+    for key, header in headers.items():
+        keys[fold(header)] = key
+        keys[fold(header.split(" (")[0])] = key
+    return keys
+
+
+def _sheet_rows(sheet, headers: dict[str, str]) -> tuple[list[tuple[int, dict]], dict[str, str]]:
+    """The sheet's rows (number, {key: value}) and each key's header as the file writes it."""
     rows = list(sheet.iter_rows(values_only=True))
     if not rows:
-        return []
-    header = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
+        return [], {}
+    keys = _header_keys(headers)
+    header, labels = [], {}
+    for cell in rows[0]:
+        text = str(cell).strip() if cell is not None else ""
+        key = keys.get(fold(text), fold(text)) if text else ""
+        header.append(key)
+        if key:
+            labels.setdefault(key, text)
     result = []
     for number, row in enumerate(rows[1:], start=2):
         if all(v is None or str(v).strip() == "" for v in row):
             continue
         result.append((number, {h: v for h, v in zip(header, row, strict=False) if h}))
-    return result
+    return result, labels
+
+
+def _find_sheets(book) -> dict[str, str]:
+    """The workbook's sheet for each part, by its Vietnamese or its English name."""
+    names = {fold(name): name for name in book.sheetnames}
+    found = {}
+    for key, title in SHEETS.items():
+        name = names.get(fold(title)) or names.get(key)
+        if name:
+            found[key] = name
+    return found
 
 
 def _read_xlsx(content: bytes) -> tuple[dict, list[dict]]:
@@ -116,46 +220,101 @@ def _read_xlsx(content: bytes) -> tuple[dict, list[dict]]:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise ChecklistImportError([_("The file is not a readable XLSX workbook.")]) from exc
-    names = {name.lower(): name for name in book.sheetnames}
-    missing = [n for n in ("template", "domains", "criteria") if n not in names]
+    names = _find_sheets(book)
+    missing = [SHEETS[key] for key in SHEETS if key not in names]
     if missing:
         raise ChecklistImportError(
             [
-                _("The workbook needs the sheets “template”, “domains” and “criteria” (missing: %(names)s).")
-                % {"names": ", ".join(missing)}
+                _("The workbook needs the sheets “%(sheets)s” (missing: %(names)s).")
+                % {"sheets": "”, “".join(SHEETS.values()), "names": ", ".join(missing)}
             ]
         )
-    template: dict = {"_where": _("Sheet “template”")}
+    field_keys = _header_keys(TEMPLATE_FIELDS)
+    template: dict = {
+        "_where": _("Sheet “%(sheet)s”") % {"sheet": names["template"]},
+        "_labels": dict(TEMPLATE_FIELDS),
+    }
     for row in book[names["template"]].iter_rows(values_only=True):
         if row and row[0] is not None and str(row[0]).strip():
-            template[str(row[0]).strip().lower()] = row[1] if len(row) > 1 else None
-    template.pop("key", None)
+            name = str(row[0]).strip()
+            key = field_keys.get(fold(name), fold(name))
+            template[key] = row[1] if len(row) > 1 else None
+            template["_labels"][key] = name
+    for header in ("key", *(fold(h) for h in TEMPLATE_HEADER)):
+        template.pop(header, None)
     domains, by_code = [], {}
-    for number, row in _sheet_rows(book[names["domains"]]):
-        domain = {**row, "criteria": [], "_where": _("Sheet “domains”, row %(n)s") % {"n": number}}
+    rows, labels = _sheet_rows(book[names["domains"]], DOMAIN_HEADERS)
+    for number, row in rows:
+        where = _("Sheet “%(sheet)s”, row %(n)s") % {"sheet": names["domains"], "n": number}
+        domain = {**row, "criteria": [], "_where": where, "_labels": labels}
         domains.append(domain)
         by_code.setdefault(_text(row.get("code")), domain)
     orphans = []
-    for number, row in _sheet_rows(book[names["criteria"]]):
-        where = _("Sheet “criteria”, row %(n)s") % {"n": number}
+    rows, labels = _sheet_rows(book[names["criteria"]], CRITERION_HEADERS)
+    for number, row in rows:
+        where = _("Sheet “%(sheet)s”, row %(n)s") % {"sheet": names["criteria"], "n": number}
         row = {
             **row,
-            "applies_to": [k for k in re.split(r"[\s,;]+", str(row.get("applies_to") or "")) if k],
+            "applies_to": _unit_kinds(row.get("applies_to")),
             "figures": _split_lines(row.get("figures")),
             "figure_rules": _split_lines(row.get("figure_rules")),
             "_where": where,
+            "_labels": labels,
         }
         domain = by_code.get(_text(row.get("domain")))
         if domain is None:
             orphans.append(
-                _("%(where)s: domain “%(code)s” is not in the “domains” sheet.")
-                % {"where": where, "code": row.get("domain") or ""}
+                _("%(where)s: domain “%(code)s” is not in the “%(sheet)s” sheet.")
+                % {"where": where, "code": row.get("domain") or "", "sheet": names["domains"]}
             )
         else:
             domain["criteria"].append(row)
     if orphans:
         raise ChecklistImportError(orphans)
     return template, domains
+
+
+def _unit_kind_of(text: str) -> str | None:
+    """The unit kind ``text`` names: its code, its Vietnamese name in the workbook, its label."""
+    if text in UnitKind.values:
+        return text
+    word = fold(text)
+    names = {fold(v): k for k, v in UNIT_KIND_WORDS.items()}
+    names.update({fold(str(label)): value for value, label in UnitKind.choices})
+    names.update(UNIT_KIND_ALIASES)
+    return names.get(word) or names.get(fold(text.split(" (")[0]))
+
+
+def _unit_kinds(value) -> list[str]:
+    """The unit kinds of an "Áp dụng cho" / applies_to value, as codes; a word naming no kind is
+    kept as written (the check reports it). Empty, "Mọi loại đơn vị" or "Tất cả": every kind."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        items = [_text(v) for v in value if _text(v)]
+    else:
+        items = [part.strip() for part in re.split(r"[\n;]", str(value)) if part.strip()]
+    if len(items) == 1 and fold(items[0]) in {fold(w) for w in ALL_KINDS_WORDS}:
+        return []
+    kinds = []
+    for item in items:
+        kind = _unit_kind_of(item)
+        if kind is not None:
+            kinds.append(kind)
+            continue
+        # The older export: codes separated by commas or spaces ("department, commune").
+        words = [_unit_kind_of(w) for w in re.split(r"[\s,]+", item) if w]
+        kinds += words if all(words) else [item]
+    return kinds
+
+
+def _answer_kind_of(value) -> str:
+    text = _text(value)
+    if not text or text in AnswerKind.values:
+        return text or AnswerKind.SCORE
+    names = {fold(v): k for k, v in ANSWER_KIND_WORDS.items()}
+    names.update({fold(str(label)): value for value, label in AnswerKind.choices})
+    return names.get(fold(text), text)
 
 
 # Checking
@@ -176,14 +335,20 @@ class _Checker:
     def error(self, where: str, message: str) -> None:
         self.errors.append(f"{where}: {message}")
 
+    @staticmethod
+    def label(row: dict, name: str) -> str:
+        """The field as the file names it (a workbook's Vietnamese header, or the YAML key)."""
+        return row.get("_labels", {}).get(name, name)
+
     def required(self, row: dict, name: str, max_length: int) -> str:
         value = _text(row.get(name))
         if not value:
-            self.error(row["_where"], _("“%(field)s” is required.") % {"field": name})
+            self.error(row["_where"], _("“%(field)s” is required.") % {"field": self.label(row, name)})
         elif len(value) > max_length:
             self.error(
                 row["_where"],
-                _("“%(field)s” is longer than %(n)s characters.") % {"field": name, "n": max_length},
+                _("“%(field)s” is longer than %(n)s characters.")
+                % {"field": self.label(row, name), "n": max_length},
             )
         return value
 
@@ -196,13 +361,15 @@ class _Checker:
         except InvalidOperation:
             self.error(
                 row["_where"],
-                _("“%(field)s” must be a number, not “%(value)s”.") % {"field": name, "value": value},
+                _("“%(field)s” must be a number, not “%(value)s”.")
+                % {"field": self.label(row, name), "value": value},
             )
             return default
         if number < 0 or number >= 10000 or number != number.quantize(Decimal("0.01")):
             self.error(
                 row["_where"],
-                _("“%(field)s” must be between 0 and 9999.99 with at most two decimals.") % {"field": name},
+                _("“%(field)s” must be between 0 and 9999.99 with at most two decimals.")
+                % {"field": self.label(row, name)},
             )
             return default
         return number
@@ -217,7 +384,8 @@ class _Checker:
         if word not in FALSE_WORDS:
             self.error(
                 row["_where"],
-                _("“%(field)s” must be yes or no, not “%(value)s”.") % {"field": name, "value": value},
+                _("“%(field)s” must be yes or no, not “%(value)s”.")
+                % {"field": self.label(row, name), "value": value},
             )
         return False
 
@@ -247,23 +415,23 @@ class _Checker:
         if code in codes:
             self.error(where, _("criterion code “%(code)s” is used twice in this file.") % {"code": code})
         codes.add(code)
-        kind = _text(row.get("answer_kind")) or AnswerKind.SCORE
+        kind = _answer_kind_of(row.get("answer_kind"))
         if kind not in AnswerKind.values:
             self.error(
                 where,
                 _("answer kind “%(kind)s” is not one of %(kinds)s.")
-                % {"kind": kind, "kinds": ", ".join(AnswerKind.values)},
+                % {"kind": kind, "kinds": ", ".join(f"{w} ({k})" for k, w in ANSWER_KIND_WORDS.items())},
             )
-        applies_to = row.get("applies_to") or []
-        if not isinstance(applies_to, list):
-            applies_to = [k for k in re.split(r"[\s,;]+", str(applies_to)) if k]
-        applies_to = [_text(k) for k in applies_to]
+        applies_to = _unit_kinds(row.get("applies_to"))
         for unit_kind in applies_to:
             if unit_kind not in UnitKind.values:
                 self.error(
                     where,
                     _("unit kind “%(kind)s” is not one of %(kinds)s.")
-                    % {"kind": unit_kind, "kinds": ", ".join(UnitKind.values)},
+                    % {
+                        "kind": unit_kind,
+                        "kinds": ", ".join(f"{w} ({k})" for k, w in UNIT_KIND_WORDS.items()),
+                    },
                 )
         figures = self.figures(row)
         rules = [_text(r) for r in (row.get("figure_rules") or [])]
@@ -371,8 +539,22 @@ def _plain(number: Decimal | None):
     return int(number) if number == number.to_integral_value() else float(number)
 
 
+YAML_HEAD = """\
+# Mẫu bộ tiêu chí kiểm tra công tác cải cách hành chính, xuất từ phần mềm (nhập lại được).
+# template: mã mẫu (code), tên (title), phiên bản (version), thang điểm (scale_total),
+#   hướng dẫn chấm điểm (scoring_note), hướng dẫn tài liệu kiểm chứng (evidence_note).
+# domains: lĩnh vực (code, title, max_score = điểm tối đa) và các tiêu chí (criteria): mã, tên,
+#   hướng dẫn kiểm tra (guidance), điểm tối đa, cách trả lời (answer_kind: score = chấm điểm,
+#   yes_partly_no = đạt / đạt một phần / không đạt, figures = số liệu, text = ghi nhận bằng lời),
+#   áp dụng cho (applies_to; trống: mọi loại đơn vị), bắt buộc tài liệu kiểm chứng
+#   (evidence_required), số liệu (figures) và quy tắc số liệu (figure_rules).
+# Loại đơn vị (applies_to): {kinds}.
+"""
+
+
 def checklist_export_yaml(*, template: ChecklistTemplate) -> str:
-    """The template as YAML in the import format (re-importing it gives the same checklist)."""
+    """The template as YAML in the import format (re-importing it gives the same checklist),
+    headed by comments that read its keys in Vietnamese."""
     spec = template_spec(template)
     data = {
         "template": {
@@ -393,7 +575,9 @@ def checklist_export_yaml(*, template: ChecklistTemplate) -> str:
             for d in spec.domains
         ],
     }
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    kinds = "; ".join(f"{k} = {w}" for k, w in UNIT_KIND_WORDS.items())
+    head = YAML_HEAD.format(kinds=kinds)
+    return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def _criterion_dict(c: CriterionSpec) -> dict:
@@ -415,20 +599,42 @@ def _criterion_dict(c: CriterionSpec) -> dict:
     return data
 
 
+def _kinds_text(kinds: list[str]) -> str:
+    """ "Áp dụng cho" as a person reads it: one unit kind per line, or every kind."""
+    if not kinds:
+        return ALL_KINDS_WORDS[0]
+    return "\n".join(UNIT_KIND_WORDS.get(k, k) for k in kinds)
+
+
+def _sheet(book, title: str, header: list[str], widths: list[float]):
+    sheet = book.create_sheet(title)
+    append_row(sheet, header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    sheet.freeze_panes = "A2"
+    for column, width in zip(sheet.columns, widths, strict=False):
+        sheet.column_dimensions[column[0].column_letter].width = width
+    return sheet
+
+
 def checklist_export_xlsx(*, template: ChecklistTemplate) -> bytes:
-    """The template as an XLSX workbook in the import format (three sheets)."""
+    """The template as an XLSX workbook in the import format, in Vietnamese: the sheets “Mẫu”,
+    “Lĩnh vực” and “Tiêu chí” with their column widths, “Có”/“Không”, unit kinds by name."""
     spec = template_spec(template)
     book = Workbook()
-    sheet = book.active
-    sheet.title = "template"
-    append_row(sheet, ["key", "value"])
-    for key in ("code", "title", "version", "scale_total", "scoring_note", "evidence_note"):
+    book.remove(book.active)
+    sheet = _sheet(book, SHEETS["template"], list(TEMPLATE_HEADER), [32, 90])
+    for key, name in TEMPLATE_FIELDS.items():
         value = getattr(spec, key)
-        append_row(sheet, [key, _plain(value) if isinstance(value, Decimal) else value])
-    domains = book.create_sheet("domains")
-    append_row(domains, ["code", "title", "max_score"])
-    criteria = book.create_sheet("criteria")
-    append_row(criteria, CRITERION_COLUMNS)
+        append_row(sheet, [name, _plain(value) if isinstance(value, Decimal) else value])
+    domains = _sheet(book, SHEETS["domains"], list(DOMAIN_HEADERS.values()), [12, 70, 12])
+    criteria = _sheet(
+        book,
+        SHEETS["criteria"],
+        [CRITERION_HEADERS[key] for key in CRITERION_COLUMNS],
+        [CRITERION_WIDTHS[key] for key in CRITERION_COLUMNS],
+    )
     for d in spec.domains:
         append_row(domains, [d.code, d.title, _plain(d.max_score)])
         for c in d.criteria:
@@ -440,21 +646,16 @@ def checklist_export_xlsx(*, template: ChecklistTemplate) -> bytes:
                     c.title,
                     c.guidance,
                     _plain(c.max_score),
-                    c.answer_kind,
-                    ", ".join(c.applies_to),
-                    "yes" if c.evidence_required else "no",
+                    ANSWER_KIND_WORDS.get(c.answer_kind, c.answer_kind),
+                    _kinds_text(c.applies_to),
+                    YES if c.evidence_required else NO,
                     "\n".join(f"{f['key']}: {f['label']}" for f in c.figures),
                     "\n".join(c.figure_rules),
                 ],
             )
     for ws in book.worksheets:
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-        for column in ws.columns:
-            width = min(max(len(str(c.value or "")) for c in column) + 2, 60)
-            ws.column_dimensions[column[0].column_letter].width = width
-            for c in column[1:]:
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
     out = io.BytesIO()
     book.save(out)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -194,6 +195,22 @@ class Criterion(models.Model):
 
     def __str__(self):
         return f"{self.code}. {self.title}"
+
+    def clean(self):
+        """Unit kinds are the unit tree's (a typo would hide the criterion from every checklist)."""
+        super().clean()
+        kinds = self.applies_to if isinstance(self.applies_to, list) else None
+        unknown = [str(k) for k in kinds or [] if k not in UnitKind.values]
+        if kinds is None or unknown:
+            raise ValidationError(
+                {
+                    "applies_to": _("Unknown unit kind: %(kinds)s. Use a list of %(known)s.")
+                    % {
+                        "kinds": ", ".join(unknown) or str(self.applies_to),
+                        "known": ", ".join(UnitKind.values),
+                    }
+                }
+            )
 
     def applies_to_kind(self, kind: str) -> bool:
         return not self.applies_to or kind in self.applies_to

@@ -142,7 +142,8 @@ def test_xlsx_download_opens_as_a_workbook(client, inspector, template):
     response = client.get(reverse("inspections:template_download", args=[template.pk, "xlsx"]))
 
     book = load_workbook(io.BytesIO(response.content))
-    assert book["criteria"]["B2"].value == "1.1"
+    assert book["Tiêu chí"]["B1"].value == "Mã tiêu chí"
+    assert book["Tiêu chí"]["B2"].value == "1.1"
 
 
 def test_an_unknown_download_format_is_not_found(client, inspector, template):
@@ -213,7 +214,8 @@ def test_import_page_lists_every_error_and_imports_nothing(client, administrator
     assert response.status_code == 200
     assert response.context["job"].result["errors"] == [
         "Criterion 1.1 (domain 1, item 1): “max_score” must be a number, not “hai”.",
-        "Criterion 6.2 (domain 6, item 2): answer kind “essay” is not one of score, yes_partly_no, figures, text.",
+        "Criterion 6.2 (domain 6, item 2): answer kind “essay” is not one of Chấm điểm (score), "
+        "Đạt / Đạt một phần / Không đạt (yes_partly_no), Số liệu (figures), Ghi nhận bằng lời (text).",
     ]
     assert "“essay”" in response.content.decode()
     assert not ChecklistTemplate.objects.exists()

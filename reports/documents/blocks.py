@@ -151,11 +151,13 @@ def follow_up_blocks(data: FollowUpData) -> tuple[list[Block], list[Block]]:
         before.append(Block("text", "Chưa có kiến nghị nào cần khắc phục."))
     after = [Block("part", "III. ĐỀ XUẤT")]
     if data.overdue_count:
+        # The issuer of the report, whoever it is (a Sở, a city, a provincial committee's team).
+        issuer = data.letterhead.issuing_body.replace("\n", " ") or "cơ quan kiểm tra"
         after.append(
             Block(
                 "text",
                 "Đề nghị các cơ quan, đơn vị có kiến nghị quá hạn khẩn trương thực hiện khắc phục và báo cáo "
-                "kết quả về Sở Nội vụ; Sở Nội vụ sẽ tổng hợp, báo cáo cấp có thẩm quyền xem xét trách nhiệm "
+                f"kết quả về {issuer}; {issuer} sẽ tổng hợp, báo cáo cấp có thẩm quyền xem xét trách nhiệm "
                 "của người đứng đầu đối với các trường hợp chậm khắc phục.",
             )
         )

@@ -22,7 +22,16 @@ from docx.text.run import Run
 from .blocks import recipient_lines
 from .data import Letterhead, Signer
 from .metrics import text_width_mm
-from .style import FONT, NATIONAL_MOTTO, SLOGAN, DocumentStyle, number_line, place_date_line, upper
+from .style import (
+    FONT,
+    NATIONAL_MOTTO,
+    SLOGAN,
+    DocumentStyle,
+    issuer_lines,
+    number_line,
+    place_date_line,
+    upper,
+)
 
 BLACK = RGBColor(0, 0, 0)
 # pPr children that must come after w:pBdr (the schema fixes the order; Word refuses others).
@@ -221,8 +230,11 @@ def letterhead(doc: Document, head: Letterhead, style: DocumentStyle) -> None:
     p = _tight(left.paragraphs[0])
     run(p, upper(head.parent_body), size=style.body_name_pt)
     p = _tight(left.add_paragraph())
-    issuing = upper(head.issuing_body)
-    run(p, issuing, size=style.body_name_pt, bold=True)
+    issuing = issuer_lines(head.issuing_body)
+    for i, line in enumerate(issuing.splitlines() or [""]):
+        if i:
+            p.add_run().add_break()
+        run(p, line, size=style.body_name_pt, bold=True)
     widest = max(text_width_mm(line, style.body_name_pt, bold=True) for line in issuing.splitlines() or [""])
     rule_paragraph(left.add_paragraph(), width_mm=widest * style.issuer_line_ratio, box_mm=left_mm)
 

@@ -2,13 +2,13 @@
 
 from .blocks import recipient_lines
 from .data import Letterhead, Signer
-from .style import DocumentStyle, number_line, place_date_line, upper
+from .style import DocumentStyle, issuer_lines, number_line, place_date_line, upper
 
 
 def letterhead_context(head: Letterhead, style: DocumentStyle) -> dict:
     return {
         "parent_body": upper(head.parent_body),
-        "issuing_body": upper(head.issuing_body),
+        "issuing_body": issuer_lines(head.issuing_body),
         "number_line": number_line(head.number, head.symbol),
         "place_date_line": place_date_line(head.place, head.issued_on, year=head.year),
         "left_mm": style.header_left_mm,

@@ -145,3 +145,15 @@ def percent(part: Decimal | int | None, whole: Decimal | int | None) -> str:
 def upper(text: str) -> str:
     """Vietnamese capitals ("Sở Nội vụ" -> "SỞ NỘI VỤ"); str.upper handles the tone marks."""
     return text.upper()
+
+
+COMMITTEE = "ỦY BAN NHÂN DÂN"
+
+
+def issuer_lines(text: str) -> str:
+    """The issuing body of ô số 2 in capitals, a People's Committee on two lines as practice prints
+    it ("ỦY BAN NHÂN DÂN" / "THÀNH PHỐ SA ĐÉC"), never broken inside its place name."""
+    name = upper(text)
+    if "\n" not in name and name.startswith(COMMITTEE + " "):
+        return f"{COMMITTEE}\n{name[len(COMMITTEE) + 1 :]}"
+    return name

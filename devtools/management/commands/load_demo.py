@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from devtools.demo import answers as demo_answers
 from devtools.demo import findings as finding_demo
 from devtools.demo import inspections as inspection_demo
+from devtools.demo import sadec as sadec_demo
 from devtools.demo import scores as dashboard_demo
 from devtools.demo import units as unit_demo
 
@@ -25,6 +26,10 @@ class Command(BaseCommand):
         )
         answers = demo_answers.load()
         self.stdout.write(self.style.SUCCESS(f"Demo answers loaded: {answers['answers']} for xã Bình Tấn."))
+        sadec = sadec_demo.load()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo Sa Đéc 2022 loaded: {sadec['plans']} plan of UBND thành phố Sa Đéc.")
+        )
         findings = finding_demo.load()
         self.stdout.write(
             self.style.SUCCESS(

@@ -200,11 +200,15 @@ FACT_PHRASES = {
 }
 
 
-def figures_fact(answer: Answer, criterion: Criterion) -> str:
+def figures_fact(answer: Answer, criterion: Criterion, *, stated: set | None = None) -> str:
     """The figures of a "figures" answer as one sentence of fact: "Tiếp nhận 2.264 hồ sơ, giải
     quyết đúng hạn 2.114 (93,4 %), trễ hạn 150." Known keys read as phrases (with their rate of
     the dossiers received, when the online submissions or the on-time count are entered); other
-    figures as "label: value". "" when nothing was entered."""
+    figures as "label: value". "" when nothing was entered.
+
+    ``stated``: the counts of dossiers received that the document already wrote; one of them is
+    not written again (it still gives the rate: "Tiếp nhận trực tuyến 1.512 hồ sơ (66,8 %)."),
+    and the count written here is added to it."""
     values = answer.figures or {}
     numbers = {}
     for spec in criterion.figures or []:
@@ -215,6 +219,10 @@ def figures_fact(answer: Answer, criterion: Criterion) -> str:
     parts = []
     for key, (label, number) in numbers.items():
         phrase, of = FACT_PHRASES.get(key, (None, None))
+        if stated is not None and key == "received" and len(numbers) > 1:
+            if number in stated:
+                continue
+            stated.add(number)
         if phrase is None:
             parts.append(f"{label[:1].lower()}{label[1:]}: {vn_number(number)}")
             continue

@@ -30,6 +30,7 @@ from ..data import (
     Signer,
 )
 from ..style import short_date
+from ..terms import as_of
 from .common import (
     answer_figures,
     archive_line,
@@ -85,12 +86,15 @@ def conclusion_notice_data(*, visit: Visit) -> ConclusionNoticeData:
         .select_related("criterion")
         .order_by("criterion__domain__order", "criterion__order", "criterion_id")
     )
+    stated: set = set()  # the dossiers received, written once even when two answers repeat it
     for answer in answers:
         figures_by_domain[answer.criterion.domain_id] += answer_figures(answer, answer.criterion)
-        fact = figures_fact(answer, answer.criterion)
+        fact = figures_fact(answer, answer.criterion, stated=stated)
         if fact:
             facts_by_domain[answer.criterion.domain_id].append(fact)
 
+    # The checklist's titles in the words of the visit's time (before or since the 2025 reform).
+    era = timezone.localdate(visit.starts_at)
     results = []
     strength_groups = dict((d.pk if d else None, items) for d, items in _grouped(strengths, domains))
     for domain in domains:
@@ -98,13 +102,17 @@ def conclusion_notice_data(*, visit: Visit) -> ConclusionNoticeData:
         figures = figures_by_domain.get(domain.pk, [])
         facts = facts_by_domain.get(domain.pk, [])
         if points or facts:
-            results.append(DomainSection(title=domain.title, points=points, figures=figures, facts=facts))
+            results.append(
+                DomainSection(title=as_of(domain.title, era), points=points, figures=figures, facts=facts)
+            )
     if strength_groups.get(None):
         results.append(
             DomainSection(title="Nội dung khác", points=[f.text.strip() for f in strength_groups[None]])
         )
     limitation_sections = [
-        DomainSection(title=d.title if d else "Nội dung khác", points=[f.text.strip() for f in items])
+        DomainSection(
+            title=as_of(d.title, era) if d else "Nội dung khác", points=[f.text.strip() for f in items]
+        )
         for d, items in _grouped(limitations, domains)
     ]
 

@@ -37,6 +37,7 @@ from ..data import (
     VisitScoreRow,
 )
 from ..style import short_date
+from ..terms import as_of
 from .common import (
     ACTION_STATE_TEXT,
     body_names,
@@ -85,12 +86,16 @@ def plan_summary_data(*, plan: InspectionPlan, today: date | None = None) -> Pla
             visit__plan=plan, role=TeamRole.LEADER
         ).values_list("visit_id", "user__last_name", "user__first_name")
     }
+    # A domain none of whose criteria was scored has no score (not 0): a visit whose team only
+    # entered figures prints "-", as it does for a domain that does not apply to the unit.
     scores: dict[tuple[int, int], tuple[Decimal, Decimal]] = {
         (visit_id, domain_id): (points, max_points)
         for visit_id, domain_id, points, max_points in VisitDomainScore.objects.filter(
-            visit__plan=plan, visit__status__in=HELD_STATUSES
+            visit__plan=plan, visit__status__in=HELD_STATUSES, answered__gt=0
         ).values_list("visit_id", "domain_id", "points", "max_points")
     }
+    # The words of the time the plan speaks of (a 2018 report names no unit of the 2025 reform).
+    era = plan.period_end or date(plan.year, 12, 31)
 
     rows = []
     for n, visit in enumerate(visits, start=1):
@@ -130,14 +135,14 @@ def plan_summary_data(*, plan: InspectionPlan, today: date | None = None) -> Pla
         columns.append(
             DomainColumn(
                 code=domain.code,
-                title=domain.title,
+                title=as_of(domain.title, era),
                 max_score=domain.max_score,
                 average=average,
                 average_percent=percent,
             )
         )
 
-    strengths, limitations = _common_findings(visit_ids, {v.pk: v.unit.name for v in visits})
+    strengths, limitations = _common_findings(visit_ids, {v.pk: v.unit.name for v in visits}, era)
     figures = _summed_figures(plan, visit_ids)
     counts = Counter(
         RemediationAction.objects.filter(finding__visit__plan=plan).values_list("state", flat=True)
@@ -220,8 +225,9 @@ def _unit_rows(plan: InspectionPlan, held: dict[int, VisitScoreRow]) -> list[Pla
     return rows
 
 
-def _common_findings(visit_ids: list[int], unit_names: dict[int, str]):
-    """Strengths and limitations shared by several units, grouped by criterion (or domain)."""
+def _common_findings(visit_ids: list[int], unit_names: dict[int, str], era: date):
+    """Strengths and limitations shared by several units, grouped by criterion (or domain), named
+    in the words of ``era`` when the name is the checklist's."""
     rows = (
         Finding.objects.filter(visit_id__in=visit_ids)
         .exclude(review_state=ReviewState.RETURNED)
@@ -231,7 +237,8 @@ def _common_findings(visit_ids: list[int], unit_names: dict[int, str]):
     )
     groups: dict[tuple[str, str], set[int]] = defaultdict(set)
     for kind, visit_id, criterion, domain, criterion_domain, text in rows:
-        key = criterion or domain or criterion_domain or text.strip()
+        title = criterion or domain or criterion_domain
+        key = as_of(title, era) if title else text.strip()
         groups[(kind, key)].add(visit_id)
     out = {FindingKind.STRENGTH: [], FindingKind.LIMITATION: []}
     ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0][1]))
