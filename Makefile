@@ -67,7 +67,10 @@ beat: migrate
 	@mkdir -p var
 	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
+# The Debian packages the tests need (Chromium, fonts, poppler, nginx, Redis) are installed first
+# when missing (scripts/system-packages).
 test: $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo
+	scripts/system-packages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo
