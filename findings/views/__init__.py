@@ -25,9 +25,13 @@ from .remediation import (
     action_verify,
     attachment_download,
 )
+from .unit_merger import action_reassign_view, closed_unit_actions, unit_merger
 from .review import finding_review, review_finish, review_queue, visit_conclude, visit_review
 
 __all__ = [
+    "action_reassign_view",
+    "closed_unit_actions",
+    "unit_merger",
     "action_detail",
     "action_done",
     "action_extension",
