@@ -218,8 +218,12 @@ class Unit(models.Model):
         return before is None or self.valid_to < before
 
     def in_force_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or self.valid_to > day
+        return self.in_force_between(day, day)
+
+    def in_force_between(self, start: date, end: date) -> bool:
+        """In force on some day of ``start``..``end`` (as UnitQuerySet.in_force_during)."""
+        return (self.valid_from is None or self.valid_from <= end) and (
+            self.valid_to is None or self.valid_to > start
         )
 
     @property
