@@ -13,6 +13,7 @@ from findings.models import (
 from inspections.models import Visit, VisitDomainScore, VisitStatus
 from units.models import Unit
 from units.rules import scope_prefix
+from units.selectors import predecessor_ids
 
 # Visits whose checklist the team has finished: their scores count on the dashboards.
 DONE_STATUSES = [VisitStatus.SUBMITTED, VisitStatus.REVIEWED, VisitStatus.CONCLUDED]
@@ -49,7 +50,9 @@ class Scope:
             return None
         if self._unit_ids is None:
             units = Unit.objects.filter(path__startswith=self.prefix).order_by()
-            self._unit_ids = list(units.values_list("id", flat=True))
+            ids = list(units.values_list("id", flat=True))
+            # With the units they replaced in a merger: a ward's dashboard counts its communes' past.
+            self._unit_ids = ids + sorted(predecessor_ids(ids) - set(ids))
         return self._unit_ids
 
     def in_units(self, queryset: QuerySet, unit_field: str) -> QuerySet:
