@@ -173,8 +173,8 @@ def unit_reorganise(
 ) -> tuple[Unit, MergerCheck]:
     """Apply a merger, a split or a rename on ``on``, all of it or nothing.
 
-    The successor is ``successor`` (an existing unit) or a new unit named ``new_name`` (kind and
-    parent of the first predecessor, in force from ``on``). A split records the predecessor on
+    The successor is ``successor`` (an existing unit) or a new unit named ``new_name`` (the first
+    predecessor's kind, under its nearest ancestor still in force on ``on``, in force from ``on``). A split records the predecessor on
     ``other_successors`` too; the actions it owes go to ``successor``. The predecessors are locked
     first, so a double submit or a second application is refused (ValidationError with code
     "already_applied") rather than applied twice. Returns the successor and what was found."""
@@ -191,7 +191,11 @@ def unit_reorganise(
         if not new_name.strip():
             raise ValidationError(_("Choose the successor unit or give the name of a new one."))
         first = locked[0]
-        successor = Unit(name=new_name.strip(), kind=first.kind, parent=first.parent, valid_from=on)
+        # Under the nearest unit above that is still in force then (the district is gone in 2025).
+        parent = first.parent
+        while parent is not None and not parent.in_force_on(on):
+            parent = parent.parent
+        successor = Unit(name=new_name.strip(), kind=first.kind, parent=parent, valid_from=on)
         successor.full_clean()
         with acting_as(actor):
             successor.save()

@@ -29,7 +29,7 @@ from ..services.merger import (
     unit_reorganise,
 )
 
-# The token of the preview being confirmed: a second submit of the same preview finds it gone.
+# The tokens of the previews not yet confirmed: a second submit of the same preview finds its gone.
 SESSION_KEY = "unit_merger_token"
 MANAGE = "units.change_unit"
 
@@ -62,7 +62,8 @@ def unit_merger(request):
     require_units_page(request.user, "units.add_unit")
     units = units_visible_to(request.user)
     confirming = request.method == "POST" and "confirm" in request.POST
-    if confirming and request.POST.get("token") != request.session.get(SESSION_KEY):
+    tokens = request.session.get(SESSION_KEY) or []
+    if confirming and request.POST.get("token") not in tokens:
         if successor := _already_applied(request, units):
             messages.info(request, _("This change was already applied; nothing was done twice."))
             return redirect(successor)
@@ -75,7 +76,7 @@ def unit_merger(request):
             if unit is not None and not can(request.user, MANAGE, unit):
                 raise PermissionDenied
         if confirming:
-            request.session.pop(SESSION_KEY, None)
+            request.session[SESSION_KEY] = [t for t in tokens if t != request.POST.get("token")]
             try:
                 successor, check = unit_reorganise(actor=request.user, **args)
             except ValidationError as exc:
@@ -88,7 +89,8 @@ def unit_merger(request):
                 return redirect(successor)
         else:
             token = secrets.token_urlsafe(16)
-            request.session[SESSION_KEY] = token
+            # A few previews may be open at once (two tabs); each confirms once.
+            request.session[SESSION_KEY] = [*tokens[-4:], token]
             check = unit_merger_check(predecessors=args["predecessors"])
             return render(
                 request,
