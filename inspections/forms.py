@@ -4,9 +4,9 @@ import zipfile
 from datetime import date, datetime, time, timedelta
 
 from django import forms
-from django.db.models import Q
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 

@@ -240,7 +240,8 @@ def plan_change_problems(
     elif gone := sorted(u.name for u in units if not u.in_force_between(period_start, period_end)):
         # A dissolved unit is never taken by a plan after its end (a 2020 plan keeps its communes).
         errors["units"] = [
-            _("These units are not in force during the plan's period: %(names)s.") % {"names": ", ".join(gone)}
+            _("These units are not in force during the plan's period: %(names)s.")
+            % {"names": ", ".join(gone)}
         ]
     if plan is not None and plan.pk:
         active = plan.visits.exclude(status=VisitStatus.CANCELLED).select_related("unit")
@@ -652,5 +653,7 @@ def visits_of_units_named(visits: QuerySet[Visit], text: str) -> QuerySet[Visit]
     (diacritics ignored), and of the units those replaced in a merger: filtering the list by
     "Bình Tân Mỹ" also finds the 2020 visits of Bình Tấn and Tân Mỹ."""
     named = Unit.objects.search(text)
-    replaced = predecessor_ids(named.filter(predecessors__isnull=False).values_list("pk", flat=True).distinct())
+    replaced = predecessor_ids(
+        named.filter(predecessors__isnull=False).values_list("pk", flat=True).distinct()
+    )
     return visits.filter(Q(unit__in=named.values("pk")) | Q(unit_id__in=replaced))

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.jobs import Job
 
 from . import selectors, services
-from .closing import open_work
 from .access import can, get_unit_for_user, require_units_page, units_visible_to
+from .closing import open_work
 from .filters import UnitFilter
 from .forms import LoginForm, UnitForm, UnitImportForm
 

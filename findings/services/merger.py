@@ -222,7 +222,9 @@ def action_reassign(*, action: RemediationAction, unit: Unit, actor, reason: str
     if action.state not in HANDED_OVER_STATES:
         raise ValidationError(_("This action is finished: it stays with the unit that did it."))
     if action.unit.in_force_on(today):
-        raise ValidationError(_("%(unit)s is still in force: it keeps its actions.") % {"unit": action.unit.name})
+        raise ValidationError(
+            _("%(unit)s is still in force: it keeps its actions.") % {"unit": action.unit.name}
+        )
     if unit.pk == action.unit_id or not unit.in_force_on(today):
         raise ValidationError({"unit": [_("Choose a unit in force today.")]})
     why = f"(giao lại: {action.unit.name} đã giải thể ngày {action.unit.valid_to:%d/%m/%Y})"

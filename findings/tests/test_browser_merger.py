@@ -53,7 +53,11 @@ def _world():
     due = [today - dt.timedelta(days=d) for d in (40, 30, 20, 10)] + [today + dt.timedelta(days=30)]
     for unit, day, count in [(binh_tan, dt.date(2020, 3, 13), 3), (tan_my, dt.date(2020, 3, 13), 2)]:
         visit = VisitFactory(
-            plan=plan, unit=unit, leader=leader, starts_at=at(day, 8), ends_at=at(day, 11),
+            plan=plan,
+            unit=unit,
+            leader=leader,
+            starts_at=at(day, 8),
+            ends_at=at(day, 11),
             status=VisitStatus.IN_PROGRESS,
         )
         findings = [FindingFactory(visit=visit, created_by=leader, approved=True) for _ in range(count)]
@@ -73,7 +77,9 @@ def test_the_merger_journey(live_server, page, size):
     page.goto(live_server.url + "/units/")
     page.get_by_role("link", name="Sáp nhập, chia tách, đổi tên đơn vị").click()
     page.get_by_label("Sáp nhập: nhiều đơn vị thành một").check()
-    page.locator("select[name=predecessors]").select_option(label=["UBND xã Bình Tấn (UBND huyện Thanh Bình)", "UBND xã Tân Mỹ (UBND huyện Thanh Bình)"])
+    page.locator("select[name=predecessors]").select_option(
+        label=["UBND xã Bình Tấn (UBND huyện Thanh Bình)", "UBND xã Tân Mỹ (UBND huyện Thanh Bình)"]
+    )
     page.locator("input[name=on]").fill("01/07/2025")
     page.locator("input[name=new_name]").fill("UBND xã Bình Tân Mỹ")
     if size == "phone":

@@ -26,7 +26,9 @@ MERGER = {"kind": "merger", "on": "01/07/2025", "new_name": "Xã Bình Tân Mỹ
 def five_actions(action, other_action, visit, other_visit, leader):
     """Five actions the two communes still owe, four of them overdue."""
     today = timezone.localdate()
-    extra = [ActionFactory(finding=FindingFactory(visit=visit, created_by=leader, approved=True)) for _ in range(3)]
+    extra = [
+        ActionFactory(finding=FindingFactory(visit=visit, created_by=leader, approved=True)) for _ in range(3)
+    ]
     actions = [action, other_action, *extra]
     for i, a in enumerate(actions):
         a.due_date = today - dt.timedelta(days=10 + i) if i < 4 else today + dt.timedelta(days=20)
@@ -98,7 +100,9 @@ def test_a_second_application_of_the_merger_is_refused_next_to_the_predecessors(
     from findings.services.merger import unit_merge
 
     ward = UnitFactory(name="Xã Bình Tân Mỹ", kind=UnitKind.COMMUNE, parent=province)
-    unit_merge(predecessors=[commune, other_commune], successor=ward, on=dt.date(2025, 7, 1), actor=administrator)
+    unit_merge(
+        predecessors=[commune, other_commune], successor=ward, on=dt.date(2025, 7, 1), actor=administrator
+    )
     client.force_login(scheduler)
     data = {**MERGER, "new_name": "", "successor": ward.pk}
     response = _post(client, data, commune, other_commune, "preview")
@@ -253,7 +257,9 @@ def test_an_administrator_reassigns_an_action_a_closed_unit_kept(
     moved = RemediationAction.objects.get(pk=action.pk)
     assert moved.unit == ward
     line = moved.updates.get(kind=UpdateKind.PROGRESS)
-    assert "Xã Bình Tân Mỹ" in line.text and "Theo Nghị quyết sắp xếp." in line.text and line.actor == scheduler
+    assert (
+        "Xã Bình Tân Mỹ" in line.text and "Theo Nghị quyết sắp xếp." in line.text and line.actor == scheduler
+    )
     # Audited: the change of unit is in the action's log with its author.
     from auditlog.models import LogEntry
 
@@ -265,6 +271,8 @@ def test_a_liaison_cannot_reassign_an_action(client, liaison, commune, action, p
     Unit.objects.filter(pk=commune.pk).update(valid_to=dt.date(2025, 7, 1))
     ward = UnitFactory(name="Xã Bình Tân Mỹ", kind=UnitKind.COMMUNE, parent=province)
     client.force_login(liaison)
-    response = client.post(reverse("findings:action_reassign", args=[action.pk]), {f"a{action.pk}-unit": ward.pk})
+    response = client.post(
+        reverse("findings:action_reassign", args=[action.pk]), {f"a{action.pk}-unit": ward.pk}
+    )
     assert response.status_code == 403
     assert RemediationAction.objects.get(pk=action.pk).unit == commune

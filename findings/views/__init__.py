@@ -25,8 +25,8 @@ from .remediation import (
     action_verify,
     attachment_download,
 )
-from .unit_merger import action_reassign_view, closed_unit_actions, unit_merger
 from .review import finding_review, review_finish, review_queue, visit_conclude, visit_review
+from .unit_merger import action_reassign_view, closed_unit_actions, unit_merger
 
 __all__ = [
     "action_reassign_view",

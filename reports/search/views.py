@@ -40,5 +40,9 @@ def unit_visits(request, pk):
     the unit's page, or a page of its own without JavaScript. 404 for a unit the user may not see."""
     unit = get_unit_for_user(request.user, pk)
     visits = list(unit_inspections(user=request.user, unit=unit)[:UNIT_INSPECTIONS])
-    template = "search/_unit_inspections.html" if request.headers.get("HX-Request") else "search/unit_inspections.html"
+    template = (
+        "search/_unit_inspections.html"
+        if request.headers.get("HX-Request")
+        else "search/unit_inspections.html"
+    )
     return render(request, template, {"unit": unit, "visits": visits})

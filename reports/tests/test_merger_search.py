@@ -28,11 +28,15 @@ def merged(province, department, commune, other_commune, administrator):
         title="Kế hoạch kiểm tra CCHC năm 2020",
     )
     visits = [
-        VisitFactory(plan=plan, unit=unit, starts_at=at(day, 8), ends_at=at(day, 11), status=VisitStatus.CONCLUDED)
+        VisitFactory(
+            plan=plan, unit=unit, starts_at=at(day, 8), ends_at=at(day, 11), status=VisitStatus.CONCLUDED
+        )
         for unit, day in [(commune, date(2020, 5, 12)), (other_commune, date(2020, 5, 14))]
     ]
     ward = UnitFactory(name="Xã Bình Tân Mỹ", kind=UnitKind.COMMUNE, parent=province)
-    unit_merge(predecessors=[commune, other_commune], successor=ward, on=date(2025, 7, 1), actor=administrator)
+    unit_merge(
+        predecessors=[commune, other_commune], successor=ward, on=date(2025, 7, 1), actor=administrator
+    )
     return ward, visits
 
 
