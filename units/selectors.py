@@ -44,3 +44,10 @@ def unit_with_predecessors_ids(unit: Unit) -> list[int]:
     """``unit``'s id and its predecessors' (see predecessor_ids): what the successor's page,
     search, lists, dashboards and follow-up reports read its inspections from."""
     return [unit.pk, *sorted(predecessor_ids([unit.pk]))]
+
+
+def replaced_units_of(prefix: str):
+    """A subquery of the ids of the units that the units under path ``prefix`` replaced (one
+    merger back), for reads that must stay one query (the dashboards' scope)."""
+    through = Unit.predecessors.through
+    return through.objects.filter(from_unit__path__startswith=prefix).values("to_unit_id")
