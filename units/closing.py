@@ -9,7 +9,9 @@ closed, and offer the guided hand-over to its successor instead.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-__all__ = ["OpenWork", "open_work", "register_probe"]
+from django.utils.translation import gettext as _
+
+__all__ = ["OpenWork", "open_work", "open_work_message", "register_probe"]
 
 
 @dataclass(frozen=True)
@@ -37,3 +39,17 @@ def open_work(*, units) -> list[OpenWork]:
     """Every open row of ``units`` that the registered probes report."""
     units = list(units)
     return [row for probe in _probes for row in probe(units)]
+
+
+def open_work_message(unit) -> str:
+    """The refusal when this change of ``unit`` closes it while it still has open work ("" when
+    it does not close it, or nothing is open): Unit.clean and the unit import say it."""
+    if not unit.closes_now() or unit.closing_acknowledged:
+        return ""
+    work = open_work(units=[unit])
+    if not work:
+        return ""
+    return _(
+        "%(unit)s still has %(count)s visits in progress or actions owed. Close it "
+        "with “Merge, split or rename units” to hand them to its successor."
+    ) % {"unit": unit.name, "count": len(work)}

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from core.text import fold
 from core.validators import validate_code, validate_phone
 
+from .closing import open_work_message
+
 # The district level (huyện) was dissolved on 01/07/2025 by the two-tier local-government reform.
 DISTRICT_DISSOLVED_ON = date(2025, 7, 1)
 
@@ -193,22 +195,8 @@ class Unit(models.Model):
             raise ValidationError(
                 {"parent": _("A unit cannot be placed below itself or one of its sub-units.")}
             )
-        if self.closes_now() and not self.closing_acknowledged:
-            from .closing import open_work
-
-            if work := open_work(units=[self]):
-                raise ValidationError(
-                    {
-                        "valid_to": ValidationError(
-                            _(
-                                "%(unit)s still has %(count)s visits in progress or actions owed. Close it "
-                                "with “Merge, split or rename units” to hand them to its successor."
-                            )
-                            % {"unit": self.name, "count": len(work)},
-                            code="open_work",
-                        )
-                    }
-                )
+        if message := open_work_message(self):
+            raise ValidationError({"valid_to": ValidationError(message, code="open_work")})
 
     def closes_now(self) -> bool:
         """Whether this (unsaved) change ends the unit, or brings its end forward."""

@@ -276,3 +276,24 @@ def test_a_liaison_cannot_reassign_an_action(client, liaison, commune, action, p
     )
     assert response.status_code == 403
     assert RemediationAction.objects.get(pk=action.pk).unit == commune
+
+
+def test_closing_a_unit_with_open_work_through_the_unit_import_is_refused_on_its_line(
+    client, scheduler, commune, action
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    commune.code = "DT-TB-BT"
+    commune.save(update_fields=["code"])
+    text = "\ufeffcode,name,kind,valid_to\r\nDT-TB-BT,Xã Bình Tấn,xã,01/07/2025\r\n"
+    client.force_login(scheduler)
+    response = client.post(
+        reverse("units:import"),
+        {"file": SimpleUploadedFile("units.csv", text.encode(), content_type="text/csv")},
+    )
+    assert response.status_code == 200
+    (error,) = response.context["result"].errors
+    assert (error.line, error.column) == (2, "valid_to") and "Sáp nhập, chia tách" in error.message
+    assert response.context["token"] == ""
+    commune.refresh_from_db()
+    assert commune.valid_to is None
