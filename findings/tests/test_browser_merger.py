@@ -137,3 +137,40 @@ def test_the_merger_journey(live_server, page, size):
     if size == "phone":
         _shoot(page, "merger-liaison")
     assert not problems, problems
+
+
+def test_closing_a_unit_with_open_work_warns_then_its_actions_are_reassigned_on_a_phone(live_server, page):
+    province = _world()
+    binh_tan = Unit.objects.get(name="UBND xã Bình Tấn")
+    page.set_viewport_size(SIZES["phone"])
+    problems = _watch(page)
+    login(page, live_server, "chuyenvien")
+
+    page.goto(live_server.url + binh_tan.get_absolute_url() + "edit/")
+    page.locator("input[name=valid_to]").fill("01/07/2025")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator("#closing-warning")).to_contain_text("Quá hạn")
+    expect(page.get_by_role("link", name="Chuyển giao cho đơn vị kế thừa")).to_be_visible()
+    _shoot(page, "merger-closing-warning")
+    page.set_viewport_size(SIZES["phone"])
+    binh_tan.refresh_from_db()
+    assert binh_tan.valid_to is None
+
+    # Closed anyway, on purpose: its three actions stay; the scheduler then gives them to the ward.
+    page.get_by_label("Vẫn kết thúc đơn vị", exact=False).check()
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator("h1")).to_have_text("UBND xã Bình Tấn")
+    ward = UnitFactory(name="UBND xã Bình Tân Mỹ", kind=UnitKind.COMMUNE, parent=province)
+    page.goto(live_server.url + "/findings/units/closed-actions/")
+    cards = page.locator("section.card")
+    expect(cards).to_have_count(3)
+    _shoot(page, "merger-closed-actions")
+    page.set_viewport_size(SIZES["phone"])
+    first = cards.first
+    first.locator("select").select_option(label="UBND xã Bình Tân Mỹ")
+    first.get_by_role("button", name="Giao lại").click()
+    expect(page.get_by_text("Nhiệm vụ khắc phục nay do UBND xã Bình Tân Mỹ thực hiện.")).to_be_visible()
+    expect(page.locator("section.card")).to_have_count(2)
+    assert RemediationAction.objects.filter(unit=ward).count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert not problems, problems
