@@ -165,6 +165,11 @@ def test_closing_a_unit_in_its_form_with_open_work_warns_and_offers_the_hand_ove
     assert 'id="closing-warning"' in page and f"{URL}?predecessors={commune.pk}" in page
     commune.refresh_from_db()
     assert commune.valid_to is None
+    # The offered hand-over opens the guided merger with the unit and the date filled in.
+    guided = client.get(f"{URL}?predecessors={commune.pk}&on=01/07/2025")
+    assert guided.status_code == 200
+    assert guided.context["form"]["predecessors"].value() == [str(commune.pk)]
+    assert 'value="01/07/2025"' in guided.content.decode()
     # Ticked on purpose: it closes, the action stays with it (an administrator can reassign it).
     response = client.post(edit, {**data, "close_anyway": "on"})
     assert response.status_code == 302
@@ -297,3 +302,12 @@ def test_closing_a_unit_with_open_work_through_the_unit_import_is_refused_on_its
     assert response.context["token"] == ""
     commune.refresh_from_db()
     assert commune.valid_to is None
+
+
+def test_anonymous_visitors_are_sent_to_log_in_and_wrong_methods_are_refused(client, scheduler, action):
+    for url in (URL, reverse("findings:closed_unit_actions")):
+        assert client.get(url)["Location"].startswith("/accounts/login/")
+    client.force_login(scheduler)
+    assert client.post(reverse("findings:closed_unit_actions")).status_code == 405
+    assert client.get(reverse("findings:action_reassign", args=[action.pk])).status_code == 405
+    assert client.put(URL).status_code == 405

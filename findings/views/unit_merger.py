@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.permissions import can
 from units.access import require_units_page, units_visible_to
@@ -124,7 +124,7 @@ def _summary(args, successor, check) -> str:
     return text
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe
 def closed_unit_actions(request):
     """Actions still owed by units that were closed without handing them over, each with a form to
     give it to the unit now responsible (the successor offered first)."""
@@ -144,7 +144,7 @@ def closed_unit_actions(request):
     return render(request, "findings/closed_unit_actions.html", {"rows": rows, "today": today})
 
 
-@require_http_methods(["POST"])
+@require_POST
 def action_reassign_view(request, pk):
     """Give action ``pk`` of a closed unit to another unit (units.change_unit on both), audited."""
     action = get_action_for_user(request.user, pk)
