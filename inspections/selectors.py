@@ -237,8 +237,12 @@ def plan_change_problems(
         errors["template"] = [_("Only a published checklist version can be used by a plan.")]
     if period_end < period_start:
         errors["period_end"] = [_("The period must end on or after its start.")]
-    elif gone := sorted(u.name for u in units if not u.in_force_between(period_start, period_end)):
-        # A dissolved unit is never taken by a plan after its end (a 2020 plan keeps its communes).
+    elif gone := sorted(
+        u.name
+        for u in units
+        if not u.in_force_between(period_start, period_end) and u.pk not in _plan_unit_ids(plan)
+    ):
+        # A dissolved unit is never added to a plan after its end; a plan keeps the units it has.
         errors["units"] = [
             _("These units are not in force during the plan's period: %(names)s.")
             % {"names": ", ".join(gone)}
@@ -264,6 +268,10 @@ def plan_change_problems(
                 % {"count": len(outside), "visit": outside[0]}
             ]
     return errors
+
+
+def _plan_unit_ids(plan: InspectionPlan | None) -> set[int]:
+    return set(plan.units.values_list("pk", flat=True)) if plan is not None and plan.pk else set()
 
 
 def plan_unit_choices(*, user, plan: InspectionPlan | None = None) -> QuerySet[Unit]:

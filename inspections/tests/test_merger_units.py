@@ -172,3 +172,38 @@ def test_the_service_refuses_a_visit_of_the_successor_before_it_existed(
             created_by=scheduler,
         )
     assert "unit" in refused.value.message_dict
+
+
+def test_a_plan_keeps_a_unit_dissolved_after_it_was_added_but_takes_no_new_one(
+    client, scheduler, plan_2025, ward, commune, other_commune
+):
+    """The demo's own case: a plan made before the merger was recorded still edits."""
+    plan_2025.period_end = date(2026, 6, 30)
+    plan_2025.save(update_fields=["period_end"])
+    client.force_login(scheduler)
+    url = reverse("inspections:plan_edit", args=[plan_2025.pk])
+
+    kept = client.post(url, _plan_data(plan_2025, period_start="2025-08-01", title="Kế hoạch sửa"))
+    assert kept.status_code == 302
+
+    added = client.post(
+        url, _plan_data(plan_2025, period_start="2025-08-01", units=[commune.pk, other_commune.pk])
+    )
+    # Not offered by the form, and refused by the service whatever path calls it.
+    assert added.status_code == 200 and added.context["form"].errors["units"]
+    plan_2025.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.plan_update(
+            plan=plan_2025,
+            year=plan_2025.year,
+            title=plan_2025.title,
+            issuing_unit=plan_2025.issuing_unit,
+            template=plan_2025.template,
+            period_start=plan_2025.period_start,
+            period_end=plan_2025.period_end,
+            units=[commune, other_commune],
+        )
+    assert refused.value.message_dict["units"] == [
+        "Các đơn vị sau không có hiệu lực trong thời gian của kế hoạch: Xã Tân Mỹ."
+    ]
+    assert set(plan_2025.units.all()) == {commune}
