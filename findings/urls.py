@@ -38,4 +38,7 @@ urlpatterns = [
     path("actions/<int:pk>/reopen/", views.action_reopen, name="action_reopen"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("my-unit/", views.my_unit, name="my_unit"),
+    path("units/merger/", views.unit_merger, name="unit_merger"),
+    path("units/closed-actions/", views.closed_unit_actions, name="closed_unit_actions"),
+    path("actions/<int:pk>/reassign/", views.action_reassign_view, name="action_reassign"),
 ]

@@ -10,7 +10,7 @@ from core.text import fold
 from core.widgets import DateInput
 
 from .models import TeamMember, TeamRole, Visit, VisitStatus
-from .selectors import TEAM_ROLES, plans_visible_to, visits_visible_to
+from .selectors import TEAM_ROLES, plans_visible_to, visits_of_units_named, visits_visible_to
 
 
 def _midnight(day: date) -> datetime:
@@ -63,9 +63,7 @@ class VisitFilter(django_filters.FilterSet):
         self.form.fields["q"].widget.attrs["placeholder"] = _("e.g. binh tan")
 
     def filter_unit(self, queryset, name, value):
-        for word in fold(value).split():
-            queryset = queryset.filter(unit__search_text__contains=word)
-        return queryset
+        return visits_of_units_named(queryset, value) if fold(value).split() else queryset
 
     def filter_from(self, queryset, name, value):
         return queryset.filter(starts_at__gte=_midnight(value))

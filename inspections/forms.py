@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -165,11 +166,13 @@ class VisitForm(TimesMixin, TeamFieldsMixin, forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        # A dissolved unit (merged in 2025, say) is never offered for a new visit; a visit keeps its own.
-        units = plan.units.current()
+        # The plan's units in force during its period (a 2020 plan still offers the communes merged
+        # in 2025; a 2026 plan never does), and a visit's own unit; the visit's date is checked
+        # against the unit's validity when it is saved (selectors.visit_conflicts).
+        units = Q(pk__in=plan.units.in_force_during(plan.period_start, plan.period_end).values("pk"))
         if visit is not None:
-            units = units | plan.units.filter(pk=visit.unit_id)
-        self.fields["unit"].queryset = units.distinct().order_by("path")
+            units |= Q(pk=visit.unit_id)
+        self.fields["unit"].queryset = Unit.objects.filter(units).order_by("path")
         self.add_time_fields()
         self.add_team_fields(candidates)
         self.order_fields(["unit", "day", "start_time", "end_time", "place", "notes"])
@@ -404,6 +407,15 @@ class PlanForm(ServiceErrorsMixin, forms.ModelForm):
                     "amendment (điều chỉnh kế hoạch) and applies once approved."
                 ),
             )
+        if self.instance.pk:
+            # A plan of the past keeps its own units and issuer even once dissolved (2025 merger):
+            # editing the 2020 plan must not fail because they left the pickers for new work.
+            units = Unit.objects.filter(
+                Q(pk__in=units.values("pk")) | Q(pk__in=self.instance.units.values("pk"))
+            ).order_by("path")
+            issuing_units = Unit.objects.filter(
+                Q(pk__in=issuing_units.values("pk")) | Q(pk=self.instance.issuing_unit_id)
+            ).order_by("path")
         self.fields["units"].queryset = units
         self.fields["units"].required = False
         self.fields["add_under"].queryset = units

@@ -18,6 +18,7 @@ from units.access import units_visible_to
 from units.models import Unit, UnitKind
 from units.roles import Role, has_role, is_admin, is_staff_member
 from units.rules import scope_prefix
+from units.selectors import predecessor_ids
 
 from .models import (
     AmendmentStatus,
@@ -236,6 +237,16 @@ def plan_change_problems(
         errors["template"] = [_("Only a published checklist version can be used by a plan.")]
     if period_end < period_start:
         errors["period_end"] = [_("The period must end on or after its start.")]
+    elif gone := sorted(
+        u.name
+        for u in units
+        if not u.in_force_between(period_start, period_end) and u.pk not in _plan_unit_ids(plan)
+    ):
+        # A dissolved unit is never added to a plan after its end; a plan keeps the units it has.
+        errors["units"] = [
+            _("These units are not in force during the plan's period: %(names)s.")
+            % {"names": ", ".join(gone)}
+        ]
     if plan is not None and plan.pk:
         active = plan.visits.exclude(status=VisitStatus.CANCELLED).select_related("unit")
         unit_ids = {u.pk for u in units}
@@ -259,9 +270,21 @@ def plan_change_problems(
     return errors
 
 
-def plan_unit_choices(*, user) -> QuerySet[Unit]:
-    """Units a plan may inspect: the current units ``user`` sees, in tree order."""
-    return units_visible_to(user).current().order_by("path")
+def _plan_unit_ids(plan: InspectionPlan | None) -> set[int]:
+    return set(plan.units.values_list("pk", flat=True)) if plan is not None and plan.pk else set()
+
+
+def plan_unit_choices(*, user, plan: InspectionPlan | None = None) -> QuerySet[Unit]:
+    """Units a plan may inspect: the current units ``user`` sees, in tree order; for an existing
+    plan also those in force during its period and those it already has (the 2020 plan keeps the
+    communes merged in 2025, so editing it still works)."""
+    visible = units_visible_to(user)
+    if plan is None or not plan.pk:
+        return visible.current().order_by("path")
+    then = visible.in_force_during(plan.period_start, plan.period_end).values("pk")
+    return visible.filter(
+        Q(pk__in=visible.current().values("pk")) | Q(pk__in=then) | Q(pk__in=plan.units.values("pk"))
+    ).order_by("path")
 
 
 def issuing_unit_choices(*, user) -> QuerySet[Unit]:
@@ -577,6 +600,12 @@ def visit_conflicts(
                 _("%(unit)s is already visited in this plan on %(date)s.")
                 % {"unit": unit, "date": timezone.localtime(other.starts_at).strftime("%d/%m/%Y")}
             )
+        # A unit dissolved or merged (2025) takes no visit after its end; a past visit keeps it.
+        if starts_at and not unit.in_force_on(day := timezone.localtime(starts_at).date()):
+            errors["unit"].append(
+                _("%(unit)s is not in force on %(date)s: a dissolved unit takes no new visit.")
+                % {"unit": unit, "date": day.strftime("%d/%m/%Y")}
+            )
     if starts_at and ends_at:
         if ends_at <= starts_at:
             errors["ends_at"].append(_("The visit must end after it starts."))
@@ -625,3 +654,14 @@ def visit_conflicts(
                 }
             )
     return dict(errors)
+
+
+def visits_of_units_named(visits: QuerySet[Visit], text: str) -> QuerySet[Visit]:
+    """``visits`` of the units whose name, short name or code has every word of ``text``
+    (diacritics ignored), and of the units those replaced in a merger: filtering the list by
+    "Bình Tân Mỹ" also finds the 2020 visits of Bình Tấn and Tân Mỹ."""
+    named = Unit.objects.search(text)
+    replaced = predecessor_ids(
+        named.filter(predecessors__isnull=False).values_list("pk", flat=True).distinct()
+    )
+    return visits.filter(Q(unit__in=named.values("pk")) | Q(unit_id__in=replaced))

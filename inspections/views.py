@@ -201,7 +201,7 @@ def _plan_form(request, plan=None):
         request.POST or None,
         instance=plan,
         initial=None if plan else selectors.plan_initial(user=request.user),
-        units=selectors.plan_unit_choices(user=request.user),
+        units=selectors.plan_unit_choices(user=request.user, plan=plan),
         templates=selectors.published_templates(),
         issuing_units=selectors.issuing_unit_choices(user=request.user),
     )

@@ -36,6 +36,11 @@ class UnitForm(forms.ModelForm):
         ]
         widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
 
+    close_anyway = forms.BooleanField(
+        label=_("Close it anyway: its visits in progress and the actions it owes stay with it"),
+        required=False,
+    )
+
     def __init__(self, *args, units, top_level_allowed: bool = False, **kwargs):
         """``units``: the units the user may see; the parent picker offers the current ones.
 
@@ -55,8 +60,22 @@ class UnitForm(forms.ModelForm):
         self.fields["parent"].required = not top_level_allowed
         self.fields["predecessors"].queryset = units.exclude(pk=self.instance.pk).only("id", "name", "path")
         self.fields["predecessors"].widget.attrs["size"] = 6
+        # Offered only once closing the unit was refused for its open work (see Unit.clean).
+        self.closing_refused = False
+        self.fields["close_anyway"].widget = forms.HiddenInput()
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))
+
+    def clean(self):
+        data = super().clean()
+        self.instance.closing_acknowledged = bool(data.get("close_anyway"))
+        return data
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.has_error("valid_to", code="open_work"):
+            self.closing_refused = True
+            self.fields["close_anyway"].widget = forms.CheckboxInput()
 
 
 class UnitImportForm(forms.Form):

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from core.text import fold
 from core.validators import validate_code, validate_phone
 
+from .closing import open_work_message
+
 # The district level (huyện) was dissolved on 01/07/2025 by the two-tier local-government reform.
 DISTRICT_DISSOLVED_ON = date(2025, 7, 1)
 
@@ -31,6 +33,15 @@ class UnitQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gt=on)
+        )
+
+    def in_force_during(self, start: date, end: date | None = None):
+        """Units in force on some day of ``start``..``end`` (one day when ``end`` is None): the units
+        a plan of that period, or a visit on that day, may take (a 2020 plan keeps the communes
+        merged in 2025; a 2026 visit never takes them)."""
+        end = end or start
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=start)
         )
 
     def subtree(self, unit: "Unit"):
@@ -127,6 +138,10 @@ class Unit(models.Model):
             models.Index(fields=["kind", "path"], name="units_unit_kind_path"),
         ]
 
+    # Set by a form whose user was shown the unit's open work (visits in progress, actions owed)
+    # and chose to close it anyway; every other path (the admin, an import) is refused by clean().
+    closing_acknowledged = False
+
     def __str__(self):
         return self.name
 
@@ -180,6 +195,24 @@ class Unit(models.Model):
             raise ValidationError(
                 {"parent": _("A unit cannot be placed below itself or one of its sub-units.")}
             )
+        if message := open_work_message(self):
+            raise ValidationError({"valid_to": ValidationError(message, code="open_work")})
+
+    def closes_now(self) -> bool:
+        """Whether this (unsaved) change ends the unit, or brings its end forward."""
+        if not self.pk or self.valid_to is None:
+            return False
+        before = Unit.objects.filter(pk=self.pk).values_list("valid_to", flat=True).first()
+        return before is None or self.valid_to < before
+
+    def in_force_on(self, day: date) -> bool:
+        return self.in_force_between(day, day)
+
+    def in_force_between(self, start: date, end: date) -> bool:
+        """In force on some day of ``start``..``end`` (as UnitQuerySet.in_force_during)."""
+        return (self.valid_from is None or self.valid_from <= end) and (
+            self.valid_to is None or self.valid_to > start
+        )
 
     @property
     def is_current(self) -> bool:

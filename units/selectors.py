@@ -22,3 +22,32 @@ def unit_detail_context(*, user, unit: Unit) -> dict:
         .prefetch_related(Prefetch("groups"))
         .order_by("last_name", "first_name"),
     }
+
+
+def predecessor_ids(unit_ids) -> set[int]:
+    """The ids of every unit that ``unit_ids`` replaced, through each merger back (a commune of
+    2025 that replaced two of 2020 which replaced one of 2008): one query per generation."""
+    through = Unit.predecessors.through
+    found: set[int] = set()
+    frontier = set(unit_ids)
+    while frontier:
+        frontier = (
+            set(through.objects.filter(from_unit_id__in=frontier).values_list("to_unit_id", flat=True))
+            - found
+            - set(unit_ids)
+        )
+        found |= frontier
+    return found
+
+
+def unit_with_predecessors_ids(unit: Unit) -> list[int]:
+    """``unit``'s id and its predecessors' (see predecessor_ids): what the successor's page,
+    search, lists, dashboards and follow-up reports read its inspections from."""
+    return [unit.pk, *sorted(predecessor_ids([unit.pk]))]
+
+
+def replaced_units_of(prefix: str):
+    """A subquery of the ids of the units that the units under path ``prefix`` replaced (one
+    merger back), for reads that must stay one query (the dashboards' scope)."""
+    through = Unit.predecessors.through
+    return through.objects.filter(from_unit__path__startswith=prefix).values("to_unit_id")

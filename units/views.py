@@ -10,6 +10,7 @@ from core.jobs import Job
 
 from . import selectors, services
 from .access import can, get_unit_for_user, require_units_page, units_visible_to
+from .closing import open_work
 from .filters import UnitFilter
 from .forms import LoginForm, UnitForm, UnitImportForm
 
@@ -84,7 +85,13 @@ def unit_edit(request, pk):
         services.unit_save(form=form)
         messages.success(request, _("Changes to “%(name)s” were saved.") % {"name": unit.name})
         return redirect(unit)
-    return render(request, "units/unit_form.html", {"form": form, "unit": unit})
+    context = {"form": form, "unit": unit}
+    if form.closing_refused:
+        # Closing a unit that still has visits in progress or actions owed: say which, and offer
+        # the guided hand-over to its successor (or closing anyway, ticked on purpose).
+        context["open_work"] = open_work(units=[unit])
+        context["closing_on"] = form["valid_to"].value() or ""
+    return render(request, "units/unit_form.html", context)
 
 
 # The token of the rows kept between the import preview and its confirmation.

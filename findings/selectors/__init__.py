@@ -15,6 +15,7 @@ from inspections.selectors import team_prefetch, visits_visible_to
 from units.models import IssuingBody, Unit
 from units.roles import Role, has_role, is_staff_member
 from units.rules import scope_prefix
+from units.selectors import predecessor_ids
 
 from ..models import (
     ACTION_OPEN_STATES,
@@ -282,14 +283,22 @@ class UnitRemediation:
 
 
 def my_unit(*, user, today: date | None = None) -> UnitRemediation:
-    """Concluded visits of the liaison's unit subtree with their conclusion, findings and actions
-    (three queries), newest first."""
+    """Concluded visits of the liaison's unit subtree, of the units it replaced and of the actions
+    handed to it, with their conclusion, findings and actions (four queries), newest first."""
     today = today or timezone.localdate()
     prefix = scope_prefix(user)
     if prefix is None or not has_role(user, Role.LIAISON):
         return UnitRemediation([], 0, 0)
+    # The units its unit replaced in a merger (their inspections are its history) and the visits
+    # whose actions were handed to it: a liaison moved to the successor keeps all of them.
+    own_units = Unit.objects.filter(path__startswith=prefix).values("pk")
+    mine = (
+        Q(unit__path__startswith=prefix)
+        | Q(unit_id__in=predecessor_ids([user.unit_id]))
+        | Q(pk__in=Finding.objects.filter(action__unit__in=own_units).values("visit_id"))
+    )
     visits = list(
-        Visit.objects.filter(unit__path__startswith=prefix, status=VisitStatus.CONCLUDED)
+        Visit.objects.filter(mine, status=VisitStatus.CONCLUDED)
         .select_related("unit", "plan", "conclusion")
         .prefetch_related(
             Prefetch(

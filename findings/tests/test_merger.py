@@ -50,3 +50,42 @@ def test_the_merger_warns_of_visits_not_finished_and_leaves_them_with_their_unit
     unit_merge(predecessors=[commune], successor=ward, on=MERGED_ON, actor=administrator, hand_over=False)
     visit.refresh_from_db()
     assert visit.unit == commune
+
+
+def test_a_new_successor_goes_under_the_province_when_the_district_is_dissolved_the_same_day(
+    commune, other_commune, district, province, administrator
+):
+    from findings.services.merger import ReorganisationKind, unit_reorganise
+
+    Unit.objects.filter(pk=district.pk).update(valid_to=MERGED_ON)
+    commune.refresh_from_db()
+    ward, _check = unit_reorganise(
+        kind=ReorganisationKind.MERGER,
+        predecessors=[commune, other_commune],
+        on=MERGED_ON,
+        actor=administrator,
+        new_name="Xã Bình Tân Mỹ",
+    )
+    assert ward.parent == province and ward.kind == UnitKind.COMMUNE and ward.valid_from == MERGED_ON
+
+
+def test_applying_the_same_merger_twice_is_refused_and_moves_nothing_twice(
+    action, commune, other_commune, province, administrator
+):
+    from django.core.exceptions import ValidationError
+
+    from findings.services.merger import ReorganisationKind, unit_reorganise
+
+    args = {
+        "kind": ReorganisationKind.MERGER,
+        "predecessors": [commune, other_commune],
+        "on": MERGED_ON,
+        "actor": administrator,
+        "new_name": "Xã Bình Tân Mỹ",
+    }
+    unit_reorganise(**args)
+    with pytest.raises(ValidationError) as refused:
+        unit_reorganise(**args)
+    assert refused.value.code == "already_applied"
+    assert Unit.objects.filter(name="Xã Bình Tân Mỹ").count() == 1
+    assert RemediationAction.objects.get(pk=action.pk).updates.count() == 1

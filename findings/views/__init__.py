@@ -26,8 +26,12 @@ from .remediation import (
     attachment_download,
 )
 from .review import finding_review, review_finish, review_queue, visit_conclude, visit_review
+from .unit_merger import action_reassign_view, closed_unit_actions, unit_merger
 
 __all__ = [
+    "action_reassign_view",
+    "closed_unit_actions",
+    "unit_merger",
     "action_detail",
     "action_done",
     "action_extension",

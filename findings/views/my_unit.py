@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 
 from .. import selectors
 from ..access import require_perm
+from ..services.merger import merged_into
 
 
 @require_safe
@@ -18,5 +19,7 @@ def my_unit(request):
             "mine": selectors.my_unit(user=request.user),
             "today": timezone.localdate(),
             "home_unit": request.user.unit,
+            # A liaison of a unit closed in a merger: where its work went.
+            "merged_into": merged_into(request.user.unit) if request.user.unit_id else None,
         },
     )

@@ -26,7 +26,8 @@ def test_next_quarters_plan_from_draft_to_the_teams_calendars(
         communes = list(
             Unit.objects.current()
             .filter(kind=UnitKind.COMMUNE, path__startswith=province.path)
-            .exclude(code__in=["DT-TB-BT", "DT-TB-TM"])
+            # xã Bình Tân Mỹ, the demo's successor of these two in the 2025 merger, is left out too.
+            .exclude(code__in=["DT-TB-BT", "DT-TB-TM", "DT-BTM"])
         )
         assert len(communes) == 10
 

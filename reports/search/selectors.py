@@ -8,7 +8,7 @@ on SQLite). Every word of the query must occur ("ho so tre han" finds "Hồ sơ 
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.search import folded_words, matches_words
@@ -18,6 +18,7 @@ from inspections.models import Visit
 from inspections.selectors import visits_visible_to
 from units.access import units_visible_to
 from units.models import Unit
+from units.selectors import predecessor_ids, unit_with_predecessors_ids
 
 
 def search_units(*, user, query: str) -> QuerySet[Unit]:
@@ -26,10 +27,26 @@ def search_units(*, user, query: str) -> QuerySet[Unit]:
 
 
 def search_visits(*, user, query: str) -> QuerySet[Visit]:
-    """Visible visits whose unit, plan title or place has every word of ``query``, newest first."""
+    """Visible visits whose unit, plan title or place has every word of ``query``, newest first;
+    and the visits of the units that a unit so named replaced (searching "Bình Tân Mỹ" finds the
+    2020 visits of Bình Tấn and Tân Mỹ, each shown as before the reorganisation)."""
+    successors = units_visible_to(user).search(query).filter(predecessors__isnull=False).distinct()
+    replaced = predecessor_ids(successors.values_list("pk", flat=True)) if successors.exists() else set()
     return (
         visits_visible_to(user)
-        .filter(matches_words(query, "unit__name", "plan__title", "place"))
+        .filter(matches_words(query, "unit__name", "plan__title", "place") | Q(unit_id__in=replaced))
+        .select_related("unit", "plan")
+        .prefetch_related(Prefetch("unit__successors", queryset=Unit.objects.only("id", "name")))
+        .order_by("-starts_at", "-id")
+    )
+
+
+def unit_inspections(*, user, unit: Unit) -> QuerySet[Visit]:
+    """The visible visits of ``unit`` and of the units it replaced (units.selectors), newest
+    first, for the unit's page: the successor of a merger shows its predecessors' inspections."""
+    return (
+        visits_visible_to(user)
+        .filter(unit_id__in=unit_with_predecessors_ids(unit))
         .select_related("unit", "plan")
         .order_by("-starts_at", "-id")
     )

@@ -6,4 +6,5 @@ app_name = "search"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("units/<int:pk>/inspections/", views.unit_visits, name="unit_visits"),
 ]

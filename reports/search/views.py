@@ -4,8 +4,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from units.access import get_unit_for_user
+
 from .forms import SearchForm
-from .selectors import KINDS, KINDS_BY_KEY, is_searchable, search_results
+from .selectors import KINDS, KINDS_BY_KEY, is_searchable, search_results, unit_inspections
 
 # Results per group when searching everything, and per page within one kind.
 PREVIEW = 5
@@ -26,3 +28,21 @@ def search(request):
     return render(
         request, "search/search.html", {"form": form, "groups": groups, "query": query, "kind": kind}
     )
+
+
+# Inspections shown on a unit's page (the newest; the visit list has the rest).
+UNIT_INSPECTIONS = 50
+
+
+@require_safe
+def unit_visits(request, pk):
+    """The inspections of unit ``pk`` and of the units it replaced: the fragment htmx loads into
+    the unit's page, or a page of its own without JavaScript. 404 for a unit the user may not see."""
+    unit = get_unit_for_user(request.user, pk)
+    visits = list(unit_inspections(user=request.user, unit=unit)[:UNIT_INSPECTIONS])
+    template = (
+        "search/_unit_inspections.html"
+        if request.headers.get("HX-Request")
+        else "search/unit_inspections.html"
+    )
+    return render(request, template, {"unit": unit, "visits": visits})

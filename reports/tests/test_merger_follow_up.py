@@ -27,6 +27,10 @@ def test_the_successors_follow_up_includes_its_predecessors_remediation_under_th
 
     # The open action was handed over; the verified one stays with its unit and is still reported.
     assert len(data.rows) == 2
-    assert {r.unit_name for r in data.rows} == {"Xã Bình Tấn mới", commune.name}
+    # Each marked as coming from before the reorganisation.
+    assert {r.unit_name for r in data.rows} == {
+        "Xã Bình Tấn mới (trước sắp xếp: Xã Bình Tấn)",
+        "Xã Bình Tấn (trước sắp xếp)",
+    }
     # It goes out under the body that inspected the predecessors, never the new ward's own name.
     assert data.letterhead.issuing_body == "Sở Nội vụ"

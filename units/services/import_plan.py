@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ..closing import open_work_message
 from ..models import Unit, UnitKind
 from ..rules import scope_prefix
 from .import_files import _normalise
@@ -150,6 +151,10 @@ class _ImportPlanner:
         dates_ok = not bad & {"valid_from", "valid_to"}
         if dates_ok and unit.valid_from and unit.valid_to and unit.valid_to <= unit.valid_from:
             self.error(row, "valid_to", _constraint_message("units_unit_valid_to_after_from"))
+        if dates_ok and (work := open_work_message(unit)):
+            # Closing a unit that still has visits in progress or actions owed goes through the
+            # guided hand-over, never silently through a file (see Unit.clean).
+            self.error(row, "valid_to", work)
 
     def resolve_links(self, row: UnitImportRow) -> None:
         """Turn the parent and predecessor codes into units (existing, or created by the file)."""

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from devtools.demo import answers as demo_answers
 from devtools.demo import findings as finding_demo
 from devtools.demo import inspections as inspection_demo
+from devtools.demo import merger as merger_demo
 from devtools.demo import sadec as sadec_demo
 from devtools.demo import scores as dashboard_demo
 from devtools.demo import units as unit_demo
@@ -40,5 +41,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo scores loaded: {scores['answers']} answers of {scores['visits']} finished visits."
+            )
+        )
+        merger = merger_demo.load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo merger loaded: xã Bình Tân Mỹ (01/07/2025) holds {merger['actions']} remediation actions."
             )
         )

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import FloatField, QuerySet, Sum
+from django.db.models import FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from findings.models import (
 from inspections.models import Visit, VisitDomainScore, VisitStatus
 from units.models import Unit
 from units.rules import scope_prefix
+from units.selectors import replaced_units_of
 
 # Visits whose checklist the team has finished: their scores count on the dashboards.
 DONE_STATUSES = [VisitStatus.SUBMITTED, VisitStatus.REVIEWED, VisitStatus.CONCLUDED]
@@ -48,7 +49,11 @@ class Scope:
         if not self.prefix:
             return None
         if self._unit_ids is None:
-            units = Unit.objects.filter(path__startswith=self.prefix).order_by()
+            # With the units they replaced in a merger (units.selectors.replaced_units_of): a ward's
+            # dashboard counts its communes' past, in the same one query.
+            units = Unit.objects.filter(
+                Q(path__startswith=self.prefix) | Q(pk__in=replaced_units_of(self.prefix))
+            ).order_by()
             self._unit_ids = list(units.values_list("id", flat=True))
         return self._unit_ids
 

@@ -16,6 +16,7 @@ from inspections.models import (
     Visit,
 )
 from units.models import Unit
+from units.selectors import predecessor_ids
 
 from ..data import (
     FollowUpData,
@@ -38,11 +39,24 @@ from .common import (
 
 
 def _unit_and_predecessors(unit: Unit, field: str) -> Q:
-    """``field`` is ``unit``, a unit below it, a unit it succeeded, or one below those."""
+    """``field`` is ``unit``, a unit below it, a unit it succeeded (through every merger back), or
+    one below those."""
     condition = Q(**{f"{field}__path__startswith": unit.path})
-    for path in unit.predecessors.values_list("path", flat=True):
+    replaced = Unit.objects.filter(pk__in=predecessor_ids([unit.pk]))
+    for path in replaced.values_list("path", flat=True):
         condition |= Q(**{f"{field}__path__startswith": path})
     return condition
+
+
+def _unit_label(action: RemediationAction, replaced: set[int]) -> str:
+    """The responsible unit, marked when the action comes from before the reorganisation: handed
+    over ("Xã Bình Tân Mỹ (trước sắp xếp: Xã Bình Tấn)") or kept by a predecessor of the unit."""
+    inspected = action.finding.visit.unit
+    if inspected.pk != action.unit_id:
+        return f"{action.unit.name} (trước sắp xếp: {inspected.name})"
+    if action.unit_id in replaced:
+        return f"{action.unit.name} (trước sắp xếp)"
+    return action.unit.name
 
 
 def _actions_in_scope(
@@ -76,7 +90,7 @@ def follow_up_data(
     latest = RemediationUpdate.objects.filter(action=OuterRef("pk")).order_by("-at", "-id")
     actions = list(
         _actions_in_scope(plan=plan, unit=unit, period_start=period_start, period_end=period_end)
-        .select_related("unit", "finding__visit__conclusion")
+        .select_related("unit", "finding__visit__conclusion", "finding__visit__unit")
         .annotate(
             latest_text=Subquery(latest.values("text")[:1]), latest_at=Subquery(latest.values("at")[:1])
         )
@@ -85,6 +99,7 @@ def follow_up_data(
     if issuing_unit is None:
         issuing_unit = plan.issuing_unit if plan is not None else issuer_for_unit(unit)
     issuing_unit = Unit.objects.select_related("parent").get(pk=issuing_unit.pk)
+    replaced = predecessor_ids([unit.pk]) if unit is not None else set()
     rows = []
     for n, action in enumerate(actions, start=1):
         overdue = action.is_overdue_on(today)
@@ -92,7 +107,7 @@ def follow_up_data(
         rows.append(
             FollowUpRow(
                 number=n,
-                unit_name=action.unit.name,
+                unit_name=_unit_label(action, replaced),
                 recommendation=action.finding.recommendation.strip(),
                 due_on=action.due_date,
                 state=action.state,
