@@ -114,14 +114,14 @@ def ranking(*, scope: Scope) -> Ranking:
             _filtered(UnitPlanRollup.objects.filter(scored_visits__gt=0), scope)
             .values("unit_id", "unit_name")
             .annotate(
-                points_=Sum("points"),
-                max_=Sum("max_points"),
-                visits_=Sum("scored_visits"),
+                sum_points=Sum("points"),
+                sum_max=Sum("max_points"),
+                sum_visits=Sum("scored_visits"),
                 percent=percent_expression(),
             )
-            .filter(max___gt=0)
+            .filter(sum_max__gt=0)
             .order_by(F("percent").desc(), "unit_name", "unit_id")
-            .values_list("unit_name", "points_", "max_", "visits_", "unit_id")
+            .values_list("unit_name", "sum_points", "sum_max", "sum_visits", "unit_id")
         )
         rows = list(ranked)
         count = len(rows)

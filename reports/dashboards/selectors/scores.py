@@ -120,7 +120,7 @@ class Ranking:
 
     @property
     def _bottom_start(self) -> int:
-        return max(RANKING_EDGE, len(self.rows) - RANKING_EDGE)
+        return max(RANKING_EDGE, self.count - RANKING_EDGE)
 
     @property
     def top_ranked(self) -> list[tuple[int, ScoreRow]]:
