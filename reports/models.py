@@ -472,6 +472,10 @@ class UnitYearRollup(models.Model):
     scored_visits = models.PositiveIntegerField(_("scored visits"), default=0)
     # points * 100 / max_points; NULL when nothing was applicable (not ranked).
     percent = models.FloatField(_("score (%)"), null=True)
+    # The place in the ranking of the country's units of that year (1: the best), and among the
+    # province's; NULL when not ranked. Ties go by name, then id (as the live ranking).
+    rank = models.PositiveIntegerField(_("rank"), null=True)
+    root_rank = models.PositiveIntegerField(_("rank in the province"), null=True)
     actions = models.PositiveIntegerField(_("remediation actions"), default=0)
     open = models.PositiveIntegerField(_("open"), default=0)
     overdue = models.PositiveIntegerField(_("overdue"), default=0)
@@ -488,12 +492,10 @@ class UnitYearRollup(models.Model):
             models.UniqueConstraint(fields=["unit", "year"], name="reports_unityearrollup_unit_year"),
         ]
         indexes = [
-            # The ranking of the country's units (ORDER BY percent DESC, unit_name, unit_id LIMIT
-            # 10, and backwards for the bottom), and of a province's.
-            models.Index(fields=["year", "-percent", "unit_name", "unit"], name="reports_unityear_rank"),
-            models.Index(
-                fields=["root", "year", "-percent", "unit_name", "unit"], name="reports_unityear_root_rank"
-            ),
+            # Both ends of the ranking of the country's units (WHERE year = y AND (rank <= 10 OR
+            # rank > the last rank - 10)), and of a province's.
+            models.Index(fields=["year", "rank"], name="reports_unityear_rank"),
+            models.Index(fields=["root", "year", "root_rank"], name="reports_unityear_root_rank"),
             # The remediation panel: most overdue first (LIMIT 15), the country's and a province's.
             models.Index(
                 fields=["year", "-overdue_more", "-overdue", "-open", "unit_name"],

@@ -130,6 +130,15 @@ def _unit_year_rows(unit_plans: list[UnitPlanRollup]) -> list[UnitYearRollup]:
         row.percent = float(row.points) * 100.0 / float(row.max_points) if row.max_points else None
         row.overdue = row.overdue_30 + row.overdue_90 + row.overdue_more
         row.actions = row.open + row.reported + row.verified
+    ranked = sorted(
+        (row for row in rows.values() if row.max_points),
+        key=lambda row: (row.year, -row.points / row.max_points, row.unit_name, row.unit_id),
+    )
+    places: dict[tuple, int] = {}
+    for row in ranked:
+        row.rank = places[row.year] = places.get(row.year, 0) + 1
+        key = (row.root_id, row.year)
+        row.root_rank = places[key] = places.get(key, 0) + 1
     return list(rows.values())
 
 

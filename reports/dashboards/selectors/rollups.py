@@ -8,7 +8,7 @@ and repeat lists hold only the rows the page shows (both ends, the first ones) w
 sorted and cut by the database through the roll-ups' indexes.
 """
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Subquery, Sum, Window
 
 from reports.models import (
     DashboardRollupState,
@@ -106,9 +106,9 @@ SCORE_COLUMNS = ("unit_name", "points", "max_points", "scored_visits", "unit_id"
 
 
 def ranking(*, scope: Scope) -> Ranking:
-    """The units of the scope's year by score, best first: both ends and the count (up to three
-    queries: the top through the index, the count, the bottom backwards through the index).
-    Filtered by a plan, its units' rows are added up instead (a province's plan: a hundred-odd)."""
+    """The units of the scope's year by score, best first: both ends and the count, by the ranks
+    the refresh gave them (one query, through the rank indexes). Filtered by a plan, its units'
+    rows are added up instead (a province's plan: a hundred-odd units; one query)."""
     if scope.plan_id:
         ranked = (
             _filtered(UnitPlanRollup.objects.filter(scored_visits__gt=0), scope)
@@ -127,18 +127,17 @@ def ranking(*, scope: Scope) -> Ranking:
         count = len(rows)
         rows = rows if count <= 2 * RANKING_EDGE else rows[:RANKING_EDGE] + rows[-RANKING_EDGE:]
         return Ranking([ScoreRow(*row[:4], key=row[4]) for row in rows], total=count)
-    ranked = _unit_years(scope).filter(percent__isnull=False)
+    rank = "root_rank" if scope.prefix else "rank"
+    ranked = _unit_years(scope).filter(**{f"{rank}__isnull": False})
+    # The last rank, read backwards through the rank index.
+    last = Subquery(ranked.order_by(f"-{rank}").values(rank)[:1])
     rows = list(
-        ranked.order_by("-percent", "unit_name", "unit_id").values_list(*SCORE_COLUMNS)[:RANKING_EDGE]
+        ranked.annotate(last=last)
+        .filter(Q(**{f"{rank}__lte": RANKING_EDGE}) | Q(**{f"{rank}__gt": last - RANKING_EDGE}))
+        .order_by(rank)
+        .values_list(*SCORE_COLUMNS, "last")
     )
-    count = len(rows)
-    if count == RANKING_EDGE:
-        count = ranked.count()
-        bottom = min(RANKING_EDGE, count - RANKING_EDGE)
-        if bottom > 0:
-            backwards = ranked.order_by("percent", "-unit_name", "-unit_id").values_list(*SCORE_COLUMNS)
-            rows += reversed(backwards[:bottom])
-    return Ranking([ScoreRow(*row[:4], key=row[4]) for row in rows], total=count)
+    return Ranking([ScoreRow(*row[:4], key=row[4]) for row in rows], total=rows[0][5] if rows else 0)
 
 
 def remediation_by_unit(*, scope: Scope) -> RemediationByUnit:
@@ -175,14 +174,15 @@ def remediation_by_unit(*, scope: Scope) -> RemediationByUnit:
 
 def repeat_limitations(*, scope: Scope) -> Repeats:
     """The repeats of the scope's units up to its year (rolled up for every plan year): the first
-    rows and the count. Two queries."""
+    rows and the count (a window over the rows). One query."""
     rows = RepeatRollup.objects.filter(up_to_year=scope.year)
     if scope.prefix:
         rows = rows.filter(root_id=int(scope.prefix.strip("/")))
     shown = list(
-        rows.order_by("unit_name", "unit_id", "criterion_code").values_list(
-            "unit_id", "unit_name", "criterion_code", "criterion_title", "last_visit"
-        )[:DASHBOARD_ROWS]
+        rows.annotate(total=Window(Count("id")))
+        .order_by("unit_name", "unit_id", "criterion_code")
+        .values_list("unit_id", "unit_name", "criterion_code", "criterion_title", "last_visit", "total")[
+            :DASHBOARD_ROWS
+        ]
     )
-    total = len(shown) if len(shown) < DASHBOARD_ROWS else rows.count()
-    return Repeats([RepeatRow(*row) for row in shown], total=total)
+    return Repeats([RepeatRow(*row[:5]) for row in shown], total=shown[0][5] if shown else 0)
