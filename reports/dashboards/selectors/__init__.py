@@ -120,15 +120,15 @@ def head_dashboard(*, scope: Scope, today: date | None = None) -> HeadDashboard:
     ``scope.year`` becomes the latest year with finished visits.
 
     The country or a province is read from the roll-ups once they have been made (seven queries:
-    their state, the scope's units, trend, ranking, progress, domains, remediation, repeats;
+    their state, trend with progress, domains, ranking, remediation and its totals, repeats;
     ``as_of`` says when they were made); a narrower scope, or before the first refresh, from the
     visits themselves (six queries: the scope's units, then ranking with trend, progress,
     domains, remediation, repeats)."""
     state = rollups.rollup_state(scope=scope)
     if state is not None:
-        trend = rollups.trend(scope=scope)  # first: it settles scope.latest_year
+        trend, progress = rollups.trend_and_progress(scope=scope)  # first: settles scope.latest_year
         return HeadDashboard(
-            progress=rollups.plan_progress(scope=scope),
+            progress=progress,
             domains=rollups.compliance_by_domain(scope=scope),
             ranking=rollups.ranking(scope=scope),
             remediation=rollups.remediation_by_unit(scope=scope),

@@ -8,6 +8,8 @@ and repeat lists hold only the rows the page shows (both ends, the first ones) w
 sorted and cut by the database through the roll-ups' indexes.
 """
 
+from decimal import Decimal
+
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Subquery, Sum, Window
 
 from reports.models import (
@@ -53,34 +55,42 @@ def _unit_years(scope: Scope) -> QuerySet[UnitYearRollup]:
     return _in_root(UnitYearRollup.objects.filter(year=scope.year or EVERY_YEAR), scope)
 
 
-def trend(*, scope: Scope) -> list[ScoreRow]:
-    """The score year by year (every year whatever the filters); settles ``scope.latest_year``
-    as ranking_and_trend does. One query."""
+def trend_and_progress(*, scope: Scope) -> tuple[list[ScoreRow], list[PlanProgressRow]]:
+    """The score year by year (every year whatever the filters) and the progress of each plan of
+    the scope's year and plan, from the province-and-plan rows. One query. Settles
+    ``scope.latest_year`` first, as ranking_and_trend does."""
     rows = list(
-        _in_root(RootPlanRollup.objects.filter(scored_visits__gt=0), scope)
-        .values("year")
-        .annotate(total=Sum("points"), maximum=Sum("max_points"), visits=Sum("scored_visits"))
-        .order_by("year")
-    )
-    if scope.latest_year:
-        scope.year = latest_year({r["year"] for r in rows if r["maximum"]})
-        scope.latest_year = False
-    return [ScoreRow(str(r["year"]), r["total"], r["maximum"], r["visits"], key=r["year"]) for r in rows]
-
-
-def plan_progress(*, scope: Scope) -> list[PlanProgressRow]:
-    rows = (
-        _filtered(RootPlanRollup.objects.filter(planned__gt=0), scope)
-        .values("plan_id", "plan__title", "plan__year")
-        .annotate(planned=Sum("planned"), done=Sum("done"), concluded=Sum("concluded"))
-        .order_by("-plan__year", "plan__title", "plan_id")
-    )
-    return [
-        PlanProgressRow(
-            r["plan_id"], r["plan__title"], r["plan__year"], r["planned"], r["done"], r["concluded"]
+        _in_root(RootPlanRollup.objects.all(), scope)
+        .values("plan_id", "plan__title", "year")
+        .annotate(
+            planned_=Sum("planned"),
+            done_=Sum("done"),
+            concluded_=Sum("concluded"),
+            points_sum=Sum("points"),
+            max_sum=Sum("max_points"),
+            visits_sum=Sum("scored_visits"),
         )
+        .order_by()
+    )
+    years: dict[int, ScoreRow] = {}
+    for r in rows:
+        if r["visits_sum"]:
+            row = years.setdefault(r["year"], ScoreRow(str(r["year"]), Decimal(0), Decimal(0), key=r["year"]))
+            row.points += r["points_sum"]
+            row.max_points += r["max_sum"]
+            row.visits += r["visits_sum"]
+    if scope.latest_year:
+        scope.year = latest_year({year for year, row in years.items() if row.max_points})
+        scope.latest_year = False
+    progress = [
+        PlanProgressRow(r["plan_id"], r["plan__title"], r["year"], r["planned_"], r["done_"], r["concluded_"])
         for r in rows
+        if r["planned_"]
+        and (not scope.year or r["year"] == scope.year)
+        and (not scope.plan_id or r["plan_id"] == scope.plan_id)
     ]
+    progress.sort(key=lambda row: (-row.year, row.title, row.plan_id))
+    return [years[year] for year in sorted(years)], progress
 
 
 def compliance_by_domain(*, scope: Scope) -> list[ScoreRow]:
