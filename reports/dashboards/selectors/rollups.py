@@ -152,7 +152,7 @@ def ranking(*, scope: Scope) -> Ranking:
 
 def remediation_by_unit(*, scope: Scope) -> RemediationByUnit:
     """Per responsible unit, as counted on the refresh's date (its overdue bands), most overdue
-    first: the first rows, the totals and the count. One query (two filtered by a plan)."""
+    first: the first rows (through the index), then the totals and the count. Two queries."""
     order = (F("overdue_more").desc(), F("overdue").desc(), F("open").desc(), "unit_name")
     if scope.plan_id:
         rows = _filtered(UnitPlanRollup.objects.all(), scope).filter(
@@ -170,25 +170,11 @@ def remediation_by_unit(*, scope: Scope) -> RemediationByUnit:
             .values_list("unit_id", "unit_name", *(f"{name}_" for name in REMEDIATION_FIELDS))
         )
     else:
-        # One row a unit: the totals and the count come with the first rows, as windows over
-        # all of them. One query.
-        windows = {f"all_{name}": Window(Sum(name)) for name in REMEDIATION_FIELDS}
-        shown = list(
-            _unit_years(scope)
-            .filter(actions__gt=0)
-            .annotate(units=Window(Count("id")), **windows)
-            .order_by(*order)
-            .values_list("unit_id", "unit_name", *REMEDIATION_FIELDS, "units", *windows)[:DASHBOARD_ROWS]
-        )
-        totals = shown[0][9:] if shown else [0] * 6
-        return RemediationByUnit(
-            [RemediationRow(*row[:8]) for row in shown],
-            RemediationRow(None, "", *totals),
-            count=shown[0][8] if shown else 0,
-        )
-    totals = rows.aggregate(
-        units=Count("unit_id", distinct=True), **{name: Sum(name) for name in REMEDIATION_FIELDS}
-    )
+        rows = _unit_years(scope).filter(actions__gt=0)
+        shown = rows.order_by(*order).values_list("unit_id", "unit_name", *REMEDIATION_FIELDS)
+    # One row a unit, except filtered by a plan (a row a unit and plan).
+    units = Count("unit_id", distinct=True) if scope.plan_id else Count("id")
+    totals = rows.aggregate(units=units, **{name: Sum(name) for name in REMEDIATION_FIELDS})
     return RemediationByUnit(
         [RemediationRow(*row) for row in shown[:DASHBOARD_ROWS]],
         RemediationRow(None, "", *(totals[name] or 0 for name in REMEDIATION_FIELDS)),
