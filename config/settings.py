@@ -340,6 +340,8 @@ CELERY_BEAT_SCHEDULE |= {
     # Every minute: queue again (or fail, after the last attempt) the reports whose worker stopped
     # sending heartbeats, and re-send the ones no worker took up.
     "reports-sweep-stuck": {"task": "reports.tasks.sweep_stuck_reports", "schedule": 60.0},
+    # Every 5 minutes: make the dashboards' roll-ups again (the page shows the time they are as of).
+    "reports-refresh-dashboards": {"task": "reports.tasks.refresh_dashboards", "schedule": 300.0},
     # Every day at 07:00: remind units of actions due within a week or overdue; escalate long-overdue ones.
     "findings-remediation-reminders": {
         "task": "findings.tasks.send_remediation_reminders",

@@ -390,3 +390,210 @@ class IssuedDocument(models.Model):
         return (
             "".join(c if c.isalnum() else "-" for c in self.symbol.encode("ascii", "ignore").decode()) or "x"
         )
+
+
+# Dashboard roll-ups -------------------------------------------------------------------------------
+# The national dashboards read these tables, materialised from the visits, domain scores, findings
+# and remediation actions by reports.dashboards.rollups.dashboards_refresh (the worker, every few
+# minutes: CELERY_BEAT_SCHEDULE), never written anywhere else. Decision 0010 says why (and not a
+# roll-up kept by every service that moves a figure); the page shows the time they were made.
+
+
+class DashboardRollupState(models.Model):
+    """The one row (pk 1) saying when the roll-ups were last made. No row: never made yet, and
+    the dashboards count from the visits themselves."""
+
+    computed_at = models.DateTimeField(_("figures as of"))
+    # The date the overdue age bands were counted for (the refresh's local date).
+    today = models.DateField(_("overdue counted on"))
+    seconds = models.FloatField(_("seconds taken"), default=0)
+
+    class Meta:
+        verbose_name = _("dashboard roll-up state")
+        verbose_name_plural = _("dashboard roll-up states")
+
+    def __str__(self):
+        return f"{self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class UnitPlanRollup(models.Model):
+    """Per inspected unit and plan: visits planned, done, concluded; the points of the finished
+    visits; remediation actions by state and overdue age (as of the refresh's date). Read when
+    the dashboard is filtered by a plan (a province's hundred-odd units)."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    # The province: the first unit of the unit's path.
+    root = models.ForeignKey(Unit, verbose_name=_("province"), on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(
+        InspectionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    # The unit's name as of the refresh: lists of units sort by it without joining the units.
+    unit_name = models.CharField(_("unit name"), max_length=255)
+    planned = models.PositiveIntegerField(_("planned"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    concluded = models.PositiveIntegerField(_("concluded"), default=0)
+    points = models.DecimalField(_("points"), max_digits=14, decimal_places=2, default=0)
+    max_points = models.DecimalField(_("maximum points"), max_digits=14, decimal_places=2, default=0)
+    scored_visits = models.PositiveIntegerField(_("scored visits"), default=0)
+    open = models.PositiveIntegerField(_("open"), default=0)
+    overdue_30 = models.PositiveIntegerField(_("overdue 1 to 30 days"), default=0)
+    overdue_90 = models.PositiveIntegerField(_("overdue 31 to 90 days"), default=0)
+    overdue_more = models.PositiveIntegerField(_("overdue more than 90 days"), default=0)
+    reported = models.PositiveIntegerField(_("reported done"), default=0)
+    verified = models.PositiveIntegerField(_("verified"), default=0)
+
+    class Meta:
+        verbose_name = _("unit and plan roll-up")
+        verbose_name_plural = _("unit and plan roll-ups")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "plan"], name="reports_unitplanrollup_unit_plan"),
+        ]
+        indexes = [
+            # The dashboard filtered by a plan: that plan's rows.
+            models.Index(fields=["plan", "root"], name="reports_unitplanrollup_plan"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} · {self.plan_id}"
+
+
+class UnitYearRollup(models.Model):
+    """Per inspected unit and plan year (0: every year): its score and its remediation actions,
+    for the ranking and the remediation panel of the country or a province. The indexes hand
+    both ends of the country's three thousand units to the dashboard in their order."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    root = models.ForeignKey(Unit, verbose_name=_("province"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    unit_name = models.CharField(_("unit name"), max_length=255)
+    points = models.DecimalField(_("points"), max_digits=14, decimal_places=2, default=0)
+    max_points = models.DecimalField(_("maximum points"), max_digits=14, decimal_places=2, default=0)
+    scored_visits = models.PositiveIntegerField(_("scored visits"), default=0)
+    # points * 100 / max_points; NULL when nothing was applicable (not ranked).
+    percent = models.FloatField(_("score (%)"), null=True)
+    # The place in the ranking of the country's units of that year (1: the best), and among the
+    # province's; NULL when not ranked. Ties go by name, then id (as the live ranking).
+    rank = models.PositiveIntegerField(_("rank"), null=True)
+    root_rank = models.PositiveIntegerField(_("rank in the province"), null=True)
+    actions = models.PositiveIntegerField(_("remediation actions"), default=0)
+    open = models.PositiveIntegerField(_("open"), default=0)
+    overdue = models.PositiveIntegerField(_("overdue"), default=0)
+    overdue_30 = models.PositiveIntegerField(_("overdue 1 to 30 days"), default=0)
+    overdue_90 = models.PositiveIntegerField(_("overdue 31 to 90 days"), default=0)
+    overdue_more = models.PositiveIntegerField(_("overdue more than 90 days"), default=0)
+    reported = models.PositiveIntegerField(_("reported done"), default=0)
+    verified = models.PositiveIntegerField(_("verified"), default=0)
+
+    class Meta:
+        verbose_name = _("unit and year roll-up")
+        verbose_name_plural = _("unit and year roll-ups")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="reports_unityearrollup_unit_year"),
+        ]
+        indexes = [
+            # Both ends of the ranking of the country's units (WHERE year = y AND (rank <= 10 OR
+            # rank > the last rank - 10)), and of a province's.
+            models.Index(fields=["year", "rank"], name="reports_unityear_rank"),
+            models.Index(fields=["root", "year", "root_rank"], name="reports_unityear_root_rank"),
+            # The remediation panel: most overdue first (LIMIT 15), the country's and a province's.
+            models.Index(
+                fields=["year", "-overdue_more", "-overdue", "-open", "unit_name"],
+                name="reports_unityear_overdue",
+            ),
+            models.Index(
+                fields=["root", "year", "-overdue_more", "-overdue", "-open", "unit_name"],
+                name="reports_unityear_root_overdue",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} · {self.year}"
+
+
+class RootPlanRollup(models.Model):
+    """Per province and plan: visits planned, done, concluded and the points of the finished
+    visits, for the plan progress and the trend of the country or a province."""
+
+    root = models.ForeignKey(Unit, verbose_name=_("province"), on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(
+        InspectionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    planned = models.PositiveIntegerField(_("planned"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    concluded = models.PositiveIntegerField(_("concluded"), default=0)
+    points = models.DecimalField(_("points"), max_digits=14, decimal_places=2, default=0)
+    max_points = models.DecimalField(_("maximum points"), max_digits=14, decimal_places=2, default=0)
+    scored_visits = models.PositiveIntegerField(_("scored visits"), default=0)
+
+    class Meta:
+        verbose_name = _("province and plan roll-up")
+        verbose_name_plural = _("province and plan roll-ups")
+        constraints = [
+            # Also the index of one province's rows.
+            models.UniqueConstraint(fields=["root", "plan"], name="reports_rootplanrollup_root_plan"),
+        ]
+
+    def __str__(self):
+        return f"{self.root_id} · {self.plan_id}"
+
+
+class DomainRollup(models.Model):
+    """Per top-level unit (a province: the first unit of the path), plan and domain code: the
+    points of the finished visits, for the compliance by domain of a province or of the country."""
+
+    root = models.ForeignKey(Unit, verbose_name=_("province"), on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(
+        InspectionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=500)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    points = models.DecimalField(_("points"), max_digits=14, decimal_places=2, default=0)
+    max_points = models.DecimalField(_("maximum points"), max_digits=14, decimal_places=2, default=0)
+    visits = models.PositiveIntegerField(_("visits"), default=0)
+
+    class Meta:
+        verbose_name = _("domain roll-up")
+        verbose_name_plural = _("domain roll-ups")
+        constraints = [
+            # Also the index of one province's rows.
+            models.UniqueConstraint(
+                fields=["root", "plan", "code"], name="reports_domainrollup_root_plan_code"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.root_id} · {self.plan_id} · {self.code}"
+
+
+class RepeatRollup(models.Model):
+    """A criterion found lacking at both of a unit's two latest concluded visits of plans up to
+    ``up_to_year`` (NULL: of every year), as the dashboard's repeat limitations list it."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    root = models.ForeignKey(Unit, verbose_name=_("province"), on_delete=models.CASCADE, related_name="+")
+    up_to_year = models.PositiveSmallIntegerField(_("up to year"), null=True, blank=True)
+    unit_name = models.CharField(_("unit name"), max_length=255)
+    criterion_code = models.CharField(_("criterion code"), max_length=20)
+    criterion_title = models.TextField(_("criterion title"))
+    last_visit = models.DateTimeField(_("last visit"))
+
+    class Meta:
+        verbose_name = _("repeat limitation roll-up")
+        verbose_name_plural = _("repeat limitation roll-ups")
+        indexes = [
+            # One year's list, in the order the dashboard shows it.
+            models.Index(
+                fields=["up_to_year", "unit_name", "unit", "criterion_code"], name="reports_repeatrollup_year"
+            ),
+            models.Index(
+                fields=["root", "up_to_year", "unit_name", "unit", "criterion_code"],
+                name="reports_repeatrollup_root",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} · {self.criterion_code}"

@@ -12,6 +12,7 @@ from celery.signals import worker_process_init
 from django.conf import settings
 
 from . import services
+from .dashboards.rollups import dashboards_refresh
 
 RETRIES = 3
 
@@ -47,3 +48,9 @@ def generate_report(self, report_id: int) -> str | None:
 def sweep_stuck_reports() -> dict[str, int]:
     """Queue again, or fail with the reason, the reports whose worker stopped (every minute)."""
     return services.reports_sweep_stuck()
+
+
+@shared_task
+def refresh_dashboards() -> str:
+    """Make the dashboards' roll-ups again (every 5 minutes); returns the time they are as of."""
+    return dashboards_refresh().computed_at.isoformat()

@@ -4,6 +4,9 @@ database: the data set takes minutes to make). The figures go into a section of 
 docs/PERFORMANCE.md, above the marker of the regular run, which keeps them.
 """
 
+import os
+import statistics
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,16 +18,21 @@ from django.urls import reverse
 from devtools.national.generator import NATIONAL_ADMIN, TEMPLATE_CODE
 from findings.models import Finding
 from inspections.models import Answer, ChecklistTemplate, Visit, VisitDomainScore
+from reports.dashboards.rollups import dashboards_refresh
 from units.models import Unit, UnitKind
 
 from .environment import machine_info
 from .render import DEFAULT_HEADER, MARKER
 from .runner import measure
 
-# The national run: the head dashboard must stay within these (issue: national-scale speed).
-MAX_MS = 100
-MAX_QUERIES = 15
+# The national run: the head dashboard must stay within these (issue: national-scale speed), and
+# the administrator's dashboard of the whole country within NATIONAL_MAX_MS. Both read the
+# roll-ups the worker makes (reports.dashboards.rollups), made once before measuring.
+MAX_MS = 50
+MAX_QUERIES = 20
+NATIONAL_MAX_MS = 150
 HEAD = "lanhdao.qg01"
+NATIONAL_PAGE = "national dashboard, every province"
 BEGIN = "<!-- national-scale figures: written by `manage.py bench --national`, kept by the other runs -->"
 END = "<!-- end of the national-scale figures -->"
 
@@ -39,7 +47,7 @@ PAGES = [
         lambda: reverse("dashboards:actions") + "?lateness=overdue",
     ),
     ("search “mot cua”", HEAD, lambda: reverse("search:search") + "?q=mot+cua"),
-    ("national dashboard, every province", NATIONAL_ADMIN, lambda: reverse("dashboards:head")),
+    (NATIONAL_PAGE, NATIONAL_ADMIN, lambda: reverse("dashboards:head")),
     ("home of the province's scheduler", "chuyenvien.qg01", lambda: reverse("home")),
     ("home of a commune liaison", "daumoi.qg01", lambda: reverse("home")),
 ]
@@ -57,9 +65,22 @@ def measure_pages(*, repeat: int, warmup: int, progress: Callable[[str], None]) 
         client.force_login(user)
         result = measure(client, url(), repeat=repeat, warmup=warmup)
         status = result.error or 200
-        rows.append((name, username, result.queries, result.median_ms, status))
-        progress(f"{name}: {result.queries} queries, {result.median_ms} ms {result.error}")
+        cpu = _cpu_median_ms(client, url(), repeat=repeat)
+        rows.append((name, username, result.queries, result.median_ms, status, cpu))
+        progress(f"{name}: {result.queries} queries, {result.median_ms} ms ({cpu} ms CPU) {result.error}")
     return rows
+
+
+def _cpu_median_ms(client: Client, url: str, *, repeat: int) -> float:
+    """Median CPU time of this process for one request (Python: Django, the view, the template;
+    not the database server's): what the wall-clock median would be on an idle machine, less the
+    SQL. A shared machine's load shows in the wall-clock median, hardly in this one."""
+    times = []
+    for _ in range(repeat):
+        started = time.process_time()
+        client.get(url)
+        times.append((time.process_time() - started) * 1000)
+    return round(statistics.median(times), 1)
 
 
 def dataset_counts() -> str:
@@ -75,8 +96,9 @@ def dataset_counts() -> str:
 
 
 def run(*, repeat: int, warmup: int, output: Path | None, write: Callable[[str], None], progress) -> bool:
-    """Measure the national pages; print them, write them into ``output``'s kept header. Returns
-    whether the head dashboard stayed within MAX_MS and MAX_QUERIES."""
+    """Make the dashboard roll-ups (as the worker does), measure the national pages; print them,
+    write them into ``output``'s kept header. Returns whether the head dashboard stayed within
+    MAX_MS and MAX_QUERIES and the administrator's national dashboard within NATIONAL_MAX_MS."""
     if not ChecklistTemplate.objects.filter(code=TEMPLATE_CODE).exists():
         raise LookupError(
             "No national data set in this database: createdb kiemtra_national, then "
@@ -86,37 +108,61 @@ def run(*, repeat: int, warmup: int, output: Path | None, write: Callable[[str],
     setup_test_environment(debug=False)
     try:
         dataset = dataset_counts()
+        refresh = dashboards_refresh()
+        progress(f"dashboard roll-ups made in {refresh.seconds:.1f} s")
         rows = measure_pages(repeat=repeat, warmup=warmup, progress=progress)
     finally:
         teardown_test_environment()
     machine = machine_info()
     head = rows[0] if rows else None
-    within = bool(head) and head[4] == 200 and head[2] <= MAX_QUERIES and head[3] <= MAX_MS
-    lines = render_markdown(rows, dataset=dataset, machine=machine, repeat=repeat, within=within)
+    national = next((row for row in rows if row[0] == NATIONAL_PAGE), None)
+    head_within = bool(head) and head[4] == 200 and head[2] <= MAX_QUERIES and head[3] <= MAX_MS
+    national_within = bool(national) and national[4] == 200 and national[3] <= NATIONAL_MAX_MS
+    within = head_within and national_within
+    lines = render_markdown(
+        rows,
+        dataset=dataset,
+        machine=machine,
+        repeat=repeat,
+        within={"head": head_within, "national": national_within},
+        refresh_seconds=refresh.seconds,
+    )
     write("\n".join(lines))
     if output is not None:
         write_section(output, lines)
     return within
 
 
-def render_markdown(rows, *, dataset: str, machine: dict, repeat: int, within: bool) -> list[str]:
-    verdict = "within" if within else "OVER"
+def render_markdown(
+    rows, *, dataset: str, machine: dict, repeat: int, within: dict, refresh_seconds: float | None = None
+) -> list[str]:
+    def verdict(ok: bool) -> str:
+        return "within budget" if ok else "OVER budget"
+
     lines = [
         "## National scale",
         "",
         f"Measured on {machine['date']} with `manage.py bench --national --repeat {repeat}` on "
-        f"{machine['database']} ({machine['cores']} cores, {machine['CPU']}), against the data set of "
+        f"{machine['database']} ({machine['cores']} cores, {machine['CPU']}, load average "
+        f"{os.getloadavg()[0]:.1f} when it ended), against the data set of "
         "`manage.py generate_national --scale 1.0`: " + dataset + ".",
         "",
-        f"Budget of the head dashboard: at most {MAX_QUERIES} queries and a median of "
-        f"{MAX_MS} ms: **{verdict} budget**.",
+        f"Budgets: the head dashboard at most {MAX_QUERIES} queries and a median of {MAX_MS} ms: "
+        f"**{verdict(within['head'])}**; the administrator's national dashboard a median of "
+        f"{NATIONAL_MAX_MS} ms: **{verdict(within['national'])}**. Both read the dashboard roll-ups "
+        "(`reports/dashboards/rollups.py`, made by the worker every 5 minutes)"
+        + (
+            f", made once before measuring in {refresh_seconds:.1f} s."
+            if refresh_seconds is not None
+            else "."
+        ),
         "",
-        "| page | user | queries | median ms | status |",
-        "|---|---|---|---|---|",
+        "| page | user | queries | median ms | CPU ms of the web process | status |",
+        "|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| {name} | {user} | {queries} | {median:.1f} | {status} |"
-        for name, user, queries, median, status in rows
+        f"| {name} | {user} | {queries} | {median:.1f} | {cpu:.1f} | {status} |"
+        for name, user, queries, median, status, cpu in rows
     ]
     return lines + [""]
 

@@ -6,6 +6,7 @@ holds exactly the rows the list shows (all pages) for the same query string.
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -45,6 +46,17 @@ def _filters(request) -> tuple[DashboardFilterForm, selectors.Scope]:
     return form, scope
 
 
+def _unit_link(request, year: int | None) -> str:
+    """The query string of this page narrowed to a unit, ending in "unit=" (each row's id follows):
+    what ``{% querystring unit=… page=None year=year %}`` gives, built once rather than per row."""
+    params = request.GET.copy()
+    for key in ("unit", "page", "year"):
+        params.pop(key, None)
+    if year is not None:
+        params["year"] = year
+    return "?" + (params.urlencode() + "&" if params else "") + "unit="
+
+
 @require_safe
 def head_dashboard(request):
     require_dashboard(request.user)
@@ -57,6 +69,8 @@ def head_dashboard(request):
         "board": board,
         "year": scope.year,
         "unit": form.values["unit"],
+        "unit_link": (unit_link := _unit_link(request, scope.year)),
+        "actions_unit_link": reverse("dashboards:actions") + unit_link,
         "charts": {
             "domains": charts.domain_chart(board.domains),
             "ranking": charts.ranking_chart(edges),

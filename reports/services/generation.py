@@ -118,12 +118,12 @@ RECIPES: dict[tuple[str, str], Recipe] = {
 
 
 def documents_warm_up() -> None:
-    """Produce a sample notice in PDF, discarding it: loads WeasyPrint, the fonts in every style
-    and the print templates (about 2 s), so that a worker process pays this when it starts
-    rather than on a user's first PDF."""
-    from ..documents import samples
+    """Produce a sample notice in DOCX and PDF, discarding them: loads python-docx, WeasyPrint,
+    the fonts in every style and the print templates (about 2 s), so that a worker process pays
+    this when it starts rather than on a user's first document (documents/warm.py)."""
+    from ..documents import warm
 
-    conclusion_pdf(samples.conclusion_notice())
+    warm.warm_up()
 
 
 # Requesting

@@ -231,7 +231,7 @@ def test_query_count_stays_flat_as_units_and_visits_grow(
 
 def test_selectors_run_in_one_query_each(province, world, django_assert_num_queries):
     scope = selectors.Scope(prefix=province.path, year=2026)
-    with django_assert_num_queries(
-        6
-    ):  # the scope's units, then one query a panel (ranking and trend share one)
+    # The roll-ups' state (none yet: live), the scope's units, then one query a panel (ranking
+    # and trend share one).
+    with django_assert_num_queries(7):
         selectors.head_dashboard(scope=scope)

@@ -10,7 +10,7 @@ remediation by unit and the repeated limitations; this module the page-level rea
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 
@@ -22,6 +22,7 @@ from units.access import units_visible_to
 from units.models import Unit, UnitKind
 from units.rules import scope_prefix
 
+from . import rollups
 from .remediation import (
     RemediationByUnit,
     RemediationRow,
@@ -99,6 +100,8 @@ class HeadDashboard:
     remediation: RemediationByUnit
     repeats: Repeats
     trend: list[ScoreRow]
+    # When the figures come from the roll-ups: the time they were made (shown on the page).
+    as_of: datetime | None = None
 
     @property
     def totals(self) -> PlanProgressRow:
@@ -113,9 +116,26 @@ class HeadDashboard:
 
 
 def head_dashboard(*, scope: Scope, today: date | None = None) -> HeadDashboard:
-    """Everything the department head's dashboard shows for ``scope``: six queries (the scope's
-    units, then ranking with trend, progress, domains, remediation, repeats). With
-    ``scope.latest_year``, ``scope.year`` becomes the latest year with finished visits."""
+    """Everything the department head's dashboard shows for ``scope``. With ``scope.latest_year``,
+    ``scope.year`` becomes the latest year with finished visits.
+
+    The country or a province is read from the roll-ups once they have been made (seven queries:
+    their state, trend with progress, domains, ranking, remediation and its totals, repeats;
+    ``as_of`` says when they were made); a narrower scope, or before the first refresh, from the
+    visits themselves (six queries: the scope's units, then ranking with trend, progress,
+    domains, remediation, repeats)."""
+    state = rollups.rollup_state(scope=scope)
+    if state is not None:
+        trend, progress = rollups.trend_and_progress(scope=scope)  # first: settles scope.latest_year
+        return HeadDashboard(
+            progress=progress,
+            domains=rollups.compliance_by_domain(scope=scope),
+            ranking=rollups.ranking(scope=scope),
+            remediation=rollups.remediation_by_unit(scope=scope),
+            repeats=rollups.repeat_limitations(scope=scope),
+            trend=trend,
+            as_of=state.computed_at,
+        )
     ranking, trend = ranking_and_trend(scope=scope)  # first: it settles scope.latest_year
     return HeadDashboard(
         progress=plan_progress(scope=scope),

@@ -63,10 +63,16 @@ class RemediationRow:
 class RemediationByUnit:
     rows: list[RemediationRow]
     totals: RemediationRow
+    # How many units have actions, when ``rows`` holds only the first ones (read from the roll-ups).
+    count: int | None = None
 
     @property
     def shown(self) -> list[RemediationRow]:
         return self.rows[:DASHBOARD_ROWS]
+
+    @property
+    def unit_count(self) -> int:
+        return len(self.rows) if self.count is None else self.count
 
 
 def remediation_by_unit(*, scope: Scope, today: date | None = None) -> RemediationByUnit:
@@ -123,10 +129,12 @@ class RepeatRow:
 @dataclass
 class Repeats:
     rows: list[RepeatRow] = field(default_factory=list)
+    # How many there are, when ``rows`` holds only the first ones (read from the roll-ups).
+    total: int | None = None
 
     @property
     def count(self) -> int:
-        return len(self.rows)
+        return len(self.rows) if self.total is None else self.total
 
     @property
     def shown(self) -> list[RepeatRow]:

@@ -101,10 +101,12 @@ def compliance_by_domain(*, scope: Scope) -> list[ScoreRow]:
 @dataclass
 class Ranking:
     rows: list[ScoreRow]
+    # How many units are ranked, when ``rows`` holds only both ends (read from the roll-ups).
+    total: int | None = None
 
     @property
     def count(self) -> int:
-        return len(self.rows)
+        return len(self.rows) if self.total is None else self.total
 
     @property
     def top(self) -> list[ScoreRow]:
@@ -113,11 +115,12 @@ class Ranking:
     @property
     def bottom(self) -> list[ScoreRow]:
         """The lowest-ranked units not already in ``top``, lowest last."""
-        return self.rows[self._bottom_start :]
+        left_out = self.count - len(self.rows)
+        return self.rows[self._bottom_start - left_out :]
 
     @property
     def _bottom_start(self) -> int:
-        return max(RANKING_EDGE, len(self.rows) - RANKING_EDGE)
+        return max(RANKING_EDGE, self.count - RANKING_EDGE)
 
     @property
     def top_ranked(self) -> list[tuple[int, ScoreRow]]:
