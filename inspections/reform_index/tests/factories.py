@@ -43,3 +43,35 @@ def open_round(*, actor, province, units, template=None, year: int = 2026, **dea
         appraisal_deadline=deadlines.get("appraisal_deadline", date(2099, 2, 15)),
         response_deadline=deadlines.get("response_deadline", date(2099, 2, 28)),
     )
+
+
+def inspected(*, unit, department, template, leader, scores: dict, limitations: dict):
+    """A concluded inspection of ``unit`` on ``template``: answer scores by criterion code and
+    open limitations (with an open remediation action) by criterion code."""
+    from findings.tests.factories import ActionFactory, FindingFactory
+    from inspections.models import Criterion, VisitStatus
+    from inspections.tests.answer_factories import AnswerFactory
+    from inspections.tests.factories import PlanFactory, VisitFactory
+
+    plan = PlanFactory(issuing_unit=department, template=template, approved=True, created_by=leader)
+    visit = VisitFactory(plan=plan, unit=unit, status=VisitStatus.CONCLUDED, created_by=leader)
+    criteria = {c.code: c for c in Criterion.objects.filter(domain__template=template)}
+    for code, score in scores.items():
+        AnswerFactory(visit=visit, criterion=criteria[code], score=score, updated_by=leader)
+    for code, text in limitations.items():
+        ActionFactory(
+            finding=FindingFactory(
+                visit=visit, criterion=criteria[code], text=text, created_by=leader, approved=True
+            )
+        )
+    return visit
+
+
+def fill_and_submit(card, *, actor, score=Decimal("1.5")):
+    """The liaison's work done the quick way: every criterion scored and explained, submitted."""
+    from ..models import CriterionScore
+    from ..services import card_submit
+
+    CriterionScore.objects.filter(scorecard=card).update(self_score=score, explanation="Có báo cáo năm")
+    card.refresh_from_db()
+    return card_submit(card=card, actor=actor, version=card.version)

@@ -27,7 +27,14 @@ def test_anonymous_is_sent_to_the_login(client, db):
 
 
 def test_the_administrator_opens_a_round_and_every_unit_in_scope_is_told(
-    client, administrator, province, department, commune, other_commune, liaison, mailoutbox,
+    client,
+    administrator,
+    province,
+    department,
+    commune,
+    other_commune,
+    liaison,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     liaison.email = "binhtan@example.vn"
@@ -55,16 +62,21 @@ def test_empty_scope_means_every_department_and_commune_of_the_province(
 ):
     client.force_login(administrator)
     client.post(URL, _post(index_template(), province))
-    assert set(Scorecard.objects.values_list("unit", flat=True)) == {department.pk, commune.pk, other_commune.pk}
+    assert set(Scorecard.objects.values_list("unit", flat=True)) == {
+        department.pk,
+        commune.pk,
+        other_commune.pk,
+    }
 
 
 def test_deadlines_out_of_order_are_refused_next_to_the_field(client, administrator, province, commune):
     client.force_login(administrator)
     response = client.post(URL, _post(index_template(), province, [commune], response_deadline="2099-01-01"))
     assert response.status_code == 200
-    assert "self-scoring" in response.context["form"].errors["response_deadline"][0] or response.context[
-        "form"
-    ].errors["response_deadline"]
+    assert (
+        "self-scoring" in response.context["form"].errors["response_deadline"][0]
+        or response.context["form"].errors["response_deadline"]
+    )
     assert not IndexRound.objects.exists()
 
 
