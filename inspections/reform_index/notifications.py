@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from core.links import absolute_url
 from core.mail import email_message
@@ -28,7 +28,11 @@ def unit_contacts(unit) -> list[str]:
     return list(dict.fromkeys(addresses))
 
 
-def _send(card_id: int, template: str, subject: str) -> int:
+OPENED_SUBJECT = _("Reform index %(year)s: self-scoring is open for %(unit)s")
+APPRAISED_SUBJECT = _("Reform index %(year)s: the appraisal of %(unit)s is ready")
+
+
+def _send(card_id: int, template: str, subject) -> int:
     card = Scorecard.objects.select_related("round__province", "unit").filter(pk=card_id).first()
     if card is None:
         return 0
@@ -39,7 +43,7 @@ def _send(card_id: int, template: str, subject: str) -> int:
         body = render_to_string(
             template, {"card": card, "round": card.round, "url": absolute_url(card.get_absolute_url())}
         )
-        subject_text = _(subject) % {"year": card.round.year, "unit": card.unit.name}
+        subject_text = str(subject) % {"year": card.round.year, "unit": card.unit.name}
     return email_message(subject=subject_text, body=body, to=to).send()
 
 
@@ -48,7 +52,7 @@ def round_opened_send(*, card_id: int) -> int:
     return _send(
         card_id,
         "reform_index/emails/round_opened.txt",
-        "Reform index %(year)s: self-scoring is open for %(unit)s",
+        OPENED_SUBJECT,
     )
 
 
@@ -57,5 +61,5 @@ def appraisal_sent_send(*, card_id: int) -> int:
     return _send(
         card_id,
         "reform_index/emails/appraisal_sent.txt",
-        "Reform index %(year)s: the appraisal of %(unit)s is ready",
+        APPRAISED_SUBJECT,
     )
