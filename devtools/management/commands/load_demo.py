@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from devtools.demo import answers as demo_answers
 from devtools.demo import findings as finding_demo
 from devtools.demo import inspections as inspection_demo
+from devtools.demo import reform_index as reform_index_demo
 from devtools.demo import scores as dashboard_demo
 from devtools.demo import units as unit_demo
 
@@ -37,3 +38,4 @@ class Command(BaseCommand):
                 f"Demo scores loaded: {scores['answers']} answers of {scores['visits']} finished visits."
             )
         )
+        self.stdout.write(f"Demo reform index loaded: {reform_index_demo.load()['units']} units in scope.")
