@@ -227,7 +227,7 @@ def card_score(request, pk, domain_pk):
         {
             "card": card,
             "round": card.round,
-            "block": block,
+            "domain_block": block,
             "blocks": blocks,
             "form": form,
             "rows": form.bind_rows(),

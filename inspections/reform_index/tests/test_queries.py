@@ -21,10 +21,15 @@ BUDGETS = {"card": 16, "score": 18, "appraise": 22, "round": 14, "ranking": 16}
 def _world(size, *, administrator, province, department, leader, liaison, commune):
     template = index_template(domains=size, criteria=size + 1, code=f"CS-{size}")
     communes = [commune] + [
-        UnitFactory(name=f"Xã thử {size}-{i}", kind=UnitKind.COMMUNE, parent=province) for i in range(size * 3)
+        UnitFactory(name=f"Xã thử {size}-{i}", kind=UnitKind.COMMUNE, parent=province)
+        for i in range(size * 3)
     ]
     index_round = open_round(
-        actor=administrator, province=province, units=[department, *communes], template=template, year=2000 + size
+        actor=administrator,
+        province=province,
+        units=[department, *communes],
+        template=template,
+        year=2000 + size,
     )
     card = Scorecard.objects.get(round=index_round, unit=commune)
     for score in CriterionScore.objects.filter(scorecard=card):
@@ -33,7 +38,9 @@ def _world(size, *, administrator, province, department, leader, liaison, commun
             upload=SimpleUploadedFile("a.pdf", PDF + str(score.pk).encode(), content_type="application/pdf"),
             actor=liaison,
         )
-    codes = [s.criterion.code for s in CriterionScore.objects.filter(scorecard=card).select_related("criterion")]
+    codes = [
+        s.criterion.code for s in CriterionScore.objects.filter(scorecard=card).select_related("criterion")
+    ]
     inspected(
         unit=commune,
         department=department,
