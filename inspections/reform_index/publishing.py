@@ -91,7 +91,7 @@ def ranking_issue(*, round_id: int) -> IssuedDocument | None:
     """Issue the ranking of round ``round_id`` (the worker). Idempotent: a round already issued
     returns its document; a round not asked to publish does nothing."""
     index_round = (
-        IndexRound.objects.select_for_update()
+        IndexRound.objects.select_for_update(of=("self",))
         .select_related("province", "template", "publish_requested_by__unit", "issued_document")
         .filter(pk=round_id)
         .first()

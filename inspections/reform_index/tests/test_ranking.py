@@ -147,3 +147,29 @@ def test_only_the_head_publishes(client, inspector, liaison, approved):
     client.force_login(liaison)
     assert client.post(reverse("reform_index:round_publish", args=[approved.pk]), {}).status_code == 404
     assert IndexRound.objects.get(pk=approved.pk).status == RoundStatus.OPEN
+
+
+def test_a_worker_crash_halfway_leaves_no_number_taken_and_the_retry_issues_once(
+    head, approved, monkeypatch, django_capture_on_commit_callbacks
+):
+    from .. import publishing
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("worker killed while printing")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(publishing, "ranking_pdf", broken)
+        with django_capture_on_commit_callbacks(execute=True):
+            publishing.round_publish_request(
+                index_round=approved,
+                actor=head,
+                version=approved.version,
+                signer_name="A",
+                signer_title="GIÁM ĐỐC",
+            )
+    approved.refresh_from_db()
+    assert approved.status == RoundStatus.PUBLISHING and not IssuedDocument.objects.exists()
+    doc = ranking_issue(round_id=approved.pk)  # the outbox sweep's retry
+    assert doc.number == 1
+    assert ranking_issue(round_id=approved.pk) == doc
+    assert IssuedDocument.objects.count() == 1
