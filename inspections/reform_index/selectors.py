@@ -115,6 +115,15 @@ def liaison_tasks(*, user) -> list[Scorecard]:
     )
 
 
+def own_cards(*, user) -> list[Scorecard]:
+    """The scorecards of the user's home unit, newest round first (the liaison's list)."""
+    if user.unit_id is None:
+        return []
+    return list(
+        Scorecard.objects.filter(unit_id=user.unit_id).select_related("round").order_by("-round__year")
+    )
+
+
 def rounds_for_user(*, user) -> list[IndexRound]:
     """Rounds of the user's province: all of them for the department's staff, published ones
     and the round of their own scorecards for a unit."""

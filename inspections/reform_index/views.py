@@ -31,7 +31,15 @@ def round_list(request):
     return render(
         request,
         "reform_index/round_list.html",
-        {"rounds": rounds, "can_open": can(request.user, "reform_index.open_round")},
+        {
+            "rounds": rounds,
+            "can_open": can(request.user, "reform_index.open_round"),
+            "own_cards": [
+                c
+                for c in selectors.own_cards(user=request.user)
+                if can(request.user, "reform_index.score_scorecard", c)
+            ],
+        },
     )
 
 

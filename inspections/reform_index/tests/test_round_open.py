@@ -119,3 +119,13 @@ def test_deadline_order_is_also_a_database_rule(index_round):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         IndexRound.objects.filter(pk=index_round.pk).update(response_deadline=date(2000, 1, 1))
+
+
+def test_the_liaison_finds_the_scorecard_from_the_menu_page(client, liaison, card, outsider):
+    client.force_login(liaison)
+    page = client.get(reverse("reform_index:round_list")).content.decode()
+    assert card.get_absolute_url() in page
+    # The round itself is not listed before publication (it is the department's).
+    assert card.round.get_absolute_url() + '"' not in page
+    client.force_login(outsider)
+    assert card.get_absolute_url() not in client.get(reverse("reform_index:round_list")).content.decode()
