@@ -180,6 +180,8 @@ def test_the_journey_from_self_scoring_to_the_published_ranking(live_server, pag
     page.set_viewport_size(PHONE)
     log_in(page, live_server.url, "binhtan", demo.get_absolute_url())
     expect(page.locator(".ri-adjusted")).to_have_count(2)
+    assert_touch_sized(page, ".ri-page .btn, .ri-page textarea")
+    shoot(page, "liaison-card-375x812")
     page.locator("#id_response").fill(
         "Đơn vị thống nhất với kết quả thẩm định tiêu chí 3.3; tiêu chí 1.4 đề nghị xem xét lại."
     )
@@ -197,6 +199,7 @@ def test_the_journey_from_self_scoring_to_the_published_ranking(live_server, pag
     page.locator("#approve").click()
     expect(page.locator("#card-status")).to_contain_text("Đã phê duyệt")
     page.goto(live_server.url + demo.round.get_absolute_url())
+    shoot(page, "round-1280x800")
     publish = page.locator("#publish")
     if not publish.locator("#id_signer_name").input_value():
         publish.locator("#id_signer_name").fill("Nguyễn Văn Lãnh")
