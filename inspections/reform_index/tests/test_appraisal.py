@@ -177,3 +177,28 @@ def test_outsiders_get_404(client, outsider, submitted):
     client.force_login(outsider)
     assert client.get(reverse("reform_index:card_appraise", args=[submitted.pk])).status_code == 404
     assert client.get(submitted.get_absolute_url()).status_code == 404
+
+
+def test_two_appraisers_on_the_same_criterion_the_second_sees_the_conflict(
+    client, inspector, leader, submitted
+):
+    url = reverse("reform_index:card_appraise", args=[submitted.pk])
+    stale = _form(submitted, {"1.1": ("1", "Theo hồ sơ của Đoàn")})
+    client.force_login(inspector)
+    assert client.post(url, _form(submitted, {"1.1": ("0.5", "Kế hoạch ban hành chậm")})).status_code == 302
+    client.force_login(leader)
+    response = client.post(url, stale)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    row = _rows(submitted)["1.1"]
+    assert row.appraised_score == Decimal("0.5") and row.appraisal_reason == "Kế hoạch ban hành chậm"
+
+
+def test_sending_twice_changes_nothing_the_second_time(client, inspector, submitted):
+    client.force_login(inspector)
+    url = reverse("reform_index:card_send", args=[submitted.pk])
+    client.post(url, {"version": submitted.version})
+    card = Scorecard.objects.get(pk=submitted.pk)
+    client.post(url, {"version": submitted.version})
+    again = Scorecard.objects.get(pk=submitted.pk)
+    assert again.status == CardStatus.APPRAISED and again.version == card.version
