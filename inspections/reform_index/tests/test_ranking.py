@@ -173,3 +173,22 @@ def test_a_worker_crash_halfway_leaves_no_number_taken_and_the_retry_issues_once
     assert doc.number == 1
     assert ranking_issue(round_id=approved.pk) == doc
     assert IssuedDocument.objects.count() == 1
+
+
+def test_the_issued_register_shows_the_ranking_document(
+    client, head, approved, django_capture_on_commit_callbacks
+):
+    from .. import publishing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.round_publish_request(
+            index_round=approved,
+            actor=head,
+            version=approved.version,
+            signer_name="A",
+            signer_title="GIÁM ĐỐC",
+        )
+    approved.refresh_from_db()
+    client.force_login(head)
+    response = client.get(reverse("reports:issued_detail", args=[approved.issued_document.pk]))
+    assert response.status_code == 200
