@@ -33,6 +33,9 @@ def navigation(request):
             "remediation": is_admin(user) or has_role(user, Role.SCHEDULER, Role.INSPECTOR, Role.HEAD),
             "my_unit": has_role(user, Role.LIAISON),
             "dashboard": is_admin(user) or has_role(user, Role.HEAD),
+            # The reform index: rounds for the staff, the unit's scorecard and ranking for liaisons.
+            "reform_index": is_admin(user)
+            or has_role(user, Role.SCHEDULER, Role.INSPECTOR, Role.HEAD, Role.LIAISON),
             "search": True,
         }
     }

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "inspections",
     "findings",
     "reports",
+    "inspections.reform_index",
 ]
 # Developer tools (devtools/: demo data, the page benchmark, the national data generator):
 # installed where DEBUG is on, or wherever DJANGO_DEVTOOLS=1 (the Makefile's test and bench targets

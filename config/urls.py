@@ -33,6 +33,7 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("inspections/", include("inspections.urls")),
     path("findings/", include("findings.urls")),
+    path("reform-index/", include("inspections.reform_index.urls")),
     path("dashboards/", include("reports.dashboards.urls")),
     path("search/", include("reports.search.urls")),
     path("reports/", include("reports.urls")),

@@ -227,6 +227,7 @@ class IssuedKind(models.TextChoices):
     CORRECTION = "correction", _("Correction notice")
     FOLLOW_UP = "follow_up", _("Remediation follow-up report")
     PLAN_SUMMARY = "plan_summary", _("Plan summary report")
+    INDEX_RANKING = "index_ranking", _("Reform index ranking")
 
 
 class ImmutableRecordError(Exception):

@@ -29,6 +29,8 @@ from core.jobs import Job, JobState
 from findings.models import ActionState, RemediationUpdate, UpdateAttachment, UpdateKind
 from findings.tests.factories import ActionFactory, ConclusionFactory, FindingFactory
 from inspections.models import Answer, AnswerEvidence, AnswerResult, Criterion, PlanStatus, VisitStatus
+from inspections.reform_index.models import IndexEvidence
+from inspections.reform_index.services import round_open
 from inspections.tests.factories import ChecklistTemplateFactory, PlanFactory, VisitFactory, at
 from reports.models import Report, ReportFormat, ReportKind, ReportState
 from reports.services.issuing import notice_issue
@@ -190,6 +192,23 @@ MATRIX = {
     "reports:issued_download": E(lambda w: {"pk": w.issued.pk, "fmt": "pdf"}, STAFF | {"liaison"}),
     # A correction of an issued notice is signed by the visit's team leader.
     "reports:issued_correct": E(pk("issued"), {"leader"}),
+    # The reform index: a round of the first province (not published yet), the commune's scorecard.
+    "reform_index:round_list": L(),
+    "reform_index:round_open": L({"admin"}),
+    "reform_index:round_detail": E(pk("index_round"), STAFF),
+    "reform_index:round_publish": E(pk("index_round")),
+    "reform_index:ranking": E(pk("index_round"), STAFF),
+    "reform_index:ranking_download": E(lambda w: {"pk": w.index_round.pk, "fmt": "pdf"}),
+    "reform_index:card_detail": E(pk("index_card"), STAFF | {"liaison"}),
+    "reform_index:card_score": E(
+        lambda w: {"pk": w.index_card.pk, "domain_pk": w.criterion.domain_id}, {"liaison"}
+    ),
+    "reform_index:card_submit": E(pk("index_card")),
+    "reform_index:card_appraise": E(pk("index_card"), TEAM),
+    "reform_index:card_send": E(pk("index_card")),
+    "reform_index:card_respond": E(pk("index_card")),
+    "reform_index:card_approve": E(pk("index_card")),
+    "reform_index:evidence_download": E(pk("index_evidence"), STAFF | {"liaison"}),
 }
 # Every page of the Django admin: only for staff accounts (is_staff); others go to its login.
 ADMIN_NAMESPACE = "admin"
@@ -339,6 +358,18 @@ def _build():
     )
     w.report.file.save("ket-luan.docx", ContentFile(b"PK\x03\x04"), save=False)
     w.report.save()
+    w.index_round = round_open(
+        actor=u["admin"], province=province, year=2027, template=w.template, units=[w.commune, other_commune],
+        self_deadline=dt.date(2099, 1, 1), appraisal_deadline=dt.date(2099, 2, 1),
+        response_deadline=dt.date(2099, 3, 1),
+    )  # fmt: skip
+    w.index_card = w.index_round.scorecards.get(unit=w.commune)
+    w.index_evidence = IndexEvidence(
+        score=w.index_card.scores.first(), original_name=f"ke-hoach-{MARK}-{PRIVATE}.pdf",
+        content_type="application/pdf", size=9, sha256="0" * 64, uploaded_by=u["liaison"],
+    )  # fmt: skip
+    w.index_evidence.file.save("ke-hoach.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    w.index_evidence.save()
     return w
 
 

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from findings.selectors import remediation_summary, review_queue_count
+from inspections.reform_index.selectors import liaison_tasks
 from inspections.selectors import my_visits, plans_waiting_for_approval
 from units.roles import Role, has_role, is_admin
 
@@ -27,6 +28,7 @@ def home(request):
         context["scheduler_home"] = scheduler_home(user=user)
     if context["is_liaison"]:
         context["liaison_home"] = liaison_home(user=user)
+        context["index_tasks"] = liaison_tasks(user=user)
     if context["is_head"]:
         context["review_count"] = review_queue_count(user=user)
         context["approval_count"] = plans_waiting_for_approval(user).count()

@@ -53,6 +53,7 @@ MODULES = [
     "devtools.bench.pages.findings",
     "devtools.bench.pages.dashboards",
     "devtools.bench.pages.reports",
+    "devtools.bench.pages.reform_index",
 ]
 
 

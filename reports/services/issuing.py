@@ -37,6 +37,7 @@ KIND_TEXT = {
     IssuedKind.CORRECTION: "Thông báo đính chính",
     IssuedKind.FOLLOW_UP: "Báo cáo",
     IssuedKind.PLAN_SUMMARY: "Báo cáo",
+    IssuedKind.INDEX_RANKING: "Báo cáo",
 }
 
 

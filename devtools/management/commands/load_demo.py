@@ -5,6 +5,7 @@ from devtools.demo import answers as demo_answers
 from devtools.demo import findings as finding_demo
 from devtools.demo import inspections as inspection_demo
 from devtools.demo import merger as merger_demo
+from devtools.demo import reform_index as reform_index_demo
 from devtools.demo import sadec as sadec_demo
 from devtools.demo import scores as dashboard_demo
 from devtools.demo import units as unit_demo
@@ -49,3 +50,4 @@ class Command(BaseCommand):
                 f"Demo merger loaded: xã Bình Tân Mỹ (01/07/2025) holds {merger['actions']} remediation actions."
             )
         )
+        self.stdout.write(f"Demo reform index loaded: {reform_index_demo.load()['units']} units in scope.")

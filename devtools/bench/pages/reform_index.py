@@ -1,0 +1,68 @@
+"""The reform-index pages measured by `manage.py bench`: build() opens this year's round for the
+bench province on the bench checklist, every department and commune in scope (their number grows
+with the data set), every scorecard scored; the bench commune's is submitted (the appraisal page
+with the last inspection beside), the others approved (the ranking)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.urls import reverse
+
+from inspections.reform_index.models import CardStatus, CriterionScore, Scorecard
+from inspections.reform_index.services import round_open
+from units.models import Unit, UnitKind
+from units.roles import Role
+
+
+def build(data, size: str) -> None:
+    plan = getattr(data, "plan", None)
+    if plan is None:
+        return
+    units = list(Unit.objects.subtree(data.province).filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.COMMUNE]))
+    index_round = round_open(
+        actor=data.users[Role.ADMIN],
+        province=data.province,
+        year=2099,
+        template=plan.template,
+        units=units,
+        self_deadline=date(2099, 1, 31),
+        appraisal_deadline=date(2099, 2, 28),
+        response_deadline=date(2099, 3, 31),
+    )
+    _score(index_round)
+    Scorecard.objects.filter(round=index_round).update(status=CardStatus.APPROVED)
+    Scorecard.objects.filter(round=index_round, unit=data.commune).update(status=CardStatus.SUBMITTED)
+    data.index_round = index_round
+    data.index_card = Scorecard.objects.get(round=index_round, unit=data.commune)
+
+
+def _score(index_round) -> None:
+    scores = list(CriterionScore.objects.filter(scorecard__round=index_round).select_related("criterion"))
+    for n, s in enumerate(scores):
+        s.self_score = s.criterion.max_score * Decimal(3 + n % 2) / 4
+        s.explanation = "Có tài liệu kiểm chứng."
+    CriterionScore.objects.bulk_update(scores, ["self_score", "explanation"], batch_size=2000)
+
+
+PAGES = [
+    {
+        "name": "reform index: scorecard",
+        "url": lambda data: data.index_card.get_absolute_url(),
+        "role": Role.LIAISON,
+    },
+    {
+        "name": "reform index: appraisal",
+        "url": lambda data: reverse("reform_index:card_appraise", args=[data.index_card.pk]),
+        "role": Role.INSPECTOR,
+    },
+    {
+        "name": "reform index: round",
+        "url": lambda data: data.index_round.get_absolute_url(),
+        "role": Role.HEAD,
+    },
+    {
+        "name": "reform index: ranking (preview)",
+        "url": lambda data: reverse("reform_index:ranking", args=[data.index_round.pk]),
+        "role": Role.HEAD,
+    },
+]

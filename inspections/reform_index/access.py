@@ -1,0 +1,48 @@
+"""The only way a view turns an id into a round, a scorecard or an evidence file.
+
+Whoever may not see the object gets 404 (its existence is not confirmed); whoever may see it but
+not do what the view does gets 403.
+"""
+
+from django.http import Http404
+
+from core.permissions import can, require
+
+from .models import IndexEvidence, IndexRound, Scorecard
+
+
+def get_round_for_user(user, pk: int, *, perm: str = "reform_index.view_round") -> IndexRound:
+    """The round ``pk`` if ``user`` may see it (404 otherwise), and holds ``perm`` on it (403)."""
+    index_round = (
+        IndexRound.objects.select_related("province", "template", "issued_document").filter(pk=pk).first()
+    )
+    if index_round is None or not (
+        can(user, "reform_index.view_round", index_round)
+        or can(user, "reform_index.view_ranking", index_round)
+    ):
+        raise Http404
+    require(user, perm, index_round)
+    return index_round
+
+
+def get_card_for_user(user, pk: int, *, perm: str = "reform_index.view_scorecard") -> Scorecard:
+    """The scorecard ``pk`` if ``user`` may see it (404 otherwise), and holds ``perm`` on it (403)."""
+    card = (
+        Scorecard.objects.select_related("round__province", "round__template", "unit").filter(pk=pk).first()
+    )
+    if card is None or not can(user, "reform_index.view_scorecard", card):
+        raise Http404
+    require(user, perm, card)
+    return card
+
+
+def get_evidence_for_user(user, pk: int) -> IndexEvidence:
+    """An evidence file, for whoever may see its scorecard (404 otherwise)."""
+    evidence = (
+        IndexEvidence.objects.select_related("score__scorecard__unit", "score__scorecard__round__province")
+        .filter(pk=pk)
+        .first()
+    )
+    if evidence is None or not can(user, "reform_index.view_scorecard", evidence.score.scorecard):
+        raise Http404
+    return evidence

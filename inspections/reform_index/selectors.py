@@ -1,0 +1,158 @@
+"""Reads of the reform index pages, fully loaded: a page's query count does not grow with its rows."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Q
+
+from findings.models import ActionState, Finding, FindingKind
+from inspections.models import Answer, Domain, Visit, VisitStatus
+from reports.models import IssuedDocument
+from units.models import Unit
+from units.rules import scope_prefix
+from units.selectors import unit_with_predecessors_ids
+
+from .models import CardStatus, CriterionScore, IndexRound, RoundStatus, Scorecard
+
+# Visits whose checklist the team has finished: their scores are "what the app knows".
+FINISHED_VISITS = [VisitStatus.SUBMITTED, VisitStatus.REVIEWED, VisitStatus.CONCLUDED]
+
+
+@dataclass
+class InspectionFacts:
+    """What the last inspection of the unit says about one criterion (matched by its code)."""
+
+    visit: Visit | None = None
+    answer: Answer | None = None
+    limitations: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class DomainBlock:
+    domain: Domain
+    rows: list[CriterionScore]
+
+    @property
+    def self_total(self) -> Decimal:
+        return sum((r.self_score or 0 for r in self.rows), Decimal(0))
+
+    @property
+    def final_total(self) -> Decimal:
+        return sum((r.final_score or 0 for r in self.rows), Decimal(0))
+
+    @property
+    def max_total(self) -> Decimal:
+        return sum((r.criterion.max_score for r in self.rows), Decimal(0))
+
+
+def card_blocks(*, card: Scorecard, with_facts: bool = False) -> list[DomainBlock]:
+    """The scorecard's rows grouped by domain, in the template's order, each row with its files
+    and document; with ``with_facts`` each row also carries ``facts`` (InspectionFacts)."""
+    scores = list(
+        CriterionScore.objects.filter(scorecard=card)
+        .select_related("criterion__domain", "document")
+        .prefetch_related("files")
+        .order_by("criterion__domain__order", "criterion__domain_id", "criterion__order", "criterion_id")
+    )
+    if with_facts:
+        facts = inspection_facts(unit=card.unit, codes=[s.criterion.code for s in scores])
+        for s in scores:
+            s.facts = facts.get(s.criterion.code) or InspectionFacts(
+                visit=facts.get("", InspectionFacts()).visit
+            )
+    blocks: list[DomainBlock] = []
+    for s in scores:
+        if not blocks or blocks[-1].domain.pk != s.criterion.domain_id:
+            blocks.append(DomainBlock(domain=s.criterion.domain, rows=[]))
+        blocks[-1].rows.append(s)
+    return blocks
+
+
+def inspection_facts(*, unit: Unit, codes: list[str]) -> dict[str, InspectionFacts]:
+    """Per criterion code: the latest finished visit's answer and the open limitations found at
+    the unit (any visit) for it, the units it replaced in a merger included (a commune merged in
+    2025 is appraised with its predecessors' inspections). Four queries whatever the number of
+    criteria. Key "" holds the visit alone."""
+    unit_ids = unit_with_predecessors_ids(unit)
+    visit = (
+        Visit.objects.filter(unit_id__in=unit_ids, status__in=FINISHED_VISITS)
+        .select_related("plan")
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+    out: dict[str, InspectionFacts] = {"": InspectionFacts(visit=visit)}
+    if visit is not None:
+        for answer in Answer.objects.filter(visit=visit, criterion__code__in=codes).select_related(
+            "criterion"
+        ):
+            out[answer.criterion.code] = InspectionFacts(visit=visit, answer=answer)
+    open_limitations = (
+        Finding.objects.filter(
+            visit__unit_id__in=unit_ids, kind=FindingKind.LIMITATION, criterion__code__in=codes
+        )
+        .filter(Q(action__isnull=True) | ~Q(action__state=ActionState.VERIFIED))
+        .select_related("criterion", "visit")
+        .order_by("-visit__starts_at", "order", "pk")
+    )
+    for finding in open_limitations:
+        out.setdefault(finding.criterion.code, InspectionFacts(visit=visit)).limitations.append(finding)
+    return out
+
+
+def unit_documents(*, unit: Unit) -> list[IssuedDocument]:
+    """Issued documents of the app about ``unit`` (its conclusion notices, reports): what a
+    liaison may cite as evidence."""
+    return list(
+        IssuedDocument.objects.filter(Q(unit=unit) | Q(visit__unit=unit)).order_by("-date", "-number")[:50]
+    )
+
+
+def liaison_tasks(*, user) -> list[Scorecard]:
+    """The liaison's reform-index work: their unit's scorecards to score or to answer (home page)."""
+    if user.unit_id is None:
+        return []
+    return list(
+        Scorecard.objects.filter(
+            unit_id=user.unit_id,
+            round__status=RoundStatus.OPEN,
+            status__in=[CardStatus.DRAFT, CardStatus.APPRAISED],
+        ).select_related("round")
+    )
+
+
+def own_cards(*, user) -> list[Scorecard]:
+    """The scorecards of the user's home unit, newest round first (the liaison's list)."""
+    if user.unit_id is None:
+        return []
+    return list(
+        Scorecard.objects.filter(unit_id=user.unit_id).select_related("round").order_by("-round__year")
+    )
+
+
+def rounds_for_user(*, user) -> list[IndexRound]:
+    """Rounds of the user's province: all of them for the department's staff, published ones
+    and the round of their own scorecards for a unit."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return []
+    qs = IndexRound.objects.select_related("province", "issued_document")
+    if prefix == "":
+        return list(qs)
+    province_prefix = "/" + prefix.strip("/").split("/")[0] + "/"
+    return list(qs.filter(province__path__startswith=province_prefix))
+
+
+def round_cards(*, index_round: IndexRound) -> list[Scorecard]:
+    """The round's scorecards with their units and how many criteria were adjusted."""
+    return list(
+        Scorecard.objects.filter(round=index_round)
+        .select_related("unit")
+        .annotate(
+            adjusted=Count(
+                "scores",
+                filter=Q(scores__appraised_score__isnull=False)
+                & ~Q(scores__appraised_score=F("scores__self_score")),
+            )
+        )
+        .order_by("unit__kind", "unit__name")
+    )

@@ -1,0 +1,14 @@
+"""Formatting of the ranking's numbers (no queries)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def comma(value) -> str:
+    """ "93.40" -> "93,40": the ranking's numbers are stored as two-decimal strings (its snapshot);
+    a large ranking has thousands of cells, too many for ``floatformat``'s locale lookups."""
+    if value in (None, ""):
+        return "–"
+    return str(value).replace(".", ",")

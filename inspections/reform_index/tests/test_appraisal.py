@@ -1,0 +1,204 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from ..models import CardStatus, CriterionScore, Scorecard
+from ..services import card_approve, card_respond
+from .factories import fill_and_submit, inspected
+
+
+@pytest.fixture
+def submitted(card, liaison):
+    return fill_and_submit(card, actor=liaison)
+
+
+@pytest.fixture
+def last_visit(commune, department, index_tpl, leader):
+    return inspected(
+        unit=commune,
+        department=department,
+        template=index_tpl,
+        leader=leader,
+        scores={"1.1": Decimal("0.5")},
+        limitations={"1.1": "Kế hoạch CCHC ban hành chậm so với quy định"},
+    )
+
+
+def _rows(card):
+    return {
+        s.criterion.code: s for s in CriterionScore.objects.filter(scorecard=card).select_related("criterion")
+    }
+
+
+def _form(card, changes):
+    data = {}
+    for code, s in _rows(card).items():
+        data[f"version_{s.pk}"] = s.version
+        score, reason = changes.get(code, ("", ""))
+        data[f"appraised_{s.pk}"] = score
+        data[f"reason_{s.pk}"] = reason
+    return data
+
+
+def test_the_appraiser_sees_the_last_inspection_beside_each_self_score(
+    client, inspector, submitted, last_visit
+):
+    client.force_login(inspector)
+    response = client.get(reverse("reform_index:card_appraise", args=[submitted.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert last_visit.get_absolute_url() in page
+    assert "Kế hoạch CCHC ban hành chậm" in page
+    row = response.context["blocks"][0].rows[0]
+    assert row.criterion.code == "1.1"
+    assert row.facts.answer.score == Decimal("0.5")
+    assert row.facts.limitations[0].get_absolute_url() in page
+
+
+def test_a_verified_limitation_is_not_open_any_more(client, inspector, submitted, last_visit):
+    from findings.models import ActionState, RemediationAction
+
+    RemediationAction.objects.update(state=ActionState.VERIFIED)
+    client.force_login(inspector)
+    response = client.get(reverse("reform_index:card_appraise", args=[submitted.pk]))
+    assert response.context["blocks"][0].rows[0].facts.limitations == []
+
+
+def test_a_different_score_needs_a_reason(client, inspector, submitted):
+    client.force_login(inspector)
+    url = reverse("reform_index:card_appraise", args=[submitted.pk])
+    response = client.post(url, _form(submitted, {"1.1": ("0.5", "")}))
+    assert response.status_code == 200
+    key = f"reason_{_rows(submitted)['1.1'].pk}"
+    assert response.context["form"].errors[key]
+    assert _rows(submitted)["1.1"].appraised_score is None
+
+
+def test_the_appraiser_adjusts_two_criteria_and_sends_the_appraisal(
+    client, inspector, liaison, submitted, mailoutbox, django_capture_on_commit_callbacks
+):
+    liaison.email = "binhtan@example.vn"
+    liaison.save(update_fields=["email"])
+    client.force_login(inspector)
+    url = reverse("reform_index:card_appraise", args=[submitted.pk])
+    changes = {"1.1": ("0.5", "Kế hoạch ban hành chậm"), "2.2": ("1", "Thiếu báo cáo quý IV")}
+    assert client.post(url, _form(submitted, changes)).status_code == 302
+    rows = _rows(submitted)
+    assert (
+        rows["1.1"].appraised_score == Decimal("0.5")
+        and rows["1.1"].appraisal_reason == "Kế hoạch ban hành chậm"
+    )
+    assert rows["2.2"].is_adjusted and not rows["1.2"].is_adjusted
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reform_index:card_send", args=[submitted.pk]), {"version": submitted.version})
+    assert Scorecard.objects.get(pk=submitted.pk).status == CardStatus.APPRAISED
+    assert mailoutbox[-1].to == ["binhtan@example.vn"]
+    # The unit sees the differences.
+    client.force_login(liaison)
+    page = client.get(submitted.get_absolute_url()).content.decode()
+    assert "Thiếu báo cáo quý IV" in page and 'id="respond"' in page
+
+
+@pytest.fixture
+def appraised(submitted, inspector):
+    CriterionScore.objects.filter(scorecard=submitted, criterion__code="1.1").update(
+        appraised_score=Decimal("0.5"), appraisal_reason="Chậm"
+    )
+    Scorecard.objects.filter(pk=submitted.pk).update(status=CardStatus.APPRAISED)
+    return Scorecard.objects.get(pk=submitted.pk)
+
+
+def test_the_unit_responds_once(client, liaison, appraised):
+    client.force_login(liaison)
+    url = reverse("reform_index:card_respond", args=[appraised.pk])
+    client.post(url, {"response": "Kế hoạch ban hành ngày 10/01, đúng hạn; gửi kèm văn bản."})
+    appraised.refresh_from_db()
+    assert appraised.status == CardStatus.RESPONDED and appraised.responded_by == liaison
+    response = client.post(url, {"response": "Bổ sung thêm"}, follow=True)
+    assert "once" in response.content.decode() or "một lần" in response.content.decode()
+    appraised.refresh_from_db()
+    assert appraised.response.startswith("Kế hoạch ban hành ngày 10/01")
+
+
+def test_an_empty_response_is_refused(client, liaison, appraised):
+    client.force_login(liaison)
+    client.post(reverse("reform_index:card_respond", args=[appraised.pk]), {"response": "  "})
+    assert Scorecard.objects.get(pk=appraised.pk).status == CardStatus.APPRAISED
+
+
+def test_no_response_after_the_deadline(appraised, liaison):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        card_respond(card=appraised, actor=liaison, response="Muộn", today=date(2100, 1, 1))
+
+
+def test_the_head_waits_for_the_response_until_the_deadline(client, head, appraised):
+    client.force_login(head)
+    client.post(reverse("reform_index:card_approve", args=[appraised.pk]), {"version": appraised.version})
+    assert Scorecard.objects.get(pk=appraised.pk).status == CardStatus.APPRAISED
+    card_approve(card=appraised, actor=head, version=appraised.version, today=date(2100, 1, 1))
+    assert Scorecard.objects.get(pk=appraised.pk).status == CardStatus.APPROVED
+
+
+def test_the_head_approves_after_the_response_and_nothing_changes_after(
+    client, head, inspector, liaison, appraised
+):
+    card_respond(card=appraised, actor=liaison, response="Đồng ý")
+    appraised.refresh_from_db()
+    client.force_login(head)
+    client.post(reverse("reform_index:card_approve", args=[appraised.pk]), {"version": appraised.version})
+    appraised.refresh_from_db()
+    assert appraised.status == CardStatus.APPROVED and appraised.approved_by == head
+    client.force_login(inspector)
+    url = reverse("reform_index:card_appraise", args=[appraised.pk])
+    client.post(url, _form(appraised, {"1.2": ("0", "Muộn")}))
+    assert _rows(appraised)["1.2"].appraised_score is None
+
+
+@pytest.mark.parametrize("role", ["liaison", "scheduler", "head"])
+def test_only_inspectors_appraise(client, request, role, submitted):
+    client.force_login(request.getfixturevalue(role))
+    url = reverse("reform_index:card_appraise", args=[submitted.pk])
+    assert client.post(url, _form(submitted, {"1.1": ("0", "x")})).status_code == 403
+    assert _rows(submitted)["1.1"].appraised_score is None
+
+
+def test_only_the_head_approves(client, inspector, liaison, appraised):
+    for user in (inspector, liaison):
+        client.force_login(user)
+        assert client.post(reverse("reform_index:card_approve", args=[appraised.pk])).status_code == 403
+    assert Scorecard.objects.get(pk=appraised.pk).status == CardStatus.APPRAISED
+
+
+def test_outsiders_get_404(client, outsider, submitted):
+    client.force_login(outsider)
+    assert client.get(reverse("reform_index:card_appraise", args=[submitted.pk])).status_code == 404
+    assert client.get(submitted.get_absolute_url()).status_code == 404
+
+
+def test_two_appraisers_on_the_same_criterion_the_second_sees_the_conflict(
+    client, inspector, leader, submitted
+):
+    url = reverse("reform_index:card_appraise", args=[submitted.pk])
+    stale = _form(submitted, {"1.1": ("1", "Theo hồ sơ của Đoàn")})
+    client.force_login(inspector)
+    assert client.post(url, _form(submitted, {"1.1": ("0.5", "Kế hoạch ban hành chậm")})).status_code == 302
+    client.force_login(leader)
+    response = client.post(url, stale)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    row = _rows(submitted)["1.1"]
+    assert row.appraised_score == Decimal("0.5") and row.appraisal_reason == "Kế hoạch ban hành chậm"
+
+
+def test_sending_twice_changes_nothing_the_second_time(client, inspector, submitted):
+    client.force_login(inspector)
+    url = reverse("reform_index:card_send", args=[submitted.pk])
+    client.post(url, {"version": submitted.version})
+    card = Scorecard.objects.get(pk=submitted.pk)
+    client.post(url, {"version": submitted.version})
+    again = Scorecard.objects.get(pk=submitted.pk)
+    assert again.status == CardStatus.APPRAISED and again.version == card.version

@@ -1,0 +1,142 @@
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from findings.tests.factories import PDF
+
+from ..models import CardStatus, CriterionScore, IndexEvidence, Scorecard
+
+
+def _rows(card, domain_code="1"):
+    return list(
+        CriterionScore.objects.filter(scorecard=card, criterion__domain__code=domain_code)
+        .select_related("criterion__domain")
+        .order_by("criterion__order")
+    )
+
+
+def _score_url(card, rows):
+    return reverse("reform_index:card_score", args=[card.pk, rows[0].criterion.domain_id])
+
+
+def _form(rows, **overrides):
+    data = {}
+    for r in rows:
+        data[f"version_{r.pk}"] = r.version
+        data[f"score_{r.pk}"] = "1.5"
+        data[f"explanation_{r.pk}"] = ""
+        data[f"document_{r.pk}"] = ""
+    data.update(overrides)
+    return data
+
+
+def test_the_liaison_scores_a_domain_with_a_file_and_an_explanation(client, liaison, card):
+    rows = _rows(card)
+    client.force_login(liaison)
+    assert client.get(_score_url(card, rows)).status_code == 200
+    upload = SimpleUploadedFile("ke-hoach.pdf", PDF, content_type="application/pdf")
+    data = _form(rows, **{f"file_{rows[0].pk}": upload, f"explanation_{rows[2].pk}": "Không phát sinh"})
+    response = client.post(_score_url(card, rows), data)
+    assert response.status_code == 302
+    saved = _rows(card)
+    assert [r.self_score for r in saved] == [Decimal("1.5")] * 3
+    assert saved[2].explanation == "Không phát sinh"
+    evidence = IndexEvidence.objects.get()
+    assert evidence.score == saved[0] and evidence.original_name == "ke-hoach.pdf"
+    # The evidence is downloadable by the unit and the appraisers only.
+    assert client.get(evidence.get_absolute_url()).status_code == 200
+
+
+def test_a_score_above_the_maximum_is_refused_next_to_the_field(client, liaison, card):
+    rows = _rows(card)
+    client.force_login(liaison)
+    response = client.post(_score_url(card, rows), _form(rows, **{f"score_{rows[0].pk}": "5"}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[f"score_{rows[0].pk}"]
+    assert _rows(card)[0].self_score is None
+
+
+def test_a_renamed_executable_is_refused_with_a_message(client, liaison, card):
+    rows = _rows(card)
+    client.force_login(liaison)
+    upload = SimpleUploadedFile("anh.jpg", b"MZ\x90\x00 not an image", content_type="image/jpeg")
+    response = client.post(_score_url(card, rows), _form(rows, **{f"file_{rows[0].pk}": upload}))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not IndexEvidence.objects.exists()
+    assert _rows(card)[0].self_score is None  # nothing of the save is kept
+
+
+def test_a_stale_form_from_a_second_device_is_not_silently_saved(client, liaison, card):
+    rows = _rows(card)
+    client.force_login(liaison)
+    first = _form(rows)
+    second = _form(rows, **{f"score_{r.pk}": "0.5" for r in rows})
+    assert client.post(_score_url(card, rows), first).status_code == 302
+    response = client.post(_score_url(card, rows), second)
+    assert response.status_code == 200
+    assert (
+        "Reload" in str(response.context["form"].non_field_errors())
+        or response.context["form"].non_field_errors()
+    )
+    assert [r.self_score for r in _rows(card)] == [Decimal("1.5")] * 3
+
+
+def test_the_same_post_twice_changes_nothing_the_second_time(client, liaison, card):
+    rows = _rows(card)
+    client.force_login(liaison)
+    data = _form(rows)
+    client.post(_score_url(card, rows), data)
+    response = client.post(_score_url(card, rows), data)  # a double click: same versions, same values
+    assert response.status_code == 302
+    assert [r.version for r in _rows(card)] == [2, 2, 2]
+
+
+def test_submit_lists_what_is_missing_then_locks_the_scorecard(client, liaison, card):
+    client.force_login(liaison)
+    submit = reverse("reform_index:card_submit", args=[card.pk])
+    client.post(submit, {"version": card.version})
+    card.refresh_from_db()
+    assert card.status == CardStatus.DRAFT
+    for code in ("1", "2"):
+        rows = _rows(card, code)
+        client.post(_score_url(card, rows), _form(rows))
+    # Criteria x.1 and x.3 need evidence: still refused.
+    response = client.post(submit, {"version": card.version}, follow=True)
+    assert "1.1" in response.content.decode()
+    assert Scorecard.objects.get(pk=card.pk).status == CardStatus.DRAFT
+    CriterionScore.objects.filter(scorecard=card).update(explanation="Không có văn bản trong năm")
+    client.post(submit, {"version": card.version})
+    card.refresh_from_db()
+    assert card.status == CardStatus.SUBMITTED and card.submitted_by == liaison
+    # Locked: a save after submission changes nothing.
+    rows = _rows(card)
+    response = client.post(_score_url(card, rows), _form(rows, **{f"score_{r.pk}": "0" for r in rows}))
+    assert response.status_code == 302
+    assert [r.self_score for r in _rows(card)] == [Decimal("1.5")] * 3
+
+
+def test_another_units_liaison_gets_404_and_staff_get_403_on_scoring(
+    client, card, other_commune, inspector, head
+):
+    from units.roles import Role
+    from units.tests.factories import UserFactory
+
+    other = UserFactory(username="tanmy", unit=other_commune, roles=[Role.LIAISON])
+    rows = _rows(card)
+    client.force_login(other)
+    assert client.get(card.get_absolute_url()).status_code == 404
+    assert client.post(_score_url(card, rows), _form(rows)).status_code == 404
+    for user in (inspector, head):
+        client.force_login(user)
+        assert client.get(card.get_absolute_url()).status_code == 200
+        assert client.post(_score_url(card, rows), _form(rows)).status_code == 403
+    assert _rows(card)[0].self_score is None
+
+
+@pytest.mark.parametrize("name", ["card_submit", "card_send", "card_respond", "card_approve"])
+def test_actions_refuse_get(client, liaison, card, name):
+    client.force_login(liaison)
+    assert client.get(reverse(f"reform_index:{name}", args=[card.pk])).status_code == 405

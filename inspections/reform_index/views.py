@@ -1,0 +1,356 @@
+"""Pages of the reform index: short function views (access -> form -> service -> redirect)."""
+
+import dataclasses
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from core.downloads import private_file_response
+from core.permissions import can, require
+from reports.documents.loaders.common import default_signer
+
+from . import publishing, selectors, services
+from .access import get_card_for_user, get_evidence_for_user, get_round_for_user
+from .forms import AppraisalForm, PublishForm, ResponseForm, RoundOpenForm, SelfScoreForm, VersionForm
+from .models import APPRAISABLE, CardStatus
+from .ranking import ranking_compute
+
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
+
+
+@require_safe
+def round_list(request):
+    rounds = selectors.rounds_for_user(user=request.user)
+    rounds = [r for r in rounds if can(request.user, "reform_index.view_round", r) or r.is_published]
+    return render(
+        request,
+        "reform_index/round_list.html",
+        {
+            "rounds": rounds,
+            "can_open": can(request.user, "reform_index.open_round"),
+            "own_cards": [
+                c
+                for c in selectors.own_cards(user=request.user)
+                if can(request.user, "reform_index.score_scorecard", c)
+            ],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def round_open(request):
+    require(request.user, "reform_index.open_round")
+    form = RoundOpenForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            index_round = services.round_open(
+                actor=request.user,
+                province=d["province"],
+                year=d["year"],
+                template=d["template"],
+                units=form.scope(),
+                self_deadline=d["self_deadline"],
+                appraisal_deadline=d["appraisal_deadline"],
+                response_deadline=d["response_deadline"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The round is open; the units in scope are told by e-mail."))
+            return redirect(index_round)
+    return render(request, "reform_index/round_open.html", {"form": form})
+
+
+@require_safe
+def round_detail(request, pk):
+    index_round = get_round_for_user(request.user, pk)
+    if not can(request.user, "reform_index.view_round", index_round):
+        return redirect("reform_index:ranking", pk=index_round.pk)
+    cards = selectors.round_cards(index_round=index_round)
+    signer = None
+    if can(request.user, "reform_index.publish_round", index_round) and request.user.unit_id:
+        s = default_signer(request.user.unit)
+        signer = {"authority_line": s.authority_line, "signer_title": s.title, "signer_name": s.name}
+    publish_form = PublishForm(initial={"version": index_round.version, **(signer or {})})
+    return render(
+        request,
+        "reform_index/round_detail.html",
+        {
+            "round": index_round,
+            "cards": cards,
+            "all_approved": bool(cards) and all(c.status == CardStatus.APPROVED for c in cards),
+            "can_publish": can(request.user, "reform_index.publish_round", index_round),
+            "publish_form": publish_form,
+        },
+    )
+
+
+@require_POST
+def round_publish(request, pk):
+    index_round = get_round_for_user(request.user, pk, perm="reform_index.publish_round")
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            publishing.round_publish_request(
+                index_round=index_round,
+                actor=request.user,
+                version=d["version"],
+                signer_name=d["signer_name"],
+                signer_title=d["signer_title"],
+                authority_line=d["authority_line"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The ranking is being issued; its document will be ready shortly."))
+    else:
+        messages.error(request, _("Fill in the signer to publish the ranking."))
+    return redirect(index_round)
+
+
+@require_safe
+def ranking(request, pk):
+    index_round = get_round_for_user(request.user, pk, perm="reform_index.view_ranking")
+    if index_round.is_published:
+        data, preview = index_round.issued_document.snapshot, False
+    else:
+        # Before publication only the department's staff get here (view_ranking): a preview.
+        data, preview = dataclasses.asdict(ranking_compute(index_round=index_round)), True
+    sections = [
+        (
+            group,
+            {
+                "type": "bar",
+                "horizontal": True,
+                "max": 100,
+                "suffix": "%",
+                "labels": [r["unit_name"] for r in group["rows"]],
+                "series": [
+                    {
+                        "label": _("Score (%)"),
+                        "data": [float(r["percent"]) for r in group["rows"]],
+                        "color": "#20c997",
+                    }
+                ],
+            },
+        )
+        for group in data["groups"]
+    ]
+    own_unit = request.user.unit_id
+    return render(
+        request,
+        "reform_index/ranking.html",
+        {"round": index_round, "data": data, "preview": preview, "sections": sections, "own_unit": own_unit},
+    )
+
+
+@require_safe
+def ranking_download(request, pk, fmt):
+    index_round = get_round_for_user(request.user, pk, perm="reform_index.view_ranking")
+    if not index_round.is_published:
+        raise Http404
+    doc = index_round.issued_document
+    files = {
+        "docx": (doc.docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        "pdf": (doc.pdf, "application/pdf"),
+        "xlsx": (
+            index_round.ranking_xlsx,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    }
+    if fmt not in files or not files[fmt][0]:
+        raise Http404
+    file, content_type = files[fmt]
+    return private_file_response(
+        file, content_type=content_type, filename=f"Chi-so-CCHC-{index_round.year}-{doc.number}.{fmt}"
+    )
+
+
+@require_safe
+def card_detail(request, pk):
+    card = get_card_for_user(request.user, pk)
+    user = request.user
+    blocks = selectors.card_blocks(card=card)
+    return render(
+        request,
+        "reform_index/card_detail.html",
+        {
+            "card": card,
+            "round": card.round,
+            "blocks": blocks,
+            "can_score": card.status == CardStatus.DRAFT and can(user, "reform_index.score_scorecard", card),
+            "can_appraise": card.status in APPRAISABLE and can(user, "reform_index.appraise_scorecard", card),
+            "can_send": card.status == CardStatus.SUBMITTED
+            and can(user, "reform_index.appraise_scorecard", card),
+            "can_respond": card.status == CardStatus.APPRAISED
+            and can(user, "reform_index.score_scorecard", card)
+            and timezone.localdate() <= card.round.response_deadline,
+            "can_approve": card.status in (CardStatus.APPRAISED, CardStatus.RESPONDED)
+            and can(user, "reform_index.approve_scorecard", card),
+            "show_appraisal": card.status in (CardStatus.APPRAISED, CardStatus.RESPONDED, CardStatus.APPROVED)
+            or can(user, "reform_index.view_round", card.round),
+            "missing": services.missing_for_submit(card) if card.status == CardStatus.DRAFT else [],
+            "response_form": ResponseForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def card_score(request, pk, domain_pk):
+    card = get_card_for_user(request.user, pk, perm="reform_index.score_scorecard")
+    blocks = selectors.card_blocks(card=card)
+    block = next((b for b in blocks if b.domain.pk == domain_pk), None)
+    if block is None:
+        raise Http404
+    documents = selectors.unit_documents(unit=card.unit)
+    form = SelfScoreForm(request.POST or None, request.FILES or None, rows=block.rows, documents=documents)
+    locked = card.status != CardStatus.DRAFT
+    if request.method == "POST" and locked:
+        messages.error(request, _("The self-scoring was submitted: it is locked."))
+        return redirect(card)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.card_self_save(
+                card=card, actor=request.user, rows=form.self_rows(), uploads=form.uploads()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            following = next((b for b in blocks[blocks.index(block) + 1 :]), None)
+            if "next" in request.POST and following is not None:
+                return redirect("reform_index:card_score", pk=card.pk, domain_pk=following.domain.pk)
+            return redirect(reverse("reform_index:card_score", args=[card.pk, domain_pk]))
+    return render(
+        request,
+        "reform_index/card_score.html",
+        {
+            "card": card,
+            "round": card.round,
+            "domain_block": block,
+            "blocks": blocks,
+            "form": form,
+            "rows": form.bind_rows(),
+        },
+    )
+
+
+@require_POST
+def card_submit(request, pk):
+    card = get_card_for_user(request.user, pk, perm="reform_index.score_scorecard")
+    form = VersionForm(request.POST)
+    form.is_valid()
+    try:
+        services.card_submit(card=card, actor=request.user, version=form.cleaned_data.get("version"))
+    except ValidationError as exc:
+        for message in exc.messages[:10]:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The self-scoring was submitted; it is now locked and goes to the appraisal team.")
+        )
+    return redirect(card)
+
+
+@require_http_methods(["GET", "POST"])
+def card_appraise(request, pk):
+    card = get_card_for_user(request.user, pk, perm="reform_index.appraise_scorecard")
+    blocks = selectors.card_blocks(card=card, with_facts=True)
+    rows = [r for b in blocks for r in b.rows]
+    form = AppraisalForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.card_appraise(card=card, actor=request.user, rows=form.appraisal_rows())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("The appraisal was saved."))
+            return redirect("reform_index:card_appraise", pk=card.pk)
+    form.bind_rows()
+    return render(
+        request,
+        "reform_index/card_appraise.html",
+        {
+            "card": card,
+            "round": card.round,
+            "blocks": blocks,
+            "form": form,
+            "editable": card.status in APPRAISABLE,
+            "can_send": card.status == CardStatus.SUBMITTED,
+            "visit": blocks
+            and blocks[0].rows
+            and getattr(blocks[0].rows[0], "facts", None)
+            and blocks[0].rows[0].facts.visit,
+        },
+    )
+
+
+@require_POST
+def card_send(request, pk):
+    card = get_card_for_user(request.user, pk, perm="reform_index.appraise_scorecard")
+    form = VersionForm(request.POST)
+    form.is_valid()
+    try:
+        services.card_send_appraisal(card=card, actor=request.user, version=form.cleaned_data.get("version"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The appraisal was sent to the unit."))
+    return redirect(card)
+
+
+@require_POST
+def card_respond(request, pk):
+    card = get_card_for_user(request.user, pk, perm="reform_index.score_scorecard")
+    form = ResponseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(card)
+    try:
+        services.card_respond(card=card, actor=request.user, response=form.cleaned_data["response"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your response was sent to the appraisal team."))
+    return redirect(card)
+
+
+@require_POST
+def card_approve(request, pk):
+    card = get_card_for_user(request.user, pk, perm="reform_index.approve_scorecard")
+    form = VersionForm(request.POST)
+    form.is_valid()
+    try:
+        services.card_approve(card=card, actor=request.user, version=form.cleaned_data.get("version"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The final scores were approved."))
+    return redirect(card)
+
+
+@require_safe
+def evidence_download(request, pk):
+    evidence = get_evidence_for_user(request.user, pk)
+    return private_file_response(
+        evidence.file,
+        content_type=evidence.content_type,
+        as_attachment=evidence.content_type not in INLINE_TYPES,
+        filename=evidence.original_name,
+    )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
