@@ -1,6 +1,6 @@
 """The reform index in a real Chromium on the demo data (Đồng Tháp, this year's round).
 
-The liaison of xã Bình Tấn scores on a 375 px phone with evidence; the appraiser works at a desk
+The liaison of xã Bình Tân Mỹ scores on a 375 px phone with evidence; the appraiser works at a desk
 with the last inspection's results beside each self-score; and the whole journey of the issue:
 scored with evidence, two criteria adjusted with reasons, the unit responds, the head approves,
 and the published ranking document lists every unit in scope. Screenshots go to
@@ -214,7 +214,7 @@ def test_the_journey_from_self_scoring_to_the_published_ranking(live_server, pag
     page.set_viewport_size(PHONE)
     log_in(page, live_server.url, "binhtanmy", reverse("reform_index:ranking", args=[index_round.pk]))
     expect(page.locator("h1")).to_contain_text("xếp hạng")
-    expect(page.locator("tr.ri-own")).to_contain_text("Bình Tấn")
+    expect(page.locator("tr.ri-own")).to_contain_text("Bình Tân Mỹ")
     page.wait_for_timeout(1500)  # the charts' entry animation
     shoot(page, "ranking-375x812")
     doc = index_round.issued_document
