@@ -73,7 +73,7 @@ def _unit_plan_rows(today) -> list[UnitPlanRollup]:
         target.planned, target.done, target.concluded = r["planned"], r["done"], r["concluded"]
 
     scores = (
-        VisitDomainScore.objects.filter(visit__status__in=DONE_STATUSES)
+        VisitDomainScore.objects.filter(visit__status__in=DONE_STATUSES, answered__gt=0)
         .values("visit__unit_id", "visit__plan_id", "visit__plan__year")
         .annotate(total=Sum("points"), maximum=Sum("max_points"), visits=Count("visit_id", distinct=True))
         .order_by()
@@ -156,7 +156,7 @@ def _root_plan_rows(unit_plans: list[UnitPlanRollup]) -> list[RootPlanRollup]:
 
 def _domain_rows() -> list[DomainRollup]:
     rows = (
-        VisitDomainScore.objects.filter(visit__status__in=DONE_STATUSES)
+        VisitDomainScore.objects.filter(visit__status__in=DONE_STATUSES, answered__gt=0)
         .annotate(root_path=_root_path("visit__unit__path"))
         .values("root_path", "visit__plan_id", "visit__plan__year", "domain__code")
         .annotate(

@@ -223,3 +223,18 @@ def test_a_commune_filter_is_counted_live_up_to_the_minute(client, head, world, 
     board = client.get(URL, {"year": "", "unit": commune.pk}).context["board"]
     assert board.as_of is None
     assert board.remediation.totals.open == 0
+
+
+def test_a_visit_with_figures_but_no_score_is_not_ranked_at_zero_live_or_rolled_up(
+    world, province, other_province, commune
+):
+    """Sa Đéc's 2022 ward visit carries the seed's figures and no score: its domain rows have
+    nothing answered, and the dashboards leave it out rather than rank it at 0 %."""
+    ward = UnitFactory(parent=commune.parent, name="Phường Chỉ Có Số Liệu")
+    made = factories.visit(plan=world.plan_2026, unit=ward, day=world.today, scores={"1": (0, 10)})
+    VisitDomainScore.objects.filter(visit=made).update(answered=0)
+    live = _live(prefix=province.path, year=2026)
+    assert "Phường Chỉ Có Số Liệu" not in [row[2] for row in live["ranking"][1]]
+    assert "Phường Chỉ Có Số Liệu" not in [row[2] for row in live["ranking"][2]]
+    dashboards_refresh()
+    _assert_rollups_equal_recount(world, province, other_province)

@@ -71,9 +71,10 @@ class Scope:
         return visits
 
     def scores(self, *, all_years: bool = False) -> QuerySet[VisitDomainScore]:
-        """Roll-up rows of the finished visits in scope (of every year with ``all_years``)."""
+        """Roll-up rows of the finished visits in scope (of every year with ``all_years``); a domain
+        with no scored answer (figures only, as Sa Đéc's 2022 ward visit) has no score, not 0 %."""
         scores = self.in_units(
-            VisitDomainScore.objects.filter(visit__status__in=DONE_STATUSES), "visit__unit_id"
+            VisitDomainScore.objects.filter(visit__status__in=DONE_STATUSES, answered__gt=0), "visit__unit_id"
         )
         if not all_years:
             if self.year:
