@@ -495,9 +495,20 @@ def test_the_result_page_shows_the_progress_while_the_job_waits(client, schedule
     response = client.post(CONFIRM_URL, {"token": preview.context["token"]})
 
     page = client.get(response["Location"]).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in page
+    # The result panel asks for itself every 2 s while the job waits (htmx), the page reloads without scripts.
+    assert 'hx-trigger="every 2s" hx-select="#job-panel"' in page
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
     assert "<progress" in page and "Waiting" in page
     assert not Unit.objects.filter(code="DT-STC").exists()
+
+
+def test_the_result_page_stops_asking_once_the_job_is_done(client, scheduler, coded):
+    client = logged_in(client, scheduler)
+    location = confirm(client, upload(client, csv_upload(*VALID_LINES)))["Location"]
+
+    page = client.get(location).content.decode()
+    assert 'id="job-result"' in page
+    assert "every 2s" not in page and "refresh" not in page
 
 
 def test_another_users_import_result_is_not_found(client, scheduler, coded, department):
