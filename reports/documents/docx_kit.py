@@ -102,8 +102,13 @@ def new_document(style: DocumentStyle, *, draft: bool = False) -> Document:
     _page_number(section.header.paragraphs[0], style)
     first = section.first_page_header.paragraphs[0]
     if draft:
+        # Marked on every page, not only the first: a page of a draft must not pass for issued.
         first.alignment = WD_ALIGN_PARAGRAPH.LEFT
         run(first, "DỰ THẢO", size=style.number_pt, bold=True)
+        later = section.header.add_paragraph()
+        later.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        later.paragraph_format.space_after = Pt(0)
+        run(later, "DỰ THẢO", size=style.number_pt, bold=True)
     return doc
 
 

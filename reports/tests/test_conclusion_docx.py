@@ -222,6 +222,7 @@ def test_pages_are_numbered_in_the_top_margin_except_the_first(doc):
 
 def test_a_draft_says_so_and_leaves_the_number_to_the_records_office(draft):
     assert texts(draft.sections[0].first_page_header) == ["DỰ THẢO"]
+    assert "DỰ THẢO" in texts(draft.sections[0].header)  # every later page too
     assert draft.tables[0].cell(1, 0).paragraphs[0].text == "Số: " + "\u00a0" * 6 + "/TB-SNV"
 
 

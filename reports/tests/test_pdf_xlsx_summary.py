@@ -76,10 +76,17 @@ def test_pages_after_the_first_are_numbered_at_the_top(notice_pdf):
     assert lines[1][-1] == "2"
 
 
-def test_a_draft_pdf_says_so():
-    text = pdf_pages(conclusion_pdf(samples.conclusion_notice(draft=True)))[0]
-    assert "DỰ THẢO" in text
-    assert "12/TB-SNV" not in text
+def test_a_draft_pdf_says_so_on_every_page():
+    pages = pdf_pages(conclusion_pdf(samples.conclusion_notice(findings=30, draft=True)))
+    assert len(pages) >= 2
+    assert all("DỰ THẢO" in page for page in pages)
+    assert "12/TB-SNV" not in pages[0]
+
+
+def test_an_issued_pdf_has_no_draft_mark():
+    assert not any(
+        "DỰ THẢO" in page for page in pdf_pages(conclusion_pdf(samples.conclusion_notice(findings=30)))
+    )
 
 
 def test_the_follow_up_pdf_lists_actions_and_marks_the_overdue():
