@@ -141,16 +141,25 @@ def answer_save(request, pk, criterion_pk):
     except ValidationError as exc:
         form.add_service_errors(exc)
         return refused("invalid", 422)
+    totals = sum((selectors.Totals.of(score) for score in saved.scores), selectors.Totals())
+    applies = criterion.applies_to_kind(visit.unit.kind)
     context |= {
         "row": selectors.checklist_row(visit=visit, criterion=criterion, answer=saved.answer),
         "state": "saved",
         "domain_totals": selectors.Totals.of(saved.domain_score),
-        "totals": sum((selectors.Totals.of(score) for score in saved.scores), selectors.Totals()),
-        "missing": saved.missing,
+        "totals": totals,
+        "missing_change": {
+            "criterion": criterion,
+            "remaining": totals.missing,
+            "was_missing": applies and saved.before_result == "",
+            "is_missing": applies and saved.before_result is not None and not saved.answer.result,
+        },
         "oob": True,
     }
     response = _fragment(f"{ROW}#saved", context)
-    response[N.saved_header] = str(saved.answer.version)
+    # The version this change stored (a repeat: when it was first applied): the device's later
+    # changes of this answer, made on top of it, start from there.
+    response[N.saved_header] = str(saved.stored_version or saved.answer.version)
     return response
 
 
