@@ -20,8 +20,6 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, F, FilteredRelation, Q, Value
-from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -40,6 +38,7 @@ from ..models import (
 )
 from ..models.answers import AppliedChange
 from ..services.visits import visit_transition
+from . import statements
 from .formats import format_count, format_score
 from .selectors import checklist_structure
 
@@ -230,26 +229,8 @@ def _locked_state(visit: Visit, criterion: Criterion) -> tuple[dict | None, list
     the totals shown with this answer, which the next save shows right again. The answer's own
     values are never used stale: the update is conditional on the version read with them.
     """
-    # Model rows, not values(): Django drops the OF clause of FOR UPDATE for values() queries, and
-    # PostgreSQL cannot lock the nullable side of the outer joins.
-    columns = {f"before_{name}": F(f"this__{name}") for name in BEFORE_FIELDS}
-    columns |= {f"score_{name}": F(f"domain_scores__{name}") for name in SCORE_FIELDS}
-    rows = list(
-        Visit.objects.filter(pk=visit.pk, status=VisitStatus.IN_PROGRESS)
-        .annotate(this=FilteredRelation("answers", condition=Q(answers__criterion=criterion.pk)), **columns)
-        .select_for_update(of=("self",))
-        .only("id")
-        .order_by()
-    )
-    if not rows or rows[0].before_id is None:
-        return None, []
-    before = {name: getattr(rows[0], f"before_{name}") for name in BEFORE_FIELDS}
-    before["pk"] = before["id"]
-    scores = [
-        VisitDomainScore(visit=visit, **{name: getattr(row, f"score_{name}") for name in SCORE_FIELDS})
-        for row in rows
-        if row.score_domain_id is not None
-    ]
+    before, rows = statements.locked_state(visit_id=visit.pk, criterion_id=criterion.pk)
+    scores = [VisitDomainScore(visit=visit, **row) for row in rows]
     return before, scores
 
 
@@ -285,12 +266,13 @@ def _roll_up(
     points, max_points, answered, applicable = (n - o for n, o in zip(new, old, strict=True))
     if not (points or max_points or answered or applicable):
         return scores
-    decimal = DecimalField(max_digits=8, decimal_places=2)
-    stored = VisitDomainScore.objects.filter(visit=visit, domain_id=criterion.domain_id).update(
-        points=Round(F("points") + Value(points, output_field=decimal), 2, output_field=decimal),
-        max_points=Round(F("max_points") + Value(max_points, output_field=decimal), 2, output_field=decimal),
-        answered=F("answered") + answered,
-        applicable=F("applicable") + applicable,
+    stored = statements.roll_up_move(
+        visit_id=visit.pk,
+        domain_id=criterion.domain_id,
+        points=points,
+        max_points=max_points,
+        answered=answered,
+        applicable=applicable,
     )
     if not stored:
         scores = _scores(visit)[0]
@@ -482,7 +464,6 @@ def _answer_apply(
     result, score = answer_derive(criterion=criterion, change=change)
     values = _stored_values(criterion, change, result, score)
     values.update(client_token=token, updated_by=actor, updated_at=timezone.now())
-    rows = Answer.objects.filter(visit=visit, criterion=criterion)
     if base_version == 0:
         # The row may not exist yet (or exist with only the unit's self-assessment).
         Answer.objects.bulk_create([Answer(visit=visit, criterion=criterion)], ignore_conflicts=True)
@@ -493,13 +474,15 @@ def _answer_apply(
     before, scores = _locked_state(visit, criterion)
     if before is None:
         raise ValidationError(LOCKED, code="locked")
-    if before["version"] != base_version or not rows.filter(version=base_version).update(
-        version=F("version") + 1, **values
+    if before["version"] != base_version or not statements.answer_update(
+        answer_id=before["pk"], base_version=base_version, values=values
     ):
         return _repeat_or_conflict(visit, criterion, values, token)
     version = base_version + 1
     if token is not None:
-        AppliedChange.objects.create(client_id=token, answer_id=before["pk"], version=version)
+        statements.change_record(
+            client_id=token, answer_id=before["pk"], version=version, at=values["updated_at"]
+        )
     scores = _roll_up(visit, criterion, before, result, score, scores)
     _audit(before, values, actor=actor, criterion=criterion)
     answer = Answer(

@@ -34,6 +34,25 @@ from .html import row_labels
 from .names import N, script_config
 
 ROW = "inspections/_answer_row.html"
+# The ES modules main.js imports (static/js/checklist/), preloaded by the page all at once.
+CHECKLIST_MODULES = [
+    *(
+        f"js/checklist/{name}.js"
+        for name in (
+            "names",
+            "forms",
+            "hooks",
+            "queue",
+            "journal",
+            "typing",
+            "offline",
+            "photos",
+            "thumbs",
+            "lazy",
+        )
+    ),
+    "vendor/idb-keyval/index.js",
+]
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
 
 
@@ -76,6 +95,7 @@ def _page_context(request, visit: Visit, checklist) -> dict:
         "submit_url": _submit_url(visit),
         "carry_forward_url": _carry_forward_url(visit),
         "script_config": script_config(kind="team", queue_key=f"checklist:{visit.pk}:{user.pk}"),
+        "checklist_modules": CHECKLIST_MODULES,
     }
 
 
