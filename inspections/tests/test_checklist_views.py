@@ -260,7 +260,9 @@ def test_an_old_change_replayed_by_the_same_inspector_is_answered_as_stored_and_
     assert (answer.score, answer.version) == (Decimal(0), 2)
 
 
-def test_an_old_change_never_applied_is_a_conflict_and_overwrites_nothing(client, inspector, started, criteria):
+def test_an_old_change_never_applied_is_a_conflict_and_overwrites_nothing(
+    client, inspector, started, criteria
+):
     client.force_login(inspector)
     post_answer(client, started, criteria[0], score="2")
     post_answer(client, started, criteria[0], version=1, score="0")
