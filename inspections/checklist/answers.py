@@ -450,6 +450,9 @@ def answer_save(
             else None
         )
         if version is None:
+            if AppliedChange.objects.filter(client_id=token).exists():
+                # The id of a change already applied to another answer: a confused client.
+                raise ValidationError(_("This change was already applied to another answer.")) from None
             raise
         current.visit, current.criterion = visit, criterion
         return _saved(visit, current, duplicate=True, stored_version=version)

@@ -602,3 +602,15 @@ def test_two_deliveries_of_one_change_at_the_same_moment_apply_it_once(started, 
     assert AppliedChange.objects.get().client_id == change_id
     assert LogEntry.objects.get_for_object(answer).count() == 1
     assert VisitDomainScore.objects.get(domain=score_criterion.domain).points == Decimal("1.5")
+
+
+def test_a_change_id_already_used_for_another_answer_is_refused_and_changes_nothing(
+    started, score_criterion, figures_criterion, inspector
+):
+    change_id = uuid.uuid4()
+    save(started, score_criterion, inspector, score=Decimal(1), token=change_id)
+
+    with pytest.raises(ValidationError):
+        save(started, figures_criterion, inspector, score=Decimal(1), token=change_id)
+
+    assert not Answer.objects.filter(criterion=figures_criterion, version__gt=0).exists()
