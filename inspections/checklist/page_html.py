@@ -36,9 +36,9 @@ def missing_html(items, *, oob: bool = False) -> SafeString:
     criteria = [getattr(item, "criterion", item) for item in items]
     links = "".join(_missing_item(c) for c in criteria)
     swap = ' hx-swap-oob="true"' if oob else ""
+    listed = f'<ul id="checklist-missing-list" class="missing-list list-inline small mb-3">{links}</ul>'
     return SafeString(  # escaped or numbers
-        f'<div id="checklist-missing"{swap}>{_missing_count(len(criteria))}'
-        f'<ul id="checklist-missing-list" class="missing-list list-inline small mb-3">{links}</ul></div>'
+        f'<div id="checklist-missing"{swap}>{_missing_count(len(criteria))}{listed if criteria else ""}</div>'
     )
 
 
@@ -46,9 +46,12 @@ def missing_change_html(criterion, *, remaining: int, was_missing: bool, is_miss
     """What an autosave changes in the list of unanswered criteria, out of band, without reading
     the other answers: the count (from the roll-up totals), and this criterion's link taken out
     or put back. With none left, the whole list is sent again (empty), so that links of
-    criteria a teammate answered meanwhile go too."""
+    criteria a teammate answered meanwhile go too; with this one the only one, the whole list."""
     if not remaining:
         return missing_html([], oob=True)
+    if remaining == 1 and is_missing and not was_missing:
+        # The only one left: the list was empty (and not on the page), it is this criterion.
+        return missing_html([criterion], oob=True)
     parts = [_missing_count(remaining, oob=True)]
     if was_missing and not is_missing:
         parts.append(f'<li id="{N.missing}{criterion.pk}" hx-swap-oob="delete"></li>')

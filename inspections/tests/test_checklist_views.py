@@ -513,3 +513,14 @@ def test_the_checklist_page_loads_the_units_earlier_recommendations(client, insp
     url = reverse("findings:carry_forward", args=[started.pk])
     assert f'hx-get="{url}"' in html
     assert client.get(url).status_code == 200
+
+
+def test_clearing_the_last_answer_brings_back_the_list_with_it_alone(client, leader, started, criteria):
+    client.force_login(leader)
+    for criterion in criteria:
+        post_answer(client, started, criterion, score="1", result="met")
+
+    html = post_answer(client, started, criteria[0], version=1, score="").content.decode()
+
+    assert '<div id="checklist-missing" hx-swap-oob="true">' in html
+    assert f'<li id="missing-{criteria[0].pk}">' in html and f'id="missing-{criteria[1].pk}"' not in html
