@@ -9,8 +9,10 @@ writes.
 import json
 import uuid
 from decimal import Decimal
+from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models.signals import pre_save
 
 from ..models import Answer, Visit, VisitDomainScore, VisitStatus
 from ..models.answers import AppliedChange
@@ -34,6 +36,28 @@ SAVED = ("result", "score", "figures", "text", "note", "client_token", "updated_
 
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
+
+
+@cache
+def _insert_sql(model, vendor: str) -> tuple[str, list]:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(_q(f.column) for f in fields)
+    values = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {_q(model._meta.db_table)} ({columns}) VALUES ({values})", fields  # noqa: S608
+
+
+def insert(instance) -> None:
+    """INSERT ``instance`` as Model.save() would: pre_save is sent (auditlog fills the request's
+    address and correlation id of an audit entry there), each field's pre_save and preparation
+    applied; no pk comes back and post_save is not sent (for rows nobody reads back, such as the
+    audit entry of a change)."""
+    pre_save.send(
+        sender=type(instance), instance=instance, raw=False, using=DEFAULT_DB_ALIAS, update_fields=None
+    )
+    sql, fields = _insert_sql(type(instance), connection.vendor)
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _decimal(value) -> Decimal | None:

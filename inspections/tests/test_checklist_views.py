@@ -524,3 +524,15 @@ def test_clearing_the_last_answer_brings_back_the_list_with_it_alone(client, lea
 
     assert '<div id="checklist-missing" hx-swap-oob="true">' in html
     assert f'<li id="missing-{criteria[0].pk}">' in html and f'id="missing-{criteria[1].pk}"' not in html
+
+
+def test_an_autosaves_audit_entry_keeps_who_and_from_where(client, inspector, started, criteria):
+    from auditlog.models import LogEntry
+
+    client.force_login(inspector)
+    post_answer(client, started, criteria[0], score="1")
+    post_answer(client, started, criteria[0], version=1, score="2")
+
+    entry = LogEntry.objects.get_for_object(Answer.objects.get()).latest("pk")
+    assert entry.actor == inspector and entry.remote_addr == "127.0.0.1"
+    assert entry.changes["score"] == ["1", "2"]
