@@ -30,8 +30,9 @@ from . import answers as answer_services
 from . import evidence as evidence_services
 from . import selectors
 from .forms import AnswerForm, EvidenceForm, ReopenForm, SelfAssessmentForm
-from .html import row_labels
+from .html import row_labels, status_html
 from .names import N, script_config
+from .page_html import domain_totals_html, missing_change_html, progress_html
 
 ROW = "inspections/_answer_row.html"
 # The ES modules main.js imports (static/js/checklist/), preloaded by the page all at once.
@@ -163,20 +164,21 @@ def answer_save(request, pk, criterion_pk):
         return refused("invalid", 422)
     totals = sum((selectors.Totals.of(score) for score in saved.scores), selectors.Totals())
     applies = criterion.applies_to_kind(visit.unit.kind)
-    context |= {
-        "row": selectors.checklist_row(visit=visit, criterion=criterion, answer=saved.answer),
-        "state": "saved",
-        "domain_totals": selectors.Totals.of(saved.domain_score),
-        "totals": totals,
-        "missing_change": {
-            "criterion": criterion,
-            "remaining": totals.missing,
-            "was_missing": applies and saved.before_result == "",
-            "is_missing": applies and saved.before_result is not None and not saved.answer.result,
-        },
-        "oob": True,
-    }
-    response = _fragment(f"{ROW}#saved", context)
+    labels = context["labels"]
+    row = selectors.checklist_row(visit=visit, criterion=criterion, answer=saved.answer)
+    # What the template's #saved fragment renders, built by the same functions without the
+    # template engine (the autosave runs at every change made on site).
+    response = HttpResponse(
+        status_html(row, labels, state="saved")
+        + domain_totals_html(criterion.domain_id, selectors.Totals.of(saved.domain_score), labels, oob=True)
+        + progress_html(totals, labels, oob=True)
+        + missing_change_html(
+            criterion,
+            remaining=totals.missing,
+            was_missing=applies and saved.before_result == "",
+            is_missing=applies and saved.before_result is not None and not saved.answer.result,
+        )
+    )
     # The version this change stored (a repeat: when it was first applied): the device's later
     # changes of this answer, made on top of it, start from there.
     response[N.saved_header] = str(saved.stored_version or saved.answer.version)
