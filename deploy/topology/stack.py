@@ -124,7 +124,8 @@ class Stack:
             env=self.env(**env),
             capture_output=True,
             text=True,
-            timeout=120,
+            # Longer on a machine shared with other builds (load_demo took over 120 s there).
+            timeout=float(os.environ.get("TOPOLOGY_MANAGE_TIMEOUT", "120")),
         )
         if result.returncode:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")

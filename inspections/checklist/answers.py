@@ -3,9 +3,12 @@ submitting a visit for review and reopening it.
 
 Saving is ``UPDATE ... WHERE version = n``: a client that started from an older version than the
 row's gets AnswerConflict (with the row as it is now) instead of overwriting someone else's
-change. Each change carries a client-generated token; a change resent after a lost response (the
-offline queue of static/js/checklist/) finds its own token on the row and is applied once.
-The roll-up row of the answer's domain (VisitDomainScore) is recomputed in the same transaction.
+change. Each change carries a client-generated id; every applied change is recorded under it
+(AppliedChange, unique), so a change resent after a lost response (the offline queue of
+static/js/checklist/), even after a later change, is answered with what it stored and applied once.
+The roll-up row of the answer's domain (VisitDomainScore) moves by the change's difference in the
+same transaction, under the visit's lock; visit_scores_refresh recomputes every domain from the
+answers (first opening, submission).
 """
 
 import re
@@ -16,8 +19,7 @@ from decimal import Decimal
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -34,7 +36,9 @@ from ..models import (
     VisitDomainScore,
     VisitStatus,
 )
+from ..models.answers import AppliedChange
 from ..services.visits import visit_transition
+from . import statements
 from .formats import format_count, format_score
 from .selectors import checklist_structure
 
@@ -71,14 +75,17 @@ class AnswerConflict(Exception):
 @dataclass
 class AnswerSaved:
     """The answer as saved (with the unit's self-assessment), its domain's roll-up and every
-    domain's (for the overall totals); ``duplicate`` when the change had already been applied;
-    ``missing``: the applicable criteria still unanswered, from the same read as the totals."""
+    domain's (for the overall totals), read after the change; ``duplicate`` when the change had
+    already been applied."""
 
     answer: Answer
     domain_score: VisitDomainScore
     scores: list[VisitDomainScore] = field(default_factory=list)
     duplicate: bool = False
-    missing: list[Criterion] = field(default_factory=list)
+    # The result the answer had before this change (None for a duplicate: nothing changed).
+    before_result: str | None = None
+    # The answer's version this change produced (for a duplicate: when it was first applied).
+    stored_version: int = 0
 
 
 def score_check(criterion: Criterion, score: Decimal | None, key: str = "score") -> None:
@@ -206,55 +213,78 @@ def _lock(visit: Visit) -> None:
     list(Visit.objects.select_for_update().filter(pk=visit.pk).order_by().values_list("pk", flat=True))
 
 
-def _locked_before(rows) -> dict | None:
-    """The answer's audited values before the change, read by the statement that also locks the
-    visit's row (SELECT ... FOR UPDATE OF visit): the lock costs no query of its own."""
-    answer = (
-        rows.select_related("visit")
-        .select_for_update(of=("visit",))
-        .only("pk", *AUDITED_FIELDS, "visit__id")
-        .order_by()
-        .first()
-    )
-    if answer is None:
-        return None
-    return {"pk": answer.pk, **{name: getattr(answer, name) for name in AUDITED_FIELDS}}
+AUDITED_FIELDS = ("result", "score", "figures", "text", "note")
+BEFORE_FIELDS = ("id", "version", "client_token", "self_score", "self_note", *AUDITED_FIELDS)
+SCORE_FIELDS = ("domain_id", "points", "max_points", "answered", "applicable")
 
 
-def _refresh_for(visit: Visit, answer: Answer) -> AnswerSaved:
-    """After ``answer`` was written: recompute the roll-ups, store its domain's (two queries), and
-    set the unit's self-assessment on ``answer`` from the same read (the row is not re-read).
+def _locked_state(visit: Visit, criterion: Criterion) -> tuple[dict | None, list[VisitDomainScore]]:
+    """The answer as it is before the change (its audited values, version, last change id and the
+    unit's self-assessment) and the visit's roll-up rows, read by the one statement that also
+    locks the visit's row (SELECT ... FOR UPDATE OF visit), only while the visit is in progress:
+    a visit submitted meanwhile (visit_submit holds the same lock) gives None.
 
-    The read only sees the answers of a visit still in progress: finding none (not even the one
-    just written) means the visit was submitted meanwhile, and the save is undone (LOCKED).
-
-    The caller holds the lock on the visit's row (answer_save takes it first): two saves in one
-    domain at the same moment would otherwise each read the answers without the other's
-    (uncommitted) one and store a total that misses it. Waiting for the lock, the second reads
-    after the first has committed.
+    A save that had to wait for the lock reads the roll-up rows as they were before the save it
+    waited for (PostgreSQL reads the joined rows from the statement's start): they serve only
+    the totals shown with this answer, which the next save shows right again. The answer's own
+    values are never used stale: the update is conditional on the version read with them.
     """
-    scores, answers = _scores(visit, live=True)
-    if answer.criterion_id not in answers:
-        raise ValidationError(LOCKED, code="locked")
-    domain_score = next(s for s in scores if s.domain_id == answer.criterion.domain_id)
-    # The other domains did not change; their rows exist since the checklist was first opened
-    # (views.checklist), and visit_submit settles them all. A plain UPDATE is the
-    # usual case; the row is created the first time.
-    columns = ("points", "max_points", "answered", "applicable")
-    stored = VisitDomainScore.objects.filter(visit=visit, domain_id=domain_score.domain_id).update(
-        **{name: getattr(domain_score, name) for name in columns}
+    before, rows = statements.locked_state(visit_id=visit.pk, criterion_id=criterion.pk)
+    scores = [VisitDomainScore(visit=visit, **row) for row in rows]
+    return before, scores
+
+
+def _contribution(criterion: Criterion, kind: str, result: str, score: Decimal | None) -> tuple:
+    """What one answer adds to its domain's roll-up: (points, max_points, answered, applicable),
+    by the same rule as _scores."""
+    if not criterion.applies_to_kind(kind) or result == AnswerResult.NOT_APPLICABLE:
+        return (Decimal(0), Decimal(0), 0, 0)
+    scored = result in SCORED_RESULTS
+    return ((score or Decimal(0)) if scored else Decimal(0), criterion.max_score, int(scored), 1)
+
+
+def _roll_up(
+    visit: Visit,
+    criterion: Criterion,
+    before: dict,
+    result: str,
+    score: Decimal | None,
+    scores: list[VisitDomainScore],
+) -> list[VisitDomainScore]:
+    """Move the domain's roll-up row by the difference the change makes: one UPDATE ... SET
+    points = points + delta (none when nothing counted changed), no read of the other answers.
+    Returns ``scores`` (the rows as read before) with the same difference applied.
+
+    Right under concurrency: the caller holds the visit's lock, and the change replaced exactly
+    ``before`` (the answer's update is conditional on the version read with it). Rounded to the
+    column's two decimals (SQLite adds in binary floating point). A domain without its row yet
+    (a checklist never opened) gets all its visit's rows computed from the answers.
+    """
+    kind = visit.unit.kind
+    old = _contribution(criterion, kind, before["result"], before["score"])
+    new = _contribution(criterion, kind, result, score)
+    points, max_points, answered, applicable = (n - o for n, o in zip(new, old, strict=True))
+    if not (points or max_points or answered or applicable):
+        return scores
+    stored = statements.roll_up_move(
+        visit_id=visit.pk,
+        domain_id=criterion.domain_id,
+        points=points,
+        max_points=max_points,
+        answered=answered,
+        applicable=applicable,
     )
     if not stored:
-        _store_scores([domain_score])
-    answer.self_score, answer.self_note = answers[answer.criterion_id][2:]
-    structure, kind = checklist_structure(template=visit.template), visit.unit.kind
-    missing = [
-        criterion
-        for _domain, criteria in structure.domains
-        for criterion in criteria
-        if criterion.applies_to_kind(kind) and not answers.get(criterion.pk, ("",))[0]
-    ]
-    return AnswerSaved(answer, domain_score, scores, missing=missing)
+        scores = _scores(visit)[0]
+        _store_scores(scores)
+        return scores
+    for row in scores:
+        if row.domain_id == criterion.domain_id:
+            row.points += points
+            row.max_points += max_points
+            row.answered += answered
+            row.applicable += applicable
+    return scores
 
 
 @transaction.atomic
@@ -282,9 +312,6 @@ def _stored_values(criterion: Criterion, change: AnswerChange, result: str, scor
     }
 
 
-AUDITED_FIELDS = ("result", "score", "figures", "text", "note")
-
-
 def _audit(before: dict | None, values: dict, *, actor, criterion: Criterion) -> None:
     """Record who changed which answer fields from what to what in the audit log.
 
@@ -300,14 +327,17 @@ def _audit(before: dict | None, values: dict, *, actor, criterion: Criterion) ->
     }
     if not changes:
         return
-    LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(Answer),
-        object_pk=str(before["pk"]),
-        object_id=before["pk"],
-        object_repr=f"{criterion.code} {criterion.title}"[:200],
-        action=LogEntry.Action.UPDATE,
-        changes=changes,
-        actor=actor,
+    # A plain INSERT (statements.insert): nothing listens to the audit log's saves.
+    statements.insert(
+        LogEntry(
+            content_type=ContentType.objects.get_for_model(Answer),
+            object_pk=str(before["pk"]),
+            object_id=before["pk"],
+            object_repr=f"{criterion.code} {criterion.title}"[:200],
+            action=LogEntry.Action.UPDATE,
+            changes=changes,
+            actor=actor,
+        )
     )
 
 
@@ -331,7 +361,47 @@ def _holds(current: Answer, values: dict) -> bool:
     return all(getattr(current, name) == values[name] for name in AUDITED_FIELDS)
 
 
-@transaction.atomic
+def _saved(
+    visit: Visit, answer: Answer, *, scores: list | None = None, before_result: str | None = None, **extra
+) -> AnswerSaved:
+    """The answer as saved with the visit's roll-up rows (read now unless given)."""
+    if scores is None:
+        scores = list(VisitDomainScore.objects.filter(visit=visit).order_by())
+    domain_id = answer.criterion.domain_id
+    domain_score = next((s for s in scores if s.domain_id == domain_id), None) or VisitDomainScore(
+        visit=visit, domain_id=domain_id
+    )
+    return AnswerSaved(answer, domain_score, scores, before_result=before_result, **extra)
+
+
+def _repeat_or_conflict(
+    visit: Visit, criterion: Criterion, values: dict, token: uuid.UUID | None
+) -> AnswerSaved:
+    """The change was made from an older version than the row's: a repeat of a change already
+    applied (this one's id is recorded: the latest on the row, an older one in AppliedChange) or
+    the same values given twice is answered as ``duplicate`` with what it stored; anything else
+    is AnswerConflict, carrying the row as it is now."""
+    current = Answer.objects.filter(visit=visit, criterion=criterion).select_related("updated_by").first()
+    if current is None:
+        raise ValidationError(LOCKED, code="locked")
+    current.visit, current.criterion = visit, criterion
+    version = None
+    if token is not None:
+        if current.client_token == token:
+            version = current.version
+        else:
+            version = (
+                AppliedChange.objects.filter(client_id=token, answer=current)
+                .values_list("version", flat=True)
+                .first()
+            )
+    if version is None and _holds(current, values):
+        version = current.version
+    if version is None:
+        raise AnswerConflict(current)
+    return _saved(visit, current, duplicate=True, stored_version=version)
+
+
 def answer_save(
     *,
     visit: Visit,
@@ -344,42 +414,93 @@ def answer_save(
     """Save a team member's answer to ``criterion`` if the row is still at ``base_version``.
 
     ``base_version`` is the version the client last saw (0 for an answer never saved by the
-    team). A stale version raises AnswerConflict carrying the current row, whoever saved it last
-    (the same inspector on another device too: a replay of an old change must never overwrite
-    a newer one), unless the row's last change is this very ``token`` or the row already holds
-    exactly these values (a resent change, or the same answer given twice): those are returned
-    as ``duplicate``, with nothing written and no history row. Raises ValidationError for bad
-    input and for a visit not in progress. Recomputes the VisitDomainScore rows. Three queries
-    on the usual path (four for an answer's first save).
+    team); ``token`` the client's id of this change. A stale version raises AnswerConflict
+    carrying the current row, whoever saved it last (the same inspector on another device too:
+    a replay of an old change must never overwrite a newer one), unless the change was already
+    applied (its id is recorded: see AppliedChange) or the row already holds exactly these
+    values: those are returned as ``duplicate`` with the version the change stored, nothing
+    written and no history row. Two deliveries of one change at the same moment: the second
+    waits for the visit's lock and finds the first's record; should it ever get past it, the
+    record's unique id refuses its insert and it is answered the same way. Raises
+    ValidationError for bad input and for a visit not in progress.
+
+    Statements on the usual path (the row exists, the visit's roll-up rows too): the lock on the
+    visit with the answer's old values and the roll-up rows, the update, the change's record,
+    the domain's roll-up moved by the difference (skipped when nothing counted changed) and the
+    audit entry: five, in one transaction (BEGIN and COMMIT: seven), and the row's creation
+    first for an answer's first save. The autosave request adds the session, the user and the
+    visit's access check: ten in all.
     """
+    try:
+        return _answer_apply(
+            visit=visit,
+            criterion=criterion,
+            actor=actor,
+            base_version=base_version,
+            change=change,
+            token=token,
+        )
+    except IntegrityError:
+        # Another delivery of this very change committed its record first.
+        if token is None:
+            raise
+        current = Answer.objects.filter(visit=visit, criterion=criterion).select_related("updated_by").first()
+        version = (
+            AppliedChange.objects.filter(client_id=token, answer=current)
+            .values_list("version", flat=True)
+            .first()
+            if current
+            else None
+        )
+        if version is None:
+            if AppliedChange.objects.filter(client_id=token).exists():
+                # The id of a change already applied to another answer: a confused client.
+                raise ValidationError(_("This change was already applied to another answer.")) from None
+            raise
+        current.visit, current.criterion = visit, criterion
+        return _saved(visit, current, duplicate=True, stored_version=version)
+
+
+@transaction.atomic
+def _answer_apply(
+    *, visit: Visit, criterion: Criterion, actor, base_version: int, change: AnswerChange, token
+) -> AnswerSaved:
     if visit.status != VisitStatus.IN_PROGRESS:
         raise ValidationError(LOCKED, code="locked")
     result, score = answer_derive(criterion=criterion, change=change)
     values = _stored_values(criterion, change, result, score)
     values.update(client_token=token, updated_by=actor, updated_at=timezone.now())
-    rows = Answer.objects.filter(visit=visit, criterion=criterion)
-    # The visit's row is locked before anything is read for the totals (see _refresh_for). Every
-    # applied change is logged with its old values (blank for a first answer), read by the
-    # statement that locks: whatever version the client sent, no change goes unrecorded.
     if base_version == 0:
         # The row may not exist yet (or exist with only the unit's self-assessment).
         Answer.objects.bulk_create([Answer(visit=visit, criterion=criterion)], ignore_conflicts=True)
-    before = _locked_before(rows)
-    updated = rows.filter(version=base_version).update(version=F("version") + 1, **values)
+    # The visit's row is locked before anything is written, and held until the commit: the
+    # roll-up moves one save at a time, and visit_submit (same lock) never settles totals that a
+    # save is about to change. Every applied change is logged with its old values (blank for a
+    # first answer), read by the statement that locks.
+    before, scores = _locked_state(visit, criterion)
+    if before is None:
+        raise ValidationError(LOCKED, code="locked")
+    if before["version"] != base_version or not statements.answer_update(
+        answer_id=before["pk"], base_version=base_version, values=values
+    ):
+        return _repeat_or_conflict(visit, criterion, values, token)
     version = base_version + 1
-    if updated:
-        _audit(before, values, actor=actor, criterion=criterion)
-    else:
-        current = rows.select_related("visit", "updated_by").first()
-        if current is None or current.visit.status != VisitStatus.IN_PROGRESS:
-            raise ValidationError(LOCKED, code="locked")
-        if (token is not None and current.client_token == token) or _holds(current, values):
-            current.criterion = criterion
-            saved = _refresh_for(visit, current)
-            saved.duplicate = True
-            return saved
-        raise AnswerConflict(current)
-    return _refresh_for(visit, Answer(visit=visit, criterion=criterion, version=version, **values))
+    if token is not None:
+        statements.change_record(
+            client_id=token, answer_id=before["pk"], version=version, at=values["updated_at"]
+        )
+    scores = _roll_up(visit, criterion, before, result, score, scores)
+    _audit(before, values, actor=actor, criterion=criterion)
+    answer = Answer(
+        pk=before["pk"],
+        visit=visit,
+        criterion=criterion,
+        version=version,
+        self_score=before["self_score"],
+        self_note=before["self_note"],
+        **values,
+    )
+    return _saved(visit, answer, scores=scores, before_result=before["result"], stored_version=version)
 
 
 @transaction.atomic

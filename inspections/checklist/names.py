@@ -46,6 +46,7 @@ class N:
     missing = "missing-"  # id prefix of a criterion in the list of unanswered ones
     saved_header = "X-Answer-Saved"  # on every answer that stored something
     autosave_event = "autosave"  # the htmx trigger of a typing pause
+    lazy_script = "data-lazy-script"  # a script the page loads only when first needed (the menu's)
 
 
 STATES = ("idle", "saved", "invalid", "conflict", "saving", "waiting", "failed", "refused", "login")

@@ -13,28 +13,51 @@ from .html import escape, row_html
 from .names import N
 
 
+def _missing_item(c) -> str:
+    return f'<li id="{N.missing}{c.pk}"><a href="#criterion-{c.pk}" title="{escape(c.title)}">{escape(c.code)}</a></li>'
+
+
+def _missing_count(count: int, *, oob: bool = False) -> str:
+    swap = ' hx-swap-oob="true"' if oob else ""
+    if not count:
+        text = _("Every applicable criterion is answered.")
+        return f'<p id="checklist-missing-count" class="text-success mb-2"{swap}>{escape(text)}</p>'
+    text = ngettext(
+        "One applicable criterion is not answered yet:",
+        "%(counter)s applicable criteria are not answered yet:",
+        count,
+    ) % {"counter": count}
+    return f'<p id="checklist-missing-count" class="mb-1"{swap}>{escape(text)}</p>'
+
+
 def missing_html(items, *, oob: bool = False) -> SafeString:
     """The applicable criteria still unanswered (rows or criteria): how many, and a link to each
-    showing its code and titled with its name; or that every one is answered. The autosave sends
-    it again with every save, from the same read as the totals, so the two always agree."""
+    showing its code and titled with its name; or that every one is answered."""
     criteria = [getattr(item, "criterion", item) for item in items]
-    links = "".join(
-        f'<li id="{N.missing}{c.pk}"><a href="#criterion-{c.pk}" title="{escape(c.title)}">{escape(c.code)}</a></li>'
-        for c in criteria
-    )
-    if criteria:
-        count = ngettext(
-            "One applicable criterion is not answered yet:",
-            "%(counter)s applicable criteria are not answered yet:",
-            len(criteria),
-        ) % {"counter": len(criteria)}
-        body = (
-            f'<p class="mb-1">{escape(count)}</p><ul class="missing-list list-inline small mb-3">{links}</ul>'
-        )
-    else:
-        body = f'<p class="text-success mb-2">{escape(_("Every applicable criterion is answered."))}</p>'
+    links = "".join(_missing_item(c) for c in criteria)
     swap = ' hx-swap-oob="true"' if oob else ""
-    return SafeString(f'<div id="checklist-missing"{swap}>{body}</div>')  # escaped or numbers
+    listed = f'<ul id="checklist-missing-list" class="missing-list list-inline small mb-3">{links}</ul>'
+    return SafeString(  # escaped or numbers
+        f'<div id="checklist-missing"{swap}>{_missing_count(len(criteria))}{listed if criteria else ""}</div>'
+    )
+
+
+def missing_change_html(criterion, *, remaining: int, was_missing: bool, is_missing: bool) -> SafeString:
+    """What an autosave changes in the list of unanswered criteria, out of band, without reading
+    the other answers: the count (from the roll-up totals), and this criterion's link taken out
+    or put back. With none left, the whole list is sent again (empty), so that links of
+    criteria a teammate answered meanwhile go too; with this one the only one, the whole list."""
+    if not remaining:
+        return missing_html([], oob=True)
+    if remaining == 1 and is_missing and not was_missing:
+        # The only one left: the list was empty (and not on the page), it is this criterion.
+        return missing_html([criterion], oob=True)
+    parts = [_missing_count(remaining, oob=True)]
+    if was_missing and not is_missing:
+        parts.append(f'<li id="{N.missing}{criterion.pk}" hx-swap-oob="delete"></li>')
+    elif is_missing and not was_missing:
+        parts.append(f'<ul hx-swap-oob="beforeend:#checklist-missing-list">{_missing_item(criterion)}</ul>')
+    return SafeString("".join(parts))
 
 
 def domain_totals_html(domain_id: int, totals, labels, *, oob: bool = False) -> SafeString:

@@ -30,10 +30,30 @@ from . import answers as answer_services
 from . import evidence as evidence_services
 from . import selectors
 from .forms import AnswerForm, EvidenceForm, ReopenForm, SelfAssessmentForm
-from .html import row_labels
+from .html import row_labels, status_html
 from .names import N, script_config
+from .page_html import domain_totals_html, missing_change_html, progress_html
 
 ROW = "inspections/_answer_row.html"
+# The ES modules main.js imports (static/js/checklist/), preloaded by the page all at once.
+CHECKLIST_MODULES = [
+    *(
+        f"js/checklist/{name}.js"
+        for name in (
+            "names",
+            "forms",
+            "hooks",
+            "queue",
+            "journal",
+            "typing",
+            "offline",
+            "photos",
+            "thumbs",
+            "lazy",
+        )
+    ),
+    "vendor/idb-keyval/index.js",
+]
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
 
 
@@ -76,6 +96,7 @@ def _page_context(request, visit: Visit, checklist) -> dict:
         "submit_url": _submit_url(visit),
         "carry_forward_url": _carry_forward_url(visit),
         "script_config": script_config(kind="team", queue_key=f"checklist:{visit.pk}:{user.pk}"),
+        "checklist_modules": CHECKLIST_MODULES,
     }
 
 
@@ -141,16 +162,26 @@ def answer_save(request, pk, criterion_pk):
     except ValidationError as exc:
         form.add_service_errors(exc)
         return refused("invalid", 422)
-    context |= {
-        "row": selectors.checklist_row(visit=visit, criterion=criterion, answer=saved.answer),
-        "state": "saved",
-        "domain_totals": selectors.Totals.of(saved.domain_score),
-        "totals": sum((selectors.Totals.of(score) for score in saved.scores), selectors.Totals()),
-        "missing": saved.missing,
-        "oob": True,
-    }
-    response = _fragment(f"{ROW}#saved", context)
-    response[N.saved_header] = str(saved.answer.version)
+    totals = sum((selectors.Totals.of(score) for score in saved.scores), selectors.Totals())
+    applies = criterion.applies_to_kind(visit.unit.kind)
+    labels = context["labels"]
+    row = selectors.checklist_row(visit=visit, criterion=criterion, answer=saved.answer)
+    # What the template's #saved fragment renders, built by the same functions without the
+    # template engine (the autosave runs at every change made on site).
+    response = HttpResponse(
+        status_html(row, labels, state="saved")
+        + domain_totals_html(criterion.domain_id, selectors.Totals.of(saved.domain_score), labels, oob=True)
+        + progress_html(totals, labels, oob=True)
+        + missing_change_html(
+            criterion,
+            remaining=totals.missing,
+            was_missing=applies and saved.before_result == "",
+            is_missing=applies and saved.before_result is not None and not saved.answer.result,
+        )
+    )
+    # The version this change stored (a repeat: when it was first applied): the device's later
+    # changes of this answer, made on top of it, start from there.
+    response[N.saved_header] = str(saved.stored_version or saved.answer.version)
     return response
 
 

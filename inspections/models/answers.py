@@ -161,6 +161,36 @@ class AnswerEvidence(models.Model):
         return self.content_type.startswith("image/")
 
 
+class AppliedChange(models.Model):
+    """A change of an answer that the server applied, under the id its client gave it.
+
+    The checklist's script (static/js/checklist/) sends every change with a fresh id and sends it
+    again until it gets an answer. The id is unique here, so a change is recorded once whatever
+    the timing: a repeat of any applied change, the latest or an older one that a later change
+    has since replaced, finds its row and is answered with the stored result (the version it
+    produced), changing nothing. The row is written in the transaction that applies the change
+    (checklist.answers.answer_save): it exists exactly when the change was applied.
+    """
+
+    client_id = models.UUIDField(_("change id"), editable=False)
+    answer = models.ForeignKey(
+        Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="applied_changes"
+    )
+    # The answer's version this change produced (what a repeat is answered with).
+    version = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("applied at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("applied change")
+        verbose_name_plural = _("applied changes")
+        constraints = [
+            models.UniqueConstraint(fields=["client_id"], name="inspections_appliedchange_client_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.client_id} -> {self.answer_id} v{self.version}"
+
+
 class VisitDomainScore(models.Model):
     """The running total of one domain of a visit, kept by services.answers in the transaction
     that saves an answer. Dashboards aggregate these rows, never the answers."""

@@ -93,6 +93,12 @@ def checklist_missing(items, oob=False):
 
 
 @register.simple_tag
+def checklist_missing_change(change):
+    """An autosave's change to the list of unanswered criteria (see page_html.missing_change_html)."""
+    return page_html.missing_change_html(**change)
+
+
+@register.simple_tag
 def answer_status(row, labels, state="idle", form=None, theirs=None, kind="team"):
     """A row's autosave state (saved, refused input, conflict)."""
     return checklist_html.status_html(row, labels, state=state, form=form, theirs=theirs, kind=kind)

@@ -458,3 +458,20 @@ def test_the_scripts_messages_come_from_the_page_in_vietnamese(live_server, page
     page.context.set_offline(False)
     expect(status(page, criterion)).to_have_attribute("data-state", "saved")
     assert problems == []
+
+
+def test_the_menu_works_on_the_phone_though_bootstraps_script_waits_for_its_first_tap(
+    live_server, page: Page, demo: Visit
+):
+    url = reverse("inspections:checklist", args=[demo.pk])
+    problems = watch(page)
+    log_in(page, live_server.url, "kiemtra", url)
+    expect(page.locator(".checklist-bar")).to_be_visible()
+    assert page.evaluate("() => typeof window.bootstrap") == "undefined"
+
+    page.locator(".navbar-toggler").click()
+    expect(page.locator("#nav-main")).to_be_visible()
+    page.locator("#nav-main .dropdown-toggle").click()
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    assert page.evaluate("() => typeof window.bootstrap") == "object"
+    assert problems == []

@@ -72,6 +72,11 @@ class Command(BaseCommand):
         failed = [row.page.name for row in result.rows if row.failed]
         if failed:
             raise CommandError(f"{len(failed)} page(s) failed: {', '.join(failed)}")
+        over = result.over_budget()
+        if over:
+            raise CommandError(
+                "Over budget: " + "; ".join(f"{b.page} / {b.baseline} above {b.max_ratio:g} x" for b in over)
+            )
 
     def handle_national(self, *, repeat, warmup, output, verbosity):
         """The national-scale run (devtools.bench.national): no throwaway database."""

@@ -1,10 +1,12 @@
 """manage.py bench_light: the light-page budget of the checklist on slow 3G (devtools/bench/light.py)."""
 
 import io
+import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.test import override_settings
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
@@ -12,6 +14,8 @@ from django.utils import timezone
 from devtools.bench import light
 from devtools.bench.environment import throwaway_database
 from devtools.bench.national import write_section
+
+MANIFEST = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 
 class _Passthrough:
@@ -40,21 +44,46 @@ class Command(BaseCommand):
                 call_command("load_demo", stdout=io.StringIO())
             visit = Visit.objects.get(unit__code="DT-TB-BT", status=VisitStatus.IN_PROGRESS)
             criteria = Criterion.objects.filter(domain__template=visit.template).count()
-            # Static files as in production: WhiteNoise (the middleware) serves them, compressed;
-            # from the source folders here, with no collectstatic.
-            server = LiveServerThread("127.0.0.1", static_handler=_Passthrough)
-            server.daemon = True
-            with override_settings(WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True):
-                server.start()
-                server.is_ready.wait()
-            if server.error:
-                raise server.error
-            try:
-                base = f"http://127.0.0.1:{server.port}"
-                first, later = light.measure(base, f"/inspections/visits/{visit.pk}/checklist/", "kiemtra")
-            finally:
-                server.terminate()
+            # Static files as in production: collected with hashed names and their gzip and
+            # Brotli copies (CompressedManifestStaticFilesStorage), served by WhiteNoise's
+            # middleware with DEBUG off (a year's cache for hashed names).
+            with tempfile.TemporaryDirectory(prefix="bench-static-") as static_root:
+                storages = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST}}
+                with override_settings(STATIC_ROOT=static_root, STORAGES=storages):
+                    call_command("collectstatic", interactive=False, verbosity=0)
+                production = override_settings(
+                    DEBUG=False,
+                    ALLOWED_HOSTS=["127.0.0.1", "localhost"],
+                    STATIC_ROOT=static_root,
+                    STORAGES=storages,
+                    WHITENOISE_USE_FINDERS=False,
+                    WHITENOISE_AUTOREFRESH=False,
+                )
+                with production:
+                    server = LiveServerThread("127.0.0.1", static_handler=_Passthrough)
+                    server.daemon = True
+                    server.start()
+                    server.is_ready.wait()
+                    if server.error:
+                        raise server.error
+                    try:
+                        base = f"http://127.0.0.1:{server.port}"
+                        first, later = light.measure(
+                            base, f"/inspections/visits/{visit.pk}/checklist/", "kiemtra"
+                        )
+                    finally:
+                        server.terminate()
         lines = light.section(first, later, criteria=criteria, when=timezone.localdate().strftime("%d/%m/%Y"))
         self.stdout.write("\n".join(lines))
+        if options["verbosity"] > 1:
+            for name, visit in (("first", first), ("later", later)):
+                self.stdout.write(f"{name} visit, by request:")
+                for size, encoding, path in visit.details:
+                    self.stdout.write(f"  {size / 1024:7.1f} KB  {encoding:<5} {path}")
         if output:
             write_section(output, lines, begin=light.BEGIN, end=light.END)
+        if not light.within(first, later):
+            raise CommandError(
+                f"The checklist is over its light-page budget on slow 3G ({light.BUDGET['first_kb']} KB and "
+                f"{light.BUDGET['first_s']:g} s on the first visit, {light.BUDGET['later_s']:g} s on a later one)."
+            )

@@ -10,6 +10,7 @@
  *   offline.js  the service worker and the copy of the page kept on the device
  *   photos.js   photos shrunk on the device, their thumbnails and uploads
  *   thumbs.js   "next unanswered", the sticky bar's height for scroll-padding
+ *   lazy.js     scripts loaded at their first use (Bootstrap's, for the menu)
  */
 import { autosaveForms, MESSAGES, N, ready } from "./names.js";
 import { formFor, markQuickScores, restore, setState } from "./forms.js";
@@ -19,6 +20,7 @@ import { installTyping } from "./typing.js";
 import { installOffline } from "./offline.js";
 import { showPending } from "./photos.js";
 import { installThumbs } from "./thumbs.js";
+import { installLazy } from "./lazy.js";
 
 const RETRY_MS = 15000;
 
@@ -31,6 +33,7 @@ function renderConnection() {
 }
 
 async function start() {
+  installLazy();
   // The hooks first: a change made while the journal is being read is kept too (open() merges).
   installHooks(document.body);
   await journal.open();

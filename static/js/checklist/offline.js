@@ -7,6 +7,7 @@
  * docs/decisions/0009-offline-checklist.md.
  */
 import { MESSAGES, N, attr } from "./names.js";
+import { lazyScripts } from "./lazy.js";
 
 const META_PREFIX = "kiemtra:offline:";
 
@@ -69,7 +70,8 @@ async function takeOffline(control) {
   try {
     await register(control);
     const cache = await caches.open(control.getAttribute("data-cache"));
-    const files = assets(control.getAttribute("data-static"));
+    // What the page loaded, and what it loads only when first needed (the menu's script).
+    const files = Array.from(new Set(assets(control.getAttribute("data-static")).concat(lazyScripts())));
     // A fresh copy of the page: the answers as the server holds them now.
     const page = await fetch(location.pathname, { credentials: "same-origin", cache: "no-store" });
     if (!page.ok || page.redirected) {
