@@ -14,4 +14,4 @@ def test_the_report_marks_a_figure_over_its_budget():
 def test_a_page_within_budget_is_reported_so():
     text = "\n".join(section(Visit(95, 2.9, 20), Visit(10, 0.5, 20), criteria=52, when="06/12/2026"))
 
-    assert "over budget" not in text
+    assert "within budget |" in text and "**over budget**" not in text
