@@ -31,13 +31,22 @@ class Command(BaseCommand):
             help="Only pages whose name contains TEXT (repeatable).",
         )
         parser.add_argument(
+            "--max-growth",
+            type=float,
+            metavar="RATIO",
+            help="Fail when a page's median on the large data set passes RATIO times its median on the "
+            "small one (`make bench` uses 1.3); pages that export every row are left out.",
+        )
+        parser.add_argument(
             "--national",
             action="store_true",
             help="Measure the department head's dashboard on the national data set in the configured "
             "database (made by `manage.py generate_national`) instead; skipped if there is none.",
         )
 
-    def handle(self, *args, repeat, warmup, output, page, verbosity, national=False, **options):
+    def handle(
+        self, *args, repeat, warmup, output, page, verbosity, national=False, max_growth=None, **options
+    ):
         if repeat < 1 or warmup < 0:
             raise CommandError("--repeat must be at least 1 and --warmup at least 0.")
         if national:
@@ -57,6 +66,7 @@ class Command(BaseCommand):
         with throwaway_database(verbosity=max(verbosity - 1, 0)) as name:
             self.stderr.write(f"Benchmarking {len(registry.pages)} pages in throwaway database {name} ...")
             result = runner.run(registry, repeat=repeat, warmup=warmup, progress=progress)
+        result.max_growth = max_growth
 
         self.stdout.write("")
         for key, value in result.machine.items():
@@ -72,6 +82,11 @@ class Command(BaseCommand):
         failed = [row.page.name for row in result.rows if row.failed]
         if failed:
             raise CommandError(f"{len(failed)} page(s) failed: {', '.join(failed)}")
+        if grown := result.over_growth():
+            raise CommandError(
+                f"{len(grown)} page(s) grew more than {max_growth:g} x from the small to the large data set: "
+                + ", ".join(f"{row.page.name} ({row.page.role_label}, {row.growth:.2f} x)" for row in grown)
+            )
 
     def handle_national(self, *, repeat, warmup, output, verbosity):
         """The national-scale run (devtools.bench.national): no throwaway database."""
