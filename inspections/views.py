@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.jobs import Job
+from core.pagination import paginate
 from units.models import UnitKind
 
 from . import selectors, services
@@ -35,6 +36,10 @@ from .forms import (
     VisitForm,
 )
 from .models import ChecklistTemplate, VisitStatus
+
+# Rows per page of the lists: the same on every data set, so that a page costs the same whatever
+# the number of rows behind it (the bench's growth check).
+PAGE_SIZE = 25
 
 # Checklist templates
 
@@ -174,6 +179,9 @@ def plan_detail(request, pk):
     plan = get_plan_for_user(request.user, pk)
     context = selectors.plan_detail(plan=plan, user=request.user)
     user = request.user
+    context["visits"] = paginate(request, context["visits"], PAGE_SIZE)
+    selectors.mark_viewable(context["visits"], user)
+    context["unscheduled_units"] = paginate(request, context["unscheduled_units"], PAGE_SIZE, param="units_page")
     can_approve = can(user, "inspections.approve_inspectionplan", plan)
     pending = context["pending_amendment"]
     can_decide_amendment = pending is not None and can(user, "inspections.approve_planamendment", pending)
@@ -412,7 +420,29 @@ def visit_calendar(request):
 
 @require_safe
 def my_visits(request):
-    return render(request, "inspections/my_visits.html", {"mine": selectors.my_visits(user=request.user)})
+    """Each section's first rows; ``?section=upcoming`` lists one section in full, by pages."""
+    section = request.GET.get("section", "")
+    if section not in selectors.MY_SECTIONS:
+        return render(
+            request,
+            "inspections/my_visits.html",
+            {"mine": selectors.my_visits(user=request.user, limit=PAGE_SIZE)},
+        )
+    visits = (
+        selectors.my_visit_sections(user=request.user)
+        .filter(section=section)
+        .select_related("unit", "plan")
+        .prefetch_related(selectors.team_prefetch())
+    )
+    return render(
+        request,
+        "inspections/my_visits.html",
+        {
+            "section": section,
+            "page": paginate(request, visits, PAGE_SIZE),
+            "open_checklist": section == "in_progress",
+        },
+    )
 
 
 @require_safe
