@@ -1,7 +1,7 @@
 """Reads for the inspection pages: permission-filtered and fully loaded (constant query counts)."""
 
 import calendar
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -538,7 +538,9 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
     shown = (
         visits.annotate(start_day=TruncDate("starts_at", tzinfo=tz))
         .annotate(
-            row=Window(RowNumber(), partition_by=by_start_day, order_by=[F("starts_at").asc(), F("id").asc()]),
+            row=Window(
+                RowNumber(), partition_by=by_start_day, order_by=[F("starts_at").asc(), F("id").asc()]
+            ),
             day_total=Window(Count("pk"), partition_by=by_start_day),
         )
         .filter(row__lte=CALENDAR_PER_DAY)
@@ -614,7 +616,12 @@ def my_visit_sections(*, user, now: datetime | None = None) -> QuerySet[Visit]:
     return (
         Visit.objects.with_member(user)
         .filter(
-            status__in=[VisitStatus.DRAFT, VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS, VisitStatus.REVIEWED]
+            status__in=[
+                VisitStatus.DRAFT,
+                VisitStatus.SCHEDULED,
+                VisitStatus.IN_PROGRESS,
+                VisitStatus.REVIEWED,
+            ]
         )
         .annotate(section=section)
         .exclude(section="")

@@ -181,7 +181,9 @@ def plan_detail(request, pk):
     user = request.user
     context["visits"] = paginate(request, context["visits"], PAGE_SIZE)
     selectors.mark_viewable(context["visits"], user)
-    context["unscheduled_units"] = paginate(request, context["unscheduled_units"], PAGE_SIZE, param="units_page")
+    context["unscheduled_units"] = paginate(
+        request, context["unscheduled_units"], PAGE_SIZE, param="units_page"
+    )
     can_approve = can(user, "inspections.approve_inspectionplan", plan)
     pending = context["pending_amendment"]
     can_decide_amendment = pending is not None and can(user, "inspections.approve_planamendment", pending)
