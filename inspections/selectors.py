@@ -62,6 +62,20 @@ def team_prefetch() -> Prefetch:
     return Prefetch("team", queryset=TeamMember.objects.select_related("user"))
 
 
+def leaders_only(visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    """``visits`` with only each team's leader loaded in place of the whole team (its name only):
+    for the pages that show the leader and nothing else of the team (the visit list, the
+    calendar), a third of the rows and objects of team_prefetch. ``visit.leader`` reads it; do
+    not ask such a visit about its other members."""
+    leaders = TeamMember.objects.filter(role=TeamRole.LEADER).select_related("user")
+    leaders = leaders.only("id", "visit_id", "user_id", "role", *(f"user__{f}" for f in _NAME_FIELDS))
+    return visits.prefetch_related(None).prefetch_related(Prefetch("team", queryset=leaders))
+
+
+# What str(user) reads (units.models.User.__str__).
+_NAME_FIELDS = ("first_name", "last_name", "username")
+
+
 # Visibility
 
 
@@ -507,7 +521,7 @@ class CalendarDay:
 
 # Visits shown in one day of the calendar; the others are counted and linked (the visit list of
 # that day), so that a month costs the same however busy its days are.
-CALENDAR_PER_DAY = 4
+CALENDAR_PER_DAY = 3
 
 
 def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | None = None) -> dict:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,6 +39,8 @@ from .models import ChecklistTemplate, VisitStatus
 # Rows per page of the lists: the same on every data set, so that a page costs the same whatever
 # the number of rows behind it (the bench's growth check).
 PAGE_SIZE = 25
+VISIT_PAGE_SIZE = 50
+PLAN_PAGE_SIZE = 30
 
 # Checklist templates
 
@@ -51,7 +52,7 @@ def template_list(request):
         request,
         "inspections/template_list.html",
         {
-            "templates": selectors.template_list(user=request.user),
+            "templates": paginate(request, selectors.template_list(user=request.user), PAGE_SIZE),
             "can_import": can(request.user, "inspections.import_checklist"),
         },
     )
@@ -166,7 +167,7 @@ def plan_list(request):
     require_inspections_page(request.user, "inspections.view_inspectionplan")
     waiting = request.GET.get("waiting") == "1"
     plans = selectors.plan_list(user=request.user, waiting=waiting)
-    page = Paginator(plans, 30).get_page(request.GET.get("page"))
+    page = paginate(request, plans, PLAN_PAGE_SIZE)
     return render(
         request,
         "inspections/plan_list.html",
@@ -390,7 +391,7 @@ def plan_bulk_schedule(request, pk):
 @require_safe
 def visit_list(request):
     filterset = VisitFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.leaders_only(filterset.qs), VISIT_PAGE_SIZE)
     return render(request, "inspections/visit_list.html", {"filter": filterset, "page": page})
 
 
@@ -405,7 +406,9 @@ def visit_calendar(request):
     except ValueError:
         raise Http404 from None
     filterset = CalendarFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
-    context = selectors.visit_calendar(user=request.user, year=year, month=month, visits=filterset.qs)
+    context = selectors.visit_calendar(
+        user=request.user, year=year, month=month, visits=selectors.leaders_only(filterset.qs)
+    )
     # The filters travel with the month links (previous, next, the picker).
     kept = request.GET.copy()
     for name in ("year", "month", "view"):

@@ -279,23 +279,25 @@ def action_detail(*, action: RemediationAction) -> dict:
 
 @dataclass
 class UnitRemediation:
-    """The liaison's page: their unit's concluded visits, each with its findings and actions."""
+    """The liaison's page: their unit's concluded visits (a queryset, each with its findings and
+    actions, for the view to paginate), and the counts of their actions from an aggregate."""
 
-    visits: list[Visit]
+    visits: QuerySet[Visit] | list
     open_count: int
     overdue_count: int
 
 
 def my_unit(*, user, today: date | None = None) -> UnitRemediation:
     """Concluded visits of the liaison's unit subtree with their conclusion, findings and actions
-    (three queries), newest first."""
+    (two queries per page), newest first, and the open and overdue actions of those visits
+    counted in one aggregate."""
     today = today or timezone.localdate()
     prefix = scope_prefix(user)
     if prefix is None or not has_role(user, Role.LIAISON):
         return UnitRemediation([], 0, 0)
-    visits = list(
-        Visit.objects.filter(unit__path__startswith=prefix, status=VisitStatus.CONCLUDED)
-        .select_related("unit", "plan", "conclusion")
+    concluded = Visit.objects.filter(unit__in=units_under(prefix), status=VisitStatus.CONCLUDED)
+    visits = (
+        concluded.select_related("unit", "plan", "conclusion")
         .prefetch_related(
             Prefetch(
                 "findings",
@@ -306,13 +308,11 @@ def my_unit(*, user, today: date | None = None) -> UnitRemediation:
         )
         .order_by("-starts_at", "-id")
     )
-    actions = [f.action for v in visits for f in v.findings.all() if hasattr(f, "action")]
-    open_actions = [a for a in actions if a.state != ActionState.VERIFIED]
-    return UnitRemediation(
-        visits=visits,
-        open_count=len(open_actions),
-        overdue_count=sum(1 for a in actions if a.is_overdue_on(today)),
+    counts = RemediationAction.objects.filter(finding__visit__in=concluded.values("pk")).aggregate(
+        open=Count("pk", filter=~Q(state=ActionState.VERIFIED)),
+        overdue=Count("pk", filter=Q(due_date__lt=today, state__in=ACTION_OPEN_STATES)),
     )
+    return UnitRemediation(visits=visits, open_count=counts["open"], overdue_count=counts["overdue"])
 
 
 @dataclass
