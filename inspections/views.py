@@ -391,7 +391,9 @@ def plan_bulk_schedule(request, pk):
 @require_safe
 def visit_list(request):
     filterset = VisitFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
-    page = paginate(request, selectors.leaders_only(filterset.qs), VISIT_PAGE_SIZE)
+    # Sort and count the ids alone, then load the page's 50 rows with their unit, plan and leader.
+    page = paginate(request, filterset.qs.values_list("pk", flat=True), VISIT_PAGE_SIZE)
+    page.object_list = selectors.visit_rows(ids=list(page.object_list))
     return render(request, "inspections/visit_list.html", {"filter": filterset, "page": page})
 
 
