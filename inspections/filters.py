@@ -7,6 +7,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import IdChoiceFilter
+from core.selects import FastSelect
 from core.text import fold
 from core.widgets import DateInput
 
@@ -66,15 +67,26 @@ class _LabelledChoices(BaseChoiceIterator):
 
 
 class VisitFilter(django_filters.FilterSet):
-    plan = IdChoiceFilter(label=_("Plan"), queryset=_plans, empty_label=_("All plans"))
+    # FastSelect: these lists are drawn on every visit list and calendar page (core.selects).
+    plan = IdChoiceFilter(label=_("Plan"), queryset=_plans, empty_label=_("All plans"), widget=FastSelect)
     q = django_filters.CharFilter(label=_("Unit"), method="filter_unit")
     inspector = IdChoiceFilter(
-        label=_("Inspector"), queryset=_inspectors, method="filter_inspector", empty_label=_("Anyone")
+        label=_("Inspector"),
+        queryset=_inspectors,
+        method="filter_inspector",
+        empty_label=_("Anyone"),
+        widget=FastSelect,
     )
     leader = IdChoiceFilter(
-        label=_("Team leader"), queryset=_inspectors, method="filter_leader", empty_label=_("Anyone")
+        label=_("Team leader"),
+        queryset=_inspectors,
+        method="filter_leader",
+        empty_label=_("Anyone"),
+        widget=FastSelect,
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=VisitStatus.choices, empty_label=_("All"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=VisitStatus.choices, empty_label=_("All"), widget=FastSelect
+    )
     date_from = django_filters.DateFilter(label=_("From"), method="filter_from", widget=DateInput())
     date_to = django_filters.DateFilter(label=_("To"), method="filter_to", widget=DateInput())
 

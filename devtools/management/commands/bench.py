@@ -106,6 +106,7 @@ class Command(BaseCommand):
             self.stderr.write(f"Wrote the national-scale section of {output}")
         if not within:
             raise CommandError(
-                f"The head dashboard is over budget at national scale ({national_bench.MAX_QUERIES} "
-                f"queries, {national_bench.MAX_MS} ms median)."
+                f"Over budget at national scale: the head dashboard ({national_bench.MAX_QUERIES} queries, "
+                f"{national_bench.MAX_MS} ms median) or the visit list (at most "
+                f"{national_bench.MAX_CHANGELIST_RATIO:g} x the admin changelist)."
             )
