@@ -9,6 +9,7 @@ escaping every value and label, in a fraction of that time.
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -39,3 +40,38 @@ class FastSelect(forms.Select):
             else:
                 parts.append(format_html('<option value="{}">{}</option>', key, label))
         return mark_safe("".join(parts))  # noqa: S308 - every part is format_html's escaped output
+
+
+# Model choice lists read with one plain query when first drawn, shared between fields.
+#
+# ModelChoiceField reads its options with queryset.iterator(), which on PostgreSQL opens a
+# server-side cursor (DECLARE, FETCH, CLOSE: three round trips) for a list of a hundred plans,
+# and reads them again for every field drawing the same list (the inspector and the team leader).
+# Validating a chosen value still asks the field's queryset for that one row.
+
+
+def listed_choices(*fields) -> None:
+    """Draw ``fields`` (model choice fields over the same rows) from one plain query."""
+    shared = _SharedRows(fields[0])
+    for field in fields:
+        field.choices = _SharedChoices(field, shared)
+
+
+class _SharedRows:
+    def __init__(self, field):
+        self.field, self.rows = field, None
+
+    def get(self) -> list:
+        if self.rows is None:
+            self.rows = [(obj.pk, self.field.label_from_instance(obj)) for obj in self.field.queryset]
+        return self.rows
+
+
+class _SharedChoices(BaseChoiceIterator):
+    def __init__(self, field, shared: _SharedRows):
+        self.field, self.shared = field, shared
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.shared.get()

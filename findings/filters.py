@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import IdChoiceFilter
-from core.selects import FastSelect
+from core.selects import FastSelect, listed_choices
 from core.text import fold
 from core.widgets import DateInput
 from inspections.models import InspectionPlan
@@ -59,6 +59,7 @@ class ActionFilter(django_filters.FilterSet):
                 field.widget.attrs["class"] = (
                     "form-select" if name in {"state", "unit", "plan"} else "form-control"
                 )
+        listed_choices(self.form.fields["plan"])  # one plain query when drawn (core.selects)
 
     def filter_unit(self, queryset, name, value):
         for word in fold(value).split():

@@ -3,11 +3,10 @@ from datetime import date, datetime, time, timedelta
 import django_filters
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import IdChoiceFilter
-from core.selects import FastSelect
+from core.selects import FastSelect, listed_choices
 from core.text import fold
 from core.widgets import DateInput
 
@@ -40,30 +39,6 @@ def _inspectors(request):
         .only("id", "first_name", "last_name", "username")
         .order_by("last_name", "first_name")
     )
-
-
-class _PeopleChoices:
-    """The people of a choice list, read from the database on first use and then kept."""
-
-    def __init__(self, field):
-        self.field, self.rows = field, None
-
-    def __iter__(self):
-        if self.rows is None:
-            self.rows = [(user.pk, self.field.label_from_instance(user)) for user in self.field.queryset]
-        return iter(self.rows)
-
-
-class _LabelledChoices(BaseChoiceIterator):
-    """A select's choices: the empty label, then the shared people (iterated when drawn)."""
-
-    def __init__(self, people: _PeopleChoices, empty_label):
-        self.people, self.empty_label = people, empty_label
-
-    def __iter__(self):
-        if self.empty_label is not None:
-            yield ("", self.empty_label)
-        yield from self.people
 
 
 class VisitFilter(django_filters.FilterSet):
@@ -99,19 +74,13 @@ class VisitFilter(django_filters.FilterSet):
         for name, field in self.form.fields.items():
             css = "form-select" if name in {"plan", "inspector", "leader", "status"} else "form-control"
             field.widget.attrs["class"] = css
-        self._share_people_choices()
+        # One plain query for the plans, one for the people of both people lists (core.selects).
+        listed_choices(self.form.fields["plan"])
+        listed_choices(
+            *(self.form.fields[name] for name in ("inspector", "leader") if name in self.form.fields)
+        )
         self.form.fields["q"].widget.input_type = "search"
         self.form.fields["q"].widget.attrs["placeholder"] = _("e.g. binh tan")
-
-    def _share_people_choices(self) -> None:
-        """One query for the inspector and the team leader lists (the same people), read only
-        when the form is drawn: each list's choices are the rows of that one query."""
-        fields = [self.form.fields[name] for name in ("inspector", "leader") if name in self.form.fields]
-        if len(fields) < 2:
-            return
-        rows = _PeopleChoices(fields[0])
-        for field in fields:
-            field.choices = _LabelledChoices(rows, field.empty_label)
 
     def filter_unit(self, queryset, name, value):
         for word in fold(value).split():
