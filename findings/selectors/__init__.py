@@ -43,9 +43,10 @@ def finding_visits_visible_to(user) -> QuerySet[Visit]:
 
 
 def findings_visible_to(user) -> QuerySet[Finding]:
-    """Findings of the visits finding_visits_visible_to(user) returns, through the visit id
-    subquery (the finding's (visit, kind, order) index)."""
-    return Finding.objects.filter(visit__in=finding_visits_visible_to(user).values("pk"))
+    """Findings of the visits finding_visits_visible_to(user) returns: EXISTS of the finding's
+    visit among them (a probe of the visit's primary key and of the visible ids per finding), so
+    that a page of findings in some order reads that order's index and stops at the page."""
+    return Finding.objects.filter(Exists(finding_visits_visible_to(user).filter(pk=OuterRef("visit_id"))))
 
 
 def actions_visible_to(user) -> QuerySet[RemediationAction]:
@@ -56,9 +57,14 @@ def actions_visible_to(user) -> QuerySet[RemediationAction]:
     """
     if not user.is_authenticated:
         return RemediationAction.objects.none()
-    by_visit = Finding.objects.filter(visit__in=visits_visible_to(user).values("pk")).values("pk")
     if not (has_role(user, Role.LIAISON) and (prefix := scope_prefix(user)) is not None):
-        return RemediationAction.objects.filter(finding__in=by_visit)
+        # EXISTS of the action's visit among the visible ones: the remediation list walks the
+        # (due_date, id) index (findings_action_due_id) and stops at its 25 rows, instead of
+        # building the set of every visible finding and sorting every visible action.
+        return RemediationAction.objects.filter(
+            Exists(visits_visible_to(user).filter(pk=OuterRef("finding__visit_id")))
+        )
+    by_visit = Finding.objects.filter(visit__in=visits_visible_to(user).values("pk")).values("pk")
     # A UNION of id subqueries, each on its index (the action's unique finding, and its
     # (unit, state, due_date) index from the unit path's pattern index): an OR across joins made
     # PostgreSQL join every action of the country to its finding and unit before filtering.
