@@ -2,6 +2,7 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,22 +24,28 @@ def _plans(request):
 
 
 def _inspectors(request):
-    """People who sit on a visible visit's team: the visible visits' ids (one UNION of indexed id
-    subqueries, inspections.selectors.visible_visit_ids) to their team members, without a join of
-    every visit. Read once per request: the inspector and the leader lists share it
-    (VisitFilter.__init__), and validating a chosen person reads only that row."""
+    """People who sit on a visible visit's team: EXISTS of a team row of theirs among the visible
+    visits (inspections.selectors.visible_visit_ids, a UNION of indexed id subqueries), probed
+    through the team's (user, visit) index for each person holding a team role, instead of
+    reading every team row of the visible visits (30 000 nationally). Read once per request: the
+    inspector and the leader lists share it (VisitFilter.__init__), and validating a chosen
+    person reads only that row."""
     User = get_user_model()
     ids = visible_visit_ids(request.user)
-    members = TeamMember.objects.all() if ids is None else TeamMember.objects.filter(visit_id__in=ids)
+    seats = TeamMember.objects.filter(user=OuterRef("pk"))
+    if ids is not None:
+        seats = seats.filter(visit_id__in=ids)
     return (
-        User.objects.filter(
-            pk__in=members.values("user_id"),
-            groups__name__in=TEAM_ROLES,
-        )
+        User.objects.filter(Exists(seats), groups__name__in=TEAM_ROLES)
         .distinct()
         .only("id", "first_name", "last_name", "username")
         .order_by("last_name", "first_name")
     )
+
+
+def _person(last_name: str, first_name: str, username: str) -> str:
+    """A person's name as units.models.User.__str__ writes it (family name first)."""
+    return " ".join(filter(None, [last_name, first_name])).strip() or username
 
 
 class VisitFilter(django_filters.FilterSet):
