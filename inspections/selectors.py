@@ -1,14 +1,28 @@
 """Reads for the inspection pages: permission-filtered and fully loaded (constant query counts)."""
 
 import calendar
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import rules
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -49,6 +63,20 @@ def team_prefetch() -> Prefetch:
     return Prefetch("team", queryset=TeamMember.objects.select_related("user"))
 
 
+def leaders_only(visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    """``visits`` with only each team's leader loaded in place of the whole team (its name only):
+    for the pages that show the leader and nothing else of the team (the visit list, the
+    calendar), a third of the rows and objects of team_prefetch. ``visit.leader`` reads it; do
+    not ask such a visit about its other members."""
+    leaders = TeamMember.objects.filter(role=TeamRole.LEADER).select_related("user")
+    leaders = leaders.only("id", "visit_id", "user_id", "role", *(f"user__{f}" for f in _NAME_FIELDS))
+    return visits.prefetch_related(None).prefetch_related(Prefetch("team", queryset=leaders))
+
+
+# What str(user) reads (units.models.User.__str__).
+_NAME_FIELDS = ("first_name", "last_name", "username")
+
+
 # Visibility
 
 
@@ -59,7 +87,36 @@ def plans_visible_to(user) -> QuerySet[InspectionPlan]:
     prefix = scope_prefix(user)
     if prefix is None or not is_staff_member(user):
         return InspectionPlan.objects.none()
-    return InspectionPlan.objects.filter(issuing_unit__path__startswith=prefix)
+    # The issuers as an id subquery (the path's prefix index), not a join of every plan to its unit.
+    return InspectionPlan.objects.filter(issuing_unit__in=units_under(prefix))
+
+
+def units_under(prefix: str) -> QuerySet[Unit]:
+    """The ids of the units whose path starts with ``prefix`` (a subtree), as a subquery: PostgreSQL
+    reads them from the path's pattern index (units_unit_path_..._like) and joins nothing."""
+    return Unit.objects.filter(path__startswith=prefix).values("pk")
+
+
+def visible_visit_ids(user) -> QuerySet | None:
+    """The ids of the visits ``user`` may read as one subquery, or None for every visit
+    (administrators). See visits_visible_to for who sees what.
+
+    A UNION of id subqueries, each served by an index: the team side by the (user, visit) unique
+    index of TeamMember, the scope side by the unit path's pattern index and the visit's
+    (unit, starts_at) index. An OR of the two across the unit join made PostgreSQL read every
+    visit of the country and test both sides on each row.
+    """
+    if is_admin(user):
+        return None
+    if not user.is_authenticated:
+        return Visit.objects.none().values("pk")
+    on_team = TeamMember.objects.filter(user=user).values("visit_id")
+    prefix = scope_prefix(user)
+    if prefix is not None and has_role(user, Role.SCHEDULER, Role.HEAD, Role.LIAISON):
+        # For a liaison the prefix is their own unit's subtree (see units.rules.scope_prefix).
+        in_scope = Visit.objects.filter(unit__in=units_under(prefix)).values("pk")
+        return on_team.union(in_scope)
+    return on_team
 
 
 def visits_visible_to(user) -> QuerySet[Visit]:
@@ -69,16 +126,8 @@ def visits_visible_to(user) -> QuerySet[Visit]:
     Inspectors: the visits whose team they are on. Liaisons: visits of their own unit and the
     units below it (read-only). Roles add up.
     """
-    if is_admin(user):
-        return Visit.objects.all()
-    if not user.is_authenticated:
-        return Visit.objects.none()
-    prefix = scope_prefix(user)
-    condition = Q(pk__in=TeamMember.objects.filter(user=user).values("visit_id"))
-    if prefix is not None and has_role(user, Role.SCHEDULER, Role.HEAD, Role.LIAISON):
-        # For a liaison the prefix is their own unit's subtree (see units.rules.scope_prefix).
-        condition |= Q(unit__path__startswith=prefix)
-    return Visit.objects.filter(condition)
+    ids = visible_visit_ids(user)
+    return Visit.objects.all() if ids is None else Visit.objects.filter(pk__in=ids)
 
 
 def templates_visible_to(user) -> QuerySet[ChecklistTemplate]:
@@ -191,29 +240,38 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
-def plan_detail(*, plan: InspectionPlan, user) -> dict:
-    """The plan page: its visits (team loaded, ``viewable`` set per row), progress, unvisited units,
-    its amendments (the pending one apart) and its approval history.
+def plan_progress(*, plan: InspectionPlan) -> PlanProgress:
+    """The plan's progress from aggregates (two queries, whatever the number of visits): its
+    active visits by status, and its units (those listed, and any unit visited outside the list)."""
+    active = plan.visits.exclude(status=VisitStatus.CANCELLED).order_by()
+    by_status = dict(active.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    unit_count = Unit.objects.filter(
+        Q(pk__in=plan.units.through.objects.filter(inspectionplan=plan).values("unit_id"))
+        | Q(pk__in=active.values("unit_id"))
+    ).count()
+    return PlanProgress(unit_count=unit_count, visit_count=sum(by_status.values()), by_status=by_status)
 
-    Six queries whatever the number of visits.
-    """
-    visits = list(
-        plan.visits.select_related("unit").prefetch_related(team_prefetch()).order_by("starts_at", "id")
-    )
+
+def plan_visits(*, plan: InspectionPlan) -> QuerySet[Visit]:
+    """The plan's visits by date with unit and team, to paginate (then mark_viewable the page)."""
+    return plan.visits.select_related("unit").prefetch_related(team_prefetch()).order_by("starts_at", "id")
+
+
+def mark_viewable(visits, user) -> None:
+    """Set ``viewable`` on each visit of a page: inspectors see the whole schedule of a plan but
+    open only the visits they are on."""
     for visit in visits:
-        # Inspectors see the whole schedule of a plan but open only the visits they are on.
         visit.viewable = rules.has_perm("inspections.view_visit", user, visit)
-    active = [v for v in visits if v.status != VisitStatus.CANCELLED]
-    visited_ids = {v.unit_id for v in active}
-    units = list(plan.units.order_by("path"))
-    progress = PlanProgress(
-        unit_count=len({u.pk for u in units} | visited_ids),
-        visit_count=len(active),
-        by_status=dict(Counter(v.status for v in active)),
-    )
+
+
+def plan_detail(*, plan: InspectionPlan, user) -> dict:
+    """The plan page: its visits and its units without a visit (querysets, for the view to
+    paginate), progress from aggregates, its amendments (the pending one apart) and its approval
+    history. A constant number of queries whatever the number of visits."""
+    progress = plan_progress(plan=plan)
     amendments = list(plan.amendments.select_related("submitted_by", "decided_by").order_by("number"))
     return {
-        "visits": visits,
+        "visits": plan_visits(plan=plan),
         "amendments": amendments,
         "plan_months": _months(plan.period_start, plan.period_end),
         "pending_amendment": next((a for a in amendments if a.status == AmendmentStatus.SUBMITTED), None),
@@ -222,7 +280,7 @@ def plan_detail(*, plan: InspectionPlan, user) -> dict:
         "status_counts": [
             (s, progress.by_status.get(s.value, 0)) for s in VisitStatus if s != VisitStatus.CANCELLED
         ],
-        "unscheduled_units": [u for u in units if u.pk not in visited_ids],
+        "unscheduled_units": plan_units_without_visit(plan=plan),
     }
 
 
@@ -373,6 +431,14 @@ def visit_list(*, user) -> QuerySet[Visit]:
     )
 
 
+def visit_rows(*, ids: list[int]) -> list[Visit]:
+    """The visits ``ids`` in that order with unit, plan and leader (two queries): a page of a list
+    that sorted and counted the ids alone (a province's visits are not joined to sort 50)."""
+    rows = leaders_only(Visit.objects.filter(pk__in=ids).select_related("unit", "plan"))
+    by_id = {visit.pk: visit for visit in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def visit_history(*, visit: Visit) -> list[VisitEvent]:
     """The visit's events in order, each with ``lines``: what changed from what to what, in the
     user's language ("Trạng thái: Đã lên lịch → Đang kiểm tra"). Two queries (events, people)."""
@@ -480,14 +546,23 @@ class CalendarDay:
     in_month: bool
     is_today: bool
     visits: list = field(default_factory=list)
+    # Visits starting that day beyond the ones shown (CALENDAR_PER_DAY): the day links to them.
+    more: int = 0
+
+
+# Visits shown in one day of the calendar; the others are counted and linked (the visit list of
+# that day), so that a month costs the same however busy its days are.
+CALENDAR_PER_DAY = 3
 
 
 def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | None = None) -> dict:
-    """A Monday-first month grid of the visible visits (one query for the visits, one for teams);
-    ``visits`` narrows them (the calendar's filters) and defaults to visit_list(user).
+    """A Monday-first month grid of the visible visits (one query for the visits, one for teams,
+    one for the month's total); ``visits`` narrows them (the calendar's filters) and defaults to
+    visit_list(user). Each day shows its first CALENDAR_PER_DAY visits by start time and counts
+    the others (``more``): a window function numbers the visits of each day in the query.
 
     Returns ``weeks`` (lists of 7 CalendarDay), ``days`` (the month's days that have visits, for
-    the phone list), the previous and next months.
+    the phone list), the previous and next months, and ``visit_count`` (the month's visits).
     """
     weeks_dates = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     first, last = weeks_dates[0][0], weeks_dates[-1][-1]
@@ -499,17 +574,37 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
         .exclude(status=VisitStatus.CANCELLED)
         .filter(starts_at__lt=window_end, ends_at__gt=window_start)
     )
-    by_day = defaultdict(list)
-    for visit in visits:
+    month_start = datetime.combine(date(year, month, 1), time.min, tzinfo=tz)
+    month_end = datetime.combine(
+        (date(year, month, 28) + timedelta(days=4)).replace(day=1), time.min, tzinfo=tz
+    )
+    visit_count = visits.filter(starts_at__lt=month_end, ends_at__gt=month_start).order_by().count()
+    by_start_day = [F("start_day")]
+    shown = (
+        visits.annotate(start_day=TruncDate("starts_at", tzinfo=tz))
+        .annotate(
+            row=Window(
+                RowNumber(), partition_by=by_start_day, order_by=[F("starts_at").asc(), F("id").asc()]
+            ),
+            day_total=Window(Count("pk"), partition_by=by_start_day),
+        )
+        .filter(row__lte=CALENDAR_PER_DAY)
+    )
+    by_day, more = defaultdict(list), {}
+    for visit in shown:
         start_day = timezone.localtime(visit.starts_at, tz).date()
         end_day = timezone.localtime(visit.ends_at - timedelta(seconds=1), tz).date()
+        more[start_day] = visit.day_total - CALENDAR_PER_DAY
         day = max(start_day, first)
         while day <= min(end_day, last):
             by_day[day].append(visit)
             day += timedelta(days=1)
     today = timezone.localdate()
     weeks = [
-        [CalendarDay(d, d.month == month, d == today, by_day.get(d, [])) for d in week]
+        [
+            CalendarDay(d, d.month == month, d == today, by_day.get(d, []), max(more.get(d, 0), 0))
+            for d in week
+        ]
         for week in weeks_dates
     ]
     days = [d for week in weeks for d in week if d.in_month and d.visits]
@@ -521,32 +616,49 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
         "month_start": date(year, month, 1),
         "previous": {"year": prev_month.year, "month": prev_month.month},
         "next": {"year": next_month.year, "month": next_month.month},
-        "visit_count": len({v.pk for d in days for v in d.visits}),
+        "visit_count": visit_count,
     }
 
 
 @dataclass
 class MyVisits:
+    """The sections of an inspector's visits, each its first rows (``limit``), with its total."""
+
     in_progress: list
     upcoming: list
     waiting: list
+    totals: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
         return not (self.in_progress or self.upcoming or self.waiting)
 
+    def more(self, section: str) -> int:
+        """How many visits of ``section`` are not shown."""
+        return self.totals.get(section, 0) - len(getattr(self, section))
 
-def my_visits(*, user, now: datetime | None = None) -> MyVisits:
-    """The visits whose team ``user`` is on, sorted for their home page (two queries).
 
-    - in progress: the visit has started and its checklist is open;
-    - upcoming: draft or scheduled visits that have not started yet, soonest first;
-    - waiting for me: something is due from this user: a scheduled visit whose start has passed
-      (start it or ask the scheduler to move it), or a reviewed visit they lead (the conclusion
-      is theirs to sign).
-    """
+# The sections of "my visits", in the order of the page.
+MY_SECTIONS = ("waiting", "in_progress", "upcoming")
+
+
+def my_visit_sections(*, user, now: datetime | None = None) -> QuerySet[Visit]:
+    """The visits whose team ``user`` is on and that belong to a section of their page, each
+    annotated with its ``section`` (see my_visits), by start time."""
     now = now or timezone.now()
-    visits = (
+    leads = TeamMember.objects.filter(user=user, role=TeamRole.LEADER).values("visit_id")
+    section = Case(
+        When(status=VisitStatus.IN_PROGRESS, then=Value("in_progress")),
+        When(Q(status=VisitStatus.REVIEWED) & Q(pk__in=leads), then=Value("waiting")),
+        When(
+            Q(status__in=[VisitStatus.DRAFT, VisitStatus.SCHEDULED]) & Q(starts_at__gte=now),
+            then=Value("upcoming"),
+        ),
+        When(status=VisitStatus.SCHEDULED, then=Value("waiting")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    return (
         Visit.objects.with_member(user)
         .filter(
             status__in=[
@@ -556,21 +668,42 @@ def my_visits(*, user, now: datetime | None = None) -> MyVisits:
                 VisitStatus.REVIEWED,
             ]
         )
-        .select_related("unit", "plan")
-        .prefetch_related(team_prefetch())
+        .annotate(section=section)
+        .exclude(section="")
         .order_by("starts_at", "id")
     )
-    result = MyVisits([], [], [])
+
+
+def my_visits(*, user, now: datetime | None = None, limit: int = 25, section: str = "") -> MyVisits:
+    """The visits whose team ``user`` is on, sorted for their home page: each section's first
+    ``limit`` visits and its total, in one query with the teams in a second, however many
+    visits the user has (a window function numbers the rows of each section).
+
+    - in progress: the visit has started and its checklist is open;
+    - upcoming: draft or scheduled visits that have not started yet, soonest first;
+    - waiting for me: something is due from this user: a scheduled visit whose start has passed
+      (start it or ask the scheduler to move it), or a reviewed visit they lead (the conclusion
+      is theirs to sign).
+
+    With ``section``, only that one (its page lists it in full, paginated: my_visit_sections).
+    """
+    visits = my_visit_sections(user=user, now=now)
+    if section:
+        visits = visits.filter(section=section)
+    by_section = [F("section")]
+    visits = (
+        visits.annotate(
+            row=Window(RowNumber(), partition_by=by_section, order_by=[F("starts_at").asc(), F("id").asc()]),
+            section_total=Window(Count("pk"), partition_by=by_section),
+        )
+        .filter(row__lte=limit)
+        .select_related("unit", "plan")
+        .prefetch_related(team_prefetch())
+    )
+    result = MyVisits([], [], [], {})
     for visit in visits:
-        if visit.status == VisitStatus.IN_PROGRESS:
-            result.in_progress.append(visit)
-        elif visit.status == VisitStatus.REVIEWED:
-            if visit.team_role_of(user) == TeamRole.LEADER:
-                result.waiting.append(visit)
-        elif visit.starts_at >= now:
-            result.upcoming.append(visit)
-        elif visit.status == VisitStatus.SCHEDULED:
-            result.waiting.append(visit)
+        getattr(result, visit.section).append(visit)
+        result.totals[visit.section] = visit.section_total
     return result
 
 

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.jobs import Job
+from core.pagination import paginate
 from units.models import UnitKind
 
 from . import selectors, services
@@ -36,6 +36,12 @@ from .forms import (
 )
 from .models import ChecklistTemplate, VisitStatus
 
+# Rows per page of the lists: the same on every data set, so that a page costs the same whatever
+# the number of rows behind it (the bench's growth check).
+PAGE_SIZE = 25
+VISIT_PAGE_SIZE = 50
+PLAN_PAGE_SIZE = 30
+
 # Checklist templates
 
 
@@ -46,7 +52,7 @@ def template_list(request):
         request,
         "inspections/template_list.html",
         {
-            "templates": selectors.template_list(user=request.user),
+            "templates": paginate(request, selectors.template_list(user=request.user), PAGE_SIZE),
             "can_import": can(request.user, "inspections.import_checklist"),
         },
     )
@@ -161,7 +167,7 @@ def plan_list(request):
     require_inspections_page(request.user, "inspections.view_inspectionplan")
     waiting = request.GET.get("waiting") == "1"
     plans = selectors.plan_list(user=request.user, waiting=waiting)
-    page = Paginator(plans, 30).get_page(request.GET.get("page"))
+    page = paginate(request, plans, PLAN_PAGE_SIZE)
     return render(
         request,
         "inspections/plan_list.html",
@@ -174,6 +180,11 @@ def plan_detail(request, pk):
     plan = get_plan_for_user(request.user, pk)
     context = selectors.plan_detail(plan=plan, user=request.user)
     user = request.user
+    context["visits"] = paginate(request, context["visits"], PAGE_SIZE)
+    selectors.mark_viewable(context["visits"], user)
+    context["unscheduled_units"] = paginate(
+        request, context["unscheduled_units"], PAGE_SIZE, param="units_page"
+    )
     can_approve = can(user, "inspections.approve_inspectionplan", plan)
     pending = context["pending_amendment"]
     can_decide_amendment = pending is not None and can(user, "inspections.approve_planamendment", pending)
@@ -380,7 +391,9 @@ def plan_bulk_schedule(request, pk):
 @require_safe
 def visit_list(request):
     filterset = VisitFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    # Sort and count the ids alone, then load the page's 50 rows with their unit, plan and leader.
+    page = paginate(request, filterset.qs.values_list("pk", flat=True), VISIT_PAGE_SIZE)
+    page.object_list = selectors.visit_rows(ids=list(page.object_list))
     return render(request, "inspections/visit_list.html", {"filter": filterset, "page": page})
 
 
@@ -395,7 +408,9 @@ def visit_calendar(request):
     except ValueError:
         raise Http404 from None
     filterset = CalendarFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
-    context = selectors.visit_calendar(user=request.user, year=year, month=month, visits=filterset.qs)
+    context = selectors.visit_calendar(
+        user=request.user, year=year, month=month, visits=selectors.leaders_only(filterset.qs)
+    )
     # The filters travel with the month links (previous, next, the picker).
     kept = request.GET.copy()
     for name in ("year", "month", "view"):
@@ -412,7 +427,29 @@ def visit_calendar(request):
 
 @require_safe
 def my_visits(request):
-    return render(request, "inspections/my_visits.html", {"mine": selectors.my_visits(user=request.user)})
+    """Each section's first rows; ``?section=upcoming`` lists one section in full, by pages."""
+    section = request.GET.get("section", "")
+    if section not in selectors.MY_SECTIONS:
+        return render(
+            request,
+            "inspections/my_visits.html",
+            {"mine": selectors.my_visits(user=request.user, limit=PAGE_SIZE)},
+        )
+    visits = (
+        selectors.my_visit_sections(user=request.user)
+        .filter(section=section)
+        .select_related("unit", "plan")
+        .prefetch_related(selectors.team_prefetch())
+    )
+    return render(
+        request,
+        "inspections/my_visits.html",
+        {
+            "section": section,
+            "page": paginate(request, visits, PAGE_SIZE),
+            "open_checklist": section == "in_progress",
+        },
+    )
 
 
 @require_safe

@@ -29,15 +29,21 @@ by listing it in `PAGES` of its app's module in `devtools/bench/pages/` (see
 """
 
 
-COLUMNS = ["page", "role", "queries S / L", "median ms S / L", "x floor S / L", ""]
+COLUMNS = ["page", "role", "queries S / L", "median ms S / L", "x floor S / L", "L / S", "x plain L", ""]
 
 
 def _pair(values, fmt) -> str:
     return " / ".join("-" if v is None else fmt(v) for v in values)
 
 
+def _growth_cell(values) -> str:
+    small, large = values[0], values[-1]
+    return f"{large / small:.2f}" if small and large is not None and len(values) > 1 else "-"
+
+
 def _cells(result: Result) -> list[list[str]]:
     lines = []
+    over = result.over_growth()
     floor_ms = [result.floor[s].median_ms if s in result.floor else None for s in SIZES]
     floor_q = [result.floor[s].queries if s in result.floor else None for s in SIZES]
     lines.append(
@@ -47,6 +53,8 @@ def _cells(result: Result) -> list[list[str]]:
             _pair(floor_q, str),
             _pair(floor_ms, lambda v: f"{v:.1f}"),
             "1 / 1",
+            _growth_cell(floor_ms),
+            "",
             "",
         ]
     )
@@ -54,7 +62,13 @@ def _cells(result: Result) -> list[list[str]]:
         ms = [row.by_size[s].median_ms if s in row.by_size else None for s in SIZES]
         ratios = [None if m is None or not f else m / f for m, f in zip(ms, floor_ms, strict=True)]
         errors = [m.error for m in row.by_size.values() if m.error]
-        flag = "ERROR: " + errors[0] if errors else ("GROWS" if row.grows else "")
+        flags = ["GROWS"] if row.grows else []
+        if row in over:
+            flags.append(f"TIME GROWS {row.growth:.2f} x")
+        elif row.page.grows:
+            flags.append("export: not checked")
+        flag = "ERROR: " + errors[0] if errors else ", ".join(flags)
+        plain = result.plain_ratio(row)
         lines.append(
             [
                 row.page.name,
@@ -62,6 +76,8 @@ def _cells(result: Result) -> list[list[str]]:
                 _pair([row.by_size[s].queries if s in row.by_size else None for s in SIZES], str),
                 _pair(ms, lambda v: f"{v:.1f}"),
                 _pair(ratios, lambda v: f"{v:.1f}"),
+                "-" if row.growth is None else f"{row.growth:.2f}",
+                "-" if plain is None else f"{plain:.2f}",
                 flag,
             ]
         )
@@ -79,7 +95,30 @@ def render_text(result: Result) -> str:
     if result.budgets:
         out += ["", "Budgets (median time of the page / of its baseline, requests alternating):"]
         out += [f"  {line}" for line in _budget_lines(result)]
+    out += ["", *_growth_lines(result)]
     return "\n".join(out) + "\n"
+
+
+def _growth_lines(result: Result) -> list[str]:
+    """The growth check's verdict, and the pages over 1.5 x the plain page on the large set."""
+    lines = []
+    if result.max_growth is not None:
+        over = result.over_growth()
+        names = ", ".join(f"{row.page.name} ({row.page.role_label}) {row.growth:.2f} x" for row in over)
+        lines.append(
+            f"Growth check (large / small, at most {result.max_growth:g} x): "
+            + (f"FAILED: {names}." if over else "every page within.")
+        )
+    heavy = [
+        f"{row.page.name} ({row.page.role_label}) {ratio:.2f} x"
+        for row in result.rows
+        if not row.page.grows and (ratio := result.plain_ratio(row)) is not None and ratio > 1.5
+    ]
+    if any(result.plain_ratio(row) is not None for row in result.rows):
+        lines.append(
+            "Pages over 1.5 x the plain 100-row page on the large set: " + (", ".join(heavy) or "none") + "."
+        )
+    return lines
 
 
 def _budget_lines(result: Result) -> list[str]:
@@ -112,11 +151,12 @@ def render_markdown(result: Result) -> str:
     ]
     for line in _cells(result):
         cells = [c.replace("|", "\\|") for c in line]
-        if cells[-1] == "GROWS":
-            cells[-1] = "**GROWS**"
+        if "GROWS" in cells[-1]:
+            cells[-1] = f"**{cells[-1]}**"
         out.append("| " + " | ".join(cells) + " |")
     grows = [row.page.name for row in result.rows if row.grows]
     out += ["", f"Pages whose query count grows with the data: {', '.join(grows) if grows else 'none'}.", ""]
+    out += [f"{line}\n" for line in _growth_lines(result)]
     if result.budgets:
         out += ["Budgets (median time of the page / of its baseline, requests alternating):", ""]
         out += [f"- {line}" for line in _budget_lines(result)] + [""]

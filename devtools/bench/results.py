@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from .registry import SIZES, Budget, Page
+from .registry import PLAIN_PAGE, SIZES, Budget, Page
 
 
 @dataclass
@@ -23,6 +23,14 @@ class Row:
         return None not in counts and len(counts) > 1 and counts[-1] > counts[0]
 
     @property
+    def growth(self) -> float | None:
+        """The median time on the large data set over the small one's (None if either is missing)."""
+        small, large = self.by_size.get("small"), self.by_size.get("large")
+        if small is None or large is None or not small.median_ms or large.median_ms is None:
+            return None
+        return large.median_ms / small.median_ms
+
+    @property
     def failed(self) -> bool:
         return any(m.error for m in self.by_size.values())
 
@@ -38,6 +46,10 @@ class Result:
     # (page, baseline, size) -> ratio of medians measured with the two pages' requests alternating
     # (see measure_pair), which a busy machine disturbs far less than two separate series.
     paired: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    # The growth check: a page whose time on the large set passes this many times its time on the
+    # small set fails the run (None: growth is printed, not checked). Pages with a ``grows``
+    # reason (exports of every row) are left out.
+    max_growth: float | None = None
 
     def median(self, name: str, size: str) -> float | None:
         """The median ms of the page called ``name`` (or of the floor) on data set ``size``."""
@@ -61,3 +73,21 @@ class Result:
         return [
             b for b in self.budgets if any(r is not None and r > b.max_ratio for r in self.ratios(b).values())
         ]
+
+    def over_growth(self) -> list[Row]:
+        """Pages whose time grew from the small to the large set beyond ``max_growth``."""
+        if self.max_growth is None:
+            return []
+        return [
+            row
+            for row in self.rows
+            if not row.page.grows and row.growth is not None and row.growth > self.max_growth
+        ]
+
+    def plain_ratio(self, row: Row, size: str = "large") -> float | None:
+        """The page's median over the plain 100-row page's on data set ``size``."""
+        plain = self.median(PLAIN_PAGE, size)
+        found = row.by_size.get(size)
+        if not plain or found is None or found.median_ms is None:
+            return None
+        return found.median_ms / plain

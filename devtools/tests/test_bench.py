@@ -1,8 +1,10 @@
 """`manage.py bench`: its registry, its data sets and its report (the timings are not tested)."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from devtools.bench import registry as bench_registry
 from devtools.bench import render, runner
@@ -62,3 +64,70 @@ def test_regenerating_the_document_keeps_the_hand_written_header(tmp_path: Path)
     assert text.startswith("# My header\n\nKept.\n")
     assert "old table" not in text
     assert text.count(render.MARKER) == 1
+
+
+def _two_sizes(row_times: dict[str, tuple[float, float]], *, max_growth=None, grows=None) -> Result:
+    rows = [
+        Row(
+            Page(name=name, url="home", role=None, grows=(grows or {}).get(name, "")),
+            {"small": Measurement(5, small), "large": Measurement(5, large)},
+        )
+        for name, (small, large) in row_times.items()
+    ]
+    return Result(
+        floor={"small": Measurement(2, 1.0), "large": Measurement(2, 1.0)},
+        rows=rows,
+        repeat=1,
+        machine={"date": "today"},
+        max_growth=max_growth,
+    )
+
+
+def test_the_growth_of_each_page_is_printed_and_checked_against_the_limit():
+    result = _two_sizes(
+        {"flat list": (10.0, 12.0), "whole calendar": (10.0, 50.0), "plain table, 100 rows": (10.0, 10.0)},
+        max_growth=1.3,
+    )
+
+    assert [row.page.name for row in result.over_growth()] == ["whole calendar"]
+    text = render.render_text(result)
+    assert "TIME GROWS 5.00 x" in text
+    assert "1.20" in text  # the flat list's growth, printed even when within
+    assert "FAILED: whole calendar (anonymous) 5.00 x" in text
+    assert "**TIME GROWS 5.00 x**" in render.render_markdown(result)
+    # 1.2 and 5.0 times the plain page on the large set; the first is within 1.5 x of it.
+    assert "Pages over 1.5 x the plain 100-row page on the large set: whole calendar" in text
+
+
+def test_an_export_of_every_row_is_left_out_of_the_growth_check():
+    result = _two_sizes(
+        {"overdue actions as XLSX": (10.0, 90.0)},
+        max_growth=1.3,
+        grows={"overdue actions as XLSX": "an export holds every row"},
+    )
+
+    assert result.over_growth() == []
+    assert "export: not checked" in render.render_text(result)
+
+
+def test_without_a_limit_growth_is_only_printed():
+    result = _two_sizes({"whole calendar": (10.0, 50.0)})
+
+    assert result.over_growth() == []
+    assert "Growth check" not in render.render_text(result)
+
+
+def test_the_bench_command_fails_when_a_page_grows_beyond_the_limit(monkeypatch):
+    grown = _two_sizes({"whole calendar": (10.0, 50.0)})
+    monkeypatch.setattr(runner, "run", lambda *args, **kwargs: grown)
+    monkeypatch.setattr("devtools.management.commands.bench.throwaway_database", _fake_database)
+
+    with pytest.raises(CommandError, match="whole calendar"):
+        call_command("bench", "--max-growth", "1.3", "--repeat", "1")
+    grown.max_growth = None
+    call_command("bench", "--repeat", "1")  # the same figures pass without the check
+
+
+@contextmanager
+def _fake_database(verbosity=0):
+    yield "none"

@@ -157,7 +157,7 @@ def test_liaison_of_another_unit_gets_404_on_every_finding_action_and_attachment
         assert client.post(url, {}).status_code == 404, url
     listed = client.get(reverse("findings:action_list")).context["page"].object_list
     assert action not in listed
-    assert client.get(reverse("findings:my_unit")).context["mine"].visits == []
+    assert list(client.get(reverse("findings:my_unit")).context["mine"].visits) == []
 
 
 def test_liaison_sees_their_units_concluded_visit_and_actions(client, liaison, action):

@@ -4,19 +4,26 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.pagination import paginate
+
 from .. import selectors
 from ..access import require_perm
 from ..services.merger import merged_into
+
+# Concluded visits per page, each with its findings.
+VISITS_PER_PAGE = 10
 
 
 @require_safe
 def my_unit(request):
     require_perm(request.user, "findings.view_my_unit")
+    mine = selectors.my_unit(user=request.user)
+    mine.visits = paginate(request, mine.visits, VISITS_PER_PAGE)
     return render(
         request,
         "findings/my_unit.html",
         {
-            "mine": selectors.my_unit(user=request.user),
+            "mine": mine,
             "today": timezone.localdate(),
             "home_unit": request.user.unit,
             # A liaison of a unit closed in a merger: where its work went.

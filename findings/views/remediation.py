@@ -3,13 +3,13 @@ done, extension request and decision, verification, reopening); the updates' att
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.downloads import private_file_response
+from core.pagination import paginate
 
 from .. import selectors, services
 from ..access import (
@@ -32,7 +32,7 @@ def action_list(request):
     filterset = ActionFilter(
         request.GET or None, queryset=selectors.action_list(user=request.user), request=request
     )
-    page = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs.values_list("pk", flat=True), PAGE_SIZE)
     page.object_list = selectors.action_rows(ids=list(page.object_list))
     return render(
         request,

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.pagination import paginate
 from inspections.models import VisitStatus
 
 from .. import selectors, services
 from ..access import get_finding_for_user, get_visit_findings_for_user, require_perm
 from ..forms import ConcludeForm, FinishReviewForm, ReviewForm
 from ..services.notifications import conclusion_notice_waiting
-from ._common import error_message
+from ._common import PAGE_SIZE, error_message
 
 REVIEW = "findings.review_findings"
 
@@ -24,9 +25,13 @@ REVIEW = "findings.review_findings"
 @require_safe
 def review_queue(request):
     require_perm(request.user, "findings.view_review_queue")
-    return render(
-        request, "findings/review_queue.html", {"visits": selectors.review_queue(user=request.user)}
+    visits = paginate(
+        request,
+        selectors.review_queue(user=request.user),
+        PAGE_SIZE,
+        count=selectors.review_queue_count(user=request.user),
     )
+    return render(request, "findings/review_queue.html", {"visits": visits})
 
 
 def _review_context(visit, data, forms=None) -> dict:

@@ -257,8 +257,14 @@ class Visit(models.Model):
             models.Index(fields=["starts_at"], name="inspections_visit_starts_at"),
             # The plan page: a plan's visits in date order.
             models.Index(fields=["plan", "starts_at"], name="inspections_visit_plan_start"),
-            # A unit's visits (liaison's view, the unit's history), newest first.
+            # A unit's visits (liaison's view, the unit's history), newest first; also the scope
+            # side of visible_visit_ids (inspections.selectors: the visits of the units under a
+            # path, UNION the visits of one's teams).
             models.Index(fields=["unit", "-starts_at"], name="inspections_visit_unit_start"),
+            # The review queue and its count on the home page (findings.selectors.review_queue:
+            # status = 'submitted' ORDER BY ends_at, id), and the visit list filtered by status in
+            # date order.
+            models.Index(fields=["status", "ends_at"], name="inspections_visit_status_end"),
         ]
 
     def __str__(self):

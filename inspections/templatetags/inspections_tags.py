@@ -46,3 +46,19 @@ def iso_local(value: str) -> str:
     """“08:00 13/03/2020” from an ISO datetime kept in a visit event's details."""
     parsed = parse_datetime(value) if value else None
     return timezone.localtime(parsed).strftime("%H:%M %d/%m/%Y") if parsed else ""
+
+
+@register.simple_tag
+def visit_rows(visits, show_plan=False, open_checklist=False):
+    """The visit table's rows (inspections.visit_table: drawn in Python, the same markup)."""
+    from inspections.visit_table import visit_rows as rows
+
+    return rows(visits, show_plan=bool(show_plan), open_checklist=bool(open_checklist))
+
+
+@register.simple_tag
+def calendar_links(visits, as_list=False):
+    """A calendar day's visit links (inspections.visit_table: drawn in Python, the same markup)."""
+    from inspections.visit_table import calendar_links as links
+
+    return links(visits, as_list=bool(as_list))

@@ -54,11 +54,13 @@ PAGES = [
         "name": "overdue actions as XLSX",
         "url": lambda data: reverse("dashboards:actions") + "?lateness=overdue&format=xlsx",
         "role": Role.HEAD,
+        "grows": "an export holds every overdue action",
     },
     {
         "name": "visit list as CSV",
         "url": lambda data: reverse("dashboards:export_visits") + "?format=csv",
         "role": Role.SCHEDULER,
+        "grows": "an export holds every visit",
     },
     {
         "name": "search “mot cua”",

@@ -1,0 +1,151 @@
+"""Every list by pages (issue 17): the shared pagination keeps the filters, a page past the end
+shows the last one and a page that is not a number the first (never a 500); the totals come
+from aggregates; the calendar shows a few visits a day and links the others; my visits shows each
+section's first rows and lists one in full by pages."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from core.pagination import paginate
+from inspections.models import VisitStatus
+from inspections.selectors import CALENDAR_PER_DAY
+from units.tests.factories import UnitFactory
+
+from .factories import VisitFactory, at
+
+
+def _visits(plan, department, count, *, per_day=1, **kwargs):
+    """``count`` visits in ``plan`` of fresh units, ``per_day`` a day from 04/01/2027."""
+    made = plan.visits.count()
+    while made < count:
+        day = date(2027, 1, 4) + timedelta(days=(made // per_day) % 28)
+        VisitFactory(
+            plan=plan,
+            unit=UnitFactory(parent=department),
+            starts_at=at(day, 7 + made % per_day),
+            ends_at=at(day, 8 + made % per_day),
+            **kwargs,
+        )
+        made += 1
+
+
+def test_the_pagination_helper_keeps_the_query_string_and_forgives_bad_numbers(rf):
+    rows = list(range(60))
+
+    page = paginate(rf.get("/visits/", {"q": "binh tan", "status": "scheduled", "page": "2"}), rows, 25)
+    assert list(page) == rows[25:50]
+    assert page.previous_url == "?q=binh+tan&status=scheduled"  # page 1 has no number
+    assert page.next_url == "?q=binh+tan&status=scheduled&page=3"
+
+    assert paginate(rf.get("/", {"page": "abc"}), rows, 25).number == 1
+    assert paginate(rf.get("/", {"page": "999"}), rows, 25).number == 3  # the last page
+    assert paginate(rf.get("/", {"page": "-4"}), rows, 25).number == 3
+    assert paginate(rf.get("/", {"units_page": "2"}), rows, 25, param="units_page").number == 2
+    assert paginate(rf.get("/"), rows, 25, count=500).paginator.count == 500
+
+
+def test_visit_list_pages_keep_the_filters(client, scheduler, approved_plan, department, leader):
+    _visits(approved_plan, department, 55, leader=leader, status=VisitStatus.SCHEDULED)
+    client.force_login(scheduler)
+
+    response = client.get(reverse("inspections:visit_list"), {"status": "scheduled", "page": "2"})
+
+    page = response.context["page"]
+    assert page.number == 2 and page.paginator.count == 55
+    assert len(page.object_list) == 5
+    body = response.content.decode()
+    # "Trang 2/2" and a previous link that keeps the status filter.
+    assert "Trang 2/2" in body
+    assert 'href="?status=scheduled"' in body
+    assert all(v.status == VisitStatus.SCHEDULED for v in page.object_list)
+
+
+@pytest.mark.parametrize("number", ["abc", "99", "0", "1e9", "99999999999999999999999"])
+def test_a_page_past_the_end_or_not_a_number_is_never_an_error(
+    client, scheduler, approved_plan, department, leader, number
+):
+    _visits(approved_plan, department, 3, leader=leader)
+    client.force_login(scheduler)
+
+    for url in (
+        reverse("inspections:visit_list"),
+        reverse("inspections:plan_detail", args=[approved_plan.pk]),
+        reverse("inspections:plan_list"),
+        reverse("inspections:template_list"),
+        reverse("findings:action_list"),
+    ):
+        response = client.get(url, {"page": number, "units_page": number})
+        assert response.status_code == 200, url
+
+
+def test_plan_page_lists_its_visits_by_pages_with_totals_from_aggregates(
+    client, scheduler, plan, department, leader, django_assert_max_num_queries
+):
+    _visits(plan, department, 30, leader=leader)
+    client.force_login(scheduler)
+    url = reverse("inspections:plan_detail", args=[plan.pk])
+
+    first = client.get(url)
+    second = client.get(url, {"page": "2"})
+
+    assert len(first.context["visits"]) == 25 and len(second.context["visits"]) == 5
+    assert first.context["progress"].visit_count == 30
+    # The plan's own two communes have no visit; the 30 visited units count as the plan's too.
+    assert first.context["progress"].unit_count == 32
+    assert first.context["unscheduled_units"].paginator.count == 2
+    assert "Trang 1/2" in first.content.decode()
+
+
+@time_machine.travel(date(2027, 1, 2))
+def test_calendar_shows_a_few_visits_a_day_and_links_the_others(
+    client, scheduler, approved_plan, department, leader
+):
+    _visits(approved_plan, department, CALENDAR_PER_DAY + 4, per_day=CALENDAR_PER_DAY + 4, leader=leader)
+    client.force_login(scheduler)
+
+    response = client.get(
+        reverse("inspections:visit_calendar"), {"year": 2027, "month": 1, "plan": approved_plan.pk}
+    )
+
+    day = next(d for week in response.context["weeks"] for d in week if d.day == date(2027, 1, 4))
+    assert len(day.visits) == CALENDAR_PER_DAY
+    assert day.more == 4
+    assert response.context["visit_count"] == CALENDAR_PER_DAY + 4
+    body = response.content.decode()
+    assert "+4 cuộc kiểm tra khác" in body
+    assert f"date_from=04/01/2027&amp;date_to=04/01/2027&amp;plan={approved_plan.pk}" in body
+
+
+@time_machine.travel(date(2027, 1, 2))
+def test_my_visits_shows_the_first_of_each_section_and_lists_one_in_full(
+    client, leader, approved_plan, department
+):
+    _visits(approved_plan, department, 30, leader=leader, status=VisitStatus.SCHEDULED)
+    client.force_login(leader)
+
+    mine = client.get(reverse("inspections:my_visits")).context["mine"]
+    assert len(mine.upcoming) == 25 and mine.totals["upcoming"] == 30
+
+    response = client.get(reverse("inspections:my_visits"), {"section": "upcoming", "page": "2"})
+    assert response.context["page"].paginator.count == 30
+    assert len(response.context["page"].object_list) == 5
+    assert "?section=upcoming" in response.content.decode()
+
+    # An unknown section is the page of every section.
+    assert (
+        client.get(reverse("inspections:my_visits"), {"section": "x"}).context["mine"].totals["upcoming"]
+        == 30
+    )
+
+
+def test_review_queue_and_the_liaisons_page_are_by_pages(client, head, liaison, db):
+    client.force_login(head)
+    response = client.get(reverse("findings:review_queue"), {"page": "abc"})
+    assert response.status_code == 200 and response.context["visits"].number == 1
+
+    client.force_login(liaison)
+    response = client.get(reverse("findings:my_unit"), {"page": "42"})
+    assert response.status_code == 200 and response.context["mine"].visits.number == 1
