@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0008_answerevidence_client_token'),
+        ('inspections', '0009_applied_change_per_client_id'),
         ('units', '0006_unit_name_one_line'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
