@@ -79,8 +79,10 @@ def calendar_links(visits, *, as_list: bool = False) -> SafeString:
 
 def visit_rows(visits, *, show_plan: bool = False, open_checklist: bool = False) -> SafeString:
     labels = {k: _(k) for k in ("Date", "Time", "Plan", "Team leader", "Status")}
+    labels["past"] = _("before the reorganisation")
     url = _url_maker("inspections:checklist" if open_checklist else "inspections:visit_detail")
     tz = timezone.get_current_timezone()
+    today = timezone.localdate()
     rows = []
     for visit in visits:
         start, end = timezone.localtime(visit.starts_at, tz), timezone.localtime(visit.ends_at, tz)
@@ -95,6 +97,12 @@ def visit_rows(visits, *, show_plan: bool = False, open_checklist: bool = False)
             if getattr(visit, "viewable", None) is not False
             else name
         )
+        if visit.unit.valid_to is not None and visit.unit.valid_to <= today:
+            # A unit closed in a reorganisation (the 2025 merger): its visits are its successor's
+            # history, and the lists filtered by the successor's name show them, marked.
+            unit = format_html(
+                '{} <span class="badge text-bg-secondary fw-normal">{}</span>', unit, labels["past"]
+            )
         plan = (
             format_html(
                 '<td class="d-none d-lg-table-cell small" data-label="{}">{} ({})</td>',

@@ -75,6 +75,9 @@ def test_confirming_merges_the_communes_and_hands_the_actions_to_the_new_one(
     assert RemediationAction.objects.filter(unit=ward).count() == 5
     moved = RemediationAction.objects.get(pk=five_actions[0].pk)
     assert moved.updates.filter(kind=UpdateKind.PROGRESS, text__contains="Xã Bình Tân Mỹ").exists()
+    # The remediation list shows them under the new commune, marked as from before the merger.
+    listed = client.get(reverse("findings:action_list")).content.decode()
+    assert listed.count("trước sắp xếp") == 5
 
 
 def test_a_double_submit_of_the_confirmation_applies_the_merger_once(

@@ -82,6 +82,8 @@ def test_filtering_the_visit_list_by_the_new_name_finds_the_predecessors_visits(
     response = client.get(reverse("inspections:visit_list"), {"q": "Bình Tân Mỹ"})
 
     assert set(response.context["page"]) == set(visits)
+    # Each row of a predecessor's visit says it is from before the reorganisation.
+    assert response.content.decode().count("trước sắp xếp") == len(visits)
     # A name matching neither the successor nor its predecessors finds nothing of theirs.
     assert not list(client.get(reverse("inspections:visit_list"), {"q": "Vô Tranh"}).context["page"])
 
