@@ -99,6 +99,8 @@ MATRIX = {
     "units:import_confirm": L(()),
     "units:detail": E(pk("commune"), EVERYONE - set(OUTSIDERS)),
     "units:edit": E(pk("commune"), {"scheduler", "admin"}),
+    # A unit's inspections, its predecessors' included: whoever may see the unit.
+    "search:unit_visits": E(pk("commune"), EVERYONE - set(OUTSIDERS)),
     "inspections:template_list": L(),
     "inspections:template_import": L({"admin"}),
     # Checklist templates are the national criteria, the same for every province and unit.
@@ -163,6 +165,10 @@ MATRIX = {
     "findings:action_reopen": E(pk("action"), ()),
     "findings:attachment_download": E(pk("attachment"), STAFF | {"liaison"}),
     "findings:my_unit": L(LIAISONS),
+    # The 2025 merger's guided action and the actions closed units kept: whoever keeps the unit tree.
+    "findings:unit_merger": L(SCHEDULERS),
+    "findings:closed_unit_actions": L(SCHEDULERS),
+    "findings:action_reassign": E(pk("action"), ()),  # POST only
     "dashboards:head": L(HEADS),
     "dashboards:ranking": L(HEADS),
     "dashboards:actions": L(),
