@@ -1,12 +1,8 @@
 """The demo answers of xã Bình Tấn: loaded by `load_demo`, once."""
 
-import io
-from datetime import date
 from decimal import Decimal
 
 import pytest
-import time_machine
-from django.core.management import call_command
 from django.urls import reverse
 
 from devtools.demo import answers as demo_answers
@@ -15,11 +11,8 @@ from units.models import User
 
 
 @pytest.fixture
-def loaded(db, settings):
-    settings.DEBUG = True
-    with time_machine.travel(date(2026, 11, 23), tick=False):
-        call_command("load_demo", stdout=io.StringIO())
-        yield
+def loaded(demo_day):
+    """The demo, loaded once for this module (devtools/tests/conftest.py), on 23/11/2026."""
 
 
 def binh_tan():

@@ -5,13 +5,11 @@ concluded with a number, remedied by the commune's liaison with an attachment an
 request, and verified; every step is in the history.
 """
 
-import io
 from datetime import date
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from devtools.demo import findings as demo
@@ -36,12 +34,8 @@ TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
-def loaded(db, settings, tmp_path):
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path
-    with time_machine.travel(TODAY, tick=False):
-        call_command("load_demo", stdout=io.StringIO())
-        yield
+def loaded(demo_day):
+    """The demo, loaded once for this module (devtools/tests/conftest.py), on 23/11/2026."""
 
 
 def _user(username):

@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -18,14 +17,11 @@ TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
-def head(db, settings, tmp_path, client):
-    settings.DEBUG = True  # the demo refuses to load into a production configuration
-    settings.MEDIA_ROOT = tmp_path
-    with time_machine.travel(TODAY, tick=False):
-        call_command("load_demo", stdout=io.StringIO())
-        user = User.objects.get(username="lanhdao")
-        client.force_login(user)
-        yield user
+def head(demo_day, client):
+    """The demo's head, logged in; the demo is loaded once for this module (conftest.py)."""
+    user = User.objects.get(username="lanhdao")
+    client.force_login(user)
+    return user
 
 
 def test_the_demo_head_sees_the_dashboard_with_the_seed_plans_data(client, head):

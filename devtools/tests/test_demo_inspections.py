@@ -15,11 +15,8 @@ from units.models import User
 
 
 @pytest.fixture
-def loaded(db, settings):
-    settings.DEBUG = True
-    with time_machine.travel(date(2026, 11, 23), tick=False):  # a Monday
-        call_command("load_demo", stdout=io.StringIO())
-        yield
+def loaded(demo_day):
+    """The demo, loaded once for this module (devtools/tests/conftest.py), on 23/11/2026."""
 
 
 def test_demo_loads_the_seed_plans_once(loaded):

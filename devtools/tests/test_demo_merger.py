@@ -1,12 +1,10 @@
 """The demo shows the 2025 merger: xã Bình Tấn and xã Tân Mỹ became xã Bình Tân Mỹ on 01/07/2025,
 applied through the service, and what the issue found broken works from the demo data."""
 
-import io
 from datetime import date
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.urls import reverse
 
 from devtools.demo import merger as demo
@@ -17,12 +15,8 @@ TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
-def loaded(db, settings, tmp_path):
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path
-    with time_machine.travel(TODAY, tick=False):
-        call_command("load_demo", stdout=io.StringIO())
-        yield
+def loaded(demo_day):
+    """The demo, loaded once for this module (devtools/tests/conftest.py), on 23/11/2026."""
 
 
 def test_the_demo_merger_hands_the_communes_work_to_bình_tân_mỹ_and_its_liaison(loaded, client):

@@ -6,8 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-import time_machine
-from django.core.management import call_command
 from django.urls import reverse
 from docx import Document
 
@@ -31,12 +29,8 @@ WORDS_OF_2025 = [
 
 
 @pytest.fixture
-def loaded(db, settings, tmp_path):
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path
-    with time_machine.travel(date(2026, 11, 23), tick=False):
-        call_command("load_demo", stdout=io.StringIO())
-        yield
+def loaded(demo_day):
+    """The demo, loaded once for this module (devtools/tests/conftest.py), on 23/11/2026."""
 
 
 def _docx_text(content) -> str:
