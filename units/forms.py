@@ -4,9 +4,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from core.selects import listed_choices
 from core.widgets import DateInput
 
 from .models import Unit
+from .widgets import UnitSelect, UnitSelectMultiple
 
 
 class LoginForm(AuthenticationForm):
@@ -34,7 +36,14 @@ class UnitForm(forms.ModelForm):
             "valid_to",
             "predecessors",
         ]
-        widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
+        # The parent and predecessor lists hold every unit of a province (hundreds): drawn in
+        # Python from one plain query each, not through Django's template per option (issue 17).
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
+            "parent": UnitSelect(),
+            "predecessors": UnitSelectMultiple(),
+        }
 
     close_anyway = forms.BooleanField(
         label=_("Close it anyway: its visits in progress and the actions it owes stay with it"),
@@ -60,6 +69,8 @@ class UnitForm(forms.ModelForm):
         self.fields["parent"].required = not top_level_allowed
         self.fields["predecessors"].queryset = units.exclude(pk=self.instance.pk).only("id", "name", "path")
         self.fields["predecessors"].widget.attrs["size"] = 6
+        for name in ("parent", "predecessors"):
+            listed_choices(self.fields[name], values=("name",), label=str)
         # Offered only once closing the unit was refused for its open work (see Unit.clean).
         self.closing_refused = False
         self.fields["close_anyway"].widget = forms.HiddenInput()
