@@ -1,0 +1,149 @@
+"""The unit tree and the unit forms at a province's size (issue 17): the tree shows a window of
+rows and the forms draw their unit lists in Python, showing the same things with as many queries
+for a province of 5 units as for one of 60."""
+
+import re
+
+import pytest
+from django import forms
+from django.test.html import parse_html
+from django.urls import reverse
+
+from units.models import UnitKind
+from units.selectors import TREE_PAGE_SIZE
+from units.tests.factories import UnitFactory
+from units.widgets import UnitSelect, UnitSelectMultiple
+
+pytestmark = pytest.mark.django_db
+
+
+def _communes(district, count, prefix):
+    return [UnitFactory(name=f"Xã {prefix} {i:02d}", parent=district) for i in range(count)]
+
+
+def _tree_names(html: str) -> list[str]:
+    tree = html[html.index('<ul class="tree-list">') :]
+    return re.findall(r'<li class="depth-\d[^"]*">\s*<a href="[^"]+">([^<]+)</a>', tree)
+
+
+# --- the tree ------------------------------------------------------------------------------------
+
+
+def test_the_tree_shows_every_unit_once_in_tree_order_across_its_pages(client, head, district):
+    communes = _communes(district, TREE_PAGE_SIZE + 5, "Cây")
+    client.force_login(head)
+
+    first = client.get(reverse("units:tree")).content.decode()
+    second = client.get(reverse("units:tree"), {"page": 2}).content.decode()
+
+    # Province, department, district and the communes: 3 + 55 rows, 50 on the first page.
+    names = _tree_names(first) + _tree_names(second)
+    assert len(_tree_names(first)) == TREE_PAGE_SIZE
+    assert names[:3] == ["UBND tỉnh Đồng Tháp", "Sở Nội vụ tỉnh Đồng Tháp", "Huyện Thanh Bình"]
+    assert sorted(names[3:]) == sorted(c.name for c in communes)
+    assert len(names) == len(set(names))
+    assert "58 đơn vị" in first
+    assert "Trang 1/2" in first and "?page=2" in first
+    # The second page starts inside the district: it says where, with links up the tree.
+    assert "Tiếp theo, thuộc:" in second and "Tiếp theo, thuộc:" not in first
+    context = second[second.index("Tiếp theo, thuộc:") : second.index('<ul class="tree-list">')]
+    assert district.get_absolute_url() in context and district.parent.get_absolute_url() in context
+
+
+def test_the_tree_pages_keep_the_filters(client, head, district):
+    _communes(district, TREE_PAGE_SIZE + 5, "Bình")
+    client.force_login(head)
+    response = client.get(reverse("units:tree"), {"q": "binh", "kind": UnitKind.COMMUNE})
+    html = response.content.decode()
+    assert response.context["page"].paginator.count == TREE_PAGE_SIZE + 5
+    assert "?q=binh&amp;kind=commune&amp;page=2" in html
+    assert "Huyện Thanh Bình" not in _tree_names(html)
+
+
+@pytest.mark.parametrize("extra", [0, 2 * TREE_PAGE_SIZE])
+def test_the_tree_runs_the_same_queries_at_any_size(client, head, district, extra, django_assert_num_queries):
+    _communes(district, 5 + extra, "Đếm")
+    client.force_login(head)
+    client.get(reverse("units:tree"))  # warm the session
+    with django_assert_num_queries(6):  # session, user, roles, user's unit, count, rows
+        client.get(reverse("units:tree"))
+    with django_assert_num_queries(7 if extra else 6):  # a later page: the units above its first row
+        client.get(reverse("units:tree"), {"page": 3})
+
+
+def test_an_outsiders_tree_never_lists_our_units_on_any_page(client, outsider, district):
+    _communes(district, TREE_PAGE_SIZE + 5, "Cây")
+    client.force_login(outsider)
+    for number in (1, 2):
+        response = client.get(reverse("units:tree"), {"page": number})
+        assert response.status_code == 200
+        assert "Xã Cây" not in response.content.decode()
+        assert "Huyện Thanh Bình" not in response.content.decode()
+
+
+# --- the forms' unit lists -----------------------------------------------------------------------
+
+
+CHOICES = [("", "---------"), (1, "UBND tỉnh Đồng Tháp"), (7, 'Xã "Bình" <Tấn> & Mỹ')]
+
+
+@pytest.mark.parametrize("value", [None, "", 7, "7"])
+def test_the_parent_list_is_djangos_select_markup(value):
+    attrs = {"id": "id_parent", "class": "form-select", "required": True}
+    ours = UnitSelect(choices=CHOICES).render("parent", value, attrs)
+    django = forms.Select(choices=CHOICES).render("parent", value, attrs)
+    assert _normalised(ours) == _normalised(django)
+
+
+@pytest.mark.parametrize("value", [None, [], [7], ["1", "7"]])
+def test_the_predecessor_list_is_djangos_select_multiple_markup(value):
+    attrs = {"id": "id_predecessors", "class": "form-select", "size": 6}
+    ours = UnitSelectMultiple(choices=CHOICES[1:]).render("predecessors", value, attrs)
+    django = forms.SelectMultiple(choices=CHOICES[1:]).render("predecessors", value, attrs)
+    assert _normalised(ours) == _normalised(django)
+
+
+def _options(html: str, name: str) -> int:
+    select = re.search(rf'<select[^>]* name="{name}"[^>]*>(.*?)</select>', html, re.DOTALL)
+    return select.group(1).count("<option")
+
+
+def _normalised(html: str):
+    # As assertHTMLEqual compares: attributes in any order, the same escaped text.
+    return parse_html(html)
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_the_unit_forms_run_the_same_queries_at_any_size(
+    client, scheduler, district, commune, extra, django_assert_num_queries
+):
+    _communes(district, 5 + extra, "Đếm")
+    client.force_login(scheduler)
+    create, edit = reverse("units:create"), reverse("units:edit", args=[commune.pk])
+    client.get(create)
+    with django_assert_num_queries(6):  # session, user, roles, user's unit, parents, predecessors
+        html = client.get(create).content.decode()
+    # Province, department, district, commune and the new communes; the parent list starts "---".
+    assert _options(html, "parent") == 1 + 4 + 5 + extra
+    assert _options(html, "predecessors") == 4 + 5 + extra
+    with django_assert_num_queries(8):  # and the unit, and whether the parent is visible
+        html = client.get(edit).content.decode()
+    assert f'<option value="{district.pk}" selected>Huyện Thanh Bình</option>' in html
+
+
+def test_a_refused_form_keeps_the_chosen_parent_and_predecessors(client, scheduler, district, province):
+    old = _communes(district, 3, "Cũ")
+    client.force_login(scheduler)
+    response = client.post(
+        reverse("units:create"),
+        {"name": "", "kind": UnitKind.COMMUNE, "parent": district.pk, "predecessors": [old[0].pk, old[2].pk]},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<option value="{district.pk}" selected>Huyện Thanh Bình</option>' in html
+    assert f'<option value="{old[0].pk}" selected>Xã Cũ 00</option>' in html
+    assert f'<option value="{old[1].pk}">Xã Cũ 01</option>' in html
+    assert f'<option value="{old[2].pk}" selected>Xã Cũ 02</option>' in html
+    # The message sits next to the name field, and the lists are still the form's own.
+    assert 'id="error_1_id_name"' in html
+    assert re.search(r'<select[^>]* name="predecessors"[^>]* multiple', html)
