@@ -41,6 +41,7 @@ class UnitForm(forms.ModelForm):
         widgets = {
             "valid_from": DateInput(),
             "valid_to": DateInput(),
+            "kind": UnitSelect(),
             "parent": UnitSelect(),
             "predecessors": UnitSelectMultiple(),
         }
@@ -76,6 +77,30 @@ class UnitForm(forms.ModelForm):
         self.fields["close_anyway"].widget = forms.HiddenInput()
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))
+
+    def fields_for_page(self):
+        """The bound fields, their widgets classed as crispy-forms' bootstrap5 pack classes them
+        (the widget's name, "form-control", "form-select" or "form-check-input", "is-invalid"
+        on an error), for templates/units/_unit_field.html."""
+        fields = list(self)
+        for field in fields:
+            if field.is_hidden:
+                continue
+            widget = field.field.widget
+            name = type(widget).__name__.lower()
+            classes = widget.attrs.get("class", "").split()
+            if not any(name in c for c in classes):
+                classes.append(name)
+            if isinstance(widget, forms.CheckboxInput):
+                classes.append("form-check-input")
+            elif isinstance(widget, forms.Select):
+                classes.append("form-select")
+            else:
+                classes.append("form-control")
+            if field.errors:
+                classes.append("is-invalid")
+            widget.attrs["class"] = " ".join(dict.fromkeys(classes))
+        return fields
 
     def clean(self):
         data = super().clean()

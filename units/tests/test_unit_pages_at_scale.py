@@ -6,9 +6,13 @@ import re
 
 import pytest
 from django import forms
+from django.template import engines
+from django.template.loader import render_to_string
 from django.test.html import parse_html
 from django.urls import reverse
 
+from units.access import units_visible_to
+from units.forms import UnitForm
 from units.models import UnitKind
 from units.selectors import TREE_PAGE_SIZE
 from units.tests.factories import UnitFactory
@@ -147,3 +151,48 @@ def test_a_refused_form_keeps_the_chosen_parent_and_predecessors(client, schedul
     # The message sits next to the name field, and the lists are still the form's own.
     assert 'id="error_1_id_name"' in html
     assert re.search(r'<select[^>]* name="predecessors"[^>]* multiple', html)
+
+
+# --- the form's markup ---------------------------------------------------------------------------
+
+
+def _form_markup(html: str):
+    form = re.search(r'<form\s+method="post"\s*>.*?</form>', html, re.DOTALL).group(0)
+    return parse_html(re.sub(r'<input type="hidden" name="csrfmiddlewaretoken"[^>]*>', "", form))
+
+
+def _both_ways(make_form, request):
+    ours = render_to_string("units/unit_form.html", {"form": make_form()}, request)
+    crispy = engines["django"].from_string("{% load crispy_forms_tags %}{% crispy form %}")
+    return _form_markup(ours), _form_markup(crispy.render({"form": make_form()}, request))
+
+
+@pytest.mark.parametrize("state", ["new", "refused", "closing refused"])
+def test_the_unit_form_is_drawn_as_crispy_forms_draws_it(rf, scheduler, district, commune, state):
+    request = rf.get("/")
+    request.user = scheduler
+    data = {
+        "name": "",
+        "kind": UnitKind.COMMUNE,
+        "parent": district.pk,
+        "email": "x",
+        "valid_from": "32/13/2020",
+    }
+
+    def make_form():
+        if state == "new":
+            return UnitForm(units=units_visible_to(scheduler))
+        form = UnitForm(data, instance=commune, units=units_visible_to(scheduler))
+        form.is_valid()
+        if state == "closing refused":  # as UnitForm._post_clean leaves it
+            form.add_error("valid_to", "Còn việc dở dang")
+            form.closing_refused = True
+            form.fields["close_anyway"].widget = forms.CheckboxInput()
+        return form
+
+    ours, theirs = _both_ways(make_form, request)
+    assert ours == theirs
+    if state != "new":
+        assert 'id="error_1_id_name"' in str(ours) and 'id="error_1_id_email"' in str(ours)
+    if state == "closing refused":
+        assert 'type="checkbox"' in str(ours) and 'id="error_1_id_valid_to"' in str(ours)
