@@ -75,6 +75,27 @@ def test_the_tree_runs_the_same_queries_at_any_size(client, head, district, extr
         client.get(reverse("units:tree"), {"page": 3})
 
 
+def test_a_liaisons_later_page_names_only_the_units_they_may_open(client, liaison, commune, district):
+    offices = [UnitFactory(name=f"Tổ {i:02d}", kind=UnitKind.OFFICE, parent=commune) for i in range(55)]
+    client.force_login(liaison)
+    html = client.get(reverse("units:tree"), {"page": 2}).content.decode()
+    context = html[html.index("Tiếp theo, thuộc:") : html.index('<ul class="tree-list">')]
+    assert commune.get_absolute_url() in context
+    assert "Huyện Thanh Bình" not in context and district.get_absolute_url() not in html
+    rows = _tree_names(html)  # the commune and 55 offices: 6 rows on the second page
+    assert len(rows) == 6 and set(rows) <= {o.name for o in offices}
+
+
+def test_the_tree_still_marks_dissolved_units(client, head, district):
+    district.valid_to = "2025-07-01"
+    district.save(update_fields=["valid_to"])
+    client.force_login(head)
+    html = client.get(reverse("units:tree"), {"status": "all"}).content.decode()
+    assert "Huyện Thanh Bình" in _tree_names(html)
+    assert re.search(r"đã giải thể\s+01/07/2025", html)
+    assert "Huyện Thanh Bình" not in _tree_names(client.get(reverse("units:tree")).content.decode())
+
+
 def test_an_outsiders_tree_never_lists_our_units_on_any_page(client, outsider, district):
     _communes(district, TREE_PAGE_SIZE + 5, "Cây")
     client.force_login(outsider)
