@@ -75,6 +75,8 @@ class UnitForm(forms.ModelForm):
         # Offered only once closing the unit was refused for its open work (see Unit.clean).
         self.closing_refused = False
         self.fields["close_anyway"].widget = forms.HiddenInput()
+        # The page draws the form with templates/units/_unit_field.html; crispy-forms' drawing
+        # with this helper is the markup that template is tested against (identical HTML).
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))
 
