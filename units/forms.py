@@ -4,9 +4,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from core.selects import listed_choices
 from core.widgets import DateInput
 
 from .models import Unit
+from .widgets import UnitSelect, UnitSelectMultiple
 
 
 class LoginForm(AuthenticationForm):
@@ -34,7 +36,15 @@ class UnitForm(forms.ModelForm):
             "valid_to",
             "predecessors",
         ]
-        widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
+        # The parent and predecessor lists hold every unit of a province (hundreds): drawn in
+        # Python from one plain query each, not through Django's template per option (issue 17).
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
+            "kind": UnitSelect(),
+            "parent": UnitSelect(),
+            "predecessors": UnitSelectMultiple(),
+        }
 
     close_anyway = forms.BooleanField(
         label=_("Close it anyway: its visits in progress and the actions it owes stay with it"),
@@ -60,11 +70,39 @@ class UnitForm(forms.ModelForm):
         self.fields["parent"].required = not top_level_allowed
         self.fields["predecessors"].queryset = units.exclude(pk=self.instance.pk).only("id", "name", "path")
         self.fields["predecessors"].widget.attrs["size"] = 6
+        for name in ("parent", "predecessors"):
+            listed_choices(self.fields[name], values=("name",), label=str)
         # Offered only once closing the unit was refused for its open work (see Unit.clean).
         self.closing_refused = False
         self.fields["close_anyway"].widget = forms.HiddenInput()
+        # The page draws the form with templates/units/_unit_field.html; crispy-forms' drawing
+        # with this helper is the markup that template is tested against (identical HTML).
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))
+
+    def fields_for_page(self):
+        """The bound fields, their widgets classed as crispy-forms' bootstrap5 pack classes them
+        (the widget's name, "form-control", "form-select" or "form-check-input", "is-invalid"
+        on an error), for templates/units/_unit_field.html."""
+        fields = list(self)
+        for field in fields:
+            if field.is_hidden:
+                continue
+            widget = field.field.widget
+            name = type(widget).__name__.lower()
+            classes = widget.attrs.get("class", "").split()
+            if not any(name in c for c in classes):
+                classes.append(name)
+            if isinstance(widget, forms.CheckboxInput):
+                classes.append("form-check-input")
+            elif isinstance(widget, forms.Select):
+                classes.append("form-select")
+            else:
+                classes.append("form-control")
+            if field.errors:
+                classes.append("is-invalid")
+            widget.attrs["class"] = " ".join(dict.fromkeys(classes))
+        return fields
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,21 @@ def unit_list(*, user):
     return units_visible_to(user).select_related("parent")
 
 
+# Rows of the unit tree per page: the unit list's 50, so that the tree of a province of 300
+# communes costs what the list does (issue 17: no page grows with the data).
+TREE_PAGE_SIZE = 50
+
+
+def unit_tree(*, user):
+    """Visible units in tree order (by path) with the columns a tree row shows."""
+    return units_visible_to(user).only("id", "name", "kind", "path", "depth", "valid_from", "valid_to")
+
+
+def units_above(*, user, unit: Unit) -> list[Unit]:
+    """The visible units above ``unit``, from the top: where a later page of the tree starts."""
+    return list(unit_tree(user=user).filter(pk__in=unit.ancestor_ids))
+
+
 def unit_detail_context(*, user, unit: Unit) -> dict:
     """What the unit page shows besides the unit: its children, its merger history, its people."""
     visible = units_visible_to(user)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.jobs import Job
+from core.pagination import paginate
 
 from . import selectors, services
 from .access import can, get_unit_for_user, require_units_page, units_visible_to
@@ -35,8 +36,12 @@ def unit_list(request):
 @require_safe
 def unit_tree(request):
     require_units_page(request.user)
-    filterset = UnitFilter(request.GET, queryset=selectors.unit_list(user=request.user))
-    return render(request, "units/unit_tree.html", {"filter": filterset, "units": filterset.qs})
+    filterset = UnitFilter(request.GET, queryset=selectors.unit_tree(user=request.user))
+    # A window of the tree in path order (a province has hundreds of communes); a later page
+    # starts with the units above its first row, so that every row keeps its place.
+    page = paginate(request, filterset.qs, selectors.TREE_PAGE_SIZE)
+    above = selectors.units_above(user=request.user, unit=page[0]) if page.number > 1 else []
+    return render(request, "units/unit_tree.html", {"filter": filterset, "page": page, "above": above})
 
 
 @require_safe
