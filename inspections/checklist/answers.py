@@ -9,6 +9,10 @@ static/js/checklist/), even after a later change, is answered with what it store
 The roll-up row of the answer's domain (VisitDomainScore) moves by the change's difference in the
 same transaction, under the visit's lock; visit_scores_refresh recomputes every domain from the
 answers (first opening, submission).
+
+The autosave view runs at every change made on site: one statement authorises it, locks the
+visit and reads the answer's old values (answering_lock), one more writes everything on
+PostgreSQL (answer_save_locked, statements.answer_write).
 """
 
 import re
