@@ -182,6 +182,39 @@ def test_an_autosave_runs_six_statements_on_postgresql_and_reads_no_other_answer
     assert sum('FROM "inspections_answer"' in s for s in sql) == 0
 
 
+def test_the_autosaves_locking_statement_loads_the_visit_as_the_orm_does_and_only_for_its_team(
+    inspector, leader, outsider, started, criteria
+):
+    from django.db import transaction
+
+    from inspections.checklist import statements
+    from inspections.models import Visit
+
+    def columns(obj):
+        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    with transaction.atomic():
+        visit, before, scores = statements.answering_state(
+            user_id=inspector.pk, visit_id=started.pk, criterion_id=criteria[0].pk
+        )
+        assert (
+            statements.answering_state(user_id=outsider.pk, visit_id=started.pk, criterion_id=criteria[0].pk)
+            is None
+        )
+
+    orm = Visit.objects.select_related("unit", "template").get(pk=started.pk)
+    assert columns(visit) == columns(orm)
+    assert columns(visit.unit) == columns(orm.unit)
+    assert columns(visit.template) == columns(orm.template)
+    assert before is None  # no answer yet
+    Visit.objects.filter(pk=started.pk).update(status=VisitStatus.SUBMITTED)
+    with transaction.atomic():
+        assert (
+            statements.answering_state(user_id=leader.pk, visit_id=started.pk, criterion_id=criteria[0].pk)
+            is None
+        )
+
+
 def test_figures_show_their_rates_in_vietnamese(client, inspector, started, criteria):
     client.force_login(inspector)
 
