@@ -15,7 +15,6 @@ visit and reads the answer's old values (answering_lock), one more writes everyt
 PostgreSQL (answer_save_locked, statements.answer_write).
 """
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,7 +24,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -44,29 +42,12 @@ from ..models import (
 from ..models.answers import AppliedChange
 from ..services.visits import visit_transition
 from . import statements
+from .derive import AnswerChange, answer_derive, score_check
 from .formats import format_count, format_score
 from .selectors import checklist_structure
 
 LOCKED = gettext_lazy("This visit is not in progress: its answers can no longer be changed.")
 SELF_ASSESSMENT_STATUSES = {VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS}
-HUNDREDTH = Decimal("0.01")
-NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-@dataclass(frozen=True)
-class AnswerChange:
-    """One criterion's answer as the inspector gave it (parsed by forms.AnswerForm).
-
-    ``result`` is chosen for yes / partly / no and text criteria; for score and figures criteria
-    it is derived from ``score`` unless ``not_applicable``.
-    """
-
-    not_applicable: bool = False
-    result: str = ""
-    score: Decimal | None = None
-    figures: dict[str, int] = field(default_factory=dict)
-    text: str = ""
-    note: str = ""
 
 
 class AnswerConflict(Exception):
@@ -91,86 +72,6 @@ class AnswerSaved:
     before_result: str | None = None
     # The answer's version this change produced (for a duplicate: when it was first applied).
     stored_version: int = 0
-
-
-def score_check(criterion: Criterion, score: Decimal | None, key: str = "score") -> None:
-    """Raise ValidationError (keyed by ``key``) unless ``score`` is empty or between 0 and the maximum."""
-    if score is None:
-        return
-    if score < 0:
-        raise ValidationError({key: [_("A score cannot be negative.")]})
-    if score > criterion.max_score:
-        raise ValidationError(
-            {
-                key: [
-                    _("The score cannot exceed this criterion's maximum of %(max)s.")
-                    % {"max": _num(criterion.max_score)}
-                ]
-            }
-        )
-    if score != score.quantize(HUNDREDTH):
-        raise ValidationError({key: [_("Use at most two decimals.")]})
-
-
-def _num(value: Decimal) -> str:
-    """“1,5” and “2”: a score in the active language's format, without trailing zeros."""
-    return number_format(value.normalize() if value == value.to_integral() else value.normalize())
-
-
-def figure_rule_labels(criterion: Criterion, rule: str) -> str:
-    """“Số hồ sơ đúng hạn + Số hồ sơ trễ hạn ≤ Số hồ sơ tiếp nhận”: a rule in the figures' own words."""
-    labels = {f["key"]: f.get("label") or f["key"] for f in criterion.figures}
-    text = NAME_RE.sub(lambda m: labels.get(m.group(0), m.group(0)), str(rule))
-    return text.replace("<=", "≤").replace(">=", "≥").replace("==", "=")
-
-
-def answer_derive(*, criterion: Criterion, change: AnswerChange) -> tuple[str, Decimal | None]:
-    """The (result, score) to store for ``change``; nothing is written.
-
-    Score and figures criteria: 0 -> not met, below the maximum -> partly, the maximum -> met.
-    Yes / partly / no and text criteria: met -> the maximum, partly -> half, not met -> 0.
-    Not applicable stores no score. Raises ValidationError keyed by field ("score", "result",
-    "figures", "figure-<key>") for a score out of range or figures that do not add up.
-    """
-    if criterion.answer_kind == AnswerKind.FIGURES:
-        keys = {f["key"] for f in criterion.figures}
-        unknown = set(change.figures) - keys
-        if unknown:
-            raise ValidationError(
-                {"figures": [_("Unknown figures: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}]}
-            )
-        for key, value in change.figures.items():
-            if value < 0:
-                raise ValidationError({f"figure-{key}": [_("A figure cannot be negative.")]})
-        failures = criterion.figure_rule_failures({k: Decimal(v) for k, v in change.figures.items()})
-        if failures:
-            raise ValidationError(
-                {
-                    "figures": [
-                        _("The figures do not add up: %(rule)s.")
-                        % {"rule": figure_rule_labels(criterion, rule)}
-                        for rule in failures
-                    ]
-                }
-            )
-    if change.not_applicable or change.result == AnswerResult.NOT_APPLICABLE:
-        return AnswerResult.NOT_APPLICABLE, None
-    if criterion.answer_kind in {AnswerKind.SCORE, AnswerKind.FIGURES}:
-        score = change.score
-        score_check(criterion, score)
-        if score is None:
-            return AnswerResult.UNANSWERED, None
-        if score >= criterion.max_score:
-            return AnswerResult.MET, score
-        return (AnswerResult.NOT_MET if score == 0 else AnswerResult.PARTLY), score
-    if change.result not in AnswerResult.values:
-        raise ValidationError({"result": [_("Choose one of the answers.")]})
-    derived = {
-        AnswerResult.MET: criterion.max_score,
-        AnswerResult.PARTLY: (criterion.max_score / 2).quantize(HUNDREDTH),
-        AnswerResult.NOT_MET: Decimal(0),
-    }
-    return change.result, derived.get(change.result)
 
 
 def _scores(visit: Visit, *, live: bool = False) -> tuple[list[VisitDomainScore], dict[int, tuple]]:
@@ -219,24 +120,25 @@ def _lock(visit: Visit) -> None:
 
 
 AUDITED_FIELDS = ("result", "score", "figures", "text", "note")
-BEFORE_FIELDS = ("id", "version", "client_token", "self_score", "self_note", *AUDITED_FIELDS)
-SCORE_FIELDS = ("domain_id", "points", "max_points", "answered", "applicable")
 
 
 def _locked_state(visit: Visit, criterion: Criterion) -> tuple[dict | None, list[VisitDomainScore]]:
     """The answer as it is before the change (its audited values, version, last change id and the
     unit's self-assessment) and the visit's roll-up rows, read by the one statement that also
     locks the visit's row (SELECT ... FOR UPDATE OF visit), only while the visit is in progress:
-    a visit submitted meanwhile (visit_submit holds the same lock) gives None.
+    a visit submitted meanwhile (visit_submit holds the same lock) raises ValidationError. The
+    answer is None when its row does not exist yet.
 
     A save that had to wait for the lock reads the roll-up rows as they were before the save it
     waited for (PostgreSQL reads the joined rows from the statement's start): they serve only
     the totals shown with this answer, which the next save shows right again. The answer's own
     values are never used stale: the update is conditional on the version read with them.
     """
-    before, rows = statements.locked_state(visit_id=visit.pk, criterion_id=criterion.pk)
-    scores = [VisitDomainScore(visit=visit, **row) for row in rows]
-    return before, scores
+    state = statements.locked_state(visit_id=visit.pk, criterion_id=criterion.pk)
+    if state is None:
+        raise ValidationError(LOCKED, code="locked")
+    before, rows = state
+    return before, [VisitDomainScore(visit=visit, **row) for row in rows]
 
 
 def _contribution(criterion: Criterion, kind: str, result: str, score: Decimal | None) -> tuple:
@@ -428,11 +330,6 @@ def answer_save(
         with transaction.atomic():
             if visit.status != VisitStatus.IN_PROGRESS:
                 raise ValidationError(LOCKED, code="locked")
-            if base_version == 0:
-                # The row may not exist yet: created before the lock reads it, once the input
-                # is known to be good.
-                answer_derive(criterion=criterion, change=change)
-                Answer.objects.bulk_create([Answer(visit=visit, criterion=criterion)], ignore_conflicts=True)
             return answer_save_locked(
                 lock=AnswerLock(visit, *_locked_state(visit, criterion)),
                 criterion=criterion,
@@ -512,8 +409,7 @@ def answer_save_locked(
 
     Statements on the usual path (the row exists, the visit's roll-up rows too): one, the write
     (statements.answer_write: on SQLite four, the roll-up's move skipped when nothing counted
-    changed). An answer's first save first creates the row and reads it under the lock (two
-    more). The autosave request adds the session, the user, BEGIN, the locking statement and
+    changed). An answer's first save first creates the row (one more). The autosave request adds the session, the user, BEGIN, the locking statement and
     COMMIT: six in all on PostgreSQL.
     """
     visit = lock.visit
@@ -522,9 +418,11 @@ def answer_save_locked(
     values.update(client_token=token, updated_by=actor, updated_at=timezone.now())
     before, scores = lock.before, lock.scores
     if before is None and base_version == 0:
-        # The row may not exist yet (or exist with only the unit's self-assessment).
-        Answer.objects.bulk_create([Answer(visit=visit, criterion=criterion)], ignore_conflicts=True)
-        before, scores = _locked_state(visit, criterion)
+        # An answer's first save: its row, created now with the defaults, or (made meanwhile by
+        # the unit's self-assessment) read under the lock.
+        before = statements.answer_create(visit_id=visit.pk, criterion_id=criterion.pk)
+        if before is None:
+            before, scores = _locked_state(visit, criterion)
     if before is None:
         raise ValidationError(LOCKED, code="locked")
     if before["version"] != base_version:

@@ -142,17 +142,20 @@ def _instance(model, values):
 
 
 def _before_and_scores(rows: list) -> tuple[dict | None, list[dict]]:
-    if not rows or rows[0][0] is None:
+    """The answer's old values (None: no row) and the roll-up rows, from the locking rows."""
+    if not rows:
         return None, []
-    row = dict(zip(BEFORE, rows[0][: len(BEFORE)], strict=True))
-    before = {
-        **row,
-        "pk": row["id"],
-        "client_token": _uuid(row["client_token"]),
-        "self_score": _decimal(row["self_score"]),
-        "score": _decimal(row["score"]),
-        "figures": _json(row["figures"]),
-    }
+    before = None
+    if rows[0][0] is not None:
+        row = dict(zip(BEFORE, rows[0][: len(BEFORE)], strict=True))
+        before = {
+            **row,
+            "pk": row["id"],
+            "client_token": _uuid(row["client_token"]),
+            "self_score": _decimal(row["self_score"]),
+            "score": _decimal(row["score"]),
+            "figures": _json(row["figures"]),
+        }
     scores = []
     width = len(BEFORE) + len(SCORES)
     for values in rows:
@@ -163,16 +166,17 @@ def _before_and_scores(rows: list) -> tuple[dict | None, list[dict]]:
     return before, scores
 
 
-def locked_state(*, visit_id: int, criterion_id: int) -> tuple[dict | None, list[dict]]:
-    """The answer's row before the change and the visit's roll-up rows, in the statement that
-    locks the visit's row, only while the visit is in progress: (None, []) otherwise, or when
-    the row does not exist."""
+def locked_state(*, visit_id: int, criterion_id: int) -> tuple[dict | None, list[dict]] | None:
+    """(the answer's row before the change, the visit's roll-up rows), in the statement that
+    locks the visit's row, only while the visit is in progress: None otherwise. The answer's
+    row is None when it does not exist yet."""
     with connection.cursor() as cursor:
         cursor.execute(
             _state_sql(granting=False, vendor=connection.vendor),
             [criterion_id, visit_id, VisitStatus.IN_PROGRESS.value],
         )
-        return _before_and_scores(cursor.fetchall())
+        rows = cursor.fetchall()
+    return _before_and_scores(rows) if rows else None
 
 
 def answering_state(*, user_id: int, visit_id: int, criterion_id: int) -> tuple | None:
@@ -246,6 +250,22 @@ def _roll_up_move(
     )
     params = [adapt(points, 8, 2), adapt(max_points, 8, 2), answered, applicable, visit_id, domain_id]
     return sql, params
+
+
+def answer_create(*, visit_id: int, criterion_id: int) -> dict | None:
+    """INSERT the answer's row with the model's defaults unless it exists (ON CONFLICT DO
+    NOTHING, as bulk_create's ignore_conflicts: no signal sent) and give its values as
+    locked_state would read them: None when the row existed (the unit's self-assessment may
+    create it without the visit's lock)."""
+    instance = Answer(visit_id=visit_id, criterion_id=criterion_id)
+    head, fields = _insert_sql(Answer, connection.vendor)
+    sql, params = _values(head, [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields])
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} ON CONFLICT DO NOTHING RETURNING id", params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return {**{name: getattr(instance, name) for name in BEFORE}, "id": row[0], "pk": row[0]}
 
 
 def _run(sql: str, params: list) -> int:

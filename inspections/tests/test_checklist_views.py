@@ -155,7 +155,12 @@ def test_an_autosave_runs_six_statements_on_postgresql_and_reads_no_other_answer
 
     client = Client()
     client.force_login(inspector)
-    post_answer(client, started, criteria[0], score="1")
+    post_answer(client, started, criteria[1], score="1")  # the process's caches, the session's activity
+    with CaptureQueriesContext(connection) as first:
+        post_answer(client, started, criteria[0], score="1")
+    # An answer's first save: the same, and the row's creation (INSERT ... RETURNING) first.
+    assert sum(q["sql"].startswith('INSERT INTO "inspections_answer"') for q in first.captured_queries) == 1
+    assert len(first.captured_queries) == (7 if connection.vendor == "postgresql" else 10)
 
     with CaptureQueriesContext(connection) as queries:
         response = post_answer(client, started, criteria[0], version=1, score="2")
