@@ -23,7 +23,7 @@ __all__ = [
     "require_inspections_page",
 ]
 
-from .models import ChecklistTemplate, InspectionPlan, PlanAmendment, Visit, VisitStatus
+from .models import ChecklistTemplate, InspectionPlan, PlanAmendment, Visit
 from .selectors import plans_visible_to, team_prefetch, templates_visible_to, visits_visible_to
 
 
@@ -125,14 +125,10 @@ def get_self_assessment_visit_for_user(user, pk, *, write: bool = False) -> Visi
 
 
 def get_answering_visit_for_user(user, pk) -> Visit:
-    """Visit ``pk`` for saving an answer: the same verdict as get_checklist_visit_for_user with
-    ``write`` (404 to who may not see it, 403 unless on its team while it is in progress), in one
-    query when it is granted, since the autosave runs at every change made on site."""
-    granted = (
-        Visit.objects.select_related("unit", "template")
-        .filter(pk=pk, status=VisitStatus.IN_PROGRESS, team__user=user.pk)
-        .order_by()[:1]
-    )
-    for visit in granted:
-        return visit
+    """Visit ``pk`` for saving an answer: the verdict of get_checklist_visit_for_user with
+    ``write`` (404 to who may not see it, 403 unless on its team while it is in progress).
+
+    The autosave, which runs at every change made on site, finds a visit it may answer with the
+    statement that also locks it (checklist.answers.answering_lock: the same rule, a member of
+    the team and the visit in progress, in SQL) and asks here only when that found nothing."""
     return get_checklist_visit_for_user(user, pk, write=True)

@@ -9,9 +9,12 @@ static/js/checklist/), even after a later change, is answered with what it store
 The roll-up row of the answer's domain (VisitDomainScore) moves by the change's difference in the
 same transaction, under the visit's lock; visit_scores_refresh recomputes every domain from the
 answers (first opening, submission).
+
+The autosave view runs at every change made on site: one statement authorises it, locks the
+visit and reads the answer's old values (answering_lock), one more writes everything on
+PostgreSQL (answer_save_locked, statements.answer_write).
 """
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,10 +24,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from ..access import get_answering_visit_for_user
 from ..models import (
     SCORED_RESULTS,
     Answer,
@@ -39,29 +42,12 @@ from ..models import (
 from ..models.answers import AppliedChange
 from ..services.visits import visit_transition
 from . import statements
+from .derive import AnswerChange, answer_derive, score_check
 from .formats import format_count, format_score
 from .selectors import checklist_structure
 
 LOCKED = gettext_lazy("This visit is not in progress: its answers can no longer be changed.")
 SELF_ASSESSMENT_STATUSES = {VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS}
-HUNDREDTH = Decimal("0.01")
-NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-@dataclass(frozen=True)
-class AnswerChange:
-    """One criterion's answer as the inspector gave it (parsed by forms.AnswerForm).
-
-    ``result`` is chosen for yes / partly / no and text criteria; for score and figures criteria
-    it is derived from ``score`` unless ``not_applicable``.
-    """
-
-    not_applicable: bool = False
-    result: str = ""
-    score: Decimal | None = None
-    figures: dict[str, int] = field(default_factory=dict)
-    text: str = ""
-    note: str = ""
 
 
 class AnswerConflict(Exception):
@@ -86,86 +72,6 @@ class AnswerSaved:
     before_result: str | None = None
     # The answer's version this change produced (for a duplicate: when it was first applied).
     stored_version: int = 0
-
-
-def score_check(criterion: Criterion, score: Decimal | None, key: str = "score") -> None:
-    """Raise ValidationError (keyed by ``key``) unless ``score`` is empty or between 0 and the maximum."""
-    if score is None:
-        return
-    if score < 0:
-        raise ValidationError({key: [_("A score cannot be negative.")]})
-    if score > criterion.max_score:
-        raise ValidationError(
-            {
-                key: [
-                    _("The score cannot exceed this criterion's maximum of %(max)s.")
-                    % {"max": _num(criterion.max_score)}
-                ]
-            }
-        )
-    if score != score.quantize(HUNDREDTH):
-        raise ValidationError({key: [_("Use at most two decimals.")]})
-
-
-def _num(value: Decimal) -> str:
-    """“1,5” and “2”: a score in the active language's format, without trailing zeros."""
-    return number_format(value.normalize() if value == value.to_integral() else value.normalize())
-
-
-def figure_rule_labels(criterion: Criterion, rule: str) -> str:
-    """“Số hồ sơ đúng hạn + Số hồ sơ trễ hạn ≤ Số hồ sơ tiếp nhận”: a rule in the figures' own words."""
-    labels = {f["key"]: f.get("label") or f["key"] for f in criterion.figures}
-    text = NAME_RE.sub(lambda m: labels.get(m.group(0), m.group(0)), str(rule))
-    return text.replace("<=", "≤").replace(">=", "≥").replace("==", "=")
-
-
-def answer_derive(*, criterion: Criterion, change: AnswerChange) -> tuple[str, Decimal | None]:
-    """The (result, score) to store for ``change``; nothing is written.
-
-    Score and figures criteria: 0 -> not met, below the maximum -> partly, the maximum -> met.
-    Yes / partly / no and text criteria: met -> the maximum, partly -> half, not met -> 0.
-    Not applicable stores no score. Raises ValidationError keyed by field ("score", "result",
-    "figures", "figure-<key>") for a score out of range or figures that do not add up.
-    """
-    if criterion.answer_kind == AnswerKind.FIGURES:
-        keys = {f["key"] for f in criterion.figures}
-        unknown = set(change.figures) - keys
-        if unknown:
-            raise ValidationError(
-                {"figures": [_("Unknown figures: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}]}
-            )
-        for key, value in change.figures.items():
-            if value < 0:
-                raise ValidationError({f"figure-{key}": [_("A figure cannot be negative.")]})
-        failures = criterion.figure_rule_failures({k: Decimal(v) for k, v in change.figures.items()})
-        if failures:
-            raise ValidationError(
-                {
-                    "figures": [
-                        _("The figures do not add up: %(rule)s.")
-                        % {"rule": figure_rule_labels(criterion, rule)}
-                        for rule in failures
-                    ]
-                }
-            )
-    if change.not_applicable or change.result == AnswerResult.NOT_APPLICABLE:
-        return AnswerResult.NOT_APPLICABLE, None
-    if criterion.answer_kind in {AnswerKind.SCORE, AnswerKind.FIGURES}:
-        score = change.score
-        score_check(criterion, score)
-        if score is None:
-            return AnswerResult.UNANSWERED, None
-        if score >= criterion.max_score:
-            return AnswerResult.MET, score
-        return (AnswerResult.NOT_MET if score == 0 else AnswerResult.PARTLY), score
-    if change.result not in AnswerResult.values:
-        raise ValidationError({"result": [_("Choose one of the answers.")]})
-    derived = {
-        AnswerResult.MET: criterion.max_score,
-        AnswerResult.PARTLY: (criterion.max_score / 2).quantize(HUNDREDTH),
-        AnswerResult.NOT_MET: Decimal(0),
-    }
-    return change.result, derived.get(change.result)
 
 
 def _scores(visit: Visit, *, live: bool = False) -> tuple[list[VisitDomainScore], dict[int, tuple]]:
@@ -214,24 +120,25 @@ def _lock(visit: Visit) -> None:
 
 
 AUDITED_FIELDS = ("result", "score", "figures", "text", "note")
-BEFORE_FIELDS = ("id", "version", "client_token", "self_score", "self_note", *AUDITED_FIELDS)
-SCORE_FIELDS = ("domain_id", "points", "max_points", "answered", "applicable")
 
 
 def _locked_state(visit: Visit, criterion: Criterion) -> tuple[dict | None, list[VisitDomainScore]]:
     """The answer as it is before the change (its audited values, version, last change id and the
     unit's self-assessment) and the visit's roll-up rows, read by the one statement that also
     locks the visit's row (SELECT ... FOR UPDATE OF visit), only while the visit is in progress:
-    a visit submitted meanwhile (visit_submit holds the same lock) gives None.
+    a visit submitted meanwhile (visit_submit holds the same lock) raises ValidationError. The
+    answer is None when its row does not exist yet.
 
     A save that had to wait for the lock reads the roll-up rows as they were before the save it
     waited for (PostgreSQL reads the joined rows from the statement's start): they serve only
     the totals shown with this answer, which the next save shows right again. The answer's own
     values are never used stale: the update is conditional on the version read with them.
     """
-    before, rows = statements.locked_state(visit_id=visit.pk, criterion_id=criterion.pk)
-    scores = [VisitDomainScore(visit=visit, **row) for row in rows]
-    return before, scores
+    state = statements.locked_state(visit_id=visit.pk, criterion_id=criterion.pk)
+    if state is None:
+        raise ValidationError(LOCKED, code="locked")
+    before, rows = state
+    return before, [VisitDomainScore(visit=visit, **row) for row in rows]
 
 
 def _contribution(criterion: Criterion, kind: str, result: str, score: Decimal | None) -> tuple:
@@ -243,41 +150,34 @@ def _contribution(criterion: Criterion, kind: str, result: str, score: Decimal |
     return ((score or Decimal(0)) if scored else Decimal(0), criterion.max_score, int(scored), 1)
 
 
-def _roll_up(
-    visit: Visit,
-    criterion: Criterion,
-    before: dict,
-    result: str,
-    score: Decimal | None,
-    scores: list[VisitDomainScore],
-) -> list[VisitDomainScore]:
-    """Move the domain's roll-up row by the difference the change makes: one UPDATE ... SET
-    points = points + delta (none when nothing counted changed), no read of the other answers.
-    Returns ``scores`` (the rows as read before) with the same difference applied.
-
-    Right under concurrency: the caller holds the visit's lock, and the change replaced exactly
-    ``before`` (the answer's update is conditional on the version read with it). Rounded to the
-    column's two decimals (SQLite adds in binary floating point). A domain without its row yet
-    (a checklist never opened) gets all its visit's rows computed from the answers.
-    """
-    kind = visit.unit.kind
+def _difference(criterion: Criterion, kind: str, before: dict, result: str, score) -> tuple | None:
+    """What the change adds to its domain's roll-up, (points, max_points, answered,
+    applicable), or None when nothing counted changed (a note, a text)."""
     old = _contribution(criterion, kind, before["result"], before["score"])
     new = _contribution(criterion, kind, result, score)
-    points, max_points, answered, applicable = (n - o for n, o in zip(new, old, strict=True))
-    if not (points or max_points or answered or applicable):
+    difference = tuple(n - o for n, o in zip(new, old, strict=True))
+    return difference if any(difference) else None
+
+
+def _rolled_up(
+    visit: Visit, criterion: Criterion, difference: tuple | None, moved: int, scores: list[VisitDomainScore]
+) -> list[VisitDomainScore]:
+    """The roll-up rows after the change: ``scores`` (the rows as read before) with the
+    difference the change made to its domain's row (moved in place by the write: no read of
+    the other answers), or, for a domain without its row yet (a checklist never opened), every
+    row of the visit computed from the answers and stored.
+
+    Right under concurrency: the caller holds the visit's lock, and the change replaced exactly
+    the values its difference was computed from (the answer's update is conditional on the
+    version read with them).
+    """
+    if difference is None:
         return scores
-    stored = statements.roll_up_move(
-        visit_id=visit.pk,
-        domain_id=criterion.domain_id,
-        points=points,
-        max_points=max_points,
-        answered=answered,
-        applicable=applicable,
-    )
-    if not stored:
+    if not moved:
         scores = _scores(visit)[0]
         _store_scores(scores)
         return scores
+    points, max_points, answered, applicable = difference
     for row in scores:
         if row.domain_id == criterion.domain_id:
             row.points += points
@@ -312,32 +212,29 @@ def _stored_values(criterion: Criterion, change: AnswerChange, result: str, scor
     }
 
 
-def _audit(before: dict | None, values: dict, *, actor, criterion: Criterion) -> None:
-    """Record who changed which answer fields from what to what in the audit log.
+def _audit(before: dict, values: dict, *, actor, criterion: Criterion) -> LogEntry | None:
+    """The audit log's entry of who changed which answer fields from what to what (None when no
+    audited field changes), written with the change (statements.answer_write).
 
     The conditional UPDATE bypasses the model's save(), which auditlog listens to, so the entry
-    is written here (one INSERT), with the same shape auditlog gives: {field: [old, new]}.
+    is made here, with the same shape auditlog gives: {field: [old, new]}.
     """
-    if before is None:
-        return
     changes = {
         field: [_audit_str(before[field], criterion), _audit_str(values[field], criterion)]
         for field in AUDITED_FIELDS
         if field in values and before[field] != values[field]
     }
     if not changes:
-        return
-    # A plain INSERT (statements.insert): nothing listens to the audit log's saves.
-    statements.insert(
-        LogEntry(
-            content_type=ContentType.objects.get_for_model(Answer),
-            object_pk=str(before["pk"]),
-            object_id=before["pk"],
-            object_repr=f"{criterion.code} {criterion.title}"[:200],
-            action=LogEntry.Action.UPDATE,
-            changes=changes,
-            actor=actor,
-        )
+        return None
+    # A plain INSERT: nothing listens to the audit log's saves.
+    return LogEntry(
+        content_type=ContentType.objects.get_for_model(Answer),
+        object_pk=str(before["pk"]),
+        object_id=before["pk"],
+        object_repr=f"{criterion.code} {criterion.title}"[:200],
+        action=LogEntry.Action.UPDATE,
+        changes=changes,
+        actor=actor,
     )
 
 
@@ -424,73 +321,134 @@ def answer_save(
     record's unique id refuses its insert and it is answered the same way. Raises
     ValidationError for bad input and for a visit not in progress.
 
-    Statements on the usual path (the row exists, the visit's roll-up rows too): the lock on the
-    visit with the answer's old values and the roll-up rows, the update, the change's record,
-    the domain's roll-up moved by the difference (skipped when nothing counted changed) and the
-    audit entry: five, in one transaction (BEGIN and COMMIT: seven), and the row's creation
-    first for an answer's first save. The autosave request adds the session, the user and the
-    visit's access check: ten in all.
+    In its own transaction: the visit's lock with the answer's old values and the roll-up rows
+    (statements.locked_state), then the write (statements.answer_write). The autosave view
+    goes through answering_lock and answer_save_locked instead, whose locking statement also
+    authorises the user.
     """
     try:
-        return _answer_apply(
-            visit=visit,
-            criterion=criterion,
-            actor=actor,
-            base_version=base_version,
-            change=change,
-            token=token,
-        )
+        with transaction.atomic():
+            if visit.status != VisitStatus.IN_PROGRESS:
+                raise ValidationError(LOCKED, code="locked")
+            return answer_save_locked(
+                lock=AnswerLock(visit, *_locked_state(visit, criterion)),
+                criterion=criterion,
+                actor=actor,
+                base_version=base_version,
+                change=change,
+                token=token,
+            )
     except IntegrityError:
-        # Another delivery of this very change committed its record first.
-        if token is None:
+        saved = answer_applied_before(visit=visit, criterion=criterion, token=token)
+        if saved is None:
             raise
-        current = Answer.objects.filter(visit=visit, criterion=criterion).select_related("updated_by").first()
-        version = (
-            AppliedChange.objects.filter(client_id=token, answer=current)
-            .values_list("version", flat=True)
-            .first()
-            if current
-            else None
-        )
-        if version is None:
-            if AppliedChange.objects.filter(client_id=token).exists():
-                # The id of a change already applied to another answer: a confused client.
-                raise ValidationError(_("This change was already applied to another answer.")) from None
-            raise
-        current.visit, current.criterion = visit, criterion
-        return _saved(visit, current, duplicate=True, stored_version=version)
+        return saved
 
 
-@transaction.atomic
-def _answer_apply(
-    *, visit: Visit, criterion: Criterion, actor, base_version: int, change: AnswerChange, token
+def answer_applied_before(
+    *, visit: Visit, criterion: Criterion, token: uuid.UUID | None
+) -> AnswerSaved | None:
+    """After a change's record was refused (IntegrityError, its transaction rolled back): another
+    delivery of this very change committed its record first, answered as ``duplicate``; an id
+    already used for another answer is a ValidationError (a confused client). None: the
+    IntegrityError has another cause (the caller raises it again)."""
+    if token is None:
+        return None
+    current = Answer.objects.filter(visit=visit, criterion=criterion).select_related("updated_by").first()
+    version = (
+        AppliedChange.objects.filter(client_id=token, answer=current)
+        .values_list("version", flat=True)
+        .first()
+        if current
+        else None
+    )
+    if version is None:
+        if AppliedChange.objects.filter(client_id=token).exists():
+            raise ValidationError(_("This change was already applied to another answer."))
+        return None
+    current.visit, current.criterion = visit, criterion
+    return _saved(visit, current, duplicate=True, stored_version=version)
+
+
+@dataclass
+class AnswerLock:
+    """A visit whose row the current transaction has locked, with one answer's values before the
+    change (None: no row yet) and the visit's roll-up rows, read by the locking statement."""
+
+    visit: Visit
+    before: dict | None
+    scores: list[VisitDomainScore]
+
+
+def answering_lock(*, user, visit_pk, criterion_pk) -> AnswerLock:
+    """Visit ``visit_pk`` for ``user``'s autosave of criterion ``criterion_pk``, locked until the
+    caller's transaction ends: one statement authorises (a member of its team, the visit in
+    progress: the rule "inspections.change_answers"), locks and reads the answer's old values
+    and the roll-up rows (statements.answering_state). Whoever may not answer gets the verdict
+    of access.get_answering_visit_for_user (404 to who may not see the visit, 403 otherwise);
+    a visit that changed meanwhile, ValidationError (not in progress)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("answering_lock holds the visit's lock for the caller's transaction")
+    state = statements.answering_state(user_id=user.pk, visit_id=visit_pk, criterion_id=criterion_pk)
+    if state is None:
+        get_answering_visit_for_user(user, visit_pk)  # raises Http404 or PermissionDenied
+        # Granted since: read under the lock again.
+        state = statements.answering_state(user_id=user.pk, visit_id=visit_pk, criterion_id=criterion_pk)
+        if state is None:
+            raise ValidationError(LOCKED, code="locked")
+    visit, before, rows = state
+    return AnswerLock(visit, before, [VisitDomainScore(visit=visit, **row) for row in rows])
+
+
+def answer_save_locked(
+    *, lock: AnswerLock, criterion: Criterion, actor, base_version: int, change: AnswerChange, token
 ) -> AnswerSaved:
-    if visit.status != VisitStatus.IN_PROGRESS:
-        raise ValidationError(LOCKED, code="locked")
+    """answer_save within the caller's transaction, which holds ``lock``: the same outcomes,
+    except that a refused change record (IntegrityError) reaches the caller, which rolls back
+    and asks answer_applied_before.
+
+    Statements on the usual path (the row exists, the visit's roll-up rows too): one, the write
+    (statements.answer_write: on SQLite four, the roll-up's move skipped when nothing counted
+    changed). An answer's first save first creates the row (one more). The autosave request adds the session, the user, BEGIN, the locking statement and
+    COMMIT: six in all on PostgreSQL.
+    """
+    visit = lock.visit
     result, score = answer_derive(criterion=criterion, change=change)
     values = _stored_values(criterion, change, result, score)
     values.update(client_token=token, updated_by=actor, updated_at=timezone.now())
-    if base_version == 0:
-        # The row may not exist yet (or exist with only the unit's self-assessment).
-        Answer.objects.bulk_create([Answer(visit=visit, criterion=criterion)], ignore_conflicts=True)
-    # The visit's row is locked before anything is written, and held until the commit: the
-    # roll-up moves one save at a time, and visit_submit (same lock) never settles totals that a
-    # save is about to change. Every applied change is logged with its old values (blank for a
-    # first answer), read by the statement that locks.
-    before, scores = _locked_state(visit, criterion)
+    before, scores = lock.before, lock.scores
+    if before is None and base_version == 0:
+        # An answer's first save: its row, created now with the defaults, or (made meanwhile by
+        # the unit's self-assessment) read under the lock.
+        before = statements.answer_create(visit_id=visit.pk, criterion_id=criterion.pk)
+        if before is None:
+            before, scores = _locked_state(visit, criterion)
     if before is None:
         raise ValidationError(LOCKED, code="locked")
-    if before["version"] != base_version or not statements.answer_update(
-        answer_id=before["pk"], base_version=base_version, values=values
-    ):
+    if before["version"] != base_version:
         return _repeat_or_conflict(visit, criterion, values, token)
     version = base_version + 1
-    if token is not None:
-        statements.change_record(
-            client_id=token, answer_id=before["pk"], version=version, at=values["updated_at"]
-        )
-    scores = _roll_up(visit, criterion, before, result, score, scores)
-    _audit(before, values, actor=actor, criterion=criterion)
+    difference = _difference(criterion, visit.unit.kind, before, result, score)
+    updated, moved = statements.answer_write(
+        answer_id=before["pk"],
+        base_version=base_version,
+        values=values,
+        change=(
+            {"client_id": token, "version": version, "at": values["updated_at"]}
+            if token is not None
+            else None
+        ),
+        move=(
+            dict(zip(("points", "max_points", "answered", "applicable"), difference, strict=True))
+            | {"visit_id": visit.pk, "domain_id": criterion.domain_id}
+            if difference is not None
+            else None
+        ),
+        audit=_audit(before, values, actor=actor, criterion=criterion),
+    )
+    if not updated:
+        return _repeat_or_conflict(visit, criterion, values, token)
+    scores = _rolled_up(visit, criterion, difference, moved, scores)
     answer = Answer(
         pk=before["pk"],
         visit=visit,

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AnswerKind, AnswerResult, Criterion
-from .answers import AnswerChange, answer_derive, score_check
+from .derive import AnswerChange, answer_derive, score_check
 
 MAX_FIGURE = 10**9
 GROUPING_RE = re.compile(r"[\s.,\u00a0\u202f']")

@@ -8,7 +8,8 @@ was stored: static/js/checklist/ drops a queued offline change only after such a
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,7 +22,6 @@ from core.downloads import private_file_response
 
 from ..access import (
     can,
-    get_answering_visit_for_user,
     get_checklist_visit_for_user,
     get_self_assessment_visit_for_user,
 )
@@ -130,41 +130,64 @@ def _sent_version(request) -> int:
 
 @require_POST
 def answer_save(request, pk, criterion_pk):
-    visit = get_answering_visit_for_user(request.user, pk)
-    criterion = selectors.checklist_criterion(visit=visit, pk=criterion_pk)
-    form = AnswerForm(request.POST, criterion=criterion)
-    context = {"form": form, "labels": row_labels()}
-
-    def refused(state: str, status: int, **extra) -> HttpResponse:
-        # The row stays at the version the client sent: nothing was saved.
-        row = selectors.checklist_row(
-            visit=visit, criterion=criterion, answer=Answer(version=_sent_version(request))
-        )
-        return _fragment(f"{ROW}#status", {**context, **extra, "row": row, "state": state}, status=status)
-
-    if not form.is_valid():
-        return refused("invalid", 422)
+    """One statement authorises the save, locks the visit and reads the answer's old values
+    (answers.answering_lock), one writes (PostgreSQL); the response is built after the commit."""
+    form = visit = criterion = None
     try:
-        saved = answer_services.answer_save(
-            visit=visit,
-            criterion=criterion,
-            actor=request.user,
-            base_version=form.cleaned_data["version"],
-            token=form.cleaned_data["token"],
-            change=form.change(),
-        )
+        try:
+            with transaction.atomic():
+                lock = answer_services.answering_lock(
+                    user=request.user, visit_pk=pk, criterion_pk=criterion_pk
+                )
+                visit = lock.visit
+                criterion = selectors.checklist_criterion(visit=visit, pk=criterion_pk)
+                form = AnswerForm(request.POST, criterion=criterion)
+                saved = (
+                    answer_services.answer_save_locked(
+                        lock=lock,
+                        criterion=criterion,
+                        actor=request.user,
+                        base_version=form.cleaned_data["version"],
+                        token=form.cleaned_data["token"],
+                        change=form.change(),
+                    )
+                    if form.is_valid()
+                    else None
+                )
+        except IntegrityError:
+            # Rolled back: another delivery of this change recorded it first, or its id was used.
+            saved = answer_services.answer_applied_before(
+                visit=visit, criterion=criterion, token=form.cleaned_data["token"]
+            )
+            if saved is None:
+                raise
     except answer_services.AnswerConflict as conflict:
-        return refused(
-            "conflict",
-            409,
-            theirs=selectors.checklist_row(visit=visit, criterion=criterion, answer=conflict.current),
-        )
+        theirs = selectors.checklist_row(visit=visit, criterion=criterion, answer=conflict.current)
+        return _refused(request, visit, criterion, form, "conflict", 409, theirs=theirs)
     except ValidationError as exc:
+        if form is None:
+            # The visit is no longer in progress (its team's access is checked first).
+            raise PermissionDenied from exc
         form.add_service_errors(exc)
-        return refused("invalid", 422)
+        return _refused(request, visit, criterion, form, "invalid", 422)
+    if saved is None:
+        return _refused(request, visit, criterion, form, "invalid", 422)
+    return _saved_response(visit, criterion, saved)
+
+
+def _refused(request, visit, criterion, form, state: str, status: int, **extra) -> HttpResponse:
+    """The row's status, at the version the client sent: nothing was saved."""
+    row = selectors.checklist_row(
+        visit=visit, criterion=criterion, answer=Answer(version=_sent_version(request))
+    )
+    context = {"form": form, "labels": row_labels(), "row": row, "state": state, **extra}
+    return _fragment(f"{ROW}#status", context, status=status)
+
+
+def _saved_response(visit, criterion, saved) -> HttpResponse:
     totals = sum((selectors.Totals.of(score) for score in saved.scores), selectors.Totals())
     applies = criterion.applies_to_kind(visit.unit.kind)
-    labels = context["labels"]
+    labels = row_labels()
     row = selectors.checklist_row(visit=visit, criterion=criterion, answer=saved.answer)
     # What the template's #saved fragment renders, built by the same functions without the
     # template engine (the autosave runs at every change made on site).

@@ -168,8 +168,9 @@ class AppliedChange(models.Model):
     again until it gets an answer. The id is unique here, so a change is recorded once whatever
     the timing: a repeat of any applied change, the latest or an older one that a later change
     has since replaced, finds its row and is answered with the stored result (the version it
-    produced), changing nothing. The row is written in the transaction that applies the change
-    (checklist.answers.answer_save): it exists exactly when the change was applied.
+    produced), changing nothing. The row is written by the statement that applies the change
+    (checklist.statements.answer_write; on SQLite, in its transaction): it exists exactly when
+    the change was applied.
     """
 
     client_id = models.UUIDField(_("change id"), editable=False)

@@ -139,14 +139,16 @@ def test_saving_one_answer_reads_none_of_the_visits_other_answers(started, score
     unanswered = criteria_of(started)[1]
 
     # A change: the visit's lock with the old values and the roll-up rows, the update, the
-    # change's record, the domain's roll-up moved by the difference, the audit entry.
+    # change's record, the domain's roll-up moved by the difference, the audit entry (on
+    # PostgreSQL the four writes are one statement).
+    writes = 1 if connection.vendor == "postgresql" else 4
     with CaptureQueriesContext(connection) as changed:
         save(started, score_criterion, inspector, version=1, score=Decimal(2), token=uuid.uuid4())
-    assert len(statements(changed)) == 5
+    assert len(statements(changed)) == 1 + writes
     # A first answer: the row's creation first.
     with CaptureQueriesContext(connection) as first:
         save(started, unanswered, inspector, score=Decimal(1), token=uuid.uuid4())
-    assert len(statements(first)) == 6
+    assert len(statements(first)) == 2 + writes
     for sql in statements(changed) + statements(first):
         # No statement reads the answers of the visit as a whole (the old roll-up's read).
         assert not (

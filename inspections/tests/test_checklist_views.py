@@ -143,29 +143,81 @@ def test_saving_an_answer_stores_it_and_updates_the_totals(client, inspector, st
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_autosave_runs_ten_statements_and_reads_no_other_answer(inspector, started, criteria):
+def test_an_autosave_runs_six_statements_on_postgresql_and_reads_no_other_answer(
+    inspector, started, criteria
+):
     """Counted as production runs them (no test transaction around the request): what the
-    request costs the database, session and user included."""
+    request costs the database, session and user included, BEGIN and COMMIT too (Django logs
+    both, and both are a round trip to the server)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
     client.force_login(inspector)
-    post_answer(client, started, criteria[0], score="1")
+    post_answer(client, started, criteria[1], score="1")  # the process's caches, the session's activity
+    with CaptureQueriesContext(connection) as first:
+        post_answer(client, started, criteria[0], score="1")
+    # An answer's first save: the same, and the row's creation (INSERT ... RETURNING) first.
+    assert sum(q["sql"].startswith('INSERT INTO "inspections_answer"') for q in first.captured_queries) == 1
+    assert len(first.captured_queries) == (7 if connection.vendor == "postgresql" else 10)
 
     with CaptureQueriesContext(connection) as queries:
         response = post_answer(client, started, criteria[0], version=1, score="2")
 
     assert response.status_code == 200
     sql = [q["sql"] for q in queries.captured_queries]
-    # session, user, the visit (with the team member check); BEGIN; the visit's lock with the
-    # answer's old values and the roll-up rows; the update; the change's record; the domain's
-    # roll-up moved by the difference; the audit entry; COMMIT. The criterion comes from the
-    # published checklist kept in memory.
-    assert len(sql) == 10, "\n".join(sql)
-    assert sum(s.startswith("UPDATE") for s in sql) == 2
+    # session, user; BEGIN; the statement that checks the team and the visit's status, locks
+    # the visit and reads the answer's old values and the roll-up rows; the write; COMMIT.
+    # The criterion comes from the published checklist kept in memory.
+    assert sql[2].startswith("BEGIN") and sql[-1] == "COMMIT", "\n".join(sql)
+    assert (
+        '"inspections_teammember"' in sql[3] and "FOR UPDATE" in sql[3] or connection.vendor != "postgresql"
+    )
+    if connection.vendor == "postgresql":
+        # The write is one statement: the answer's conditional UPDATE, the change's record, the
+        # domain's roll-up moved by the difference and the audit entry.
+        assert len(sql) == 6, "\n".join(sql)
+        assert sql[4].startswith("WITH upd AS (UPDATE")
+        assert all(table in sql[4] for table in ("appliedchange", "visitdomainscore", "auditlog_logentry"))
+    else:
+        # SQLite, without data-modifying WITH: the four writes one by one.
+        assert len(sql) == 9, "\n".join(sql)
+        assert sum(s.startswith("UPDATE") for s in sql) == 2
     assert sum('FROM "inspections_answer"' in s for s in sql) == 0
+
+
+def test_the_autosaves_locking_statement_loads_the_visit_as_the_orm_does_and_only_for_its_team(
+    inspector, leader, outsider, started, criteria
+):
+    from django.db import transaction
+
+    from inspections.checklist import statements
+    from inspections.models import Visit
+
+    def columns(obj):
+        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    with transaction.atomic():
+        visit, before, scores = statements.answering_state(
+            user_id=inspector.pk, visit_id=started.pk, criterion_id=criteria[0].pk
+        )
+        assert (
+            statements.answering_state(user_id=outsider.pk, visit_id=started.pk, criterion_id=criteria[0].pk)
+            is None
+        )
+
+    orm = Visit.objects.select_related("unit", "template").get(pk=started.pk)
+    assert columns(visit) == columns(orm)
+    assert columns(visit.unit) == columns(orm.unit)
+    assert columns(visit.template) == columns(orm.template)
+    assert before is None  # no answer yet
+    Visit.objects.filter(pk=started.pk).update(status=VisitStatus.SUBMITTED)
+    with transaction.atomic():
+        assert (
+            statements.answering_state(user_id=leader.pk, visit_id=started.pk, criterion_id=criteria[0].pk)
+            is None
+        )
 
 
 def test_figures_show_their_rates_in_vietnamese(client, inspector, started, criteria):
@@ -317,6 +369,29 @@ def test_a_resent_answer_is_applied_once(client, inspector, started, criteria):
     assert response.status_code == 200
     assert response["X-Answer-Saved"] == "1"
     assert Answer.objects.get().version == 1
+
+
+def test_a_change_id_already_used_for_another_answer_is_refused_in_vietnamese_and_changes_nothing(
+    client, inspector, started, criteria
+):
+    from auditlog.models import LogEntry
+
+    client.force_login(inspector)
+    token = str(uuid.uuid4())
+    post_answer(client, started, criteria[0], score="1", token=token)
+    post_answer(client, started, criteria[1], score="1")
+    entries = LogEntry.objects.count()
+    points = started.domain_scores.get(domain=criteria[1].domain).points
+
+    response = post_answer(client, started, criteria[1], version=1, score="2", token=token)
+
+    assert response.status_code == 422
+    assert "Thay đổi này đã được áp dụng cho một câu trả lời khác." in response.content.decode()
+    assert "X-Answer-Saved" not in response
+    answer = Answer.objects.get(criterion=criteria[1])
+    assert (answer.score, answer.version) == (Decimal(1), 1)
+    assert LogEntry.objects.count() == entries
+    assert started.domain_scores.get(domain=criteria[1].domain).points == points
 
 
 @pytest.mark.parametrize("role", ["liaison", "head", "scheduler"])
