@@ -28,6 +28,10 @@ from stack import Stack, log
 BEGIN = "<!-- capacity: written by `make bench-load` (deploy/topology/load.py), kept by the other runs -->"
 END = "<!-- end of capacity -->"
 P95_BUDGET_MS = 500
+# Issue 17, item 7: one 2-core node sustains at least this many autosaves a second at a p95 under
+# TARGET_P95_MS (the step with the most autosaves within it is the node's figure).
+TARGET_SAVES_PER_S = 150
+TARGET_P95_MS = 300
 PAGE_EVERY = 10  # one checklist page per ten operations
 # What one inspector does on site while filling the checklist: an answer saved every 15 s, the
 # checklist (re)opened every 5 minutes.
@@ -76,11 +80,20 @@ class Step:
             and self.p(self.pages, 95) < P95_BUDGET_MS
         )
 
+    @property
+    def within_target(self) -> bool:
+        return not self.errors and self.p(self.saves, 95) < TARGET_P95_MS
+
+    @property
+    def saves_per_s(self) -> float:
+        return len(self.saves) / self.seconds
+
     def row(self) -> str:
         return (
             f"| {self.users} | {len(self.saves) / self.seconds:.1f} | {len(self.pages) / self.seconds:.1f} "
             f"| {self.p(self.saves, 50):.0f} | {self.p(self.saves, 95):.0f} | {self.p(self.pages, 50):.0f} "
-            f"| {self.p(self.pages, 95):.0f} | {len(self.errors)} | {'yes' if self.passed else 'no'} |"
+            f"| {self.p(self.pages, 95):.0f} | {len(self.errors)} | {'yes' if self.passed else 'no'} "
+            f"| {'yes' if self.within_target else 'no'} |"
         )
 
 
@@ -220,7 +233,11 @@ def main() -> int:
     if args.output:
         write_section(args.output, lines)
         log(f"wrote {args.output}")
-    return 0 if best else 1
+    return 0 if best and target_met(results) else 1
+
+
+def target_met(results: list[Step]) -> bool:
+    return any(s.within_target and s.saves_per_s >= TARGET_SAVES_PER_S for s in results)
 
 
 def report(
@@ -241,13 +258,17 @@ def report(
         f"visit, open the checklist once in {PAGE_EVERY} operations and autosave the other "
         f"{PAGE_EVERY - 1}, without pause. Times are milliseconds seen by the client through nginx.",
         "",
-        "**The machine was shared with other sessions' builds and tests while this ran** (load average "
-        f"{load_before:.1f} on its {os.cpu_count()} cores just before the run, and the load generator on the "
-        "same cores): the figures are a floor, not a ceiling; a dedicated 2-core web node does more.",
+        (
+            "**The machine was busy with other work when this began** (load average "
+            f"{load_before:.1f} on its {os.cpu_count()} cores): the figures are a floor, not a ceiling."
+            if load_before > 1.0
+            else f"The machine was otherwise idle (load average {load_before:.1f} just before the run); the load "
+            "generator shares its cores with the node, so a dedicated 2-core web node does a little more."
+        ),
         "",
         "| inspectors at once | autosaves/s | pages/s | autosave p50 | autosave p95 | page p50 | page p95 "
-        "| errors | within p95 < 500 ms, 0 errors |",
-        "|---|---|---|---|---|---|---|---|---|",
+        f"| errors | within p95 < {P95_BUDGET_MS} ms, 0 errors | autosave p95 < {TARGET_P95_MS} ms, 0 errors |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         *(s.row() for s in results),
         "",
     ]
@@ -271,6 +292,18 @@ def report(
         ]
     else:
         lines += ["No step stayed within the budget: see the table.", ""]
+    fast = [s for s in results if s.within_target]
+    top = max(fast, key=lambda s: s.saves_per_s) if fast else None
+    if top:
+        verdict = "met" if top.saves_per_s >= TARGET_SAVES_PER_S else "**NOT met**"
+        lines += [
+            f"**Autosaves at p95 under {TARGET_P95_MS} ms: {top.saves_per_s:.0f} a second** "
+            f"({top.users} inspectors without pause, autosave p95 {top.p(top.saves, 95):.0f} ms, no error); "
+            f"the target of {TARGET_SAVES_PER_S} a second (issue 17, item 7): {verdict}.",
+            "",
+        ]
+    else:
+        lines += [f"No step kept the autosave's p95 under {TARGET_P95_MS} ms: the target is **NOT met**.", ""]
     return lines
 
 
