@@ -144,8 +144,8 @@ class Finding(models.Model):
 
     @property
     def last_review(self) -> "FindingReview | None":
-        """The head's latest decision (uses the prefetched reviews when the selector loaded them)."""
-        reviews = list(self.reviews.all())
+        """The head's latest decision (uses the reviews the selector loaded, ``review_list``)."""
+        reviews = self.review_list if hasattr(self, "review_list") else list(self.reviews.all())
         return reviews[-1] if reviews else None
 
     @property
