@@ -1,18 +1,17 @@
 """The remediation list's filters: state, unit, plan, due date and overdue."""
 
 import django_filters
-from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import IdChoiceFilter
 from core.selects import FastSelect, listed_choices
 from core.text import fold
-from core.widgets import DateInput
 from inspections.models import InspectionPlan
 
 from .models import ActionState, RemediationAction
 from .selectors import actions_visible_to
+from .widgets import FastCheckboxInput, FastDateInput, FastTextInput
 
 
 def _plans(request):
@@ -31,7 +30,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     # A search, not a list: a province has hundreds of communes, and rendering that many options
     # costs more than the rest of the page.
-    unit = django_filters.CharFilter(label=_("Unit"), method="filter_unit")
+    unit = django_filters.CharFilter(label=_("Unit"), method="filter_unit", widget=FastTextInput)
     plan = IdChoiceFilter(
         label=_("Plan"),
         queryset=_plans,
@@ -40,10 +39,10 @@ class ActionFilter(django_filters.FilterSet):
         widget=FastSelect,
     )
     due_before = django_filters.DateFilter(
-        label=_("Due before"), field_name="due_date", lookup_expr="lt", widget=DateInput()
+        label=_("Due before"), field_name="due_date", lookup_expr="lt", widget=FastDateInput()
     )
     overdue = django_filters.BooleanFilter(
-        label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
+        label=_("Overdue only"), method="filter_overdue", widget=FastCheckboxInput
     )
 
     class Meta:

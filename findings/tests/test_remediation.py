@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from findings.models import (
     ActionState,
@@ -460,6 +461,34 @@ def test_remediation_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(len(few)):
         response = client.get(reverse("findings:action_list"))
     assert response.context["page"].paginator.count == 16
+
+
+def test_remediation_list_rows_show_what_each_action_needs(client, head, action, other_action, time_machine):
+    """The rows are drawn in Python (findings/action_rows.py): link, criterion, unit, notice,
+    plan, due date, overdue, state and a pending extension request, every value escaped."""
+    time_machine.move_to(dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC))
+    finding = action.finding
+    finding.recommendation = "Niêm yết <đầy đủ> & công khai"
+    finding.save(update_fields=["recommendation"])
+    UpdateFactory(
+        action=action,
+        kind=UpdateKind.EXTENSION_REQUEST,
+        requested_due_date=dt.date(2027, 4, 1),
+        actor=head,
+    )
+    _set_state(other_action, ActionState.VERIFIED)
+    client.force_login(head)
+    body = client.get(reverse("findings:action_list")).content.decode()
+    row = body[body.index(f'href="{action.get_absolute_url()}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Niêm yết &lt;đầy đủ&gt; &amp; công khai</a>" in row
+    assert 'data-label="Đơn vị">' + escape(action.unit.name) in row
+    assert "19/02/2027" in row and "Quá hạn" in row
+    assert "Đã đề nghị gia hạn" in row
+    assert f"{finding.visit.conclusion.reference}<br>" in row
+    other = body[body.index(f'href="{other_action.get_absolute_url()}"') :]
+    other = other[: other.index("</tr>")]
+    assert "Quá hạn" not in other and "text-bg-success" in other
 
 
 def test_action_page_shows_the_record_and_the_history(client, liaison, head, action):

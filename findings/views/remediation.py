@@ -18,6 +18,7 @@ from ..access import (
     get_attachment_for_user,
     get_extension_request_for_user,
 )
+from ..action_rows import action_rows_html
 from ..filters import ActionFilter
 from ..forms import ExtensionDecisionForm, ExtensionRequestForm, ReopenForm, UpdateForm, VerifyForm
 from ..selectors.history import action_history
@@ -33,12 +34,9 @@ def action_list(request):
         request.GET or None, queryset=selectors.action_list(user=request.user), request=request
     )
     page = paginate(request, filterset.qs.values_list("pk", flat=True), PAGE_SIZE)
-    page.object_list = selectors.action_rows(ids=list(page.object_list))
-    return render(
-        request,
-        "findings/action_list.html",
-        {"filter": filterset, "page": page, "today": timezone.localdate()},
-    )
+    page.object_list = selectors.action_list_rows(ids=list(page.object_list))
+    rows = action_rows_html(page.object_list, today=timezone.localdate())
+    return render(request, "findings/action_list.html", {"filter": filterset, "page": page, "rows": rows})
 
 
 def _action_context(request, action, **forms) -> dict:
