@@ -1,15 +1,20 @@
 """The remediation list's filters: state, unit, plan, due date and overdue."""
 
+from functools import reduce
+from operator import and_
+
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from core.forms import IdChoiceFilter
 from core.selects import FastSelect, listed_choices
 from core.text import fold
 from inspections.models import InspectionPlan
 
-from .models import ActionState, RemediationAction
+from .models import ActionState, RemediationAction, overdue_q
 from .selectors import actions_visible_to
 from .widgets import FastCheckboxInput, FastDateInput, FastTextInput
 
@@ -60,12 +65,44 @@ class ActionFilter(django_filters.FilterSet):
                 )
         listed_choices(self.form.fields["plan"])  # one plain query when drawn (core.selects)
 
+    def show_plans(self, plans: list[tuple[int, str]]) -> None:
+        """The plan filter's options, (id, label) as selectors.action_list_summary read them with
+        the list's total (validating a chosen plan still asks the field's own query)."""
+        field = self.form.fields["plan"]
+        field.choices = [("", field.empty_label), *plans]
+
+    def matching(self) -> Q | None:
+        """The chosen filters as one condition (None for none), for the list's aggregate: the
+        filters of filter_queryset, field by field (the method filters' conditions below)."""
+        if not self.is_bound:
+            return None
+        self.errors  # noqa: B018 - validates the form, as filter_queryset expects
+        conditions = []
+        for name, value in self.form.cleaned_data.items():
+            if value in EMPTY_VALUES:
+                continue
+            spec = self.filters[name]
+            if spec.method:
+                condition = getattr(self, f"{name}_q")(value)
+            else:
+                condition = Q(**{f"{spec.field_name}__{spec.lookup_expr}": value})
+            if condition is not None:
+                conditions.append(condition)
+        return reduce(and_, conditions) if conditions else None
+
+    @staticmethod
+    def unit_q(value) -> Q | None:
+        words = fold(value).split()
+        return reduce(and_, (Q(unit__search_text__contains=word) for word in words)) if words else None
+
+    @staticmethod
+    def overdue_q(value) -> Q | None:
+        return overdue_q(timezone.localdate()) if value else None
+
     def filter_unit(self, queryset, name, value):
-        for word in fold(value).split():
-            queryset = queryset.filter(unit__search_text__contains=word)
-        return queryset
+        condition = self.unit_q(value)
+        return queryset if condition is None else queryset.filter(condition)
 
     def filter_overdue(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.overdue(timezone.localdate())
+        condition = self.overdue_q(value)
+        return queryset if condition is None else queryset.filter(condition)

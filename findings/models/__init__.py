@@ -297,11 +297,15 @@ class ActionState(models.TextChoices):
 ACTION_OPEN_STATES = [ActionState.OPEN, ActionState.IN_PROGRESS, ActionState.REOPENED]
 
 
+def overdue_q(today: date) -> Q:
+    """Past the due date while the unit still owes work (a reported action waits on the team)."""
+    return Q(due_date__lt=today, state__in=ACTION_OPEN_STATES)
+
+
 class RemediationActionQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None):
-        """Past the due date while the unit still owes work (a reported action waits on the team)."""
-        today = today or timezone.localdate()
-        return self.filter(due_date__lt=today, state__in=ACTION_OPEN_STATES)
+        """Past the due date while the unit still owes work (overdue_q)."""
+        return self.filter(overdue_q(today or timezone.localdate()))
 
     def not_overdue(self, today: date | None = None):
         today = today or timezone.localdate()

@@ -273,6 +273,24 @@ def action_rows(*, ids: list[int]) -> list[RemediationAction]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+def action_list_summary(*, actions: QuerySet[RemediationAction], matching: Q | None) -> tuple[list, int]:
+    """The plans of ``actions`` as the plan filter lists them ((id, "title (year)"), newest year
+    first) and how many of ``actions`` match ``matching`` (the list's filters): one aggregate
+    grouped by plan, in place of a count of the list and a query of its plans, each of which
+    read every visible action."""
+    rows = (
+        actions.order_by()
+        .values_list("finding__visit__plan_id", "finding__visit__plan__title", "finding__visit__plan__year")
+        .annotate(matching=Count("pk", filter=matching) if matching is not None else Count("pk"))
+        .order_by("-finding__visit__plan__year", "finding__visit__plan__title")
+    )
+    plans, total = [], 0
+    for plan_id, title, year, count in rows:
+        plans.append((plan_id, f"{title} ({year})"))
+        total += count
+    return plans, total
+
+
 def action_list_rows(*, ids: list[int]) -> list[RemediationAction]:
     """The remediation list's rows (action_rows.action_rows_html): the actions ``ids`` in that
     order with only the columns the list shows (one query)."""

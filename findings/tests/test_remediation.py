@@ -417,7 +417,11 @@ def test_remediation_list_filters_by_state_unit_plan_due_date_and_overdue(
     url = reverse("findings:action_list")
 
     def listed(**params):
-        return {a.pk for a in client.get(url, params).context["page"].object_list}
+        page = client.get(url, params).context["page"]
+        shown = {a.pk for a in page.object_list}
+        # The total comes from the plan filter's aggregate (action_list_summary): the same filters.
+        assert page.paginator.count == len(shown)
+        return shown
 
     assert listed() == {action.pk, other_action.pk}
     assert listed(state=ActionState.VERIFIED) == {other_action.pk}
@@ -426,6 +430,15 @@ def test_remediation_list_filters_by_state_unit_plan_due_date_and_overdue(
     assert listed(due_before="2027-02-19") == set()
     assert listed(due_before="2027-02-20") == {action.pk, other_action.pk}
     assert listed(overdue="on") == {action.pk}
+    assert listed(overdue="on", unit="binh tan", state=ActionState.OPEN) == {action.pk}
+    assert listed(overdue="on", state=ActionState.VERIFIED) == set()
+    assert listed(unit="no such commune") == set()
+    # The plan filter lists the plans of the visible actions, with the chosen one selected.
+    plan = action.finding.visit.plan
+    body = client.get(url, {"plan": plan.pk}).content.decode()
+    assert f'<option value="{plan.pk}" selected>{escape(plan.title)} ({plan.year})</option>' in body
+    select = body[body.index('name="plan">') : body.index("</select>", body.index('name="plan">'))]
+    assert select.count("<option") == 2  # "All plans" and the one plan with actions
 
 
 def test_inspector_lists_the_actions_of_their_visits_only(client, inspector, action, other_action):

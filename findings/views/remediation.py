@@ -30,10 +30,12 @@ VERIFY = "findings.verify_remediation"
 
 @require_safe
 def action_list(request):
-    filterset = ActionFilter(
-        request.GET or None, queryset=selectors.action_list(user=request.user), request=request
-    )
-    page = paginate(request, filterset.qs.values_list("pk", flat=True), PAGE_SIZE)
+    actions = selectors.action_list(user=request.user)
+    filterset = ActionFilter(request.GET or None, queryset=actions, request=request)
+    # The plan filter's options and the list's total from one aggregate (each reads every action).
+    plans, count = selectors.action_list_summary(actions=actions, matching=filterset.matching())
+    filterset.show_plans(plans)
+    page = paginate(request, filterset.qs.values_list("pk", flat=True), PAGE_SIZE, count=count)
     page.object_list = selectors.action_list_rows(ids=list(page.object_list))
     rows = action_rows_html(page.object_list, today=timezone.localdate())
     return render(request, "findings/action_list.html", {"filter": filterset, "page": page, "rows": rows})
