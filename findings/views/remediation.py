@@ -42,22 +42,29 @@ def action_list(request):
 
 
 def _action_context(request, action, **forms) -> dict:
+    """The action page's context: only the forms the user's abilities show are built (each form
+    copies its fields; a liaison's page shows three of the six)."""
     detail = selectors.action_detail(action=action)
     version = {"version": action.version}
+    abilities = action_abilities(request.user, action, pending_extension=detail["pending_extension"])
     context = {
         "action": action,
         "finding": action.finding,
         "visit": action.finding.visit,
         **detail,
         "history": action_history(action=action, updates=detail["updates"]),
-        **action_abilities(request.user, action, pending_extension=detail["pending_extension"]),
-        "progress_form": UpdateForm(initial=version, prefix="progress"),
-        "done_form": UpdateForm(initial=version, prefix="done"),
-        "extension_form": ExtensionRequestForm(initial=version, prefix="extension"),
-        "decision_form": ExtensionDecisionForm(),
-        "verify_form": VerifyForm(initial=version, prefix="verify"),
-        "reopen_form": ReopenForm(initial=version, prefix="reopen"),
+        **abilities,
     }
+    if abilities["can_report"]:
+        context["progress_form"] = UpdateForm(initial=version, prefix="progress")
+        context["done_form"] = UpdateForm(initial=version, prefix="done")
+    if abilities["can_request_extension"]:
+        context["extension_form"] = ExtensionRequestForm(initial=version, prefix="extension")
+    if abilities["can_decide"]:
+        context["decision_form"] = ExtensionDecisionForm()
+    if abilities["can_verify"]:
+        context["verify_form"] = VerifyForm(initial=version, prefix="verify")
+        context["reopen_form"] = ReopenForm(initial=version, prefix="reopen")
     context.update(forms)
     return context
 
