@@ -15,15 +15,14 @@ from core.text import fold
 from inspections.models import InspectionPlan
 
 from .models import ActionState, RemediationAction, overdue_q
-from .selectors import actions_visible_to
 from .widgets import FastCheckboxInput, FastDateInput, FastTextInput
 
 
-def _plans(request):
+def _plans(actions):
+    """The plans of ``actions`` (the list's visible actions): a chosen plan is validated against
+    them; the options shown come from selectors.action_list_summary (ActionFilter.show_plans)."""
     return (
-        InspectionPlan.objects.filter(
-            pk__in=actions_visible_to(request.user).values("finding__visit__plan_id")
-        )
+        InspectionPlan.objects.filter(pk__in=actions.values("finding__visit__plan_id"))
         .only("id", "title", "year")
         .order_by("-year", "title")
     )
@@ -38,7 +37,7 @@ class ActionFilter(django_filters.FilterSet):
     unit = django_filters.CharFilter(label=_("Unit"), method="filter_unit", widget=FastTextInput)
     plan = IdChoiceFilter(
         label=_("Plan"),
-        queryset=_plans,
+        queryset=InspectionPlan.objects.none(),  # the visible actions' plans: set in __init__
         field_name="finding__visit__plan",
         empty_label=_("All plans"),
         widget=FastSelect,
@@ -56,6 +55,8 @@ class ActionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # From the list's own queryset: the visible actions are not worked out a second time.
+        self.filters["plan"].queryset = _plans(self.queryset)
         for name, field in self.form.fields.items():
             if name == "overdue":
                 field.widget.attrs["class"] = "form-check-input"
