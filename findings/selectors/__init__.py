@@ -106,7 +106,9 @@ class VisitFindings:
 
 def _findings_query(visit: Visit) -> QuerySet[Finding]:
     return (
-        visit.findings.select_related("domain", "criterion", "created_by", "action")
+        # Not created_by: no page of a visit's findings shows who wrote each one (the finding's
+        # own page does, from its own query).
+        visit.findings.select_related("domain", "criterion", "action")
         # Into a list (to_attr): a queryset per finding costs more than the query itself.
         .prefetch_related(
             Prefetch("reviews", queryset=FindingReview.objects.select_related("actor"), to_attr="review_list")
