@@ -332,7 +332,7 @@ def action_detail(*, action: RemediationAction) -> dict:
 
 @dataclass
 class UnitRemediation:
-    """The liaison's page: their unit's concluded visits (a queryset, each with its findings and
+    """The liaison's page: their unit's concluded visits (a queryset, each with its limitations and
     actions, for the view to paginate), and the counts of their actions from an aggregate."""
 
     visits: QuerySet[Visit] | list
@@ -342,7 +342,7 @@ class UnitRemediation:
 
 def my_unit(*, user, today: date | None = None) -> UnitRemediation:
     """Concluded visits of the liaison's unit subtree, of the units it replaced and of the actions
-    handed to it, with their conclusion, findings and actions (two queries per page), newest first,
+    handed to it, with their conclusion, limitations and actions (two queries per page), newest first,
     and the open and overdue actions of those visits counted in one aggregate."""
     today = today or timezone.localdate()
     prefix = scope_prefix(user)
@@ -360,11 +360,12 @@ def my_unit(*, user, today: date | None = None) -> UnitRemediation:
     visits = (
         concluded.select_related("unit", "plan", "conclusion")
         .prefetch_related(
+            # The limitations only: the page lists what the unit must remedy.
             Prefetch(
                 "findings",
-                queryset=Finding.objects.select_related("action", "criterion").order_by(
-                    "kind", "order", "id"
-                ),
+                queryset=Finding.objects.filter(kind=FindingKind.LIMITATION)
+                .select_related("action", "criterion")
+                .order_by("kind", "order", "id"),
             )
         )
         .order_by("-starts_at", "-id")

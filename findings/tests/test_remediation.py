@@ -15,7 +15,7 @@ from findings.models import (
     UpdateAttachment,
     UpdateKind,
 )
-from inspections.tests.factories import VisitFactory, at
+from inspections.tests.factories import PlanFactory, VisitFactory, at
 from units.tests.factories import UnitFactory
 
 from .factories import PDF, ActionFactory, FindingFactory, UpdateFactory, conclude
@@ -519,3 +519,52 @@ def test_action_page_shows_the_record_and_the_history(client, liaison, head, act
     assert [e.actor for e in history[:2]] == [liaison, liaison]
     state_change = next(e for e in history if e.action == 1)
     assert [c.old for c in state_change.changes] == [str(ActionState.OPEN.label)]
+
+
+def test_my_unit_page_queries_do_not_grow_with_visits_and_shows_limitations_only(
+    client, liaison, action, plan, commune, leader, django_assert_max_num_queries
+):
+    strength = FindingFactory(visit=action.finding.visit, created_by=leader, strength=True, approved=True)
+    client.force_login(liaison)
+    url = reverse("findings:my_unit")
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        body = client.get(url).content.decode()
+    count = len(few)
+    assert action.finding.text in body and strength.text not in body
+    for n in range(4):
+        other_plan = PlanFactory(
+            issuing_unit=plan.issuing_unit, template=plan.template, units=[commune], approved=True
+        )
+        day = plan.period_start.replace(day=3 + n)
+        visit = VisitFactory(
+            plan=other_plan, unit=commune, leader=leader, starts_at=at(day, 8), ends_at=at(day, 11)
+        )
+        findings = FindingFactory.create_batch(3, visit=visit, created_by=leader, approved=True)
+        conclude(visit, leader)
+        for finding in findings:
+            ActionFactory(finding=finding)
+    with django_assert_max_num_queries(count):
+        response = client.get(url)
+    assert len(response.context["mine"].visits) == 5
+    assert response.context["mine"].open_count == 13
+
+
+def test_action_page_queries_do_not_grow_with_its_record(
+    client, liaison, action, django_assert_max_num_queries
+):
+    client.force_login(liaison)
+    url = reverse("findings:action_detail", args=[action.pk])
+    UpdateFactory(action=action, actor=liaison)
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    count = len(few)
+    for _ in range(4):
+        UpdateFactory(action=action, actor=liaison)
+    with django_assert_max_num_queries(count):
+        response = client.get(url)
+    assert len(response.context["updates"]) == 5
+    # A liaison is shown the progress, done and extension forms, not the team's verification.
+    assert {"progress_form", "done_form", "extension_form"} <= set(response.context.keys())
+    assert "verify_form" not in response.context
