@@ -211,7 +211,17 @@ def carry_forward(*, visit: Visit) -> list[Finding]:
         .filter(visit__unit_id__in=units, visit__starts_at__lt=visit.starts_at)
         .exclude(visit=visit)
         .exclude(visit__status=VisitStatus.CANCELLED)
-        .select_related("visit__unit", "visit__conclusion", "action", "criterion")
+        # What _carry_forward.html shows, nothing more (a unit's history can be long).
+        .select_related("visit__unit", "visit__conclusion", "action")
+        .only(
+            "recommendation",
+            "visit__starts_at",
+            "visit__unit__name",
+            "visit__conclusion__number",
+            "visit__conclusion__symbol",
+            "action__due_date",
+            "action__state",
+        )
         .order_by("-visit__starts_at", "order", "id")
     )
 
