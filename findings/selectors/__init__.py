@@ -117,11 +117,18 @@ def _findings_query(visit: Visit) -> QuerySet[Finding]:
     )
 
 
-def visit_findings(*, visit: Visit, with_candidates: bool = False) -> VisitFindings:
-    """The visit's strengths and limitations with their reviews and actions (three queries), its
-    conclusion, and, for the team, the answers that could become limitations (one more)."""
+def visit_findings(
+    *, visit: Visit, with_candidates: bool = False, with_conclusion: bool = True
+) -> VisitFindings:
+    """The visit's strengths and limitations with their reviews and actions (two queries), its
+    conclusion (one more, unless ``with_conclusion`` is false: the review comes before any), and,
+    for the team, the answers that could become limitations (one more)."""
     findings = list(_findings_query(visit))
-    conclusion = Conclusion.objects.filter(visit=visit).select_related("issuing_unit").first()
+    conclusion = (
+        Conclusion.objects.filter(visit=visit).select_related("issuing_unit").first()
+        if with_conclusion
+        else None
+    )
     result = VisitFindings(
         strengths=[f for f in findings if f.kind == FindingKind.STRENGTH],
         limitations=[f for f in findings if f.kind == FindingKind.LIMITATION],

@@ -58,7 +58,8 @@ def _review_context(request, visit, data, forms=None) -> dict:
 @require_safe
 def visit_review(request, pk):
     visit = get_visit_findings_for_user(request.user, pk, perm=REVIEW)
-    data = selectors.visit_findings(visit=visit)
+    # The review comes before the conclusion: the page reads none.
+    data = selectors.visit_findings(visit=visit, with_conclusion=False)
     return render(request, "findings/visit_review.html", _review_context(request, visit, data))
 
 
@@ -85,7 +86,10 @@ def finding_review(request, pk):
     if saved and not request.htmx:
         return redirect(reverse("findings:visit_review", args=[visit.pk]) + f"#finding-{finding.pk}")
     context = _review_context(
-        request, visit, selectors.visit_findings(visit=visit), {} if saved else {finding.pk: form}
+        request,
+        visit,
+        selectors.visit_findings(visit=visit, with_conclusion=False),
+        {} if saved else {finding.pk: form},
     )
     if not request.htmx:
         return render(request, "findings/visit_review.html", context)
