@@ -339,3 +339,14 @@ def test_review_page_queries_do_not_grow_with_the_findings(
     with django_assert_max_num_queries(count):
         response = client.get(url)
     assert response.content.decode().count('class="card mb-3 review-finding"') == 30
+
+
+def test_a_visit_no_longer_waiting_shows_its_cards_without_decision_forms(client, head, visit, leader):
+    FindingFactory(visit=visit, created_by=leader, approved=True)
+    visit.status = VisitStatus.REVIEWED
+    visit.save(update_fields=["status"])
+    client.force_login(head)
+    body = client.get(reverse("findings:visit_review", args=[visit.pk])).content.decode()
+    assert 'class="card mb-3 review-finding"' in body
+    assert '/review/" novalidate' not in body and 'name="f' not in body
+    assert 'id="finish-review"' not in body
