@@ -10,12 +10,13 @@ user may do in the object's current state is the services' business (they refuse
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core.permissions import can
 from inspections.access import get_visit_for_user
-from inspections.models import Visit, VisitStatus
+from inspections.models import TeamMember, Visit, VisitStatus
 from units.roles import is_staff_member
 
 from .models import ActionState, Finding, RemediationAction, RemediationUpdate, UpdateAttachment, UpdateKind
@@ -72,7 +73,9 @@ def get_action_for_user(user, pk, *, perm: str | None = None) -> RemediationActi
     action = (
         actions_visible_to(user)
         .select_related("unit", "finding__visit__unit", "finding__visit__plan", "finding__visit__conclusion")
-        .prefetch_related("finding__visit__team__user")
+        .prefetch_related(
+            Prefetch("finding__visit__team", queryset=TeamMember.objects.select_related("user"))
+        )
         .filter(pk=pk)
         .first()
     )

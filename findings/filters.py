@@ -1,25 +1,28 @@
 """The remediation list's filters: state, unit, plan, due date and overdue."""
 
+from functools import reduce
+from operator import and_
+
 import django_filters
-from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from core.forms import IdChoiceFilter
 from core.selects import FastSelect, listed_choices
 from core.text import fold
-from core.widgets import DateInput
 from inspections.models import InspectionPlan
 
-from .models import ActionState, RemediationAction
-from .selectors import actions_visible_to
+from .models import ActionState, RemediationAction, overdue_q
+from .widgets import FastCheckboxInput, FastDateInput, FastTextInput
 
 
-def _plans(request):
+def _plans(actions):
+    """The plans of ``actions`` (the list's visible actions): a chosen plan is validated against
+    them; the options shown come from selectors.action_list_summary (ActionFilter.show_plans)."""
     return (
-        InspectionPlan.objects.filter(
-            pk__in=actions_visible_to(request.user).values("finding__visit__plan_id")
-        )
+        InspectionPlan.objects.filter(pk__in=actions.values("finding__visit__plan_id"))
         .only("id", "title", "year")
         .order_by("-year", "title")
     )
@@ -31,19 +34,19 @@ class ActionFilter(django_filters.FilterSet):
     )
     # A search, not a list: a province has hundreds of communes, and rendering that many options
     # costs more than the rest of the page.
-    unit = django_filters.CharFilter(label=_("Unit"), method="filter_unit")
+    unit = django_filters.CharFilter(label=_("Unit"), method="filter_unit", widget=FastTextInput)
     plan = IdChoiceFilter(
         label=_("Plan"),
-        queryset=_plans,
+        queryset=InspectionPlan.objects.none(),  # the visible actions' plans: set in __init__
         field_name="finding__visit__plan",
         empty_label=_("All plans"),
         widget=FastSelect,
     )
     due_before = django_filters.DateFilter(
-        label=_("Due before"), field_name="due_date", lookup_expr="lt", widget=DateInput()
+        label=_("Due before"), field_name="due_date", lookup_expr="lt", widget=FastDateInput()
     )
     overdue = django_filters.BooleanFilter(
-        label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
+        label=_("Overdue only"), method="filter_overdue", widget=FastCheckboxInput
     )
 
     class Meta:
@@ -52,6 +55,8 @@ class ActionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # From the list's own queryset: the visible actions are not worked out a second time.
+        self.filters["plan"].queryset = _plans(self.queryset)
         for name, field in self.form.fields.items():
             if name == "overdue":
                 field.widget.attrs["class"] = "form-check-input"
@@ -61,12 +66,44 @@ class ActionFilter(django_filters.FilterSet):
                 )
         listed_choices(self.form.fields["plan"])  # one plain query when drawn (core.selects)
 
+    def show_plans(self, plans: list[tuple[int, str]]) -> None:
+        """The plan filter's options, (id, label) as selectors.action_list_summary read them with
+        the list's total (validating a chosen plan still asks the field's own query)."""
+        field = self.form.fields["plan"]
+        field.choices = [("", field.empty_label), *plans]
+
+    def matching(self) -> Q | None:
+        """The chosen filters as one condition (None for none), for the list's aggregate: the
+        filters of filter_queryset, field by field (the method filters' conditions below)."""
+        if not self.is_bound:
+            return None
+        self.errors  # noqa: B018 - validates the form, as filter_queryset expects
+        conditions = []
+        for name, value in self.form.cleaned_data.items():
+            if value in EMPTY_VALUES:
+                continue
+            spec = self.filters[name]
+            if spec.method:
+                condition = getattr(self, f"{name}_q")(value)
+            else:
+                condition = Q(**{f"{spec.field_name}__{spec.lookup_expr}": value})
+            if condition is not None:
+                conditions.append(condition)
+        return reduce(and_, conditions) if conditions else None
+
+    @staticmethod
+    def unit_q(value) -> Q | None:
+        words = fold(value).split()
+        return reduce(and_, (Q(unit__search_text__contains=word) for word in words)) if words else None
+
+    @staticmethod
+    def overdue_q(value) -> Q | None:
+        return overdue_q(timezone.localdate()) if value else None
+
     def filter_unit(self, queryset, name, value):
-        for word in fold(value).split():
-            queryset = queryset.filter(unit__search_text__contains=word)
-        return queryset
+        condition = self.unit_q(value)
+        return queryset if condition is None else queryset.filter(condition)
 
     def filter_overdue(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.overdue(timezone.localdate())
+        condition = self.overdue_q(value)
+        return queryset if condition is None else queryset.filter(condition)

@@ -133,7 +133,11 @@ class ReviewForm(VersionForm):
 
 
 class FinishReviewForm(VersionForm):
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "textarea form-control"}),
+        required=False,
+    )
 
 
 class ConcludeForm(VersionForm):

@@ -144,8 +144,8 @@ class Finding(models.Model):
 
     @property
     def last_review(self) -> "FindingReview | None":
-        """The head's latest decision (uses the prefetched reviews when the selector loaded them)."""
-        reviews = list(self.reviews.all())
+        """The head's latest decision (uses the reviews the selector loaded, ``review_list``)."""
+        reviews = self.review_list if hasattr(self, "review_list") else list(self.reviews.all())
         return reviews[-1] if reviews else None
 
     @property
@@ -297,11 +297,15 @@ class ActionState(models.TextChoices):
 ACTION_OPEN_STATES = [ActionState.OPEN, ActionState.IN_PROGRESS, ActionState.REOPENED]
 
 
+def overdue_q(today: date) -> Q:
+    """Past the due date while the unit still owes work (a reported action waits on the team)."""
+    return Q(due_date__lt=today, state__in=ACTION_OPEN_STATES)
+
+
 class RemediationActionQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None):
-        """Past the due date while the unit still owes work (a reported action waits on the team)."""
-        today = today or timezone.localdate()
-        return self.filter(due_date__lt=today, state__in=ACTION_OPEN_STATES)
+        """Past the due date while the unit still owes work (overdue_q)."""
+        return self.filter(overdue_q(today or timezone.localdate()))
 
     def not_overdue(self, today: date | None = None):
         today = today or timezone.localdate()

@@ -106,17 +106,29 @@ class VisitFindings:
 
 def _findings_query(visit: Visit) -> QuerySet[Finding]:
     return (
-        visit.findings.select_related("domain", "criterion", "created_by", "action")
-        .prefetch_related(Prefetch("reviews", queryset=FindingReview.objects.select_related("actor")))
+        # Not created_by: no page of a visit's findings shows who wrote each one (the finding's
+        # own page does, from its own query).
+        visit.findings.select_related("domain", "criterion", "action")
+        # Into a list (to_attr): a queryset per finding costs more than the query itself.
+        .prefetch_related(
+            Prefetch("reviews", queryset=FindingReview.objects.select_related("actor"), to_attr="review_list")
+        )
         .order_by("kind", "order", "id")
     )
 
 
-def visit_findings(*, visit: Visit, with_candidates: bool = False) -> VisitFindings:
-    """The visit's strengths and limitations with their reviews and actions (three queries), its
-    conclusion, and, for the team, the answers that could become limitations (one more)."""
+def visit_findings(
+    *, visit: Visit, with_candidates: bool = False, with_conclusion: bool = True
+) -> VisitFindings:
+    """The visit's strengths and limitations with their reviews and actions (two queries), its
+    conclusion (one more, unless ``with_conclusion`` is false: the review comes before any), and,
+    for the team, the answers that could become limitations (one more)."""
     findings = list(_findings_query(visit))
-    conclusion = Conclusion.objects.filter(visit=visit).select_related("issuing_unit").first()
+    conclusion = (
+        Conclusion.objects.filter(visit=visit).select_related("issuing_unit").first()
+        if with_conclusion
+        else None
+    )
     result = VisitFindings(
         strengths=[f for f in findings if f.kind == FindingKind.STRENGTH],
         limitations=[f for f in findings if f.kind == FindingKind.LIMITATION],
@@ -206,7 +218,17 @@ def carry_forward(*, visit: Visit) -> list[Finding]:
         .filter(visit__unit_id__in=units, visit__starts_at__lt=visit.starts_at)
         .exclude(visit=visit)
         .exclude(visit__status=VisitStatus.CANCELLED)
-        .select_related("visit__unit", "visit__conclusion", "action", "criterion")
+        # What _carry_forward.html shows, nothing more (a unit's history can be long).
+        .select_related("visit__unit", "visit__conclusion", "action")
+        .only(
+            "recommendation",
+            "visit__starts_at",
+            "visit__unit__name",
+            "visit__conclusion__number",
+            "visit__conclusion__symbol",
+            "action__due_date",
+            "action__state",
+        )
         .order_by("-visit__starts_at", "order", "id")
     )
 
@@ -270,6 +292,47 @@ def action_rows(*, ids: list[int]) -> list[RemediationAction]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+def action_list_summary(*, actions: QuerySet[RemediationAction], matching: Q | None) -> tuple[list, int]:
+    """The plans of ``actions`` as the plan filter lists them ((id, "title (year)"), newest year
+    first) and how many of ``actions`` match ``matching`` (the list's filters): one aggregate
+    grouped by plan, in place of a count of the list and a query of its plans, each of which
+    read every visible action."""
+    rows = (
+        actions.order_by()
+        .values_list("finding__visit__plan_id", "finding__visit__plan__title", "finding__visit__plan__year")
+        .annotate(matching=Count("pk", filter=matching) if matching is not None else Count("pk"))
+        .order_by("-finding__visit__plan__year", "finding__visit__plan__title")
+    )
+    plans, total = [], 0
+    for plan_id, title, year, count in rows:
+        plans.append((plan_id, f"{title} ({year})"))
+        total += count
+    return plans, total
+
+
+def action_list_rows(*, ids: list[int]) -> list[RemediationAction]:
+    """The remediation list's rows (action_rows.action_rows_html): the actions ``ids`` in that
+    order with only the columns the list shows (one query)."""
+    rows = _with_pending_extension(
+        RemediationAction.objects.filter(pk__in=ids)
+        .select_related("unit", "finding__visit__plan", "finding__visit__conclusion", "finding__criterion")
+        .only(
+            "id",
+            "due_date",
+            "state",
+            "unit__name",
+            "finding__recommendation",
+            "finding__visit__unit_id",
+            "finding__visit__plan__title",
+            "finding__visit__conclusion__number",
+            "finding__visit__conclusion__symbol",
+            "finding__criterion__code",
+        )
+    )
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def action_detail(*, action: RemediationAction) -> dict:
     """The action page: its record of updates (with actors, attachments and replies) and the
     extension request waiting for a decision. Two queries."""
@@ -286,7 +349,7 @@ def action_detail(*, action: RemediationAction) -> dict:
 
 @dataclass
 class UnitRemediation:
-    """The liaison's page: their unit's concluded visits (a queryset, each with its findings and
+    """The liaison's page: their unit's concluded visits (a queryset, each with its limitations and
     actions, for the view to paginate), and the counts of their actions from an aggregate."""
 
     visits: QuerySet[Visit] | list
@@ -296,7 +359,7 @@ class UnitRemediation:
 
 def my_unit(*, user, today: date | None = None) -> UnitRemediation:
     """Concluded visits of the liaison's unit subtree, of the units it replaced and of the actions
-    handed to it, with their conclusion, findings and actions (two queries per page), newest first,
+    handed to it, with their conclusion, limitations and actions (two queries per page), newest first,
     and the open and overdue actions of those visits counted in one aggregate."""
     today = today or timezone.localdate()
     prefix = scope_prefix(user)
@@ -314,11 +377,12 @@ def my_unit(*, user, today: date | None = None) -> UnitRemediation:
     visits = (
         concluded.select_related("unit", "plan", "conclusion")
         .prefetch_related(
+            # The limitations only: the page lists what the unit must remedy.
             Prefetch(
                 "findings",
-                queryset=Finding.objects.select_related("action", "criterion").order_by(
-                    "kind", "order", "id"
-                ),
+                queryset=Finding.objects.filter(kind=FindingKind.LIMITATION)
+                .select_related("action", "criterion")
+                .order_by("kind", "order", "id"),
             )
         )
         .order_by("-starts_at", "-id")

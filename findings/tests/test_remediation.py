@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from findings.models import (
     ActionState,
@@ -14,7 +15,7 @@ from findings.models import (
     UpdateAttachment,
     UpdateKind,
 )
-from inspections.tests.factories import VisitFactory, at
+from inspections.tests.factories import PlanFactory, VisitFactory, at
 from units.tests.factories import UnitFactory
 
 from .factories import PDF, ActionFactory, FindingFactory, UpdateFactory, conclude
@@ -416,7 +417,11 @@ def test_remediation_list_filters_by_state_unit_plan_due_date_and_overdue(
     url = reverse("findings:action_list")
 
     def listed(**params):
-        return {a.pk for a in client.get(url, params).context["page"].object_list}
+        page = client.get(url, params).context["page"]
+        shown = {a.pk for a in page.object_list}
+        # The total comes from the plan filter's aggregate (action_list_summary): the same filters.
+        assert page.paginator.count == len(shown)
+        return shown
 
     assert listed() == {action.pk, other_action.pk}
     assert listed(state=ActionState.VERIFIED) == {other_action.pk}
@@ -425,6 +430,15 @@ def test_remediation_list_filters_by_state_unit_plan_due_date_and_overdue(
     assert listed(due_before="2027-02-19") == set()
     assert listed(due_before="2027-02-20") == {action.pk, other_action.pk}
     assert listed(overdue="on") == {action.pk}
+    assert listed(overdue="on", unit="binh tan", state=ActionState.OPEN) == {action.pk}
+    assert listed(overdue="on", state=ActionState.VERIFIED) == set()
+    assert listed(unit="no such commune") == set()
+    # The plan filter lists the plans of the visible actions, with the chosen one selected.
+    plan = action.finding.visit.plan
+    body = client.get(url, {"plan": plan.pk}).content.decode()
+    assert f'<option value="{plan.pk}" selected>{escape(plan.title)} ({plan.year})</option>' in body
+    select = body[body.index('name="plan">') : body.index("</select>", body.index('name="plan">'))]
+    assert select.count("<option") == 2  # "All plans" and the one plan with actions
 
 
 def test_inspector_lists_the_actions_of_their_visits_only(client, inspector, action, other_action):
@@ -462,6 +476,34 @@ def test_remediation_list_query_count_does_not_grow_with_rows(
     assert response.context["page"].paginator.count == 16
 
 
+def test_remediation_list_rows_show_what_each_action_needs(client, head, action, other_action, time_machine):
+    """The rows are drawn in Python (findings/action_rows.py): link, criterion, unit, notice,
+    plan, due date, overdue, state and a pending extension request, every value escaped."""
+    time_machine.move_to(dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC))
+    finding = action.finding
+    finding.recommendation = "Niêm yết <đầy đủ> & công khai"
+    finding.save(update_fields=["recommendation"])
+    UpdateFactory(
+        action=action,
+        kind=UpdateKind.EXTENSION_REQUEST,
+        requested_due_date=dt.date(2027, 4, 1),
+        actor=head,
+    )
+    _set_state(other_action, ActionState.VERIFIED)
+    client.force_login(head)
+    body = client.get(reverse("findings:action_list")).content.decode()
+    row = body[body.index(f'href="{action.get_absolute_url()}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Niêm yết &lt;đầy đủ&gt; &amp; công khai</a>" in row
+    assert 'data-label="Đơn vị">' + escape(action.unit.name) in row
+    assert "19/02/2027" in row and "Quá hạn" in row
+    assert "Đã đề nghị gia hạn" in row
+    assert f"{finding.visit.conclusion.reference}<br>" in row
+    other = body[body.index(f'href="{other_action.get_absolute_url()}"') :]
+    other = other[: other.index("</tr>")]
+    assert "Quá hạn" not in other and "text-bg-success" in other
+
+
 def test_action_page_shows_the_record_and_the_history(client, liaison, head, action):
     client.force_login(liaison)
     client.post(
@@ -477,3 +519,52 @@ def test_action_page_shows_the_record_and_the_history(client, liaison, head, act
     assert [e.actor for e in history[:2]] == [liaison, liaison]
     state_change = next(e for e in history if e.action == 1)
     assert [c.old for c in state_change.changes] == [str(ActionState.OPEN.label)]
+
+
+def test_my_unit_page_queries_do_not_grow_with_visits_and_shows_limitations_only(
+    client, liaison, action, plan, commune, leader, django_assert_max_num_queries
+):
+    strength = FindingFactory(visit=action.finding.visit, created_by=leader, strength=True, approved=True)
+    client.force_login(liaison)
+    url = reverse("findings:my_unit")
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        body = client.get(url).content.decode()
+    count = len(few)
+    assert action.finding.text in body and strength.text not in body
+    for n in range(4):
+        other_plan = PlanFactory(
+            issuing_unit=plan.issuing_unit, template=plan.template, units=[commune], approved=True
+        )
+        day = plan.period_start.replace(day=3 + n)
+        visit = VisitFactory(
+            plan=other_plan, unit=commune, leader=leader, starts_at=at(day, 8), ends_at=at(day, 11)
+        )
+        findings = FindingFactory.create_batch(3, visit=visit, created_by=leader, approved=True)
+        conclude(visit, leader)
+        for finding in findings:
+            ActionFactory(finding=finding)
+    with django_assert_max_num_queries(count):
+        response = client.get(url)
+    assert len(response.context["mine"].visits) == 5
+    assert response.context["mine"].open_count == 13
+
+
+def test_action_page_queries_do_not_grow_with_its_record(
+    client, liaison, action, django_assert_max_num_queries
+):
+    client.force_login(liaison)
+    url = reverse("findings:action_detail", args=[action.pk])
+    UpdateFactory(action=action, actor=liaison)
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    count = len(few)
+    for _ in range(4):
+        UpdateFactory(action=action, actor=liaison)
+    with django_assert_max_num_queries(count):
+        response = client.get(url)
+    assert len(response.context["updates"]) == 5
+    # A liaison is shown the progress, done and extension forms, not the team's verification.
+    assert {"progress_form", "done_form", "extension_form"} <= set(response.context.keys())
+    assert "verify_form" not in response.context

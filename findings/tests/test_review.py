@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from findings.models import FindingReview, ReviewDecision, ReviewState
 from inspections.models import Answer, AnswerResult, Criterion, VisitStatus
@@ -242,7 +243,8 @@ def test_review_page_lists_every_finding_with_a_form(client, head, visit, leader
     client.force_login(head)
     response = client.get(reverse("findings:visit_review", args=[visit.pk]))
     assert response.status_code == 200
-    assert all(f.form for f in response.context["data"].all)
+    findings = response.context["data"].all
+    assert all(f'name="f{f.pk}-decision"' in f.card for f in findings)
     assert response.content.decode().count('name="f') >= 3
 
 
@@ -263,3 +265,88 @@ def test_htmx_decision_returns_the_card_and_the_updated_counts(client, head, vis
     assert 'id="finish-review" hx-swap-oob="true"' in body
     finding.refresh_from_db()
     assert finding.review_state == ReviewState.APPROVED
+
+
+# --- the review page, drawn in Python (findings/review_cards.py) ------------------------------
+
+
+def test_a_refused_decision_comes_back_with_what_was_typed_and_the_message_by_its_field(
+    client, head, visit, leader
+):
+    _submitted(visit)
+    finding = FindingFactory(visit=visit, created_by=leader)
+    client.force_login(head)
+    response = _decide(client, finding, ReviewDecision.RETURNED, text="Lời văn <mới> của lãnh đạo")
+    body = response.content.decode()
+    assert response.status_code == 200
+    prefix = f"id_f{finding.pk}"
+    # The radio the head chose stays chosen, the reworded text stays typed (escaped).
+    assert f'value="returned" class="form-check-input" id="{prefix}-decision_2" required checked>' in body
+    assert "\nLời văn &lt;mới&gt; của lãnh đạo</textarea>" in body
+    # The message sits under the comment field, which points at it.
+    comment = body.index(f'id="{prefix}-comment"')
+    message = body.index(f'id="{prefix}-comment_error"')
+    assert comment < message < body.index("</form>", comment)
+    assert f'aria-invalid="true" aria-describedby="{prefix}-comment_error" id="{prefix}-comment"' in body
+    assert "Say what the team should change." in body or "Nêu rõ nội dung" in body
+
+
+def test_a_rewording_refused_opens_its_fold(client, head, visit, leader):
+    _submitted(visit)
+    finding = FindingFactory(visit=visit, created_by=leader)
+    client.force_login(head)
+    body = _decide(client, finding, ReviewDecision.EDITED, text="").content.decode()
+    assert '<details class="mb-2" open>' in body
+    assert f'id="id_f{finding.pk}-text_error"' in body
+
+
+def test_review_cards_escape_what_the_team_wrote(client, head, visit, leader):
+    _submitted(visit)
+    FindingFactory(visit=visit, created_by=leader, text="<script>alert(1)</script>", recommendation="a & <b>")
+    client.force_login(head)
+    body = client.get(reverse("findings:visit_review", args=[visit.pk])).content.decode()
+    assert "<script>alert(1)" not in body
+    assert body.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2  # the card and the reword field
+    assert "a &amp; &lt;b&gt;" in body
+
+
+def test_review_cards_show_the_history_the_severity_and_the_place(client, head, visit, leader):
+    _submitted(visit)
+    finding = FindingFactory(visit=visit, created_by=leader, review_state=ReviewState.SUBMITTED)
+    client.force_login(head)
+    _decide(client, finding, ReviewDecision.RETURNED, comment="Ghi rõ số hồ sơ.")
+    body = client.get(reverse("findings:visit_review", args=[visit.pk])).content.decode()
+    review = FindingReview.objects.get()
+    assert timezone.localtime(review.at).strftime("%H:%M %d/%m/%Y") in body
+    assert ": Ghi rõ số hồ sơ.</li>" in body
+    assert 'class="badge text-bg-warning"' in body  # medium severity, and the returned state
+
+
+def test_review_page_queries_do_not_grow_with_the_findings(
+    client, head, visit, leader, django_assert_max_num_queries
+):
+    _submitted(visit)
+    FindingFactory.create_batch(2, visit=visit, created_by=leader)
+    client.force_login(head)
+    url = reverse("findings:visit_review", args=[visit.pk])
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    count = len(few)  # now: the next request empties the query log the context reads
+    reviewed = FindingFactory.create_batch(28, visit=visit, created_by=leader)
+    for finding in reviewed[:5]:
+        _decide(client, finding, ReviewDecision.RETURNED, comment="Bổ sung.")
+    with django_assert_max_num_queries(count):
+        response = client.get(url)
+    assert response.content.decode().count('class="card mb-3 review-finding"') == 30
+
+
+def test_a_visit_no_longer_waiting_shows_its_cards_without_decision_forms(client, head, visit, leader):
+    FindingFactory(visit=visit, created_by=leader, approved=True)
+    visit.status = VisitStatus.REVIEWED
+    visit.save(update_fields=["status"])
+    client.force_login(head)
+    body = client.get(reverse("findings:visit_review", args=[visit.pk])).content.decode()
+    assert 'class="card mb-3 review-finding"' in body
+    assert '/review/" novalidate' not in body and 'name="f' not in body
+    assert 'id="finish-review"' not in body

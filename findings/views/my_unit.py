@@ -26,7 +26,9 @@ def my_unit(request):
             "mine": mine,
             "today": timezone.localdate(),
             "home_unit": request.user.unit,
-            # A liaison of a unit closed in a merger: where its work went.
-            "merged_into": merged_into(request.user.unit) if request.user.unit_id else None,
+            # A liaison of a unit closed in a merger: where its work went (asked of closed units only).
+            "merged_into": merged_into(request.user.unit)
+            if request.user.unit_id and request.user.unit.valid_to
+            else None,
         },
     )

@@ -18,6 +18,7 @@ from ..access import (
     get_attachment_for_user,
     get_extension_request_for_user,
 )
+from ..action_rows import action_rows_html
 from ..filters import ActionFilter
 from ..forms import ExtensionDecisionForm, ExtensionRequestForm, ReopenForm, UpdateForm, VerifyForm
 from ..selectors.history import action_history
@@ -29,35 +30,41 @@ VERIFY = "findings.verify_remediation"
 
 @require_safe
 def action_list(request):
-    filterset = ActionFilter(
-        request.GET or None, queryset=selectors.action_list(user=request.user), request=request
-    )
-    page = paginate(request, filterset.qs.values_list("pk", flat=True), PAGE_SIZE)
-    page.object_list = selectors.action_rows(ids=list(page.object_list))
-    return render(
-        request,
-        "findings/action_list.html",
-        {"filter": filterset, "page": page, "today": timezone.localdate()},
-    )
+    actions = selectors.action_list(user=request.user)
+    filterset = ActionFilter(request.GET or None, queryset=actions, request=request)
+    # The plan filter's options and the list's total from one aggregate (each reads every action).
+    plans, count = selectors.action_list_summary(actions=actions, matching=filterset.matching())
+    filterset.show_plans(plans)
+    page = paginate(request, filterset.qs.values_list("pk", flat=True), PAGE_SIZE, count=count)
+    page.object_list = selectors.action_list_rows(ids=list(page.object_list))
+    rows = action_rows_html(page.object_list, today=timezone.localdate())
+    return render(request, "findings/action_list.html", {"filter": filterset, "page": page, "rows": rows})
 
 
 def _action_context(request, action, **forms) -> dict:
+    """The action page's context: only the forms the user's abilities show are built (each form
+    copies its fields; a liaison's page shows three of the six)."""
     detail = selectors.action_detail(action=action)
     version = {"version": action.version}
+    abilities = action_abilities(request.user, action, pending_extension=detail["pending_extension"])
     context = {
         "action": action,
         "finding": action.finding,
         "visit": action.finding.visit,
         **detail,
         "history": action_history(action=action, updates=detail["updates"]),
-        **action_abilities(request.user, action, pending_extension=detail["pending_extension"]),
-        "progress_form": UpdateForm(initial=version, prefix="progress"),
-        "done_form": UpdateForm(initial=version, prefix="done"),
-        "extension_form": ExtensionRequestForm(initial=version, prefix="extension"),
-        "decision_form": ExtensionDecisionForm(),
-        "verify_form": VerifyForm(initial=version, prefix="verify"),
-        "reopen_form": ReopenForm(initial=version, prefix="reopen"),
+        **abilities,
     }
+    if abilities["can_report"]:
+        context["progress_form"] = UpdateForm(initial=version, prefix="progress")
+        context["done_form"] = UpdateForm(initial=version, prefix="done")
+    if abilities["can_request_extension"]:
+        context["extension_form"] = ExtensionRequestForm(initial=version, prefix="extension")
+    if abilities["can_decide"]:
+        context["decision_form"] = ExtensionDecisionForm()
+    if abilities["can_verify"]:
+        context["verify_form"] = VerifyForm(initial=version, prefix="verify")
+        context["reopen_form"] = ReopenForm(initial=version, prefix="reopen")
     context.update(forms)
     return context
 

@@ -1,0 +1,82 @@
+"""The remediation list's rows, drawn in Python.
+
+Through the template engine, 25 rows of five cells (links, badges, dates, labels for the phone's
+stacked cards) cost a third of the page, more than a plain 100-row table (issue 17). This writes
+the same markup as strings, escaping every value; the rows come from selectors.action_list_rows.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from .models import RemediationAction
+from .templatetags.findings_tags import badge
+
+
+def _conclusion(visit) -> str:
+    try:
+        conclusion = visit.conclusion
+    except ObjectDoesNotExist:
+        return ""
+    return f"{escape(conclusion.reference)}<br>" if conclusion else ""
+
+
+def action_rows_html(actions: list[RemediationAction], *, today: date, show_unit: bool = True) -> SafeString:
+    """<tr> rows of ``actions``: recommendation (the link), unit, conclusion and plan, due date, state."""
+    labels = {
+        "unit": escape(_("Unit")),
+        "conclusion": escape(_("Conclusion")),
+        "due": escape(_("Due")),
+        "state": escape(_("State")),
+        "before": escape(_("before the reorganisation")),
+        "overdue": escape(_("Overdue")),
+        "extension": escape(_("Extension asked")),
+    }
+    # One reverse for the page, each id put in its place (an id is digits: nothing to escape).
+    before, after = reverse("findings:action_detail", args=[0]).rsplit("/0/", 1)
+    rows = []
+    for action in actions:
+        finding = action.finding
+        visit = finding.visit
+        criterion = (
+            f'\n    <div class="small text-muted">{escape(finding.criterion.code)}</div>'
+            if finding.criterion_id
+            else ""
+        )
+        unit = ""
+        if show_unit:
+            moved = (
+                f' <span class="badge text-bg-secondary fw-normal">{labels["before"]}</span>'
+                if visit.unit_id != action.unit_id
+                else ""
+            )
+            unit = (
+                f'\n  <td class="small" data-label="{labels["unit"]}">{escape(action.unit.name)}{moved}</td>'
+            )
+        overdue = (
+            f' <span class="badge text-bg-danger">{labels["overdue"]}</span>'
+            if action.is_overdue_on(today)
+            else ""
+        )
+        extension = (
+            f' <span class="badge text-bg-warning">{labels["extension"]}</span>'
+            if getattr(action, "has_pending_extension", False)
+            else ""
+        )
+        rows.append(
+            "<tr>\n"
+            f'  <td class="card-title-cell"><a href="{before}/{int(action.pk)}/{after}" class="text-prewrap">'
+            f"{escape(Truncator(finding.recommendation).chars(140))}</a>{criterion}</td>{unit}\n"
+            f'  <td class="small" data-label="{labels["conclusion"]}">{_conclusion(visit)}'
+            f'<span class="text-muted">{escape(Truncator(visit.plan.title).chars(50))}</span></td>\n'
+            f'  <td class="text-nowrap" data-label="{labels["due"]}">{action.due_date:%d/%m/%Y}{overdue}</td>\n'
+            f'  <td class="card-action" data-label="{labels["state"]}"><span class="badge {badge(action.state)}">'
+            f"{escape(action.get_state_display())}</span>{extension}</td>\n"
+            "</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped
