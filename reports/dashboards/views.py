@@ -85,16 +85,14 @@ def head_dashboard(request):
 def unit_ranking(request):
     require_dashboard(request.user)
     form, scope = _filters(request)
-    if scope.latest_year:
-        scope.year = selectors.latest_scored_year(scope=scope)
-        form.show_year(scope.year)
-    scores = selectors.unit_scores(scope=scope)
+    scores, as_of = selectors.ranked_units(scope=scope)
+    form.show_year(scope.year)
     if fmt := export_format(request):
         return export_response(
             request, scores, columns.RANKING, "xep-hang-don-vi", fmt=fmt, sheet=_("Ranking of units")
         )
     page = Paginator(scores, 50).get_page(request.GET.get("page"))
-    return render(request, "dashboards/unit_ranking.html", {"form": form, "page": page})
+    return render(request, "dashboards/unit_ranking.html", {"form": form, "page": page, "as_of": as_of})
 
 
 @require_safe

@@ -238,3 +238,59 @@ def test_a_visit_with_figures_but_no_score_is_not_ranked_at_zero_live_or_rolled_
     assert "Phường Chỉ Có Số Liệu" not in [row[2] for row in live["ranking"][2]]
     dashboards_refresh()
     _assert_rollups_equal_recount(world, province, other_province)
+
+
+def _ranking_rows(scope: dict, *, rolled: bool) -> tuple:
+    scope = selectors.Scope(**scope)
+    if rolled:
+        rows, as_of = selectors.ranked_units(scope=scope)
+        assert as_of is not None, "read from the roll-ups"
+    else:
+        if scope.latest_year:
+            scope.year = selectors.latest_scored_year(scope=scope)
+        rows = selectors.unit_scores(scope=scope)
+    return scope.year, [
+        (
+            r["visit__unit_id"],
+            r["visit__unit__name"],
+            r["total"],
+            r["maximum"],
+            r["visits"],
+            round(r["percent"], 6),
+        )
+        for r in rows
+    ]
+
+
+def test_the_full_ranking_reads_the_rollups_and_lists_what_the_recount_lists(
+    world, province, other_province, commune, leader
+):
+    for n in range(12):
+        unit = UnitFactory(parent=commune.parent, name=f"Xã Thử {n:02d}")
+        factories.visit(
+            plan=world.plan_2026, unit=unit, day=world.today - timedelta(days=n), scores={"1": (n % 5, 10)}
+        )
+    dashboards_refresh()
+    for prefix in ("", province.path, other_province.path):
+        for scope in (
+            {"prefix": prefix},
+            {"prefix": prefix, "latest_year": True},
+            {"prefix": prefix, "year": 2025},
+        ):
+            assert _ranking_rows(scope, rolled=True) == _ranking_rows(scope, rolled=False), scope
+
+
+def test_the_full_ranking_page_says_when_the_figures_were_made(client, head, world):
+    ranking = reverse("dashboards:ranking")
+    client.force_login(head)
+    response = client.get(ranking)
+    assert "Số liệu tính đến" not in response.content.decode()  # no roll-ups yet: counted live
+    live = [row["visit__unit_id"] for row in response.context["page"]]
+    dashboards_refresh()
+    response = client.get(ranking)
+    assert "Số liệu tính đến" in response.content.decode()
+    assert [row["visit__unit_id"] for row in response.context["page"]] == live
+    assert response.context["form"]["year"].value() == "2026"
+    # A plan filter is counted live (the plan's units only).
+    response = client.get(ranking, {"plan": world.plan_2026.pk})
+    assert "Số liệu tính đến" not in response.content.decode()

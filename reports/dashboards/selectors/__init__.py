@@ -79,6 +79,7 @@ __all__ = [
     "latest_year",
     "overdue_band_filter",
     "plan_progress",
+    "ranked_units",
     "ranking_and_trend",
     "remediation_by_unit",
     "repeat_limitations",
@@ -145,6 +146,27 @@ def head_dashboard(*, scope: Scope, today: date | None = None) -> HeadDashboard:
         repeats=repeat_limitations(scope=scope),
         trend=trend,
     )
+
+
+def ranked_units(*, scope: Scope) -> tuple[QuerySet, datetime | None]:
+    """The full ranking's rows (unit_scores' values, best first) and the time of the roll-ups
+    they come from (None: counted live). With ``scope.latest_year``, ``scope.year`` becomes the
+    latest year with finished visits.
+
+    The country or a province without a plan filter is read from the unit-and-year roll-ups once
+    made (their state, the years, then the page and its count through the rank indexes), as the
+    dashboard reads its ranking; a plan or a narrower scope, or before the first refresh, from
+    the domain scores of the visits."""
+    state = None if scope.plan_id else rollups.rollup_state(scope=scope)
+    if state is None:
+        if scope.latest_year:
+            scope.year = latest_scored_year(scope=scope)
+            scope.latest_year = False
+        return unit_scores(scope=scope), None
+    if scope.latest_year:
+        scope.year = rollups.latest_scored_year(scope=scope)
+        scope.latest_year = False
+    return rollups.unit_scores(scope=scope), state.computed_at
 
 
 def followup_actions(*, user) -> QuerySet[RemediationAction]:

@@ -150,6 +150,38 @@ def ranking(*, scope: Scope) -> Ranking:
     return Ranking([ScoreRow(*row[:4], key=row[4]) for row in rows], total=rows[0][5] if rows else 0)
 
 
+def latest_scored_year(*, scope: Scope) -> int | None:
+    """scores.latest_scored_year from the province-and-plan rows: the latest plan year (not in
+    the future) with finished, scored visits in scope. One query."""
+    years = (
+        _in_root(RootPlanRollup.objects.filter(scored_visits__gt=0), scope)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return latest_year(years)
+
+
+def unit_scores(*, scope: Scope) -> QuerySet:
+    """scores.unit_scores (same keys, same order) for the scope's year or every year, without a
+    plan filter: the ranked unit rows in the order of the ranks the refresh gave them (the rank
+    indexes serve the page and its count)."""
+    rank = "root_rank" if scope.prefix else "rank"
+    return (
+        _unit_years(scope)
+        .filter(**{f"{rank}__isnull": False})
+        .order_by(rank)
+        .values(
+            "percent",
+            visit__unit_id=F("unit_id"),
+            visit__unit__name=F("unit_name"),
+            total=F("points"),
+            maximum=F("max_points"),
+            visits=F("scored_visits"),
+        )
+    )
+
+
 def remediation_by_unit(*, scope: Scope) -> RemediationByUnit:
     """Per responsible unit, as counted on the refresh's date (its overdue bands), most overdue
     first: the first rows (through the index), then the totals and the count. Two queries."""
