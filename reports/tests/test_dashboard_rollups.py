@@ -294,3 +294,41 @@ def test_the_full_ranking_page_says_when_the_figures_were_made(client, head, wor
     # A plan filter is counted live (the plan's units only).
     response = client.get(ranking, {"plan": world.plan_2026.pk})
     assert "Số liệu tính đến" not in response.content.decode()
+
+
+def test_a_board_drawn_from_the_rollups_is_kept_until_the_next_refresh(
+    world, province, commune, django_assert_num_queries
+):
+    dashboards_refresh()
+    scope = {"prefix": province.path, "latest_year": True}
+    with django_assert_num_queries(7):  # the state, then the six reads of the roll-ups
+        first = selectors.head_dashboard(scope=selectors.Scope(**scope))
+    again = selectors.Scope(**scope)
+    with django_assert_num_queries(1):  # the state only: the board comes from the cache
+        cached = selectors.head_dashboard(scope=again)
+    assert _summary(cached) == _summary(first) and cached.as_of == first.as_of
+    assert again.year == 2026 and not again.latest_year  # settled as the board's own read does
+    # Other filters are other boards.
+    assert _summary(
+        selectors.head_dashboard(scope=selectors.Scope(prefix=province.path, year=2025))
+    ) == _live(prefix=province.path, year=2025)
+    # The next refresh draws the board again from its rows.
+    Unit.objects.filter(pk=commune.pk).update(name="Xã Bình Tấn (mới)")
+    dashboards_refresh()
+    with django_assert_num_queries(7):
+        board = selectors.head_dashboard(scope=selectors.Scope(**scope))
+    assert "Xã Bình Tấn (mới)" in [row.label for row in board.ranking.rows]
+
+
+def test_without_the_cache_the_board_is_read_from_the_rollups(world, province, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    dashboards_refresh()
+    board = selectors.head_dashboard(scope=selectors.Scope(prefix=province.path, year=2026))
+    assert board.as_of is not None
+    assert _summary(board) == _live(prefix=province.path, year=2026)

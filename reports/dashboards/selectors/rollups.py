@@ -33,9 +33,14 @@ EVERY_YEAR = 0
 def rollup_state(*, scope: Scope) -> DashboardRollupState | None:
     """The roll-ups' state when they can serve ``scope`` (the country or a province), else None
     (never made yet, or a narrower scope): one query, none for a narrower scope."""
-    if scope.prefix.count("/") > 2:
+    if not serves(scope):
         return None
     return DashboardRollupState.objects.filter(pk=1).first()
+
+
+def serves(scope: Scope) -> bool:
+    """Whether the roll-ups are cut for ``scope``: the country ("") or one province ("/12/")."""
+    return scope.prefix.count("/") <= 2
 
 
 def _in_root(queryset: QuerySet, scope: Scope) -> QuerySet:
