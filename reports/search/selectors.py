@@ -6,7 +6,7 @@ free text folded in the database (core.search.Fold: unaccent on PostgreSQL, a Py
 on SQLite). Every word of the query must occur ("ho so tre han" finds "Hồ sơ trễ hạn").
 
 The text of a row is folded once, whatever the number of words (:class:`FoldLikeAll`), and a
-kind's page and count come from one query (paging.counted_page): a search of everything reads
+kind's page and count come from one query (reports.paging.counted_page): a search of everything reads
 each kind's candidate rows once.
 """
 

@@ -3,10 +3,10 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from reports.paging import counted_page
 from units.access import get_unit_for_user
 
 from .forms import SearchForm
-from .paging import counted_page
 from .selectors import KINDS, KINDS_BY_KEY, is_searchable, search_results, unit_inspections
 
 # Results per group when searching everything, and per page within one kind.

@@ -197,7 +197,7 @@ def _queries(client, params):
 
 @pytest.mark.parametrize("params", [{"q": "mot cua"}, {"q": "ho so tre han", "kind": "findings"}])
 def test_the_number_of_queries_does_not_grow_with_the_results(client, head, world, leader, params):
-    """Each kind's page and count come from one query (paging.counted_page), at any size."""
+    """Each kind's page and count come from one query (reports.paging.counted_page), at any size."""
     client.force_login(head)
     counts = []
     for extra in (3, 40):

@@ -1,9 +1,10 @@
-"""A page of search results and the number of all of them, read in one query.
+"""A page of rows and the number of all of them, read in one query.
 
-Paginator counts with a query of its own (``SELECT COUNT(*)`` of the whole search), then reads
-the page: on PostgreSQL both fold every candidate row's text, so a search paid its scan twice a
-kind. Here the page's query carries the count as a window (``COUNT(*) OVER ()``, computed over
-every matching row before the LIMIT): one scan a kind, the same count and page as Paginator's.
+Paginator counts with a query of its own (``SELECT COUNT(*)`` of the whole list), then reads the
+page: both run the list's filters over every candidate row (a search folds every row's text, the
+follow-up list checks every action's visibility). Here the page's query carries the count as a
+window (``COUNT(*) OVER ()``, computed over every matching row before the LIMIT): one pass, the
+same count and page as Paginator's. Used by the search and the remediation follow-up.
 """
 
 from django.core.paginator import Page, Paginator
