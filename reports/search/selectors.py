@@ -12,7 +12,7 @@ each kind's candidate rows once.
 
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from core.search import Fold, FoldContainsAll, folded_words, joined
@@ -111,11 +111,34 @@ def unit_inspections(*, user, unit: Unit) -> QuerySet[Visit]:
     )
 
 
+class InIds(Func):
+    """A condition: ``field`` is one of ``ids``, the list sent as one array parameter on PostgreSQL
+    (``field = ANY(%s)``). ``field__in=ids`` prepares and binds each id on its own: for the few
+    thousand visits of a province, 10 ms of Python a search, growing with the visits."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, field: str, ids: list[int]):
+        self.ids = [int(pk) for pk in ids]
+        super().__init__(F(field))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{sql} = ANY(%s)", (*params, self.ids)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if not self.ids:
+            return "1 = 0", tuple(params)
+        return f"{sql} IN ({', '.join(['%s'] * len(self.ids))})", (*params, *self.ids)
+
+
 def _findings(user, visit_ids: list[int] | None) -> QuerySet[Finding]:
     if visit_ids is None:
         findings = findings_visible_to(user)
     else:
-        findings = Finding.objects.filter(visit_id__in=visit_ids)
+        findings = Finding.objects.filter(InIds("visit_id", visit_ids))
     return findings.select_related("visit__unit", "visit__plan", "criterion")
 
 
