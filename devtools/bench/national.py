@@ -77,7 +77,8 @@ def measure_pages(*, repeat: int, warmup: int, progress: Callable[[str], None]) 
         client.force_login(user)
         result = measure(client, url(), repeat=repeat, warmup=warmup)
         status = result.error or 200
-        cpu = _cpu_median_ms(client, url(), repeat=repeat)
+        # A page that fails is reported as such (its row), the others are still measured.
+        cpu = None if result.error else _cpu_median_ms(client, url(), repeat=repeat)
         rows.append((name, username, result.queries, result.median_ms, status, cpu))
         progress(f"{name}: {result.queries} queries, {result.median_ms} ms ({cpu} ms CPU) {result.error}")
     return rows
@@ -215,7 +216,7 @@ def render_markdown(
         "|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| {name} | {user} | {queries} | {median:.1f} | {'-' if cpu is None else f'{cpu:.1f}'} | {status} |"
+        f"| {name} | {user} | {'-' if queries is None else queries} | {'-' if median is None else f'{median:.1f}'} | {'-' if cpu is None else f'{cpu:.1f}'} | {status} |"
         for name, user, queries, median, status, cpu in rows
     ]
     return lines + [""]

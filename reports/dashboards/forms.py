@@ -118,8 +118,13 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
             widget = field.widget
-            is_select = isinstance(widget, forms.Select)
-            widget.attrs["class"] = "form-select" if is_select else "form-control"
+            if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+                # Drawn in Python (QuickSelect), not through an option template each.
+                field.widget = widget = QuickSelect(attrs=widget.attrs, choices=field.choices)
+                widget.attrs["class"] = "form-select"
+            else:
+                is_select = isinstance(widget, forms.Select)
+                widget.attrs["class"] = "form-select" if is_select else "form-control"
 
 
 OVERDUE_CHOICES = [

@@ -34,6 +34,7 @@ from reports.models import (
 )
 from units.models import Unit
 
+from . import boards
 from .selectors.remediation import _band_filter, repeat_limitations
 from .selectors.scope import AGE_BANDS, DONE_STATUSES, Scope
 
@@ -238,4 +239,7 @@ def dashboards_refresh(*, now: datetime | None = None) -> DashboardRollupState:
         state.today = today
         state.seconds = round(time.perf_counter() - started, 3)
         state.save()
+    # The rows are written (committed, unless an outer transaction holds them): the dashboards
+    # drawn from the previous ones are not read from the cache again.
+    boards.new_generation()
     return state

@@ -17,6 +17,7 @@ from inspections.filters import VisitFilter
 from inspections.selectors import plans_visible_to, visit_list
 from reports.access import get_dashboard_scope_for_user, require_dashboard
 from reports.exports import export_format, export_response
+from reports.paging import counted_page
 from units.access import units_visible_to
 from units.filters import UnitFilter
 from units.selectors import unit_list
@@ -85,16 +86,14 @@ def head_dashboard(request):
 def unit_ranking(request):
     require_dashboard(request.user)
     form, scope = _filters(request)
-    if scope.latest_year:
-        scope.year = selectors.latest_scored_year(scope=scope)
-        form.show_year(scope.year)
-    scores = selectors.unit_scores(scope=scope)
+    scores, as_of = selectors.ranked_units(scope=scope)
+    form.show_year(scope.year)
     if fmt := export_format(request):
         return export_response(
             request, scores, columns.RANKING, "xep-hang-don-vi", fmt=fmt, sheet=_("Ranking of units")
         )
     page = Paginator(scores, 50).get_page(request.GET.get("page"))
-    return render(request, "dashboards/unit_ranking.html", {"form": form, "page": page})
+    return render(request, "dashboards/unit_ranking.html", {"form": form, "page": page, "as_of": as_of})
 
 
 @require_safe
@@ -110,9 +109,10 @@ def action_list_view(request):
             fmt=fmt,
             sheet=_("Remediation actions"),
         )
-    # Paginate the ids, then load the page's rows with their finding, visit and unit (one query).
-    page = Paginator(filterset.qs.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
-    page.object_list = action_rows(ids=list(page.object_list))
+    # The page's ids with the count of all (one query), then the page's rows with their finding,
+    # visit and unit (one query).
+    page = counted_page(filterset.qs.only("pk"), 50, request.GET.get("page"))
+    page.object_list = action_rows(ids=[action.pk for action in page.object_list])
     return render(
         request,
         "dashboards/action_list.html",

@@ -1,9 +1,9 @@
 """One search box across units, visits, findings and recommendations (see selectors)."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from reports.paging import counted_page
 from units.access import get_unit_for_user
 
 from .forms import SearchForm
@@ -23,7 +23,7 @@ def search(request):
         kinds = [KINDS_BY_KEY[kind]] if kind else KINDS
         for each, results in search_results(user=request.user, query=query, kinds=kinds):
             size = PAGE_SIZE if kind else PREVIEW
-            page = Paginator(results, size).get_page(request.GET.get("page") if kind else 1)
+            page = counted_page(results, size, request.GET.get("page") if kind else 1)
             groups.append({"kind": each, "page": page})
     return render(
         request, "search/search.html", {"form": form, "groups": groups, "query": query, "kind": kind}

@@ -238,3 +238,97 @@ def test_a_visit_with_figures_but_no_score_is_not_ranked_at_zero_live_or_rolled_
     assert "Phường Chỉ Có Số Liệu" not in [row[2] for row in live["ranking"][2]]
     dashboards_refresh()
     _assert_rollups_equal_recount(world, province, other_province)
+
+
+def _ranking_rows(scope: dict, *, rolled: bool) -> tuple:
+    scope = selectors.Scope(**scope)
+    if rolled:
+        rows, as_of = selectors.ranked_units(scope=scope)
+        assert as_of is not None, "read from the roll-ups"
+    else:
+        if scope.latest_year:
+            scope.year = selectors.latest_scored_year(scope=scope)
+        rows = selectors.unit_scores(scope=scope)
+    return scope.year, [
+        (
+            r["visit__unit_id"],
+            r["visit__unit__name"],
+            r["total"],
+            r["maximum"],
+            r["visits"],
+            round(r["percent"], 6),
+        )
+        for r in rows
+    ]
+
+
+def test_the_full_ranking_reads_the_rollups_and_lists_what_the_recount_lists(
+    world, province, other_province, commune, leader
+):
+    for n in range(12):
+        unit = UnitFactory(parent=commune.parent, name=f"Xã Thử {n:02d}")
+        factories.visit(
+            plan=world.plan_2026, unit=unit, day=world.today - timedelta(days=n), scores={"1": (n % 5, 10)}
+        )
+    dashboards_refresh()
+    for prefix in ("", province.path, other_province.path):
+        for scope in (
+            {"prefix": prefix},
+            {"prefix": prefix, "latest_year": True},
+            {"prefix": prefix, "year": 2025},
+        ):
+            assert _ranking_rows(scope, rolled=True) == _ranking_rows(scope, rolled=False), scope
+
+
+def test_the_full_ranking_page_says_when_the_figures_were_made(client, head, world):
+    ranking = reverse("dashboards:ranking")
+    client.force_login(head)
+    response = client.get(ranking)
+    assert "Số liệu tính đến" not in response.content.decode()  # no roll-ups yet: counted live
+    live = [row["visit__unit_id"] for row in response.context["page"]]
+    dashboards_refresh()
+    response = client.get(ranking)
+    assert "Số liệu tính đến" in response.content.decode()
+    assert [row["visit__unit_id"] for row in response.context["page"]] == live
+    assert response.context["form"]["year"].value() == "2026"
+    # A plan filter is counted live (the plan's units only).
+    response = client.get(ranking, {"plan": world.plan_2026.pk})
+    assert "Số liệu tính đến" not in response.content.decode()
+
+
+def test_a_board_drawn_from_the_rollups_is_kept_until_the_next_refresh(
+    world, province, commune, django_assert_num_queries
+):
+    dashboards_refresh()
+    scope = {"prefix": province.path, "latest_year": True}
+    with django_assert_num_queries(7):  # the state, then the six reads of the roll-ups
+        first = selectors.head_dashboard(scope=selectors.Scope(**scope))
+    again = selectors.Scope(**scope)
+    with django_assert_num_queries(1):  # the state only: the board comes from the cache
+        cached = selectors.head_dashboard(scope=again)
+    assert _summary(cached) == _summary(first) and cached.as_of == first.as_of
+    assert again.year == 2026 and not again.latest_year  # settled as the board's own read does
+    # Other filters are other boards.
+    assert _summary(
+        selectors.head_dashboard(scope=selectors.Scope(prefix=province.path, year=2025))
+    ) == _live(prefix=province.path, year=2025)
+    # The next refresh draws the board again from its rows.
+    Unit.objects.filter(pk=commune.pk).update(name="Xã Bình Tấn (mới)")
+    dashboards_refresh()
+    with django_assert_num_queries(7):
+        board = selectors.head_dashboard(scope=selectors.Scope(**scope))
+    assert "Xã Bình Tấn (mới)" in [row.label for row in board.ranking.rows]
+
+
+def test_without_the_cache_the_board_is_read_from_the_rollups(world, province, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    dashboards_refresh()
+    board = selectors.head_dashboard(scope=selectors.Scope(prefix=province.path, year=2026))
+    assert board.as_of is not None
+    assert _summary(board) == _live(prefix=province.path, year=2026)

@@ -184,3 +184,56 @@ def test_the_fast_fold_of_sqlite_equals_fold_on_every_latin_letter():
     for code in [*range(0x20, 0x250), *range(0x1E00, 0x1F00)]:
         for form in (chr(code), unicodedata.normalize("NFD", chr(code))):
             assert " ".join(fold_fast(form).split()) == fold(form), hex(code)
+
+
+def _queries(client, params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(URL, params)
+    return len(queries)
+
+
+@pytest.mark.parametrize("params", [{"q": "mot cua"}, {"q": "ho so tre han", "kind": "findings"}])
+def test_the_number_of_queries_does_not_grow_with_the_results(client, head, world, leader, params):
+    """Each kind's page and count come from one query (reports.paging.counted_page), at any size."""
+    client.force_login(head)
+    counts = []
+    for extra in (3, 40):
+        for n in range(extra):
+            factories.limitation(
+                visit=world.binh_tan_2026, code="1.2", creator=leader, text=f"Một cửa: hồ sơ trễ hạn số {n}."
+            )
+        counts.append(_queries(client, params))
+    assert counts[0] == counts[1]
+
+
+def test_a_page_past_the_last_shows_the_last_page(client, head, world, leader):
+    for n in range(30):
+        factories.limitation(
+            visit=world.binh_tan_2026, code="1.2", creator=leader, text=f"Ghi chép thiếu {n}."
+        )
+    client.force_login(head)
+    response = client.get(URL, {"q": "ghi chep thieu", "kind": "findings", "page": 9})
+    (group,) = response.context["groups"]
+    assert group["page"].number == 2
+    assert group["page"].paginator.count == 30
+    assert len(group["page"]) == 5
+    response = client.get(URL, {"q": "ghi chep thieu", "kind": "findings", "page": "x"})
+    assert response.context["groups"][0]["page"].number == 1
+
+
+def test_short_and_long_words_together_still_need_every_word(client, head, world, leader):
+    """On PostgreSQL the words of three letters or more go through the trigram index, the shorter
+    ones are checked on the rows it gives: both must occur."""
+    factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader, text="Hồ sơ lưu trữ thiếu.")
+    factories.limitation(
+        visit=world.binh_tan_2026, code="1.2", creator=leader, text="Tài liệu lưu trữ thiếu."
+    )
+    groups = _search(client, head, "ho luu tru", kind="findings")
+    assert _texts(groups["findings"]) == ["Hồ sơ lưu trữ thiếu."]
+    assert _texts(search_findings(user=head, query="LƯU TRỮ")) == [
+        "Hồ sơ lưu trữ thiếu.",
+        "Tài liệu lưu trữ thiếu.",
+    ]

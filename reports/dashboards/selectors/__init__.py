@@ -22,6 +22,7 @@ from units.access import units_visible_to
 from units.models import Unit, UnitKind
 from units.rules import scope_prefix
 
+from .. import boards
 from . import rollups
 from .remediation import (
     RemediationByUnit,
@@ -79,6 +80,7 @@ __all__ = [
     "latest_year",
     "overdue_band_filter",
     "plan_progress",
+    "ranked_units",
     "ranking_and_trend",
     "remediation_by_unit",
     "repeat_limitations",
@@ -121,13 +123,19 @@ def head_dashboard(*, scope: Scope, today: date | None = None) -> HeadDashboard:
 
     The country or a province is read from the roll-ups once they have been made (seven queries:
     their state, trend with progress, domains, ranking, remediation and its totals, repeats;
-    ``as_of`` says when they were made); a narrower scope, or before the first refresh, from the
+    ``as_of`` says when they were made), then taken from the cache until the next refresh (the
+    state only: reports.dashboards.boards); a narrower scope, or before the first refresh, from the
     visits themselves (six queries: the scope's units, then ranking with trend, progress,
     domains, remediation, repeats)."""
     state = rollups.rollup_state(scope=scope)
     if state is not None:
+        key = boards.key_for(scope)
+        if (cached := boards.get(key)) is not None:
+            board, scope.year = cached
+            scope.latest_year = False
+            return board
         trend, progress = rollups.trend_and_progress(scope=scope)  # first: settles scope.latest_year
-        return HeadDashboard(
+        board = HeadDashboard(
             progress=progress,
             domains=rollups.compliance_by_domain(scope=scope),
             ranking=rollups.ranking(scope=scope),
@@ -136,6 +144,8 @@ def head_dashboard(*, scope: Scope, today: date | None = None) -> HeadDashboard:
             trend=trend,
             as_of=state.computed_at,
         )
+        boards.put(key, board, scope.year)
+        return board
     ranking, trend = ranking_and_trend(scope=scope)  # first: it settles scope.latest_year
     return HeadDashboard(
         progress=plan_progress(scope=scope),
@@ -145,6 +155,27 @@ def head_dashboard(*, scope: Scope, today: date | None = None) -> HeadDashboard:
         repeats=repeat_limitations(scope=scope),
         trend=trend,
     )
+
+
+def ranked_units(*, scope: Scope) -> tuple[QuerySet, datetime | None]:
+    """The full ranking's rows (unit_scores' values, best first) and the time of the roll-ups
+    they come from (None: counted live). With ``scope.latest_year``, ``scope.year`` becomes the
+    latest year with finished visits.
+
+    The country or a province without a plan filter is read from the unit-and-year roll-ups once
+    made (their state, the years, then the page and its count through the rank indexes), as the
+    dashboard reads its ranking; a plan or a narrower scope, or before the first refresh, from
+    the domain scores of the visits."""
+    state = None if scope.plan_id else rollups.rollup_state(scope=scope)
+    if state is None:
+        if scope.latest_year:
+            scope.year = latest_scored_year(scope=scope)
+            scope.latest_year = False
+        return unit_scores(scope=scope), None
+    if scope.latest_year:
+        scope.year = rollups.latest_scored_year(scope=scope)
+        scope.latest_year = False
+    return rollups.unit_scores(scope=scope), state.computed_at
 
 
 def followup_actions(*, user) -> QuerySet[RemediationAction]:

@@ -33,9 +33,14 @@ EVERY_YEAR = 0
 def rollup_state(*, scope: Scope) -> DashboardRollupState | None:
     """The roll-ups' state when they can serve ``scope`` (the country or a province), else None
     (never made yet, or a narrower scope): one query, none for a narrower scope."""
-    if scope.prefix.count("/") > 2:
+    if not serves(scope):
         return None
     return DashboardRollupState.objects.filter(pk=1).first()
+
+
+def serves(scope: Scope) -> bool:
+    """Whether the roll-ups are cut for ``scope``: the country ("") or one province ("/12/")."""
+    return scope.prefix.count("/") <= 2
 
 
 def _in_root(queryset: QuerySet, scope: Scope) -> QuerySet:
@@ -148,6 +153,38 @@ def ranking(*, scope: Scope) -> Ranking:
         .values_list(*SCORE_COLUMNS, "last")
     )
     return Ranking([ScoreRow(*row[:4], key=row[4]) for row in rows], total=rows[0][5] if rows else 0)
+
+
+def latest_scored_year(*, scope: Scope) -> int | None:
+    """scores.latest_scored_year from the province-and-plan rows: the latest plan year (not in
+    the future) with finished, scored visits in scope. One query."""
+    years = (
+        _in_root(RootPlanRollup.objects.filter(scored_visits__gt=0), scope)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return latest_year(years)
+
+
+def unit_scores(*, scope: Scope) -> QuerySet:
+    """scores.unit_scores (same keys, same order) for the scope's year or every year, without a
+    plan filter: the ranked unit rows in the order of the ranks the refresh gave them (the rank
+    indexes serve the page and its count)."""
+    rank = "root_rank" if scope.prefix else "rank"
+    return (
+        _unit_years(scope)
+        .filter(**{f"{rank}__isnull": False})
+        .order_by(rank)
+        .values(
+            "percent",
+            visit__unit_id=F("unit_id"),
+            visit__unit__name=F("unit_name"),
+            total=F("points"),
+            maximum=F("max_points"),
+            visits=F("scored_visits"),
+        )
+    )
 
 
 def remediation_by_unit(*, scope: Scope) -> RemediationByUnit:
