@@ -12,6 +12,7 @@ may see, and on a URL pattern that ``MATRIX`` does not know (add it when you add
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import urlencode
@@ -442,9 +443,9 @@ def test_who_gets_what(client, db, world, name):
             problems.append(
                 f"{who} GET: {got.status_code}, expected {'200' if who in entry.sees else 'not 200'}"
             )
-        if who == "outsider" and MARK in body:
+        if who == "outsider" and _shows(MARK, body):
             problems.append(f"{who} GET shows the first province's data")
-        if who == "other_liaison" and PRIVATE in body:
+        if who == "other_liaison" and _shows(PRIVATE, body):
             problems.append(f"{who} GET shows another unit's records")
         with transaction.atomic():
             posted = client.post(url, {})
@@ -455,6 +456,12 @@ def test_who_gets_what(client, db, world, name):
             problems.append(f"{who} POST succeeded: {posted.status_code}")
 
     assert not problems, f"{name}: " + "; ".join(problems)
+
+
+def _shows(mark: str, body: str) -> bool:
+    """``mark`` as a word of the page, not three letters inside a random token (a CSRF token or a
+    file's storage name holds letters and digits: "Q7X" turned up in one once)."""
+    return re.search(rf"(?<![A-Za-z0-9]){mark}(?![A-Za-z0-9])", body) is not None
 
 
 @pytest.mark.parametrize("name", ADMIN_PAGES)
