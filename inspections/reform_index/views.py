@@ -176,7 +176,11 @@ def ranking_download(request, pk, fmt):
 
 @require_safe
 def card_detail(request, pk):
-    card = get_card_for_user(request.user, pk)
+    return _card_page(request, get_card_for_user(request.user, pk))
+
+
+def _card_page(request, card, *, response_form=None):
+    """The scorecard's page; ``response_form`` is the unit's refused response, shown again with its errors."""
     user = request.user
     blocks = selectors.card_blocks(card=card)
     return render(
@@ -198,7 +202,7 @@ def card_detail(request, pk):
             "show_appraisal": card.status in (CardStatus.APPRAISED, CardStatus.RESPONDED, CardStatus.APPROVED)
             or can(user, "reform_index.view_round", card.round),
             "missing": services.missing_for_submit(card) if card.status == CardStatus.DRAFT else [],
-            "response_form": ResponseForm(),
+            "response_form": response_form or ResponseForm(),
         },
     )
 
@@ -312,11 +316,14 @@ def card_respond(request, pk):
     card = get_card_for_user(request.user, pk, perm="reform_index.score_scorecard")
     form = ResponseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(card)
+        # The typed text comes back in the page, the error beside it (like the scoring form).
+        return _card_page(request, card, response_form=form)
     try:
         services.card_respond(card=card, actor=request.user, response=form.cleaned_data["response"])
     except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            _add_errors(form, exc)
+            return _card_page(request, card, response_form=form)
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Your response was sent to the appraisal team."))
