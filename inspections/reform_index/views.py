@@ -21,6 +21,7 @@ from .access import get_card_for_user, get_evidence_for_user, get_round_for_user
 from .forms import AppraisalForm, PublishForm, ResponseForm, RoundOpenForm, SelfScoreForm, VersionForm
 from .models import APPRAISABLE, CardStatus
 from .ranking import ranking_compute
+from .round_html import round_rows_html
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
 
@@ -86,6 +87,7 @@ def round_detail(request, pk):
         {
             "round": index_round,
             "cards": cards,
+            "rows_html": round_rows_html(cards),
             "all_approved": bool(cards) and all(c.status == CardStatus.APPROVED for c in cards),
             "can_publish": can(request.user, "reform_index.publish_round", index_round),
             "publish_form": publish_form,
