@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from units.models import UnitKind
 
 from .models import CardStatus
+from .selectors import RoundCard
 
 _PLACEHOLDER = "987654321"
 
 
-def round_rows_html(cards) -> SafeString:
+def round_rows_html(cards: list[RoundCard]) -> SafeString:
     """One ``<tr>`` per scorecard: unit, kind, status, adjusted criteria, the link to the card.
 
     Everything but the unit's name and the card's id is the same on every row: escaped once.
@@ -38,9 +39,9 @@ def round_rows_html(cards) -> SafeString:
         "".join(
             (
                 before_name,
-                escape(card.unit.name),
+                escape(card.unit_name),
                 before_kind,
-                kinds.get(card.unit.kind) or escape(card.unit.kind),
+                kinds.get(card.unit_kind) or escape(card.unit_kind),
                 before_status,
                 statuses.get(card.status) or escape(card.status),
                 before_adjusted,

@@ -143,12 +143,23 @@ def rounds_for_user(*, user) -> list[IndexRound]:
     return list(qs.filter(province__path__startswith=province_prefix))
 
 
-def round_cards(*, index_round: IndexRound) -> list[Scorecard]:
-    """The round's scorecards with their units and how many criteria were adjusted (``adjusted``).
+@dataclass(slots=True)
+class RoundCard:
+    """One row of a round's scorecard table: what the page shows of the card, nothing more."""
+
+    pk: int
+    status: str
+    unit_name: str
+    unit_kind: str
+    adjusted: int
+
+
+def round_cards(*, index_round: IndexRound) -> list[RoundCard]:
+    """The round's scorecards, by unit kind and name, with how many criteria were adjusted.
 
     The count is a subquery per card over its score rows (by their scorecard index), not a
     GROUP BY of the cards' and units' wide rows over every score row of the round, which was
-    most of the query on a round of hundreds of units.
+    most of the query on a round of hundreds of units; plain rows, no model instances.
     """
     adjusted = (
         CriterionScore.objects.filter(scorecard=OuterRef("pk"), appraised_score__isnull=False)
@@ -158,10 +169,10 @@ def round_cards(*, index_round: IndexRound) -> list[Scorecard]:
         .annotate(n=Count("id"))
         .values("n")
     )
-    return list(
+    rows = (
         Scorecard.objects.filter(round=index_round)
-        .select_related("unit")
-        .only("id", "round_id", "status", "unit__id", "unit__name", "unit__kind")
         .annotate(adjusted=Coalesce(Subquery(adjusted), 0))
         .order_by("unit__kind", "unit__name")
+        .values_list("pk", "status", "unit__name", "unit__kind", "adjusted")
     )
+    return [RoundCard(*row) for row in rows]
