@@ -189,6 +189,10 @@ class Scorecard(models.Model):
         return self.status != CardStatus.DRAFT
 
 
+# A criterion whose appraised score differs from the unit's own (the round page counts them).
+ADJUSTED = Q(appraised_score__isnull=False) & ~Q(appraised_score=F("self_score"))
+
+
 class CriterionScore(models.Model):
     """One criterion of a scorecard: the unit's score and evidence, the appraisers' score and reason."""
 
@@ -231,6 +235,15 @@ class CriterionScore(models.Model):
             models.CheckConstraint(
                 condition=Q(appraised_score__isnull=True) | Q(appraised_score__gte=0),
                 name="reform_index_criterionscore_appraised_positive",
+            ),
+        ]
+        indexes = [
+            # The criteria the appraisal changed, by card: the round page counts them per card
+            # (selectors.round_cards) without reading every score of the round.
+            models.Index(
+                fields=["scorecard"],
+                condition=ADJUSTED,
+                name="reform_index_score_adjusted",
             ),
         ]
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from findings.models import ActionState, Finding, FindingKind
@@ -13,7 +13,7 @@ from units.models import Unit
 from units.rules import scope_prefix
 from units.selectors import unit_with_predecessors_ids
 
-from .models import CardStatus, CriterionScore, IndexRound, RoundStatus, Scorecard
+from .models import ADJUSTED, CardStatus, CriterionScore, IndexRound, RoundStatus, Scorecard
 
 # Visits whose checklist the team has finished: their scores are "what the app knows".
 FINISHED_VISITS = [VisitStatus.SUBMITTED, VisitStatus.REVIEWED, VisitStatus.CONCLUDED]
@@ -162,8 +162,7 @@ def round_cards(*, index_round: IndexRound) -> list[RoundCard]:
     most of the query on a round of hundreds of units; plain rows, no model instances.
     """
     adjusted = (
-        CriterionScore.objects.filter(scorecard=OuterRef("pk"), appraised_score__isnull=False)
-        .exclude(appraised_score=F("self_score"))
+        CriterionScore.objects.filter(ADJUSTED, scorecard=OuterRef("pk"))
         .order_by()
         .values("scorecard")
         .annotate(n=Count("id"))
