@@ -188,3 +188,32 @@ def _role_groups_after_flush(request):
     request.getfixturevalue("transactional_db")
     for role in Role:
         Group.objects.get_or_create(name=role)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _role_groups_back(request, django_db_blocker):
+    """After a module of transactional tests (every browser module), put the role groups back.
+
+    The flush that ends its last test empties every table, the groups of the data migration
+    included; the plain tests that follow run inside a transaction on those tables and expect them.
+    """
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        for role in Role:
+            Group.objects.get_or_create(name=role)
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Every browser test runs in a Vietnamese official's browser: LocaleMiddleware follows
+    Accept-Language, and headless Chromium would otherwise ask for English.
+
+    A module adds its own context options with a marker, e.g.
+    ``pytestmark = [..., pytest.mark.browser_context_args(viewport=PHONE)]`` (pytest-playwright).
+    """
+    return {**browser_context_args, "locale": "vi-VN"}

@@ -185,7 +185,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Brotli/gzip-compressed, hashed names, cached for a year: light pages on 3G.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # The ES modules' imports are rewritten to hashed names too (core/static_storage.py).
+    "staticfiles": {"BACKEND": "core.static_storage.StaticStorage"},
     # Evidence, remediation attachments and generated reports: never a public URL, served by the
     # download views after their access check (core/downloads.py). Local disk under MEDIA_ROOT by
     # default; an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set (below).

@@ -1,15 +1,21 @@
 """Models of the plumbing: the transactional outbox (see core/outbox.py), security events and
-password history (core/security_events.py, core/passwords.py).
+password history (core/security_events.py, core/passwords.py), and the abstract stored file that
+evidence and attachments share.
 
 Importing this module also connects the receiver that deletes a file after its row is deleted
 (core/files.py): models modules are imported once, when the app registry loads.
 """
+
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .storage import private_storage
 
 
 class OutboxKind(models.TextChoices):
@@ -132,6 +138,35 @@ class PasswordHistory(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%d/%m/%Y}"
+
+
+def stored_file_path(instance: "StoredFile", filename: str) -> str:
+    """A random name under the model's ``upload_folder``, by month: the original name is kept in
+    a column, never trusted as a path, and names on disk are never guessable."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"{instance.upload_folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class StoredFile(models.Model):
+    """A file as it was uploaded, kept privately (core/storage.py; a view hands it out after its
+    access check): the file, its name on the sender's device, its checked content type, its size
+    and its SHA-256 (a resent upload is found by it). Inspection evidence, reform-index evidence
+    and remediation attachments; each names its folder (``upload_folder``) and its constraints."""
+
+    upload_folder = "files"
+
+    file = models.FileField(_("file"), storage=private_storage, upload_to=stored_file_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
 
 
 from . import files  # noqa: E402, F401  connects the post_delete receiver (see the docstring)

@@ -77,13 +77,6 @@ def log_in(page: Page, base_url: str, username: str) -> None:
 
 
 @pytest.fixture
-def browser_context_args(browser_context_args):
-    # A Vietnamese official's browser: LocaleMiddleware follows Accept-Language, and headless
-    # Chromium would otherwise ask for English.
-    return {**browser_context_args, "locale": "vi-VN"}
-
-
-@pytest.fixture
 def commune(db):
     province = UnitFactory(name="UBND tỉnh Đồng Tháp", kind=UnitKind.PROVINCE, code="DT")
     district = UnitFactory(name="UBND huyện Thanh Bình", kind=UnitKind.DISTRICT, parent=province)

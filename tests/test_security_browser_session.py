@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from units.roles import Role
 from units.tests.factories import UserFactory
 
-from .test_browser_login import browser_context_args, commune, log_in, watch  # noqa: F401  fixtures
+from .test_browser_login import commune, log_in, watch  # noqa: F401  (commune: a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

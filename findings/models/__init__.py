@@ -5,9 +5,7 @@ conclusion (numbered notice) -> one remediation action per recommendation, owned
 unit -> progress updates, extension requests, "reported done" -> verified or reopened by the team.
 """
 
-import uuid
 from datetime import date
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -16,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StoredFile
 from core.validators import validate_document_symbol
 from inspections.models import Criterion, Domain, Visit
-from inspections.models.answers import private_storage
 from units.models import Unit
 
 from .reminders import Escalation, ReminderKind, ReminderLog  # noqa: F401  the app's models, one import path
@@ -444,32 +442,20 @@ class RemediationUpdate(models.Model):
         return self.kind == UpdateKind.EXTENSION_REQUEST and not self.decision
 
 
-def _attachment_path(instance: "UpdateAttachment", filename: str) -> str:
-    # A random name: the original one is kept in the row, never trusted as a path.
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"remediation/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+class UpdateAttachment(StoredFile):
+    """A file posted with an update; stored under remediation/, served only through a view. The
+    file's fields: core.models.StoredFile."""
 
-
-class UpdateAttachment(models.Model):
-    """A file posted with an update; stored under MEDIA_ROOT/remediation/, served only through a view."""
+    upload_folder = "remediation"
 
     update = models.ForeignKey(
         RemediationUpdate, verbose_name=_("update"), on_delete=models.PROTECT, related_name="attachments"
     )
-    file = models.FileField(_("file"), storage=private_storage, upload_to=_attachment_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
     def get_absolute_url(self):
         return reverse("findings:attachment_download", args=[self.pk])

@@ -7,9 +7,7 @@ self-assessment columns live on the same row but never bump ``version``: a liais
 own score must not make an inspector's next save look stale.
 """
 
-import uuid
 from decimal import Decimal
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -18,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.storage import private_storage
+from core.models import StoredFile
+from core.storage import private_storage  # noqa: F401  (reports.models imports it from here)
 
 from .checklists import Criterion, Domain
 from .planning import Visit
@@ -111,27 +110,18 @@ class Answer(models.Model):
         return self.result != AnswerResult.UNANSWERED
 
 
-def evidence_path(instance: "AnswerEvidence", filename: str) -> str:
-    # A random name: the original one is kept in a column, and names on disk are never guessable.
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+class AnswerEvidence(StoredFile):
+    """A photo or document backing an answer (tài liệu kiểm chứng); checked by content on upload.
+    The file's fields: core.models.StoredFile."""
 
-
-class AnswerEvidence(models.Model):
-    """A photo or document backing an answer (tài liệu kiểm chứng); checked by content on upload."""
+    upload_folder = "evidence"
 
     answer = models.ForeignKey(
         Answer, verbose_name=_("answer"), on_delete=models.PROTECT, related_name="evidence"
     )
-    file = models.FileField(_("file"), storage=private_storage, upload_to=evidence_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     # The id the phone gave this upload (its offline queue): an upload resent after a lost
     # response finds its row and is stored once, whatever the bytes.
     client_token = models.UUIDField(null=True, blank=True, editable=False)
@@ -149,9 +139,6 @@ class AnswerEvidence(models.Model):
             models.CheckConstraint(condition=Q(size__gt=0), name="inspections_answerevidence_size_positive"),
             models.UniqueConstraint(fields=["client_token"], name="inspections_answerevidence_client_token"),
         ]
-
-    def __str__(self):
-        return self.original_name
 
     def get_absolute_url(self):
         return reverse("inspections:evidence_download", args=[self.answer.visit_id, self.pk])

@@ -8,9 +8,7 @@ their reasons, the unit answers once, the head approves. Once every scorecard is
 head publishes the ranking, issued as a numbered, frozen document.
 """
 
-import uuid
 from decimal import Decimal
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StoredFile
 from core.storage import private_storage
 from inspections.models import ChecklistTemplate, Criterion
 from units.models import Unit
@@ -190,6 +189,10 @@ class Scorecard(models.Model):
         return self.status != CardStatus.DRAFT
 
 
+# A criterion whose appraised score differs from the unit's own (the round page counts them).
+ADJUSTED = Q(appraised_score__isnull=False) & ~Q(appraised_score=F("self_score"))
+
+
 class CriterionScore(models.Model):
     """One criterion of a scorecard: the unit's score and evidence, the appraisers' score and reason."""
 
@@ -234,6 +237,15 @@ class CriterionScore(models.Model):
                 name="reform_index_criterionscore_appraised_positive",
             ),
         ]
+        indexes = [
+            # The criteria the appraisal changed, by card: the round page counts them per card
+            # (selectors.round_cards) without reading every score of the round.
+            models.Index(
+                fields=["scorecard"],
+                condition=ADJUSTED,
+                name="reform_index_score_adjusted",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.scorecard_id} · {self.criterion_id}"
@@ -247,26 +259,18 @@ class CriterionScore(models.Model):
         return self.appraised_score is not None and self.appraised_score != self.self_score
 
 
-def evidence_path(instance: "IndexEvidence", filename: str) -> str:
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"reform_index/evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+class IndexEvidence(StoredFile):
+    """A file backing a self-score (tài liệu kiểm chứng), checked by content on upload. The file's
+    fields: core.models.StoredFile."""
 
-
-class IndexEvidence(models.Model):
-    """A file backing a self-score (tài liệu kiểm chứng), checked by content on upload."""
+    upload_folder = "reform_index/evidence"
 
     score = models.ForeignKey(
         CriterionScore, verbose_name=_("criterion score"), on_delete=models.CASCADE, related_name="files"
     )
-    file = models.FileField(_("file"), storage=private_storage, upload_to=evidence_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("evidence file")
@@ -277,9 +281,6 @@ class IndexEvidence(models.Model):
             models.UniqueConstraint(fields=["score", "sha256"], name="reform_index_evidence_score_sha256"),
             models.CheckConstraint(condition=Q(size__gt=0), name="reform_index_evidence_size_positive"),
         ]
-
-    def __str__(self):
-        return self.original_name
 
     def get_absolute_url(self):
         return reverse("reform_index:evidence_download", args=[self.pk])

@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from findings.models import ActionState, Finding, FindingKind
 from inspections.models import Answer, Domain, Visit, VisitStatus
@@ -12,7 +13,7 @@ from units.models import Unit
 from units.rules import scope_prefix
 from units.selectors import unit_with_predecessors_ids
 
-from .models import CardStatus, CriterionScore, IndexRound, RoundStatus, Scorecard
+from .models import ADJUSTED, CardStatus, CriterionScore, IndexRound, RoundStatus, Scorecard
 
 # Visits whose checklist the team has finished: their scores are "what the app knows".
 FINISHED_VISITS = [VisitStatus.SUBMITTED, VisitStatus.REVIEWED, VisitStatus.CONCLUDED]
@@ -142,17 +143,35 @@ def rounds_for_user(*, user) -> list[IndexRound]:
     return list(qs.filter(province__path__startswith=province_prefix))
 
 
-def round_cards(*, index_round: IndexRound) -> list[Scorecard]:
-    """The round's scorecards with their units and how many criteria were adjusted."""
-    return list(
-        Scorecard.objects.filter(round=index_round)
-        .select_related("unit")
-        .annotate(
-            adjusted=Count(
-                "scores",
-                filter=Q(scores__appraised_score__isnull=False)
-                & ~Q(scores__appraised_score=F("scores__self_score")),
-            )
-        )
-        .order_by("unit__kind", "unit__name")
+@dataclass(slots=True)
+class RoundCard:
+    """One row of a round's scorecard table: what the page shows of the card, nothing more."""
+
+    pk: int
+    status: str
+    unit_name: str
+    unit_kind: str
+    adjusted: int
+
+
+def round_cards(*, index_round: IndexRound) -> list[RoundCard]:
+    """The round's scorecards, by unit kind and name, with how many criteria were adjusted.
+
+    The count is a subquery per card over its score rows (by their scorecard index), not a
+    GROUP BY of the cards' and units' wide rows over every score row of the round, which was
+    most of the query on a round of hundreds of units; plain rows, no model instances.
+    """
+    adjusted = (
+        CriterionScore.objects.filter(ADJUSTED, scorecard=OuterRef("pk"))
+        .order_by()
+        .values("scorecard")
+        .annotate(n=Count("id"))
+        .values("n")
     )
+    rows = (
+        Scorecard.objects.filter(round=index_round)
+        .annotate(adjusted=Coalesce(Subquery(adjusted), 0))
+        .order_by("unit__kind", "unit__name")
+        .values_list("pk", "status", "unit__name", "unit__kind", "adjusted")
+    )
+    return [RoundCard(*row) for row in rows]

@@ -1,6 +1,7 @@
 """Pages of the reform index: short function views (access -> form -> service -> redirect)."""
 
 import dataclasses
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from .access import get_card_for_user, get_evidence_for_user, get_round_for_user
 from .forms import AppraisalForm, PublishForm, ResponseForm, RoundOpenForm, SelfScoreForm, VersionForm
 from .models import APPRAISABLE, CardStatus
 from .ranking import ranking_compute
+from .round_html import round_rows_html
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
 
@@ -85,6 +87,7 @@ def round_detail(request, pk):
         {
             "round": index_round,
             "cards": cards,
+            "rows_html": round_rows_html(cards),
             "all_approved": bool(cards) and all(c.status == CardStatus.APPROVED for c in cards),
             "can_publish": can(request.user, "reform_index.publish_round", index_round),
             "publish_form": publish_form,
@@ -176,7 +179,11 @@ def ranking_download(request, pk, fmt):
 
 @require_safe
 def card_detail(request, pk):
-    card = get_card_for_user(request.user, pk)
+    return _card_page(request, get_card_for_user(request.user, pk))
+
+
+def _card_page(request, card, *, response_form=None):
+    """The scorecard's page; ``response_form`` is the unit's refused response, shown again with its errors."""
     user = request.user
     blocks = selectors.card_blocks(card=card)
     return render(
@@ -198,7 +205,7 @@ def card_detail(request, pk):
             "show_appraisal": card.status in (CardStatus.APPRAISED, CardStatus.RESPONDED, CardStatus.APPROVED)
             or can(user, "reform_index.view_round", card.round),
             "missing": services.missing_for_submit(card) if card.status == CardStatus.DRAFT else [],
-            "response_form": ResponseForm(),
+            "response_form": response_form or ResponseForm(),
         },
     )
 
@@ -245,19 +252,13 @@ def card_score(request, pk, domain_pk):
 
 @require_POST
 def card_submit(request, pk):
-    card = get_card_for_user(request.user, pk, perm="reform_index.score_scorecard")
-    form = VersionForm(request.POST)
-    form.is_valid()
-    try:
-        services.card_submit(card=card, actor=request.user, version=form.cleaned_data.get("version"))
-    except ValidationError as exc:
-        for message in exc.messages[:10]:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("The self-scoring was submitted; it is now locked and goes to the appraisal team.")
-        )
-    return redirect(card)
+    return _card_action(
+        request,
+        partial(get_card_for_user, request.user, pk, perm="reform_index.score_scorecard"),
+        VersionForm,
+        services.card_submit,
+        _("The self-scoring was submitted; it is now locked and goes to the appraisal team."),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -295,45 +296,66 @@ def card_appraise(request, pk):
 
 @require_POST
 def card_send(request, pk):
-    card = get_card_for_user(request.user, pk, perm="reform_index.appraise_scorecard")
-    form = VersionForm(request.POST)
-    form.is_valid()
-    try:
-        services.card_send_appraisal(card=card, actor=request.user, version=form.cleaned_data.get("version"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The appraisal was sent to the unit."))
-    return redirect(card)
+    return _card_action(
+        request,
+        partial(get_card_for_user, request.user, pk, perm="reform_index.appraise_scorecard"),
+        VersionForm,
+        services.card_send_appraisal,
+        _("The appraisal was sent to the unit."),
+    )
 
 
 @require_POST
 def card_respond(request, pk):
-    card = get_card_for_user(request.user, pk, perm="reform_index.score_scorecard")
-    form = ResponseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(card)
-    try:
-        services.card_respond(card=card, actor=request.user, response=form.cleaned_data["response"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Your response was sent to the appraisal team."))
-    return redirect(card)
+    # A refused response comes back in the page, the typed text kept, the error beside it.
+    return _card_action(
+        request,
+        partial(get_card_for_user, request.user, pk, perm="reform_index.score_scorecard"),
+        ResponseForm,
+        services.card_respond,
+        _("Your response was sent to the appraisal team."),
+        refused=lambda card, form: _card_page(request, card, response_form=form),
+    )
 
 
 @require_POST
 def card_approve(request, pk):
-    card = get_card_for_user(request.user, pk, perm="reform_index.approve_scorecard")
-    form = VersionForm(request.POST)
-    form.is_valid()
-    try:
-        services.card_approve(card=card, actor=request.user, version=form.cleaned_data.get("version"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The final scores were approved."))
+    return _card_action(
+        request,
+        partial(get_card_for_user, request.user, pk, perm="reform_index.approve_scorecard"),
+        VersionForm,
+        services.card_approve,
+        _("The final scores were approved."),
+    )
+
+
+def _card_action(request, access, form_class, service, success, *, refused=None):
+    """A scorecard's one-button step: access (404/403) -> form -> service -> message -> back to the card.
+
+    The form's cleaned data are the service's keyword arguments besides ``card`` and ``actor``.
+    ``refused(card, form)``, when given, answers a form that the form or the service refuses on a
+    field (the page again with the form); other refusals are flashed on the card's page.
+    """
+    card = access()
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            service(card=card, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if refused is None or not hasattr(exc, "error_dict"):
+                return _flash_back(request, card, exc.messages)
+            _add_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(card)
+    if refused is not None:
+        return refused(card, form)
+    return _flash_back(request, card, [e for errors in form.errors.values() for e in errors])
+
+
+def _flash_back(request, card, errors):
+    for message in errors[:10]:
+        messages.error(request, message)
     return redirect(card)
 
 

@@ -13,15 +13,14 @@ from units.tests.factories import UnitFactory, UserFactory
 
 from .factories import ChecklistTemplateFactory
 from .test_browser_calendar import login
-from .test_browser_schedule import _role_groups, _role_groups_back, _shoot, _watch  # noqa: F401
+from .test_browser_schedule import _shoot, _watch
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
     # A phone whose language is English: a native date picker would show mm/dd/yyyy.
-    return {**browser_context_args, "locale": "en-US", "viewport": {"width": 375, "height": 812}}
+    pytest.mark.browser_context_args(locale="en-US", viewport={"width": 375, "height": 812}),
+]
 
 
 def test_scheduler_types_dd_mm_yyyy_dates_and_is_told_when_a_title_is_too_long(live_server, page):

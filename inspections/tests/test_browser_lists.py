@@ -12,13 +12,7 @@ from units.tests.factories import UnitFactory, UserFactory
 
 from .factories import ChecklistTemplateFactory, PlanFactory, VisitFactory, at
 from .test_browser_calendar import login
-from .test_browser_schedule import (  # noqa: F401  (fixtures: role groups, Vietnamese browser)
-    _role_groups,
-    _role_groups_back,
-    _shoot,
-    _watch,
-    browser_context_args,
-)
+from .test_browser_schedule import _shoot, _watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -48,10 +48,8 @@ KEPT_FILES = """async () => {
   })));
 }"""
 
-# The fixtures of the checklist's browser tests: the demo data, the role groups kept.
+# The fixture of the checklist's browser tests: the demo data (role groups: the root conftest).
 demo = checklist_tests.demo
-_role_groups = checklist_tests._role_groups
-_role_groups_back = checklist_tests._role_groups_back
 
 
 def photo(width: int, height: int, seed: int, quality: int = 90) -> bytes:

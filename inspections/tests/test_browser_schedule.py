@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
 from inspections.models import TeamRole, Visit, VisitStatus
@@ -27,31 +26,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
 });
 """
-
-
-def _ensure_role_groups():
-    for role in Role:
-        Group.objects.get_or_create(name=role)
-
-
-@pytest.fixture(autouse=True)
-def _role_groups(transactional_db):
-    # A transactional test before this one may have flushed the groups of the data migration.
-    _ensure_role_groups()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _role_groups_back(django_db_blocker):
-    # The flush that ends this module's tests empties every table, the role groups of the data
-    # migration included; the tests that follow expect them, so they are put back.
-    yield
-    with django_db_blocker.unblock():
-        _ensure_role_groups()
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "vi-VN"}
 
 
 def _watch(page: Page) -> list[str]:

@@ -15,14 +15,17 @@ from inspections.models import Visit
 from . import test_browser_checklist as checklist_tests
 from .test_browser_checklist import PHONE, log_in, row, unanswered, watch
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # axe is injected as an inline script, which the page's Content Security Policy refuses.
+    pytest.mark.browser_context_args(viewport=PHONE, bypass_csp=True),
+]
 
 AXE = Path(settings.BASE_DIR) / "tests" / "vendor" / "axe-core" / "axe.min.js"
 LAPTOP = {"width": 1366, "height": 768}
 
 demo = checklist_tests.demo
-_role_groups = checklist_tests._role_groups
-_role_groups_back = checklist_tests._role_groups_back
 
 # The visible controls of the checklist smaller than 44 x 44 px (a hidden input counts through
 # the label a thumb presses).
@@ -42,12 +45,6 @@ AXE_RUN = """async () => {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0].target.join(" ")}`);
 }"""
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    # axe is injected as an inline script, which the page's Content Security Policy refuses.
-    return {**browser_context_args, "locale": "vi-VN", "viewport": PHONE, "bypass_csp": True}
 
 
 def open_checklist(page, live_server, visit):

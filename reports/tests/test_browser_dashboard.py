@@ -8,15 +8,14 @@ from playwright.sync_api import Page, expect
 
 from reports.dashboards.rollups import dashboards_refresh
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.browser_context_args(viewport={"width": 375, "height": 812}),
+]
 
 PASSWORD = "mat-khau-thu-nghiem"
 SHOTS = Path("test-results/browser")
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "vi-VN", "viewport": {"width": 375, "height": 812}}
 
 
 def test_head_sees_the_time_of_the_figures_on_a_phone(page: Page, live_server, head, world):

@@ -16,7 +16,12 @@ from playwright.sync_api import Page, expect
 from reports.models import Report, ReportFormat, ReportKind, ReportState
 from reports.services import report_generate
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media"),
+    pytest.mark.browser_context_args(accept_downloads=True),
+]
 
 PASSWORD = "mat-khau-thu-nghiem"
 SHOTS = Path("test-results/browser")
@@ -25,11 +30,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
 });
 """
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "vi-VN", "accept_downloads": True}
 
 
 def _watch(page: Page) -> list[str]:

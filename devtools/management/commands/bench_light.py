@@ -15,7 +15,7 @@ from devtools.bench import light
 from devtools.bench.environment import throwaway_database
 from devtools.bench.national import write_section
 
-MANIFEST = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+MANIFEST = "core.static_storage.StaticStorage"  # as production (config/settings.py)
 
 
 class _Passthrough:
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             visit = Visit.objects.get(unit__code="DT-TB-BT", status=VisitStatus.IN_PROGRESS)
             criteria = Criterion.objects.filter(domain__template=visit.template).count()
             # Static files as in production: collected with hashed names and their gzip and
-            # Brotli copies (CompressedManifestStaticFilesStorage), served by WhiteNoise's
+            # Brotli copies (core/static_storage.py, module imports hashed too), served by WhiteNoise's
             # middleware with DEBUG off (a year's cache for hashed names).
             with tempfile.TemporaryDirectory(prefix="bench-static-") as static_root:
                 storages = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST}}

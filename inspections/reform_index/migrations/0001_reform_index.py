@@ -3,7 +3,7 @@
 import core.storage
 import django.db.models.deletion
 import django.utils.timezone
-import inspections.reform_index.models
+import core.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
             name='IndexEvidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, storage=core.storage.PrivateStorage(), upload_to=inspections.reform_index.models.evidence_path, verbose_name='file')),
+                ('file', models.FileField(max_length=255, storage=core.storage.PrivateStorage(), upload_to=core.models.stored_file_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='content type')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size in bytes')),

@@ -202,3 +202,19 @@ def test_sending_twice_changes_nothing_the_second_time(client, inspector, submit
     client.post(url, {"version": submitted.version})
     again = Scorecard.objects.get(pk=submitted.pk)
     assert again.status == CardStatus.APPRAISED and again.version == card.version
+
+
+def test_a_refused_response_comes_back_with_the_typed_text_beside_its_error(client, liaison, appraised):
+    """A response the form refuses is not lost: the page shows it again, the Vietnamese error beside it."""
+    client.force_login(liaison)
+    typed = "Kế hoạch ban hành ngày 10/01, đúng hạn. " * 130  # over the 5 000 characters allowed
+    response = client.post(reverse("reform_index:card_respond", args=[appraised.pk]), {"response": typed})
+    assert response.status_code == 200
+    page = response.content.decode()
+    field = page.index('name="response"')
+    error = page.index('id="id_response_error"')
+    assert 0 < error - field < len(typed) + 400  # the error follows the field, not somewhere else
+    assert typed.strip() in page[field:error]
+    assert "tối đa 5000 kí tự" in page[error:]
+    assert 'aria-invalid="true"' in page[field - 300 : field + 300]
+    assert Scorecard.objects.get(pk=appraised.pk).status == CardStatus.APPRAISED

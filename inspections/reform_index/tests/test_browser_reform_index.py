@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from docx import Document
@@ -21,36 +20,16 @@ from playwright.sync_api import Page, expect
 
 from findings.tests.factories import PDF
 from inspections.reform_index.models import CardStatus, CriterionScore, IndexRound, RoundStatus, Scorecard
-from units.roles import Role
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("test-results/browser")
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 800}
 
-
-def _ensure_role_groups():
-    for role in Role:
-        Group.objects.get_or_create(name=role)
-
-
-@pytest.fixture(autouse=True)
-def _role_groups(transactional_db):
-    _ensure_role_groups()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _role_groups_back(django_db_blocker):
-    # This module's flush empties the role groups too; the tests that follow expect them.
-    yield
-    with django_db_blocker.unblock():
-        _ensure_role_groups()
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "vi-VN", "viewport": PHONE}
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.browser_context_args(viewport=PHONE),
+]
 
 
 @pytest.fixture
