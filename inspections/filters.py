@@ -19,10 +19,27 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
+def _per_request(build):
+    """``build(request)`` once per request: the inspector and the leader filters both ask for
+    the people list, and building it (the visibility subqueries) costs more than reading it."""
+
+    def cached(request):
+        memo = request.__dict__.setdefault("_inspections_filter_lists", {})
+        if build.__name__ not in memo:
+            memo[build.__name__] = build(request)
+        return memo[build.__name__]
+
+    cached.__name__ = build.__name__
+    cached.__doc__ = build.__doc__
+    return cached
+
+
+@_per_request
 def _plans(request):
     return plans_visible_to(request.user).only("id", "title", "year").order_by("-year", "title")
 
 
+@_per_request
 def _inspectors(request):
     """People who sit on a visible visit's team: EXISTS of a team row of theirs among the visible
     visits (inspections.selectors.visible_visit_ids, a UNION of indexed id subqueries), probed
@@ -84,7 +101,9 @@ class VisitFilter(django_filters.FilterSet):
         # One plain query for the plans, one for the people of both people lists (core.selects).
         listed_choices(self.form.fields["plan"])
         listed_choices(
-            *(self.form.fields[name] for name in ("inspector", "leader") if name in self.form.fields)
+            *(self.form.fields[name] for name in ("inspector", "leader") if name in self.form.fields),
+            values=("last_name", "first_name", "username"),
+            label=_person,
         )
         self.form.fields["q"].widget.input_type = "search"
         self.form.fields["q"].widget.attrs["placeholder"] = _("e.g. binh tan")

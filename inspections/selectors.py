@@ -556,8 +556,8 @@ CALENDAR_PER_DAY = 3
 
 
 def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | None = None) -> dict:
-    """A Monday-first month grid of the visible visits (one query for the visits, one for teams,
-    one for the month's total); ``visits`` narrows them (the calendar's filters) and defaults to
+    """A Monday-first month grid of the visible visits (one query for the visits and the month's
+    total, one for teams); ``visits`` narrows them (the calendar's filters) and defaults to
     visit_list(user). Each day shows its first CALENDAR_PER_DAY visits by start time and counts
     the others (``more``): a window function numbers the visits of each day in the query.
 
@@ -578,7 +578,6 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
     month_end = datetime.combine(
         (date(year, month, 28) + timedelta(days=4)).replace(day=1), time.min, tzinfo=tz
     )
-    visit_count = visits.filter(starts_at__lt=month_end, ends_at__gt=month_start).order_by().count()
     by_start_day = [F("start_day")]
     shown = (
         visits.annotate(start_day=TruncDate("starts_at", tzinfo=tz))
@@ -587,11 +586,14 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
                 RowNumber(), partition_by=by_start_day, order_by=[F("starts_at").asc(), F("id").asc()]
             ),
             day_total=Window(Count("pk"), partition_by=by_start_day),
+            # The month's total in the same query: every visit of the month overlaps the grid.
+            month_total=Window(Count("pk", filter=Q(starts_at__lt=month_end, ends_at__gt=month_start))),
         )
         .filter(row__lte=CALENDAR_PER_DAY)
     )
-    by_day, more = defaultdict(list), {}
+    by_day, more, visit_count = defaultdict(list), {}, 0
     for visit in shown:
+        visit_count = visit.month_total
         start_day = timezone.localtime(visit.starts_at, tz).date()
         end_day = timezone.localtime(visit.ends_at - timedelta(seconds=1), tz).date()
         more[start_day] = visit.day_total - CALENDAR_PER_DAY

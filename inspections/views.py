@@ -12,7 +12,7 @@ from core.jobs import Job
 from core.pagination import paginate
 from units.models import UnitKind
 
-from . import selectors, services
+from . import selectors, services, visit_table
 from .access import (
     can,
     get_amendment_for_user,
@@ -415,7 +415,11 @@ def visit_calendar(request):
     kept = request.GET.copy()
     for name in ("year", "month", "view"):
         kept.pop(name, None)
+    # The grid and the phone's list drawn in Python, each visit's pieces once (visit_table).
+    rows, days = visit_table.calendar(context["weeks"], context["days"], kept_query=kept.urlencode())
     context.update(
+        calendar_rows=rows,
+        calendar_list=days,
         filter=filterset,
         kept_query=kept.urlencode(),
         as_list=request.GET.get("view") == "list",

@@ -1,5 +1,5 @@
-"""The rows of the visit table (templates/inspections/_visit_table.html) and the calendar's visit
-links (templates/inspections/visit_calendar.html), drawn in Python.
+"""The rows of the visit table (templates/inspections/_visit_table.html) and the calendar's month
+grid and phone list (templates/inspections/visit_calendar.html), drawn in Python.
 
 The visit list, a plan's page and "my visits" show up to 50 visits; through the template engine
 each row cost some 0.2 ms (a dozen variable look-ups, filters, a URL, translations), more than
@@ -9,9 +9,11 @@ with the local times computed once per row and the URLs from one reversed patter
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .templatetags.inspections_tags import STATUS_CLASSES
 
@@ -41,45 +43,91 @@ def _hours(visit, tz) -> str:
     return f"{start:%H:%M}–{end:%H:%M}"
 
 
-def calendar_links(visits, *, as_list: bool = False) -> SafeString:
-    """A calendar day's visits: short links in the month grid, or list items with the status and
-    the leader in the phone's list."""
+def _status_labels() -> dict[str, str]:
+    """The statuses' labels in the active language, read once per drawing (get_status_display
+    hashes the lazy choices on every call: 0.05 ms a visit)."""
+    from .models import VisitStatus
+
+    return {value: str(label) for value, label in VisitStatus.choices}
+
+
+class _CalendarVisit:
+    """One visit's escaped pieces, computed once for both its grid link and its phone list item."""
+
+    __slots__ = ("grid", "item")
+
+    def __init__(self, visit, url: str, labels: dict, tz):
+        status = escape(labels.get(visit.status, visit.status))
+        name = escape(visit.unit.name)
+        hours = _hours(visit, tz)
+        css = escape(visit.status)
+        leader = visit.leader
+        self.grid = (
+            f'<a class="calendar-visit status-{css}" href="{url}" title="{name} · {status}">'
+            f"{hours} {escape(visit.unit.short_name or visit.unit.name)}</a>"
+        )
+        self.item = (
+            f'<li class="mb-1"><a class="calendar-visit status-{css}" href="{url}">{hours} · {name}<br>'
+            f"<small>{status}{escape(f' · {leader}') if leader else ''}</small></a></li>"
+        )
+
+
+def calendar(weeks, days, *, kept_query: str) -> tuple[SafeString, SafeString]:
+    """The month grid's rows and the phone's list of days (templates/inspections/visit_calendar.html),
+    drawn in Python from selectors.visit_calendar's weeks and days: each visit's pieces are escaped
+    once for both, the URLs come from one reversed pattern, and a day's "+N more" link to the day's
+    visit list is written once for the grid and the list. The markup is the template's."""
     url = _url_maker("inspections:visit_detail")
-    tz = timezone.get_current_timezone()
-    parts = []
-    for visit in visits:
-        status = visit.get_status_display()
-        if as_list:
-            leader = visit.leader
-            parts.append(
-                format_html(
-                    '<li class="mb-1"><a class="calendar-visit status-{}" href="{}">{} · {}<br><small>{}{}</small></a></li>',
-                    visit.status,
-                    url(visit.pk),
-                    _hours(visit, tz),
-                    visit.unit.name,
-                    status,
-                    f" · {leader}" if leader else "",
+    tz, labels = timezone.get_current_timezone(), _status_labels()
+    visit_list = reverse("inspections:visit_list")
+    kept = f"&amp;{escape(kept_query)}" if kept_query else ""
+    drawn: dict[int, _CalendarVisit] = {}
+    for week in weeks:
+        for day in week:
+            for visit in day.visits:
+                if visit.pk not in drawn:
+                    drawn[visit.pk] = _CalendarVisit(visit, url(visit.pk), labels, tz)
+    more: dict = {}
+    for week in weeks:
+        for day in week:
+            if day.more:
+                when = f"{day.day:%d/%m/%Y}"
+                text = escape(
+                    ngettext("+%(counter)s more visit", "+%(counter)s more visits", day.more)
+                    % {"counter": day.more}
                 )
-            )
-        else:
-            parts.append(
-                format_html(
-                    '<a class="calendar-visit status-{}" href="{}" title="{} · {}">{} {}</a>',
-                    visit.status,
-                    url(visit.pk),
-                    visit.unit.name,
-                    status,
-                    _hours(visit, tz),
-                    visit.unit.short_name or visit.unit.name,
+                more[day.day] = (
+                    f'<a class="calendar-more d-inline-block py-2 small" href="{visit_list}?date_from={when}'
+                    f'&amp;date_to={when}{kept}">{text}</a>'
                 )
+    rows = []
+    for week in weeks:
+        cells = []
+        for day in week:
+            css = ("" if day.in_month else "other-month") + (" today" if day.is_today else "")
+            links = "\n".join(drawn[v.pk].grid for v in day.visits)
+            cells.append(
+                f'<td class="{css}"><div class="calendar-day-number">{day.day.day}</div>'
+                f"{links}{more.get(day.day, '')}</td>"
             )
-    return mark_safe("\n".join(parts))  # noqa: S308 - every part is format_html's escaped output
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    sections = []
+    for day in days:
+        items = "\n".join(drawn[v.pk].item for v in day.visits)
+        heading = escape(f"{date_format(day.day, 'l')} {date_format(day.day, 'SHORT_DATE_FORMAT')}")
+        today = " text-primary" if day.is_today else ""
+        sections.append(
+            f'<section class="mb-3"><h2 class="h6 border-bottom pb-1{today}">{heading}</h2>'
+            f'<ul class="list-unstyled mb-0">{items}</ul>{more.get(day.day, "")}</section>'
+        )
+    # Every value above is escaped (escape) or a number, a date or a reversed URL.
+    return mark_safe("".join(rows)), mark_safe("".join(sections))  # noqa: S308
 
 
 def visit_rows(visits, *, show_plan: bool = False, open_checklist: bool = False) -> SafeString:
     labels = {k: _(k) for k in ("Date", "Time", "Plan", "Team leader", "Status")}
     labels["past"] = _("before the reorganisation")
+    statuses = _status_labels()
     url = _url_maker("inspections:checklist" if open_checklist else "inspections:visit_detail")
     tz = timezone.get_current_timezone()
     today = timezone.localdate()
@@ -127,7 +175,7 @@ def visit_rows(visits, *, show_plan: bool = False, open_checklist: bool = False)
                 visit.leader or "—",
                 labels["Status"],
                 STATUS_CLASSES.get(str(visit.status), "text-bg-light border"),
-                visit.get_status_display(),
+                statuses.get(visit.status, visit.status),
             )
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every row is format_html's escaped output
