@@ -12,7 +12,7 @@ from core.text import fold
 from core.widgets import DateInput
 
 from .models import TeamMember, TeamRole, Visit, VisitStatus
-from .selectors import TEAM_ROLES, plans_visible_to, visible_visit_ids, visits_of_units_named
+from .selectors import TEAM_ROLES, _person, plans_visible_to, visible_visit_ids, visits_of_units_named
 
 
 def _midnight(day: date) -> datetime:
@@ -58,11 +58,6 @@ def _inspectors(request):
         .only("id", "first_name", "last_name", "username")
         .order_by("last_name", "first_name")
     )
-
-
-def _person(last_name: str, first_name: str, username: str) -> str:
-    """A person's name as units.models.User.__str__ writes it (family name first)."""
-    return " ".join(filter(None, [last_name, first_name])).strip() or username
 
 
 class VisitFilter(django_filters.FilterSet):

@@ -77,6 +77,11 @@ def leaders_only(visits: QuerySet[Visit]) -> QuerySet[Visit]:
 _NAME_FIELDS = ("first_name", "last_name", "username")
 
 
+def _person(last_name: str | None, first_name: str | None, username: str) -> str:
+    """A person's name as units.models.User.__str__ writes it (family name first)."""
+    return " ".join(filter(None, [last_name, first_name])).strip() or username
+
+
 # Visibility
 
 
@@ -431,11 +436,46 @@ def visit_list(*, user) -> QuerySet[Visit]:
     )
 
 
+# What a row of the visit table reads (inspections.visit_table.visit_rows) and the calendar's
+# links: a visit, its unit and its plan have some forty columns, and making the objects of a page
+# cost more than drawing it.
+VISIT_ROW_FIELDS = (
+    "id",
+    "status",
+    "starts_at",
+    "ends_at",
+    "unit_id",
+    "plan_id",
+    "unit__name",
+    "unit__short_name",
+    "unit__valid_to",
+    "plan__title",
+    "plan__year",
+)
+
+
 def visit_rows(*, ids: list[int]) -> list[Visit]:
-    """The visits ``ids`` in that order with unit, plan and leader (two queries): a page of a list
-    that sorted and counted the ids alone (a province's visits are not joined to sort 50)."""
-    rows = leaders_only(Visit.objects.filter(pk__in=ids).select_related("unit", "plan"))
-    by_id = {visit.pk: visit for visit in rows}
+    """The visits ``ids`` in that order with unit, plan and the leader's name (``leader_name``, one
+    query): a page of a list that sorted and counted the ids alone (a province's visits are not
+    joined to sort 50)."""
+    leader = TeamMember.objects.filter(visit=OuterRef("pk"), role=TeamRole.LEADER)
+    rows = (
+        Visit.objects.filter(pk__in=ids)
+        .select_related("unit", "plan")
+        .only(*VISIT_ROW_FIELDS)
+        # The leader's name in the same query (the one-leader index per visit), not a second
+        # query making a team row and a user for each visit.
+        .annotate(**{f"leader_{f}": Subquery(leader.values(f"user__{f}")[:1]) for f in _NAME_FIELDS})
+    )
+    by_id = {}
+    for visit in rows:
+        if visit.leader_username is not None:
+            visit.leader_name = _person(
+                visit.leader_last_name, visit.leader_first_name, visit.leader_username
+            )
+        else:
+            visit.leader_name = None
+        by_id[visit.pk] = visit
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -571,6 +611,7 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
     window_end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
     visits = (
         (visit_list(user=user) if visits is None else visits)
+        .only(*VISIT_ROW_FIELDS)
         .exclude(status=VisitStatus.CANCELLED)
         .filter(starts_at__lt=window_end, ends_at__gt=window_start)
     )

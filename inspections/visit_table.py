@@ -172,7 +172,7 @@ def visit_rows(visits, *, show_plan: bool = False, open_checklist: bool = False)
                 unit,
                 plan,
                 labels["Team leader"],
-                visit.leader or "—",
+                (visit.leader_name if hasattr(visit, "leader_name") else visit.leader) or "—",
                 labels["Status"],
                 STATUS_CLASSES.get(str(visit.status), "text-bg-light border"),
                 statuses.get(visit.status, visit.status),
