@@ -454,28 +454,42 @@ VISIT_ROW_FIELDS = (
 )
 
 
+def with_leader_name(visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    """``visits`` with their leader's name fields in the same query (a subquery per field on the
+    one-leader index): see named_leaders, which turns them into ``leader_name``."""
+    leader = TeamMember.objects.filter(visit=OuterRef("pk"), role=TeamRole.LEADER)
+    return visits.annotate(**{f"leader_{f}": Subquery(leader.values(f"user__{f}")[:1]) for f in _NAME_FIELDS})
+
+
+def named_leaders(visits) -> list[Visit]:
+    """The visits of a with_leader_name queryset, each with ``leader_name`` (as str(user), or
+    None for a visit without a leader): no team rows nor users made for a name."""
+    rows = list(visits)
+    for visit in rows:
+        visit.leader_name = (
+            None
+            if visit.leader_username is None
+            else _person(visit.leader_last_name, visit.leader_first_name, visit.leader_username)
+        )
+    return rows
+
+
+# What the calendar's links read (inspections.visit_table.calendar).
+CALENDAR_FIELDS = ("id", "status", "starts_at", "ends_at", "unit_id", "unit__name", "unit__short_name")
+
+
 def visit_rows(*, ids: list[int]) -> list[Visit]:
     """The visits ``ids`` in that order with unit, plan and the leader's name (``leader_name``, one
     query): a page of a list that sorted and counted the ids alone (a province's visits are not
     joined to sort 50)."""
-    leader = TeamMember.objects.filter(visit=OuterRef("pk"), role=TeamRole.LEADER)
-    rows = (
-        Visit.objects.filter(pk__in=ids)
-        .select_related("unit", "plan")
-        .only(*VISIT_ROW_FIELDS)
-        # The leader's name in the same query (the one-leader index per visit), not a second
-        # query making a team row and a user for each visit.
-        .annotate(**{f"leader_{f}": Subquery(leader.values(f"user__{f}")[:1]) for f in _NAME_FIELDS})
+    # The leader's name in the same query, not a second query making a team row and a user for
+    # each visit.
+    rows = named_leaders(
+        with_leader_name(
+            Visit.objects.filter(pk__in=ids).select_related("unit", "plan").only(*VISIT_ROW_FIELDS)
+        )
     )
-    by_id = {}
-    for visit in rows:
-        if visit.leader_username is not None:
-            visit.leader_name = _person(
-                visit.leader_last_name, visit.leader_first_name, visit.leader_username
-            )
-        else:
-            visit.leader_name = None
-        by_id[visit.pk] = visit
+    by_id = {visit.pk: visit for visit in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -611,7 +625,10 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
     window_end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
     visits = (
         (visit_list(user=user) if visits is None else visits)
-        .only(*VISIT_ROW_FIELDS)
+        .prefetch_related(None)
+        .select_related(None)
+        .select_related("unit")
+        .only(*CALENDAR_FIELDS)
         .exclude(status=VisitStatus.CANCELLED)
         .filter(starts_at__lt=window_end, ends_at__gt=window_start)
     )
@@ -633,7 +650,7 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
         .filter(row__lte=CALENDAR_PER_DAY)
     )
     by_day, more, visit_count = defaultdict(list), {}, 0
-    for visit in shown:
+    for visit in named_leaders(with_leader_name(shown)):
         visit_count = visit.month_total
         start_day = timezone.localtime(visit.starts_at, tz).date()
         end_day = timezone.localtime(visit.ends_at - timedelta(seconds=1), tz).date()

@@ -408,9 +408,7 @@ def visit_calendar(request):
     except ValueError:
         raise Http404 from None
     filterset = CalendarFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
-    context = selectors.visit_calendar(
-        user=request.user, year=year, month=month, visits=selectors.leaders_only(filterset.qs)
-    )
+    context = selectors.visit_calendar(user=request.user, year=year, month=month, visits=filterset.qs)
     # The filters travel with the month links (previous, next, the picker).
     kept = request.GET.copy()
     for name in ("year", "month", "view"):

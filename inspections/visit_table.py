@@ -61,7 +61,7 @@ class _CalendarVisit:
         name = escape(visit.unit.name)
         hours = _hours(visit, tz)
         css = escape(visit.status)
-        leader = visit.leader
+        leader = visit.leader_name if hasattr(visit, "leader_name") else visit.leader
         self.grid = (
             f'<a class="calendar-visit status-{css}" href="{url}" title="{name} · {status}">'
             f"{hours} {escape(visit.unit.short_name or visit.unit.name)}</a>"
