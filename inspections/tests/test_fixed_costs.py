@@ -55,6 +55,7 @@ def test_list_pages_run_the_same_queries_for_a_few_rows_and_for_many(
         (reverse("inspections:visit_list"), {}),
         (reverse("inspections:visit_edit", args=[visit.pk]), {}),
         (reverse("home"), {}),
+        (reverse("inspections:plan_detail", args=[approved_plan.pk]), {}),
     ]
     few = [_queries(client, url, params) for url, params in pages]
 
@@ -191,3 +192,28 @@ def test_scheduler_home_lists_fifteen_waiting_units_and_counts_the_others(
     body = response.content.decode()
     assert f'<span class="badge text-bg-secondary">{waiting}</span>' in body
     assert f"và {waiting - 15} đơn vị khác" in body or f"and {waiting - 15} more" in body
+
+
+def test_plan_page_links_an_inspector_only_to_the_visits_they_are_on(
+    client, scheduler, inspector, approved_plan, department, leader
+):
+    theirs = VisitFactory(plan=approved_plan, unit=UnitFactory(parent=department), leader=inspector)
+    other = VisitFactory(plan=approved_plan, unit=UnitFactory(parent=department), leader=leader)
+    url = reverse("inspections:plan_detail", args=[approved_plan.pk])
+
+    client.force_login(inspector)
+    with CaptureQueriesContext(connection) as few:
+        body = client.get(url).content.decode()
+    assert f'<a href="{theirs.get_absolute_url()}">{theirs.unit.name}</a>' in body
+    assert other.get_absolute_url() not in body and other.unit.name in body
+    assert f'data-label="Trưởng đoàn">{leader}</td>' in body
+
+    client.force_login(scheduler)
+    body = client.get(url).content.decode()
+    assert f'<a href="{other.get_absolute_url()}">{other.unit.name}</a>' in body
+
+    client.force_login(inspector)
+    _grow(approved_plan, department, 12, people=[leader, inspector])
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
