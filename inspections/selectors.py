@@ -742,8 +742,8 @@ def my_visit_sections(*, user, now: datetime | None = None) -> QuerySet[Visit]:
 
 def my_visits(*, user, now: datetime | None = None, limit: int = 25, section: str = "") -> MyVisits:
     """The visits whose team ``user`` is on, sorted for their home page: each section's first
-    ``limit`` visits and its total, in one query with the teams in a second, however many
-    visits the user has (a window function numbers the rows of each section).
+    ``limit`` visits and its total, in one query with each leader's name (with_leader_name),
+    however many visits the user has (a window function numbers the rows of each section).
 
     - in progress: the visit has started and its checklist is open;
     - upcoming: draft or scheduled visits that have not started yet, soonest first;
@@ -764,10 +764,10 @@ def my_visits(*, user, now: datetime | None = None, limit: int = 25, section: st
         )
         .filter(row__lte=limit)
         .select_related("unit", "plan")
-        .prefetch_related(team_prefetch())
+        .only(*VISIT_ROW_FIELDS)
     )
     result = MyVisits([], [], [], {})
-    for visit in visits:
+    for visit in named_leaders(with_leader_name(visits)):
         getattr(result, visit.section).append(visit)
         result.totals[visit.section] = visit.section_total
     return result

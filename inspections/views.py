@@ -437,20 +437,18 @@ def my_visits(request):
             "inspections/my_visits.html",
             {"mine": selectors.my_visits(user=request.user, limit=PAGE_SIZE)},
         )
-    visits = (
+    visits = selectors.with_leader_name(
         selectors.my_visit_sections(user=request.user)
         .filter(section=section)
         .select_related("unit", "plan")
-        .prefetch_related(selectors.team_prefetch())
+        .only(*selectors.VISIT_ROW_FIELDS)
     )
+    page = paginate(request, visits, PAGE_SIZE)
+    page.object_list = selectors.named_leaders(page.object_list)
     return render(
         request,
         "inspections/my_visits.html",
-        {
-            "section": section,
-            "page": paginate(request, visits, PAGE_SIZE),
-            "open_checklist": section == "in_progress",
-        },
+        {"section": section, "page": page, "open_checklist": section == "in_progress"},
     )
 
 

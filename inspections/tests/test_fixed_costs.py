@@ -217,3 +217,22 @@ def test_plan_page_links_an_inspector_only_to_the_visits_they_are_on(
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_an_inspectors_pages_run_the_same_queries_for_a_few_visits_and_for_many(
+    client, inspector, approved_plan, department, leader
+):
+    client.force_login(inspector)
+    _grow(approved_plan, department, 2, people=[inspector, leader])
+    pages = [
+        (reverse("home"), {}),
+        (reverse("inspections:my_visits"), {}),
+        (reverse("inspections:my_visits"), {"section": "upcoming"}),
+        (reverse("inspections:visit_calendar"), {"year": 2027, "month": 1}),
+    ]
+    few = [_queries(client, url, params) for url, params in pages]
+
+    _grow(approved_plan, department, 40, people=[inspector, leader])
+    many = [_queries(client, url, params) for url, params in pages]
+
+    assert many == few
