@@ -147,7 +147,9 @@ def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dic
             state__in=ACTION_OPEN_STATES,
             due_date__lte=today + timedelta(days=soon_days),
         )
-        .select_related("unit", "finding")
+        .select_related("finding")
+        # What the panel draws: the recommendation and the due date (no unit, no finding's texts).
+        .only("id", "due_date", "state", "finding_id", "finding__recommendation")
         .order_by("due_date", "id")
     )
     next_visit = (
@@ -157,6 +159,7 @@ def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dic
             ends_at__gte=timezone.now(),
         )
         .select_related("unit", "plan")
+        .only("id", "starts_at", "ends_at", "unit_id", "plan_id", "unit__name", "plan__title")
         .order_by("starts_at", "id")
         .first()
     )
@@ -166,6 +169,7 @@ def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dic
             "visit__unit_id",
         )
         .select_related("visit__unit")
+        .only("id", "number", "symbol", "date", "due_date", "visit_id", "visit__unit_id", "visit__unit__name")
         .order_by("-date", "-id")
         .first()
     )
