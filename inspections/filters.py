@@ -34,6 +34,11 @@ def _per_request(build):
     return cached
 
 
+def _plan_label(title: str, year: int) -> str:
+    """A plan as inspections.models.InspectionPlan.__str__ writes it, from its two columns."""
+    return f"{title} ({year})"
+
+
 @_per_request
 def _plans(request):
     return plans_visible_to(request.user).only("id", "title", "year").order_by("-year", "title")
@@ -94,7 +99,7 @@ class VisitFilter(django_filters.FilterSet):
             css = "form-select" if name in {"plan", "inspector", "leader", "status"} else "form-control"
             field.widget.attrs["class"] = css
         # One plain query for the plans, one for the people of both people lists (core.selects).
-        listed_choices(self.form.fields["plan"])
+        listed_choices(self.form.fields["plan"], values=("title", "year"), label=_plan_label)
         listed_choices(
             *(self.form.fields[name] for name in ("inspector", "leader") if name in self.form.fields),
             values=("last_name", "first_name", "username"),
