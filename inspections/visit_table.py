@@ -10,23 +10,12 @@ with the local times computed once per row and the URLs from one reversed patter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .templatetags.inspections_tags import STATUS_CLASSES
-
-_ROW = (
-    "<tr{}>"
-    '<td class="text-nowrap" data-label="{}">{}</td>'
-    '<td class="text-nowrap" data-label="{}">{}</td>'
-    '<td class="card-title-cell">{}</td>'
-    "{}"
-    '<td class="d-none d-md-table-cell" data-label="{}">{}</td>'
-    '<td class="card-action" data-label="{}"><span class="badge {}">{}</span></td>'
-    "</tr>"
-)
 
 
 def _url_maker(name: str):
@@ -125,9 +114,12 @@ def calendar(weeks, days, *, kept_query: str) -> tuple[SafeString, SafeString]:
 
 
 def visit_rows(visits, *, show_plan: bool = False, open_checklist: bool = False) -> SafeString:
-    labels = {k: _(k) for k in ("Date", "Time", "Plan", "Team leader", "Status")}
-    labels["past"] = _("before the reorganisation")
-    statuses = _status_labels()
+    # The labels, statuses and classes escaped once per table; each row escapes its own texts
+    # (unit, plan, leader) and writes numbers, dates and reversed URLs as they are.
+    labels = {k: escape(_(k)) for k in ("Date", "Time", "Plan", "Team leader", "Status")}
+    past = f' <span class="badge text-bg-secondary fw-normal">{escape(_("before the reorganisation"))}</span>'
+    statuses = {k: escape(v) for k, v in _status_labels().items()}
+    muted = ' class="text-muted"'
     url = _url_maker("inspections:checklist" if open_checklist else "inspections:visit_detail")
     tz = timezone.get_current_timezone()
     today = timezone.localdate()
@@ -139,43 +131,31 @@ def visit_rows(visits, *, show_plan: bool = False, open_checklist: bool = False)
             if start.date() != end.date()
             else f"{start:%H:%M}–{end:%H:%M}"
         )
-        name = visit.unit.name
+        name = escape(visit.unit.name)
         unit = (
-            format_html('<a href="{}">{}</a>', url(visit.pk), name)
-            if getattr(visit, "viewable", None) is not False
-            else name
+            f'<a href="{url(visit.pk)}">{name}</a>' if getattr(visit, "viewable", None) is not False else name
         )
         if visit.unit.valid_to is not None and visit.unit.valid_to <= today:
             # A unit closed in a reorganisation (the 2025 merger): its visits are its successor's
             # history, and the lists filtered by the successor's name show them, marked.
-            unit = format_html(
-                '{} <span class="badge text-bg-secondary fw-normal">{}</span>', unit, labels["past"]
-            )
+            unit += past
         plan = (
-            format_html(
-                '<td class="d-none d-lg-table-cell small" data-label="{}">{} ({})</td>',
-                labels["Plan"],
-                visit.plan.title,
-                visit.plan.year,
-            )
+            f'<td class="d-none d-lg-table-cell small" data-label="{labels["Plan"]}">'
+            f"{escape(visit.plan.title)} ({visit.plan.year})</td>"
             if show_plan
             else ""
         )
+        leader = (visit.leader_name if hasattr(visit, "leader_name") else visit.leader) or "—"
+        status = str(visit.status)
         rows.append(
-            format_html(
-                _ROW,
-                mark_safe(' class="text-muted"') if visit.status == "cancelled" else "",  # noqa: S308
-                labels["Date"],
-                f"{start:%d/%m/%Y}",
-                labels["Time"],
-                hours,
-                unit,
-                plan,
-                labels["Team leader"],
-                (visit.leader_name if hasattr(visit, "leader_name") else visit.leader) or "—",
-                labels["Status"],
-                STATUS_CLASSES.get(str(visit.status), "text-bg-light border"),
-                statuses.get(visit.status, visit.status),
-            )
+            f"<tr{muted if status == 'cancelled' else ''}>"
+            f'<td class="text-nowrap" data-label="{labels["Date"]}">{start:%d/%m/%Y}</td>'
+            f'<td class="text-nowrap" data-label="{labels["Time"]}">{hours}</td>'
+            f'<td class="card-title-cell">{unit}</td>'
+            f"{plan}"
+            f'<td class="d-none d-md-table-cell" data-label="{labels["Team leader"]}">{escape(leader)}</td>'
+            f'<td class="card-action" data-label="{labels["Status"]}"><span class="badge '
+            f'{STATUS_CLASSES.get(status, "text-bg-light border")}">{statuses.get(status, escape(status))}</span></td>'
+            "</tr>"
         )
-    return mark_safe("\n".join(rows))  # noqa: S308 - every row is format_html's escaped output
+    return mark_safe("\n".join(rows))  # noqa: S308 - every text above is escaped

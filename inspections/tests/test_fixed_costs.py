@@ -236,3 +236,23 @@ def test_an_inspectors_pages_run_the_same_queries_for_a_few_visits_and_for_many(
     many = [_queries(client, url, params) for url, params in pages]
 
     assert many == few
+
+
+def test_visit_table_escapes_names_and_mutes_cancelled_visits(client, scheduler, approved_plan, department):
+    odd = VisitFactory(
+        plan=approved_plan,
+        unit=UnitFactory(parent=department, name="Xã <b>Lạ</b> & Co"),
+        status=VisitStatus.CANCELLED,
+    )
+    client.force_login(scheduler)
+
+    body = client.get(reverse("inspections:visit_list")).content.decode()
+
+    assert "<b>Lạ</b>" not in body
+    assert f'<a href="{odd.get_absolute_url()}">Xã &lt;b&gt;Lạ&lt;/b&gt; &amp; Co</a>' in body
+    row = body[body.rindex("<tr", 0, body.index("Xã &lt;b&gt;")) :]
+    assert row.startswith('<tr class="text-muted">')
+    assert (
+        'data-label="Trạng thái"><span class="badge text-bg-secondary">Đã hủy</span>'
+        in row[: row.index("</tr>")]
+    )
