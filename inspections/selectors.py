@@ -484,6 +484,23 @@ def named_leaders(visits) -> list[Visit]:
 CALENDAR_FIELDS = ("id", "status", "starts_at", "ends_at", "unit_id", "unit__name", "unit__short_name")
 
 
+def leader_names(visits) -> list[Visit]:
+    """The visits (a list or a queryset), each with ``leader_name`` as named_leaders sets it, from
+    one query of the names of their leaders (tuples, no objects). For the queries whose rows a
+    window function numbers (the calendar, my visits): a subquery per row there would run for
+    every row numbered, not only the ones kept."""
+    rows = list(visits)
+    names = {
+        visit_id: _person(last, first, username)
+        for visit_id, last, first, username in TeamMember.objects.filter(
+            visit_id__in=[v.pk for v in rows], role=TeamRole.LEADER
+        ).values_list("visit_id", "user__last_name", "user__first_name", "user__username")
+    }
+    for visit in rows:
+        visit.leader_name = names.get(visit.pk)
+    return rows
+
+
 def visit_rows(*, ids: list[int]) -> list[Visit]:
     """The visits ``ids`` in that order with unit, plan and the leader's name (``leader_name``, one
     query): a page of a list that sorted and counted the ids alone (a province's visits are not
@@ -617,7 +634,7 @@ CALENDAR_PER_DAY = 3
 
 def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | None = None) -> dict:
     """A Monday-first month grid of the visible visits (one query for the visits and the month's
-    total, one for teams); ``visits`` narrows them (the calendar's filters) and defaults to
+    total, one for their leaders' names); ``visits`` narrows them (the calendar's filters) and defaults to
     visit_list(user). Each day shows its first CALENDAR_PER_DAY visits by start time and counts
     the others (``more``): a window function numbers the visits of each day in the query.
 
@@ -656,7 +673,7 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
         .filter(row__lte=CALENDAR_PER_DAY)
     )
     by_day, more, visit_count = defaultdict(list), {}, 0
-    for visit in named_leaders(with_leader_name(shown)):
+    for visit in leader_names(shown):
         visit_count = visit.month_total
         start_day = timezone.localtime(visit.starts_at, tz).date()
         end_day = timezone.localtime(visit.ends_at - timedelta(seconds=1), tz).date()
@@ -742,7 +759,7 @@ def my_visit_sections(*, user, now: datetime | None = None) -> QuerySet[Visit]:
 
 def my_visits(*, user, now: datetime | None = None, limit: int = 25, section: str = "") -> MyVisits:
     """The visits whose team ``user`` is on, sorted for their home page: each section's first
-    ``limit`` visits and its total, in one query with each leader's name (with_leader_name),
+    ``limit`` visits and its total, in one query with the leaders' names in a second (leader_names),
     however many visits the user has (a window function numbers the rows of each section).
 
     - in progress: the visit has started and its checklist is open;
@@ -767,7 +784,7 @@ def my_visits(*, user, now: datetime | None = None, limit: int = 25, section: st
         .only(*VISIT_ROW_FIELDS)
     )
     result = MyVisits([], [], [], {})
-    for visit in named_leaders(with_leader_name(visits)):
+    for visit in leader_names(visits):
         getattr(result, visit.section).append(visit)
         result.totals[visit.section] = visit.section_total
     return result
