@@ -15,7 +15,7 @@ from django.utils import timezone
 from findings.models import ACTION_OPEN_STATES, Conclusion
 from findings.selectors import actions_visible_to, finding_visits_visible_to
 from inspections.models import InspectionPlan, PlanStatus, TeamMember, Visit, VisitStatus
-from inspections.selectors import leaders_only, plans_visible_to, visits_visible_to
+from inspections.selectors import named_leaders, plans_visible_to, visits_visible_to, with_leader_name
 from reports.dashboards.selectors import Scope
 from units.rules import scope_prefix
 
@@ -24,7 +24,7 @@ from units.rules import scope_prefix
 
 def upcoming_visits(*, user, weeks: int = 4, now: datetime | None = None, limit: int = 20) -> list[Visit]:
     """Visible visits starting from today through the coming ``weeks``, soonest first, each with
-    its team's leader loaded (the panel's only team column: inspections.selectors.leaders_only)."""
+    its leader's name (``leader_name``, in the same query: inspections.selectors.with_leader_name)."""
     now = now or timezone.now()
     start = datetime.combine(timezone.localtime(now).date(), time.min, tzinfo=timezone.get_current_timezone())
     visits = (
@@ -35,7 +35,7 @@ def upcoming_visits(*, user, weeks: int = 4, now: datetime | None = None, limit:
         .only("id", "unit_id", "starts_at", "status", "unit__name")
         .order_by("starts_at", "id")
     )
-    return list(leaders_only(visits)[:limit])
+    return named_leaders(with_leader_name(visits)[:limit])
 
 
 # The waiting units the scheduler's panel lists; the others are counted.
