@@ -12,7 +12,8 @@ from core.text import fold
 from core.widgets import DateInput
 
 from .models import TeamMember, TeamRole, Visit, VisitStatus
-from .selectors import TEAM_ROLES, _person, plans_visible_to, visible_visit_ids, visits_of_units_named
+from .selectors import TEAM_ROLES, plans_visible_to, visible_visit_ids, visits_of_units_named
+from .visit_reads import person_name
 
 
 def _midnight(day: date) -> datetime:
@@ -103,7 +104,7 @@ class VisitFilter(django_filters.FilterSet):
         listed_choices(
             *(self.form.fields[name] for name in ("inspector", "leader") if name in self.form.fields),
             values=("last_name", "first_name", "username"),
-            label=_person,
+            label=person_name,
         )
         self.form.fields["q"].widget.input_type = "search"
         self.form.fields["q"].widget.attrs["placeholder"] = _("e.g. binh tan")

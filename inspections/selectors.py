@@ -50,6 +50,13 @@ from .models import (
     VisitEvent,
     VisitStatus,
 )
+from .visit_reads import (
+    CALENDAR_FIELDS,
+    VISIT_ROW_FIELDS,
+    leader_names,
+    named_leaders,
+    with_leader_name,
+)
 
 User = get_user_model()
 
@@ -60,25 +67,6 @@ TEAM_ROLES = [Role.INSPECTOR, Role.HEAD, Role.SCHEDULER]
 def team_prefetch() -> Prefetch:
     """The team of each visit with its users, in one extra query for a whole page of visits."""
     return Prefetch("team", queryset=TeamMember.objects.select_related("user"))
-
-
-def leaders_only(visits: QuerySet[Visit]) -> QuerySet[Visit]:
-    """``visits`` with only each team's leader loaded in place of the whole team (its name only):
-    for the pages that show the leader and nothing else of the team (the visit list, the
-    calendar), a third of the rows and objects of team_prefetch. ``visit.leader`` reads it; do
-    not ask such a visit about its other members."""
-    leaders = TeamMember.objects.filter(role=TeamRole.LEADER).select_related("user")
-    leaders = leaders.only("id", "visit_id", "user_id", "role", *(f"user__{f}" for f in _NAME_FIELDS))
-    return visits.prefetch_related(None).prefetch_related(Prefetch("team", queryset=leaders))
-
-
-# What str(user) reads (units.models.User.__str__).
-_NAME_FIELDS = ("first_name", "last_name", "username")
-
-
-def _person(last_name: str | None, first_name: str | None, username: str) -> str:
-    """A person's name as units.models.User.__str__ writes it (family name first)."""
-    return " ".join(filter(None, [last_name, first_name])).strip() or username
 
 
 # Visibility
@@ -440,65 +428,6 @@ def visit_list(*, user) -> QuerySet[Visit]:
         .prefetch_related(team_prefetch())
         .order_by("starts_at", "id")
     )
-
-
-# What a row of the visit table reads (inspections.visit_table.visit_rows) and the calendar's
-# links: a visit, its unit and its plan have some forty columns, and making the objects of a page
-# cost more than drawing it.
-VISIT_ROW_FIELDS = (
-    "id",
-    "status",
-    "starts_at",
-    "ends_at",
-    "unit_id",
-    "plan_id",
-    "unit__name",
-    "unit__short_name",
-    "unit__valid_to",
-    "plan__title",
-    "plan__year",
-)
-
-
-def with_leader_name(visits: QuerySet[Visit]) -> QuerySet[Visit]:
-    """``visits`` with their leader's name fields in the same query (a subquery per field on the
-    one-leader index): see named_leaders, which turns them into ``leader_name``."""
-    leader = TeamMember.objects.filter(visit=OuterRef("pk"), role=TeamRole.LEADER)
-    return visits.annotate(**{f"leader_{f}": Subquery(leader.values(f"user__{f}")[:1]) for f in _NAME_FIELDS})
-
-
-def named_leaders(visits) -> list[Visit]:
-    """The visits of a with_leader_name queryset, each with ``leader_name`` (as str(user), or
-    None for a visit without a leader): no team rows nor users made for a name."""
-    rows = list(visits)
-    for visit in rows:
-        visit.leader_name = (
-            None
-            if visit.leader_username is None
-            else _person(visit.leader_last_name, visit.leader_first_name, visit.leader_username)
-        )
-    return rows
-
-
-# What the calendar's links read (inspections.visit_table.calendar).
-CALENDAR_FIELDS = ("id", "status", "starts_at", "ends_at", "unit_id", "unit__name", "unit__short_name")
-
-
-def leader_names(visits) -> list[Visit]:
-    """The visits (a list or a queryset), each with ``leader_name`` as named_leaders sets it, from
-    one query of the names of their leaders (tuples, no objects). For the queries whose rows a
-    window function numbers (the calendar, my visits): a subquery per row there would run for
-    every row numbered, not only the ones kept."""
-    rows = list(visits)
-    names = {
-        visit_id: _person(last, first, username)
-        for visit_id, last, first, username in TeamMember.objects.filter(
-            visit_id__in=[v.pk for v in rows], role=TeamRole.LEADER
-        ).values_list("visit_id", "user__last_name", "user__first_name", "user__username")
-    }
-    for visit in rows:
-        visit.leader_name = names.get(visit.pk)
-    return rows
 
 
 def visit_rows(*, ids: list[int]) -> list[Visit]:

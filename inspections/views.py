@@ -12,7 +12,7 @@ from core.jobs import Job
 from core.pagination import paginate
 from units.models import UnitKind
 
-from . import selectors, services, visit_table
+from . import selectors, services, visit_reads, visit_table
 from .access import (
     can,
     get_amendment_for_user,
@@ -437,14 +437,14 @@ def my_visits(request):
             "inspections/my_visits.html",
             {"mine": selectors.my_visits(user=request.user, limit=PAGE_SIZE)},
         )
-    visits = selectors.with_leader_name(
+    visits = visit_reads.with_leader_name(
         selectors.my_visit_sections(user=request.user)
         .filter(section=section)
         .select_related("unit", "plan")
-        .only(*selectors.VISIT_ROW_FIELDS)
+        .only(*visit_reads.VISIT_ROW_FIELDS)
     )
     page = paginate(request, visits, PAGE_SIZE)
-    page.object_list = selectors.named_leaders(page.object_list)
+    page.object_list = visit_reads.named_leaders(page.object_list)
     return render(
         request,
         "inspections/my_visits.html",

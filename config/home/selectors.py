@@ -15,7 +15,8 @@ from django.utils import timezone
 from findings.models import ACTION_OPEN_STATES, Conclusion
 from findings.selectors import actions_visible_to, finding_visits_visible_to
 from inspections.models import InspectionPlan, PlanStatus, TeamMember, Visit, VisitStatus
-from inspections.selectors import named_leaders, plans_visible_to, visits_visible_to, with_leader_name
+from inspections.selectors import plans_visible_to, visits_visible_to
+from inspections.visit_reads import named_leaders, with_leader_name
 from reports.dashboards.selectors import Scope
 from units.rules import scope_prefix
 
