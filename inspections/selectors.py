@@ -51,7 +51,6 @@ from .models import (
     VisitStatus,
 )
 from .visit_reads import (
-    CALENDAR_FIELDS,
     VISIT_ROW_FIELDS,
     leader_names,
     named_leaders,
@@ -546,6 +545,41 @@ def _event_lines(event: VisitEvent, people: dict[int, str]) -> list[str]:
     return []
 
 
+@dataclass(slots=True)
+class CalendarUnit:
+    name: str
+    short_name: str
+
+
+@dataclass(slots=True, eq=False)
+class CalendarVisit:
+    """What the calendar draws of a visit (inspections.visit_table.calendar), read as a row of
+    columns: a month of a province's visits made no model objects. It stands for its visit:
+    equal to the Visit (or CalendarVisit) of the same id, hashed as its id."""
+
+    pk: int
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    unit: CalendarUnit
+    day_total: int
+    month_total: int
+    leader_name: str | None = None
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (CalendarVisit, Visit)):
+            return other.pk == self.pk
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
+    @classmethod
+    def from_row(cls, row: tuple) -> "CalendarVisit":
+        pk, status, starts_at, ends_at, name, short_name, day_total, month_total = row
+        return cls(pk, status, starts_at, ends_at, CalendarUnit(name, short_name), day_total, month_total)
+
+
 @dataclass
 class CalendarDay:
     day: date
@@ -579,8 +613,6 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
         (visit_list(user=user) if visits is None else visits)
         .prefetch_related(None)
         .select_related(None)
-        .select_related("unit")
-        .only(*CALENDAR_FIELDS)
         .exclude(status=VisitStatus.CANCELLED)
         .filter(starts_at__lt=window_end, ends_at__gt=window_start)
     )
@@ -601,8 +633,11 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
         )
         .filter(row__lte=CALENDAR_PER_DAY)
     )
+    rows = shown.values_list(
+        "pk", "status", "starts_at", "ends_at", "unit__name", "unit__short_name", "day_total", "month_total"
+    )
     by_day, more, visit_count = defaultdict(list), {}, 0
-    for visit in leader_names(shown):
+    for visit in leader_names(CalendarVisit.from_row(row) for row in rows):
         visit_count = visit.month_total
         start_day = timezone.localtime(visit.starts_at, tz).date()
         end_day = timezone.localtime(visit.ends_at - timedelta(seconds=1), tz).date()

@@ -59,10 +59,6 @@ def named_leaders(visits) -> list[Visit]:
     return rows
 
 
-# What the calendar's links read (inspections.visit_table.calendar).
-CALENDAR_FIELDS = ("id", "status", "starts_at", "ends_at", "unit_id", "unit__name", "unit__short_name")
-
-
 def leader_names(visits) -> list[Visit]:
     """The visits (a list or a queryset), each with ``leader_name`` as named_leaders sets it, from
     one query of the names of their leaders (tuples, no objects). For the queries whose rows a
