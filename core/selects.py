@@ -3,43 +3,76 @@
 Django draws a Select through its template renderer: one template for the select, one for each
 option and one for each option's attributes, so that a list of 300 people costs some 25 ms to
 draw, more than the rows of the page it filters (issue 17: the visit list's fixed cost). This
-widget writes the same markup (name, attributes, options, the selected one) with format_html,
-escaping every value and label, in a fraction of that time.
+widget writes the same markup (name, attributes, options, the selected ones), escaping every
+value and label, in a fraction of that time; a list shared by several fields (listed_choices)
+is escaped and joined once per request, each field marking its own choices in it.
 """
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 
 class FastSelect(forms.Select):
-    """forms.Select without the template renderer (single choice, optgroups kept)."""
+    """forms.Select without the template renderer (single choice, optgroups kept).
+
+    The options of a list shared by several fields (listed_choices: the inspector and the team
+    leader, a team's four people lists) are escaped and joined once per request; each field then
+    marks its chosen values in that markup."""
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in self.format_value(value) if v is not None}
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
         return format_html(
-            "<select{}>{}</select>", flatatt(final_attrs), self._options(self.choices, selected)
+            "<select{}>{}</select>",
+            flatatt(final_attrs),
+            mark_safe(self._markup(selected)),  # noqa: S308
         )
 
-    def _options(self, choices, selected: set[str]) -> str:
-        parts = []
-        for option_value, label in choices:
-            if isinstance(label, (list, tuple)):  # an optgroup: (group label, [(value, label), ...])
-                parts.append(
-                    format_html(
-                        '<optgroup label="{}">{}</optgroup>', option_value, self._options(label, selected)
-                    )
-                )
-                continue
-            key = "" if option_value is None else str(option_value)
-            if key in selected:
-                parts.append(format_html('<option value="{}" selected>{}</option>', key, label))
-            else:
-                parts.append(format_html('<option value="{}">{}</option>', key, label))
-        return mark_safe("".join(parts))  # noqa: S308 - every part is format_html's escaped output
+    def _markup(self, selected: set[str]) -> str:
+        choices = self.choices
+        if isinstance(choices, _SharedChoices):
+            head = _options(choices.head(), selected)
+            rows = choices.shared.markup()
+            for key in selected:
+                plain = f'<option value="{escape(key)}">'
+                if key and plain in rows:
+                    rows = rows.replace(plain, f'<option value="{escape(key)}" selected>', 1)
+            return head + rows
+        return _options(choices, selected)
+
+
+class FastSelectMultiple(FastSelect):
+    """forms.SelectMultiple drawn as FastSelect (a team's deputies and members)."""
+
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data, files, name):
+        try:
+            getter = data.getlist
+        except AttributeError:
+            getter = data.get
+        return getter(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False
+
+
+def _options(choices, selected: set[str]) -> str:
+    """The <option> (and <optgroup>) markup of ``choices``, every value and label escaped."""
+    parts = []
+    for option_value, label in choices:
+        if isinstance(label, (list, tuple)):  # an optgroup: (group label, [(value, label), ...])
+            parts.append(f'<optgroup label="{escape(option_value)}">{_options(label, selected)}</optgroup>')
+            continue
+        key = "" if option_value is None else str(option_value)
+        mark = " selected" if key in selected else ""
+        parts.append(f'<option value="{escape(key)}"{mark}>{escape(label)}</option>')
+    return "".join(parts)
 
 
 # Model choice lists read with one plain query when first drawn, shared between fields.
@@ -61,7 +94,7 @@ def listed_choices(*fields, values: tuple[str, ...] = (), label=None) -> None:
 
 class _SharedRows:
     def __init__(self, field, values=(), label=None):
-        self.field, self.values, self.label, self.rows = field, values, label, None
+        self.field, self.values, self.label, self.rows, self.html = field, values, label, None, None
 
     def get(self) -> list:
         if self.rows is None and self.values:
@@ -71,12 +104,21 @@ class _SharedRows:
             self.rows = [(obj.pk, self.field.label_from_instance(obj)) for obj in self.field.queryset]
         return self.rows
 
+    def markup(self) -> str:
+        """The rows' options, none selected, escaped and joined once."""
+        if self.html is None:
+            self.html = _options(self.get(), set())
+        return self.html
+
 
 class _SharedChoices(BaseChoiceIterator):
     def __init__(self, field, shared: _SharedRows):
         self.field, self.shared = field, shared
 
+    def head(self) -> list:
+        """The empty choice, if the field has one."""
+        return [] if self.field.empty_label is None else [("", self.field.empty_label)]
+
     def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
+        yield from self.head()
         yield from self.shared.get()

@@ -13,16 +13,39 @@ from core.widgets import DateInput
 
 from .models import TeamMember, TeamRole, Visit, VisitStatus
 from .selectors import TEAM_ROLES, plans_visible_to, visible_visit_ids, visits_of_units_named
+from .visit_reads import person_name
 
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
+def _per_request(build):
+    """``build(request)`` once per request: the inspector and the leader filters both ask for
+    the people list, and building it (the visibility subqueries) costs more than reading it."""
+
+    def cached(request):
+        memo = request.__dict__.setdefault("_inspections_filter_lists", {})
+        if build.__name__ not in memo:
+            memo[build.__name__] = build(request)
+        return memo[build.__name__]
+
+    cached.__name__ = build.__name__
+    cached.__doc__ = build.__doc__
+    return cached
+
+
+def _plan_label(title: str, year: int) -> str:
+    """A plan as inspections.models.InspectionPlan.__str__ writes it, from its two columns."""
+    return f"{title} ({year})"
+
+
+@_per_request
 def _plans(request):
     return plans_visible_to(request.user).only("id", "title", "year").order_by("-year", "title")
 
 
+@_per_request
 def _inspectors(request):
     """People who sit on a visible visit's team: EXISTS of a team row of theirs among the visible
     visits (inspections.selectors.visible_visit_ids, a UNION of indexed id subqueries), probed
@@ -41,11 +64,6 @@ def _inspectors(request):
         .only("id", "first_name", "last_name", "username")
         .order_by("last_name", "first_name")
     )
-
-
-def _person(last_name: str, first_name: str, username: str) -> str:
-    """A person's name as units.models.User.__str__ writes it (family name first)."""
-    return " ".join(filter(None, [last_name, first_name])).strip() or username
 
 
 class VisitFilter(django_filters.FilterSet):
@@ -82,9 +100,11 @@ class VisitFilter(django_filters.FilterSet):
             css = "form-select" if name in {"plan", "inspector", "leader", "status"} else "form-control"
             field.widget.attrs["class"] = css
         # One plain query for the plans, one for the people of both people lists (core.selects).
-        listed_choices(self.form.fields["plan"])
+        listed_choices(self.form.fields["plan"], values=("title", "year"), label=_plan_label)
         listed_choices(
-            *(self.form.fields[name] for name in ("inspector", "leader") if name in self.form.fields)
+            *(self.form.fields[name] for name in ("inspector", "leader") if name in self.form.fields),
+            values=("last_name", "first_name", "username"),
+            label=person_name,
         )
         self.form.fields["q"].widget.input_type = "search"
         self.form.fields["q"].widget.attrs["placeholder"] = _("e.g. binh tan")

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.selects import FastSelect, FastSelectMultiple, listed_choices
 from core.uploads import archive_check
 from core.widgets import DateInput
 from units.models import Unit, UnitKind
@@ -25,11 +26,15 @@ class TimeInput(forms.TimeInput):
 
 
 class UserChoiceField(forms.ModelChoiceField):
+    widget = FastSelect  # drawn in Python (core.selects), the candidates read once for the team
+
     def label_from_instance(self, obj):
         return f"{obj} · {obj.position}" if obj.position else str(obj)
 
 
 class UsersChoiceField(forms.ModelMultipleChoiceField):
+    widget = FastSelectMultiple
+
     def label_from_instance(self, obj):
         return f"{obj} · {obj.position}" if obj.position else str(obj)
 
@@ -78,6 +83,8 @@ class TeamFieldsMixin(ServiceErrorsMixin):
         for name in ("deputies", "members"):
             self.fields[name].widget.attrs.update({"size": 6, "class": "form-select"})
             self.fields[name].help_text = _("Hold Ctrl (or ⌘) to choose several.")
+        # The four lists hold the same people: one plain query, their options escaped once.
+        listed_choices(*(self.fields[name] for name, _role in self.TEAM_FIELDS))
 
     def _chosen(self, name: str) -> list:
         value = self.cleaned_data.get(name)
@@ -142,7 +149,7 @@ class TimesMixin:
 class VisitForm(TimesMixin, TeamFieldsMixin, forms.Form):
     """Create or edit a visit. Unit and times are only offered while the visit is a draft."""
 
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Inspected unit"))
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Inspected unit"), widget=FastSelect)
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     notes = forms.CharField(
         label=_("Notes for the unit"),
@@ -173,6 +180,7 @@ class VisitForm(TimesMixin, TeamFieldsMixin, forms.Form):
         if visit is not None:
             units |= Q(pk=visit.unit_id)
         self.fields["unit"].queryset = Unit.objects.filter(units).order_by("path")
+        listed_choices(self.fields["unit"])
         self.add_time_fields()
         self.add_team_fields(candidates)
         self.order_fields(["unit", "day", "start_time", "end_time", "place", "notes"])

@@ -5,7 +5,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-import rules
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
@@ -51,6 +50,12 @@ from .models import (
     VisitEvent,
     VisitStatus,
 )
+from .visit_reads import (
+    VISIT_ROW_FIELDS,
+    leader_names,
+    named_leaders,
+    with_leader_name,
+)
 
 User = get_user_model()
 
@@ -61,20 +66,6 @@ TEAM_ROLES = [Role.INSPECTOR, Role.HEAD, Role.SCHEDULER]
 def team_prefetch() -> Prefetch:
     """The team of each visit with its users, in one extra query for a whole page of visits."""
     return Prefetch("team", queryset=TeamMember.objects.select_related("user"))
-
-
-def leaders_only(visits: QuerySet[Visit]) -> QuerySet[Visit]:
-    """``visits`` with only each team's leader loaded in place of the whole team (its name only):
-    for the pages that show the leader and nothing else of the team (the visit list, the
-    calendar), a third of the rows and objects of team_prefetch. ``visit.leader`` reads it; do
-    not ask such a visit about its other members."""
-    leaders = TeamMember.objects.filter(role=TeamRole.LEADER).select_related("user")
-    leaders = leaders.only("id", "visit_id", "user_id", "role", *(f"user__{f}" for f in _NAME_FIELDS))
-    return visits.prefetch_related(None).prefetch_related(Prefetch("team", queryset=leaders))
-
-
-# What str(user) reads (units.models.User.__str__).
-_NAME_FIELDS = ("first_name", "last_name", "username")
 
 
 # Visibility
@@ -253,15 +244,22 @@ def plan_progress(*, plan: InspectionPlan) -> PlanProgress:
 
 
 def plan_visits(*, plan: InspectionPlan) -> QuerySet[Visit]:
-    """The plan's visits by date with unit and team, to paginate (then mark_viewable the page)."""
-    return plan.visits.select_related("unit").prefetch_related(team_prefetch()).order_by("starts_at", "id")
+    """The plan's visits by date with their unit and their leader's name (with_leader_name), to
+    paginate (then mark_viewable the page)."""
+    fields = [f for f in VISIT_ROW_FIELDS if not f.startswith("plan__")]
+    return with_leader_name(plan.visits.select_related("unit").only(*fields).order_by("starts_at", "id"))
 
 
-def mark_viewable(visits, user) -> None:
-    """Set ``viewable`` on each visit of a page: inspectors see the whole schedule of a plan but
-    open only the visits they are on."""
-    for visit in visits:
-        visit.viewable = rules.has_perm("inspections.view_visit", user, visit)
+def mark_viewable(page, user) -> None:
+    """Set ``viewable`` on each visit of a page of plan_visits (inspectors see the whole schedule
+    of a plan but open only the visits they are on) and ``leader_name`` (named_leaders). One
+    query: which of the page's visits visits_visible_to(user) holds (the same rule as the
+    inspections.view_visit permission, as a query), not a permission check per visit."""
+    rows = named_leaders(page.object_list)
+    visible = set(visits_visible_to(user).filter(pk__in=[v.pk for v in rows]).values_list("pk", flat=True))
+    for visit in rows:
+        visit.viewable = visit.pk in visible
+    page.object_list = rows
 
 
 def plan_detail(*, plan: InspectionPlan, user) -> dict:
@@ -432,9 +430,16 @@ def visit_list(*, user) -> QuerySet[Visit]:
 
 
 def visit_rows(*, ids: list[int]) -> list[Visit]:
-    """The visits ``ids`` in that order with unit, plan and leader (two queries): a page of a list
-    that sorted and counted the ids alone (a province's visits are not joined to sort 50)."""
-    rows = leaders_only(Visit.objects.filter(pk__in=ids).select_related("unit", "plan"))
+    """The visits ``ids`` in that order with unit, plan and the leader's name (``leader_name``, one
+    query): a page of a list that sorted and counted the ids alone (a province's visits are not
+    joined to sort 50)."""
+    # The leader's name in the same query, not a second query making a team row and a user for
+    # each visit.
+    rows = named_leaders(
+        with_leader_name(
+            Visit.objects.filter(pk__in=ids).select_related("unit", "plan").only(*VISIT_ROW_FIELDS)
+        )
+    )
     by_id = {visit.pk: visit for visit in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -540,6 +545,41 @@ def _event_lines(event: VisitEvent, people: dict[int, str]) -> list[str]:
     return []
 
 
+@dataclass(slots=True)
+class CalendarUnit:
+    name: str
+    short_name: str
+
+
+@dataclass(slots=True, eq=False)
+class CalendarVisit:
+    """What the calendar draws of a visit (inspections.visit_table.calendar), read as a row of
+    columns: a month of a province's visits made no model objects. It stands for its visit:
+    equal to the Visit (or CalendarVisit) of the same id, hashed as its id."""
+
+    pk: int
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    unit: CalendarUnit
+    day_total: int
+    month_total: int
+    leader_name: str | None = None
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (CalendarVisit, Visit)):
+            return other.pk == self.pk
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
+    @classmethod
+    def from_row(cls, row: tuple) -> "CalendarVisit":
+        pk, status, starts_at, ends_at, name, short_name, day_total, month_total = row
+        return cls(pk, status, starts_at, ends_at, CalendarUnit(name, short_name), day_total, month_total)
+
+
 @dataclass
 class CalendarDay:
     day: date
@@ -556,8 +596,8 @@ CALENDAR_PER_DAY = 3
 
 
 def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | None = None) -> dict:
-    """A Monday-first month grid of the visible visits (one query for the visits, one for teams,
-    one for the month's total); ``visits`` narrows them (the calendar's filters) and defaults to
+    """A Monday-first month grid of the visible visits (one query for the visits and the month's
+    total, one for their leaders' names); ``visits`` narrows them (the calendar's filters) and defaults to
     visit_list(user). Each day shows its first CALENDAR_PER_DAY visits by start time and counts
     the others (``more``): a window function numbers the visits of each day in the query.
 
@@ -571,6 +611,8 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
     window_end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
     visits = (
         (visit_list(user=user) if visits is None else visits)
+        .prefetch_related(None)
+        .select_related(None)
         .exclude(status=VisitStatus.CANCELLED)
         .filter(starts_at__lt=window_end, ends_at__gt=window_start)
     )
@@ -578,7 +620,6 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
     month_end = datetime.combine(
         (date(year, month, 28) + timedelta(days=4)).replace(day=1), time.min, tzinfo=tz
     )
-    visit_count = visits.filter(starts_at__lt=month_end, ends_at__gt=month_start).order_by().count()
     by_start_day = [F("start_day")]
     shown = (
         visits.annotate(start_day=TruncDate("starts_at", tzinfo=tz))
@@ -587,11 +628,17 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
                 RowNumber(), partition_by=by_start_day, order_by=[F("starts_at").asc(), F("id").asc()]
             ),
             day_total=Window(Count("pk"), partition_by=by_start_day),
+            # The month's total in the same query: every visit of the month overlaps the grid.
+            month_total=Window(Count("pk", filter=Q(starts_at__lt=month_end, ends_at__gt=month_start))),
         )
         .filter(row__lte=CALENDAR_PER_DAY)
     )
-    by_day, more = defaultdict(list), {}
-    for visit in shown:
+    rows = shown.values_list(
+        "pk", "status", "starts_at", "ends_at", "unit__name", "unit__short_name", "day_total", "month_total"
+    )
+    by_day, more, visit_count = defaultdict(list), {}, 0
+    for visit in leader_names(CalendarVisit.from_row(row) for row in rows):
+        visit_count = visit.month_total
         start_day = timezone.localtime(visit.starts_at, tz).date()
         end_day = timezone.localtime(visit.ends_at - timedelta(seconds=1), tz).date()
         more[start_day] = visit.day_total - CALENDAR_PER_DAY
@@ -676,8 +723,8 @@ def my_visit_sections(*, user, now: datetime | None = None) -> QuerySet[Visit]:
 
 def my_visits(*, user, now: datetime | None = None, limit: int = 25, section: str = "") -> MyVisits:
     """The visits whose team ``user`` is on, sorted for their home page: each section's first
-    ``limit`` visits and its total, in one query with the teams in a second, however many
-    visits the user has (a window function numbers the rows of each section).
+    ``limit`` visits and its total, in one query with the leaders' names in a second (leader_names),
+    however many visits the user has (a window function numbers the rows of each section).
 
     - in progress: the visit has started and its checklist is open;
     - upcoming: draft or scheduled visits that have not started yet, soonest first;
@@ -698,10 +745,10 @@ def my_visits(*, user, now: datetime | None = None, limit: int = 25, section: st
         )
         .filter(row__lte=limit)
         .select_related("unit", "plan")
-        .prefetch_related(team_prefetch())
+        .only(*VISIT_ROW_FIELDS)
     )
     result = MyVisits([], [], [], {})
-    for visit in visits:
+    for visit in leader_names(visits):
         getattr(result, visit.section).append(visit)
         result.totals[visit.section] = visit.section_total
     return result

@@ -12,7 +12,7 @@ from core.jobs import Job
 from core.pagination import paginate
 from units.models import UnitKind
 
-from . import selectors, services
+from . import selectors, services, visit_reads, visit_table
 from .access import (
     can,
     get_amendment_for_user,
@@ -408,14 +408,16 @@ def visit_calendar(request):
     except ValueError:
         raise Http404 from None
     filterset = CalendarFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
-    context = selectors.visit_calendar(
-        user=request.user, year=year, month=month, visits=selectors.leaders_only(filterset.qs)
-    )
+    context = selectors.visit_calendar(user=request.user, year=year, month=month, visits=filterset.qs)
     # The filters travel with the month links (previous, next, the picker).
     kept = request.GET.copy()
     for name in ("year", "month", "view"):
         kept.pop(name, None)
+    # The grid and the phone's list drawn in Python, each visit's pieces once (visit_table).
+    rows, days = visit_table.calendar(context["weeks"], context["days"], kept_query=kept.urlencode())
     context.update(
+        calendar_rows=rows,
+        calendar_list=days,
         filter=filterset,
         kept_query=kept.urlencode(),
         as_list=request.GET.get("view") == "list",
@@ -435,20 +437,18 @@ def my_visits(request):
             "inspections/my_visits.html",
             {"mine": selectors.my_visits(user=request.user, limit=PAGE_SIZE)},
         )
-    visits = (
+    visits = visit_reads.with_leader_name(
         selectors.my_visit_sections(user=request.user)
         .filter(section=section)
         .select_related("unit", "plan")
-        .prefetch_related(selectors.team_prefetch())
+        .only(*visit_reads.VISIT_ROW_FIELDS)
     )
+    page = paginate(request, visits, PAGE_SIZE)
+    page.object_list = visit_reads.named_leaders(page.object_list)
     return render(
         request,
         "inspections/my_visits.html",
-        {
-            "section": section,
-            "page": paginate(request, visits, PAGE_SIZE),
-            "open_checklist": section == "in_progress",
-        },
+        {"section": section, "page": page, "open_checklist": section == "in_progress"},
     )
 
 

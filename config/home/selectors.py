@@ -8,14 +8,15 @@ only what the user may see.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Window
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from findings.models import ACTION_OPEN_STATES, Conclusion
 from findings.selectors import actions_visible_to, finding_visits_visible_to
 from inspections.models import InspectionPlan, PlanStatus, TeamMember, Visit, VisitStatus
-from inspections.selectors import plans_visible_to, team_prefetch, visits_visible_to
+from inspections.selectors import plans_visible_to, visits_visible_to
+from inspections.visit_reads import named_leaders, with_leader_name
 from reports.dashboards.selectors import Scope
 from units.rules import scope_prefix
 
@@ -23,35 +24,54 @@ from units.rules import scope_prefix
 
 
 def upcoming_visits(*, user, weeks: int = 4, now: datetime | None = None, limit: int = 20) -> list[Visit]:
-    """Visible visits starting from today through the coming ``weeks``, soonest first, team loaded."""
+    """Visible visits starting from today through the coming ``weeks``, soonest first, each with
+    its leader's name (``leader_name``, in the same query: inspections.selectors.with_leader_name)."""
     now = now or timezone.now()
     start = datetime.combine(timezone.localtime(now).date(), time.min, tzinfo=timezone.get_current_timezone())
-    return list(
+    visits = (
         visits_visible_to(user)
         .exclude(status=VisitStatus.CANCELLED)
         .filter(starts_at__gte=start, starts_at__lt=start + timedelta(weeks=weeks))
-        .select_related("unit", "plan")
-        .prefetch_related(team_prefetch())
-        .order_by("starts_at", "id")[:limit]
+        .select_related("unit")
+        .only("id", "unit_id", "starts_at", "status", "unit__name")
+        .order_by("starts_at", "id")
     )
+    return named_leaders(with_leader_name(visits)[:limit])
 
 
-def units_without_visit(*, user) -> list:
-    """(plan, unit) pairs of approved or running plans that have no active visit yet. One query.
+# The waiting units the scheduler's panel lists; the others are counted.
+WAITING_SHOWN = 15
 
-    Returns the through rows with ``inspectionplan`` and ``unit`` loaded, by year then tree order.
+
+def units_without_visit(*, user, limit: int = WAITING_SHOWN) -> tuple[list, int]:
+    """(plan, unit) pairs of approved or running plans that have no active visit yet: the first
+    ``limit`` and how many there are, in one query (a window count beside the first rows, so a
+    province of a thousand waiting units still draws fifteen).
+
+    Returns the through rows with ``inspectionplan`` and ``unit`` loaded, by year then tree
+    order, and the total.
     """
     through = InspectionPlan.units.through
     plans = plans_visible_to(user).filter(status__in=[PlanStatus.APPROVED, PlanStatus.IN_PROGRESS])
     visited = Visit.objects.filter(
         plan_id=OuterRef("inspectionplan_id"), unit_id=OuterRef("unit_id")
     ).exclude(status=VisitStatus.CANCELLED)
-    return list(
+    rows = list(
         through.objects.filter(inspectionplan__in=plans.values("pk"))
         .exclude(Exists(visited))
         .select_related("inspectionplan", "unit")
-        .order_by("-inspectionplan__year", "inspectionplan__title", "unit__path")
+        .only(
+            "id",
+            "inspectionplan_id",
+            "unit_id",
+            "inspectionplan__title",
+            "inspectionplan__year",
+            "unit__name",
+        )
+        .annotate(total=Window(Count("pk")))
+        .order_by("-inspectionplan__year", "inspectionplan__title", "unit__path")[:limit]
     )
+    return rows, (rows[0].total if rows else 0)
 
 
 @dataclass
@@ -97,10 +117,14 @@ def inspector_load(*, user, months: int = 3, today: date | None = None) -> Inspe
 
 
 def scheduler_home(*, user) -> dict:
-    """The scheduler's panels on the home page: coming visits, units waiting for a visit, load. Four queries."""
+    """The scheduler's panels on the home page: coming visits, units waiting for a visit (the
+    first WAITING_SHOWN and their total), load. Four queries."""
+    waiting, waiting_total = units_without_visit(user=user)
     return {
         "upcoming": upcoming_visits(user=user),
-        "waiting": units_without_visit(user=user),
+        "waiting": waiting,
+        "waiting_total": waiting_total,
+        "waiting_more": max(waiting_total - len(waiting), 0),
         "load": inspector_load(user=user),
     }
 
@@ -124,7 +148,9 @@ def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dic
             state__in=ACTION_OPEN_STATES,
             due_date__lte=today + timedelta(days=soon_days),
         )
-        .select_related("unit", "finding")
+        .select_related("finding")
+        # What the panel draws: the recommendation and the due date (no unit, no finding's texts).
+        .only("id", "due_date", "state", "finding_id", "finding__recommendation")
         .order_by("due_date", "id")
     )
     next_visit = (
@@ -134,6 +160,7 @@ def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dic
             ends_at__gte=timezone.now(),
         )
         .select_related("unit", "plan")
+        .only("id", "starts_at", "ends_at", "unit_id", "plan_id", "unit__name", "plan__title")
         .order_by("starts_at", "id")
         .first()
     )
@@ -143,6 +170,7 @@ def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dic
             "visit__unit_id",
         )
         .select_related("visit__unit")
+        .only("id", "number", "symbol", "date", "due_date", "visit_id", "visit__unit_id", "visit__unit__name")
         .order_by("-date", "-id")
         .first()
     )

@@ -23,7 +23,8 @@ def home(request):
         "home_unit": user.unit,
     }
     if context["is_inspector"]:
-        context["my_visits"] = my_visits(user=user)
+        # The panel shows each section's first five (templates/inspections/_my_visits_panel.html).
+        context["my_visits"] = my_visits(user=user, limit=5)
     if context["is_scheduler"]:
         context["scheduler_home"] = scheduler_home(user=user)
     if context["is_liaison"]:

@@ -54,11 +54,3 @@ def visit_rows(visits, show_plan=False, open_checklist=False):
     from inspections.visit_table import visit_rows as rows
 
     return rows(visits, show_plan=bool(show_plan), open_checklist=bool(open_checklist))
-
-
-@register.simple_tag
-def calendar_links(visits, as_list=False):
-    """A calendar day's visit links (inspections.visit_table: drawn in Python, the same markup)."""
-    from inspections.visit_table import calendar_links as links
-
-    return links(visits, as_list=bool(as_list))
