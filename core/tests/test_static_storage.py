@@ -5,7 +5,6 @@ between them name the hashed files, so the browser never asks for a plain name c
 import re
 from pathlib import Path, PurePosixPath
 
-import pytest
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.test import RequestFactory
@@ -65,11 +64,6 @@ def test_the_modules_responses_carry_a_long_immutable_max_age(collected, product
     assert "max-age=60" in plain["Cache-Control"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/inspections/checklist_page.html (not this helper's) preloads the plain names: "
-    "it should write {% static module %}; see docs/notes-mends.md",
-)
 def test_the_checklist_preloads_the_hashed_modules(production):
     from django.template import Context, Template
 
