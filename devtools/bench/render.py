@@ -29,7 +29,7 @@ by listing it in `PAGES` of its app's module in `devtools/bench/pages/` (see
 """
 
 
-COLUMNS = ["page", "role", "queries S / L", "median ms S / L", "x floor S / L", "L / S", "x plain L", ""]
+COLUMNS = ["page", "role", "queries S / L", "median ms S / L", "x floor S / L", "L / S", "x plain S / L", ""]
 
 
 def _pair(values, fmt) -> str:
@@ -68,7 +68,7 @@ def _cells(result: Result) -> list[list[str]]:
         elif row.page.grows:
             flags.append("export: not checked")
         flag = "ERROR: " + errors[0] if errors else ", ".join(flags)
-        plain = result.plain_ratio(row)
+        plain = [result.plain_ratio(row, s) for s in SIZES]
         lines.append(
             [
                 row.page.name,
@@ -77,7 +77,7 @@ def _cells(result: Result) -> list[list[str]]:
                 _pair(ms, lambda v: f"{v:.1f}"),
                 _pair(ratios, lambda v: f"{v:.1f}"),
                 "-" if row.growth is None else f"{row.growth:.2f}",
-                "-" if plain is None else f"{plain:.2f}",
+                _pair(plain, lambda v: f"{v:.2f}"),
                 flag,
             ]
         )

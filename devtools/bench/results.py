@@ -16,6 +16,11 @@ class Measurement:
 class Row:
     page: Page
     by_size: dict[str, Measurement] = field(default_factory=dict)
+    # size -> the page's median over the plain 100-row page's, the two requested alternately
+    # (measure_pair). The plain page's cost does not depend on the data set, so the change of this
+    # ratio from the small to the large set is the page's own growth, without the machine's drift
+    # between the two halves of the run (a 0-query login page "grew" 1.33 x in two separate series).
+    plain_paired: dict[str, float] = field(default_factory=dict)
 
     @property
     def grows(self) -> bool:
@@ -24,6 +29,16 @@ class Row:
 
     @property
     def growth(self) -> float | None:
+        """How many times the page's cost grew from the small to the large set: its ratio to the
+        plain page on the large set over that on the small set when both were measured alternately
+        with it, else its median on the large set over the small one's (None if either is missing)."""
+        small_ratio, large_ratio = self.plain_paired.get("small"), self.plain_paired.get("large")
+        if small_ratio and large_ratio is not None:
+            return large_ratio / small_ratio
+        return self.raw_growth
+
+    @property
+    def raw_growth(self) -> float | None:
         """The median time on the large data set over the small one's (None if either is missing)."""
         small, large = self.by_size.get("small"), self.by_size.get("large")
         if small is None or large is None or not small.median_ms or large.median_ms is None:
@@ -85,7 +100,10 @@ class Result:
         ]
 
     def plain_ratio(self, row: Row, size: str = "large") -> float | None:
-        """The page's median over the plain 100-row page's on data set ``size``."""
+        """The page's median over the plain 100-row page's on data set ``size`` (the two requested
+        alternately when the run did so)."""
+        if size in row.plain_paired:
+            return row.plain_paired[size]
         plain = self.median(PLAIN_PAGE, size)
         found = row.by_size.get(size)
         if not plain or found is None or found.median_ms is None:

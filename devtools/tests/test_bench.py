@@ -31,6 +31,10 @@ def test_every_registered_page_answers_on_the_small_data_set(registry):
     assert failures == {}
     assert result.floor["small"].queries == 2  # session and user
     assert "units" in result.datasets["small"]
+    # Every page was also timed alternately with the plain page, which is 1 x itself.
+    paired = {row.page.name: row.plain_paired.get("small") for row in result.rows}
+    assert paired["plain table, 100 rows"] == 1.0
+    assert all(ratio and ratio > 0 for ratio in paired.values()), paired
 
 
 def test_a_page_whose_queries_grow_with_the_data_is_flagged():
@@ -97,6 +101,25 @@ def test_the_growth_of_each_page_is_printed_and_checked_against_the_limit():
     assert "**TIME GROWS 5.00 x**" in render.render_markdown(result)
     # 1.2 and 5.0 times the plain page on the large set; the first is within 1.5 x of it.
     assert "Pages over 1.5 x the plain 100-row page on the large set: whole calendar" in text
+
+
+def test_growth_and_the_plain_ratio_come_from_the_alternated_measurements_when_there_are_some():
+    # Two separate series: the machine was slower while the large set was measured (every page,
+    # the plain one too, 1.6 x slower); timed alternately with the plain page, the list did not grow.
+    result = _two_sizes(
+        {"flat list": (10.0, 16.0), "whole calendar": (10.0, 50.0), "plain table, 100 rows": (10.0, 16.0)},
+        max_growth=1.3,
+    )
+    flat, calendar, plain = result.rows
+    plain.plain_paired = {"small": 1.0, "large": 1.0}  # the reference, as the runner records it
+    flat.plain_paired = {"small": 1.0, "large": 1.05}
+    calendar.plain_paired = {"small": 1.0, "large": 3.1}
+
+    assert flat.raw_growth == pytest.approx(1.6)
+    assert flat.growth == pytest.approx(1.05)
+    assert [row.page.name for row in result.over_growth()] == ["whole calendar"]
+    assert result.plain_ratio(calendar) == 3.1
+    assert "1.00 / 3.10" in render.render_text(result)
 
 
 def test_an_export_of_every_row_is_left_out_of_the_growth_check():
