@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.pagination import paginate
 from inspections.models import VisitStatus
+from reports.paging import counted_page
 
 from .. import selectors, services
 from ..access import get_finding_for_user, get_visit_findings_for_user, require_perm
@@ -27,12 +27,9 @@ REVIEW = "findings.review_findings"
 @require_safe
 def review_queue(request):
     require_perm(request.user, "findings.view_review_queue")
-    visits = paginate(
-        request,
-        selectors.review_queue(user=request.user),
-        PAGE_SIZE,
-        count=selectors.review_queue_count(user=request.user),
-    )
+    # The page and the total from one query (reports.paging), the page's finding counts from one more.
+    visits = counted_page(selectors.review_queue(user=request.user), PAGE_SIZE, request.GET.get("page"))
+    selectors.review_queue_counts(visits.object_list)
     return render(request, "findings/review_queue.html", {"visits": visits})
 
 
