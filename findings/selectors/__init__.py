@@ -393,6 +393,8 @@ class UnitRemediation:
     visits: QuerySet[Visit] | list
     open_count: int
     overdue_count: int
+    # How many visits ``visits`` holds (known from their ids: the paginator need not count).
+    visit_count: int | None = None
 
 
 def my_unit(*, user, today: date | None = None) -> UnitRemediation:
@@ -411,9 +413,13 @@ def my_unit(*, user, today: date | None = None) -> UnitRemediation:
         | Q(unit_id__in=predecessor_ids([user.unit_id]))
         | Q(pk__in=Finding.objects.filter(action__unit__in=own_units).values("visit_id"))
     )
-    concluded = Visit.objects.filter(mine, status=VisitStatus.CONCLUDED)
+    # The visits' ids first (a liaison's unit has a handful): as a subquery, PostgreSQL guessed
+    # hundreds of visits from the OR and hashed every finding and action of the country to count
+    # theirs; as a list, the counts follow the indexes from the few visits.
+    ids = list(Visit.objects.filter(mine, status=VisitStatus.CONCLUDED).values_list("pk", flat=True))
     visits = (
-        concluded.select_related("unit", "plan", "conclusion")
+        Visit.objects.filter(pk__in=ids)
+        .select_related("unit", "plan", "conclusion")
         .prefetch_related(
             # The limitations only: the page lists what the unit must remedy.
             Prefetch(
@@ -425,11 +431,16 @@ def my_unit(*, user, today: date | None = None) -> UnitRemediation:
         )
         .order_by("-starts_at", "-id")
     )
-    counts = RemediationAction.objects.filter(finding__visit__in=concluded.values("pk")).aggregate(
+    counts = RemediationAction.objects.filter(finding__visit_id__in=ids).aggregate(
         open=Count("pk", filter=~Q(state=ActionState.VERIFIED)),
         overdue=Count("pk", filter=Q(due_date__lt=today, state__in=ACTION_OPEN_STATES)),
     )
-    return UnitRemediation(visits=visits, open_count=counts["open"], overdue_count=counts["overdue"])
+    return UnitRemediation(
+        visits=visits,
+        open_count=counts["open"] or 0,
+        overdue_count=counts["overdue"] or 0,
+        visit_count=len(ids),
+    )
 
 
 @dataclass
