@@ -84,6 +84,33 @@ def test_head_sees_submitted_visits_of_the_province_only(client, head, visit, le
     assert response.context["visits"][0].pending_count == 1
 
 
+def test_review_queue_rows_show_each_visit_escaped_with_its_counts_and_link(
+    client, head, visit, leader, commune
+):
+    """The rows drawn in Python (findings/queue_rows.py): unit and plan escaped, dd/mm/yyyy, the
+    leader, findings with the limitations in words, badges for what waits, the review link."""
+    from django.utils.html import escape
+
+    from findings.models import FindingKind
+    from inspections.templatetags.inspections_tags import local_day
+
+    commune.name = "Xã <b>Bình Tấn</b>"
+    commune.save(update_fields=["name"])
+    _submitted(visit)
+    FindingFactory(visit=visit, created_by=leader, kind=FindingKind.LIMITATION)
+    FindingFactory(visit=visit, created_by=leader, review_state=ReviewState.RETURNED)
+    client.force_login(head)
+    body = client.get(reverse("findings:review_queue")).content.decode()
+    assert "<b>Bình" not in body and escape(commune.name) in body
+    assert (
+        f'data-label="Date">{local_day(visit.starts_at)}</td>' in body or local_day(visit.starts_at) in body
+    )
+    assert escape(visit.plan.title) in body and escape(str(leader)) in body
+    assert '">2 <span class="text-muted small">(' in body
+    assert '<span class="badge text-bg-warning">1</span>' in body
+    assert f'href="{reverse("findings:visit_review", args=[visit.pk])}"' in body
+
+
 def test_inspector_cannot_open_the_review_queue(client, inspector):
     client.force_login(inspector)
     assert client.get(reverse("findings:review_queue")).status_code == 403

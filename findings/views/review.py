@@ -17,6 +17,7 @@ from reports.paging import counted_page
 from .. import selectors, services
 from ..access import get_finding_for_user, get_visit_findings_for_user, require_perm
 from ..forms import ConcludeForm, FinishReviewForm, ReviewForm
+from ..queue_rows import review_queue_rows_html
 from ..review_cards import review_card_html
 from ..services.notifications import conclusion_notice_waiting
 from ._common import PAGE_SIZE, error_message
@@ -30,7 +31,8 @@ def review_queue(request):
     # The page and the total from one query (reports.paging), the page's finding counts from one more.
     visits = counted_page(selectors.review_queue(user=request.user), PAGE_SIZE, request.GET.get("page"))
     selectors.review_queue_counts(visits.object_list)
-    return render(request, "findings/review_queue.html", {"visits": visits})
+    rows = review_queue_rows_html(visits.object_list)
+    return render(request, "findings/review_queue.html", {"visits": visits, "rows": rows})
 
 
 def _review_context(request, visit, data, forms=None) -> dict:
