@@ -5,6 +5,7 @@ stacked cards) cost a third of the page, more than a plain 100-row table (issue 
 the same markup as strings, escaping every value; the rows come from selectors.action_list_rows.
 """
 
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -14,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .models import RemediationAction
+from .models import ActionState, RemediationAction
 from .templatetags.findings_tags import badge
 
 
@@ -24,6 +25,13 @@ def _conclusion(visit) -> str:
     except ObjectDoesNotExist:
         return ""
     return f"{escape(conclusion.reference)}<br>" if conclusion else ""
+
+
+def _chars(text: str, length: int) -> str:
+    """Truncator(text).chars(length), without building a Truncator (and translating its
+    ellipsis) for the many texts short enough: those come back NFC-normalised, as from it."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 def action_rows_html(actions: list[RemediationAction], *, today: date, show_unit: bool = True) -> SafeString:
@@ -37,6 +45,8 @@ def action_rows_html(actions: list[RemediationAction], *, today: date, show_unit
         "overdue": escape(_("Overdue")),
         "extension": escape(_("Extension asked")),
     }
+    # Each state's label translated once for the page, not once per row.
+    states = {value: escape(label) for value, label in ActionState.choices}
     # One reverse for the page, each id put in its place (an id is digits: nothing to escape).
     before, after = reverse("findings:action_detail", args=[0]).rsplit("/0/", 1)
     rows = []
@@ -71,12 +81,12 @@ def action_rows_html(actions: list[RemediationAction], *, today: date, show_unit
         rows.append(
             "<tr>\n"
             f'  <td class="card-title-cell"><a href="{before}/{int(action.pk)}/{after}" class="text-prewrap">'
-            f"{escape(Truncator(finding.recommendation).chars(140))}</a>{criterion}</td>{unit}\n"
+            f"{escape(_chars(finding.recommendation, 140))}</a>{criterion}</td>{unit}\n"
             f'  <td class="small" data-label="{labels["conclusion"]}">{_conclusion(visit)}'
-            f'<span class="text-muted">{escape(Truncator(visit.plan.title).chars(50))}</span></td>\n'
+            f'<span class="text-muted">{escape(_chars(visit.plan.title, 50))}</span></td>\n'
             f'  <td class="text-nowrap" data-label="{labels["due"]}">{action.due_date:%d/%m/%Y}{overdue}</td>\n'
             f'  <td class="card-action" data-label="{labels["state"]}"><span class="badge {badge(action.state)}">'
-            f"{escape(action.get_state_display())}</span>{extension}</td>\n"
+            f"{states.get(action.state) or escape(action.get_state_display())}</span>{extension}</td>\n"
             "</tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped

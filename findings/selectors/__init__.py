@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from inspections.models import Answer, AnswerResult, Visit, VisitStatus
-from inspections.selectors import team_prefetch, units_under, visits_visible_to
+from inspections.selectors import team_prefetch, units_under, visible_visit_ids, visits_visible_to
 from units.models import IssuingBody, Unit
 from units.roles import Role, has_role, is_staff_member
 from units.rules import scope_prefix
@@ -58,7 +58,7 @@ def actions_visible_to(user) -> QuerySet[RemediationAction]:
     """
     if not user.is_authenticated:
         return RemediationAction.objects.none()
-    if not (has_role(user, Role.LIAISON) and (prefix := scope_prefix(user)) is not None):
+    if (prefix := _liaison_prefix(user)) is None:
         # EXISTS of the action's visit among the visible ones: the remediation list walks the
         # (due_date, id) index (findings_action_due_id) and stops at its 25 rows, instead of
         # building the set of every visible finding and sorting every visible action.
@@ -75,6 +75,28 @@ def actions_visible_to(user) -> QuerySet[RemediationAction]:
         .union(RemediationAction.objects.filter(unit__in=units_under(prefix)).values("pk"))
     )
     return RemediationAction.objects.filter(pk__in=ids)
+
+
+def _liaison_prefix(user) -> str | None:
+    """The unit path a liaison's actions hang under (None for staff: their actions are those of
+    the visits they see)."""
+    return scope_prefix(user) if has_role(user, Role.LIAISON) else None
+
+
+def actions_to_count(user) -> QuerySet[RemediationAction]:
+    """The actions of actions_visible_to(user), shaped for an aggregate over all of them (the
+    list's total and plan options, the home page's counts) rather than for a page of them.
+
+    For staff the visibility is the finding's visit among the visible visit ids (a hash of the
+    ids the action rows join to), not an EXISTS probe per action: the aggregate reads every
+    action anyway, and the probe joined the visits a second time (half the query's time on the
+    large bench set). A liaison's actions are actions_visible_to's own UNION of ids.
+    """
+    if not user.is_authenticated or _liaison_prefix(user) is not None:
+        return actions_visible_to(user)
+    ids = visible_visit_ids(user)
+    actions = RemediationAction.objects.all()
+    return actions if ids is None else actions.filter(finding__visit_id__in=ids)
 
 
 # The visit's findings
@@ -237,22 +259,38 @@ def carry_forward(*, visit: Visit) -> list[Finding]:
 
 
 def review_queue(*, user) -> QuerySet[Visit]:
-    """Submitted visits in the head's scope, oldest first, with their finding counts (two queries)."""
+    """Submitted visits in the head's scope, oldest first (one query; review_queue_counts adds
+    the finding counts of a page of them). Not annotated with the counts: grouping the visits,
+    plans and units by every column cost PostgreSQL more to plan than to run."""
     return (
         visits_visible_to(user)
         .filter(status=VisitStatus.SUBMITTED)
         .select_related("unit", "plan")
         .prefetch_related(team_prefetch())
-        .annotate(
-            finding_count=Count("findings"),
-            pending_count=Count(
-                "findings", filter=Q(findings__review_state__in=[ReviewState.DRAFT, ReviewState.SUBMITTED])
-            ),
-            returned_count=Count("findings", filter=Q(findings__review_state=ReviewState.RETURNED)),
-            limitation_count=Count("findings", filter=Q(findings__kind=FindingKind.LIMITATION)),
-        )
         .order_by("ends_at", "id")
     )
+
+
+def review_queue_counts(visits: list[Visit]) -> list[Visit]:
+    """Sets ``finding_count``, ``pending_count``, ``returned_count`` and ``limitation_count`` on
+    each of ``visits`` (one query over their findings only)."""
+    rows = (
+        Finding.objects.filter(visit_id__in=[visit.pk for visit in visits])
+        .order_by()
+        .values("visit_id")
+        .annotate(
+            finding_count=Count("pk"),
+            pending_count=Count("pk", filter=Q(review_state__in=[ReviewState.DRAFT, ReviewState.SUBMITTED])),
+            returned_count=Count("pk", filter=Q(review_state=ReviewState.RETURNED)),
+            limitation_count=Count("pk", filter=Q(kind=FindingKind.LIMITATION)),
+        )
+    )
+    by_visit = {row.pop("visit_id"): row for row in rows} if visits else {}
+    empty = {"finding_count": 0, "pending_count": 0, "returned_count": 0, "limitation_count": 0}
+    for visit in visits:
+        for name, value in by_visit.get(visit.pk, empty).items():
+            setattr(visit, name, value)
+    return visits
 
 
 def review_queue_count(*, user) -> int:
@@ -355,6 +393,8 @@ class UnitRemediation:
     visits: QuerySet[Visit] | list
     open_count: int
     overdue_count: int
+    # How many visits ``visits`` holds (known from their ids: the paginator need not count).
+    visit_count: int | None = None
 
 
 def my_unit(*, user, today: date | None = None) -> UnitRemediation:
@@ -373,9 +413,13 @@ def my_unit(*, user, today: date | None = None) -> UnitRemediation:
         | Q(unit_id__in=predecessor_ids([user.unit_id]))
         | Q(pk__in=Finding.objects.filter(action__unit__in=own_units).values("visit_id"))
     )
-    concluded = Visit.objects.filter(mine, status=VisitStatus.CONCLUDED)
+    # The visits' ids first (a liaison's unit has a handful): as a subquery, PostgreSQL guessed
+    # hundreds of visits from the OR and hashed every finding and action of the country to count
+    # theirs; as a list, the counts follow the indexes from the few visits.
+    ids = list(Visit.objects.filter(mine, status=VisitStatus.CONCLUDED).values_list("pk", flat=True))
     visits = (
-        concluded.select_related("unit", "plan", "conclusion")
+        Visit.objects.filter(pk__in=ids)
+        .select_related("unit", "plan", "conclusion")
         .prefetch_related(
             # The limitations only: the page lists what the unit must remedy.
             Prefetch(
@@ -387,11 +431,16 @@ def my_unit(*, user, today: date | None = None) -> UnitRemediation:
         )
         .order_by("-starts_at", "-id")
     )
-    counts = RemediationAction.objects.filter(finding__visit__in=concluded.values("pk")).aggregate(
+    counts = RemediationAction.objects.filter(finding__visit_id__in=ids).aggregate(
         open=Count("pk", filter=~Q(state=ActionState.VERIFIED)),
         overdue=Count("pk", filter=Q(due_date__lt=today, state__in=ACTION_OPEN_STATES)),
     )
-    return UnitRemediation(visits=visits, open_count=counts["open"], overdue_count=counts["overdue"])
+    return UnitRemediation(
+        visits=visits,
+        open_count=counts["open"] or 0,
+        overdue_count=counts["overdue"] or 0,
+        visit_count=len(ids),
+    )
 
 
 @dataclass
@@ -404,7 +453,7 @@ class RemediationSummary:
 def remediation_summary(*, user, today: date | None = None) -> RemediationSummary:
     """Counts for the home page: unfinished, overdue, and waiting-for-verification actions (one query)."""
     today = today or timezone.localdate()
-    counts = actions_visible_to(user).aggregate(
+    counts = actions_to_count(user).aggregate(
         open=Count("pk", filter=Q(state__in=ACTION_OPEN_STATES)),
         overdue=Count("pk", filter=Q(state__in=ACTION_OPEN_STATES, due_date__lt=today)),
         reported=Count("pk", filter=Q(state=ActionState.REPORTED_DONE)),

@@ -568,3 +568,17 @@ def test_action_page_queries_do_not_grow_with_its_record(
     # A liaison is shown the progress, done and extension forms, not the team's verification.
     assert {"progress_form", "done_form", "extension_form"} <= set(response.context.keys())
     assert "verify_form" not in response.context
+
+
+def test_row_texts_are_truncated_as_django_truncates_them():
+    """action_rows._chars is Truncator.chars with a short cut for short texts (NFC included)."""
+    import unicodedata
+
+    from django.utils.text import Truncator
+
+    from findings.action_rows import _chars
+
+    decomposed = unicodedata.normalize("NFD", "Thực hiện xin lỗi, hẹn lại với 100% hồ sơ trễ hạn.")
+    for text in ["", "ngắn", decomposed, decomposed * 5, "x" * 140, "x" * 141, "Kế hoạch " * 10]:
+        for length in (50, 140):
+            assert _chars(text, length) == Truncator(text).chars(length)

@@ -1,5 +1,7 @@
 """Submitting for review, the head's queue and decisions, finishing the review."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -82,6 +84,33 @@ def test_head_sees_submitted_visits_of_the_province_only(client, head, visit, le
     assert response.context["visits"][0].pending_count == 1
 
 
+def test_review_queue_rows_show_each_visit_escaped_with_its_counts_and_link(
+    client, head, visit, leader, commune
+):
+    """The rows drawn in Python (findings/queue_rows.py): unit and plan escaped, dd/mm/yyyy, the
+    leader, findings with the limitations in words, badges for what waits, the review link."""
+    from django.utils.html import escape
+
+    from findings.models import FindingKind
+    from inspections.templatetags.inspections_tags import local_day
+
+    commune.name = "Xã <b>Bình Tấn</b>"
+    commune.save(update_fields=["name"])
+    _submitted(visit)
+    FindingFactory(visit=visit, created_by=leader, kind=FindingKind.LIMITATION)
+    FindingFactory(visit=visit, created_by=leader, review_state=ReviewState.RETURNED)
+    client.force_login(head)
+    body = client.get(reverse("findings:review_queue")).content.decode()
+    assert "<b>Bình" not in body and escape(commune.name) in body
+    assert (
+        f'data-label="Date">{local_day(visit.starts_at)}</td>' in body or local_day(visit.starts_at) in body
+    )
+    assert escape(visit.plan.title) in body and escape(str(leader)) in body
+    assert '">2 <span class="text-muted small">(' in body
+    assert '<span class="badge text-bg-warning">1</span>' in body
+    assert f'href="{reverse("findings:visit_review", args=[visit.pk])}"' in body
+
+
 def test_inspector_cannot_open_the_review_queue(client, inspector):
     client.force_login(inspector)
     assert client.get(reverse("findings:review_queue")).status_code == 403
@@ -115,6 +144,38 @@ def test_review_queue_query_count_does_not_grow_with_visits(
     with django_assert_max_num_queries(len(few)):
         response = client.get(reverse("findings:review_queue"))
     assert len(response.context["visits"]) == 8
+    # The counts come from a query of the page's findings: each visit its own two.
+    assert {(v.finding_count, v.returned_count) for v in response.context["visits"]} == {(2, 0)}
+    assert response.context["visits"].paginator.count == 8
+
+
+def test_review_queue_pages_keep_the_total_and_the_counts(client, head, plan, leader, district):
+    """27 visits: the first page 25 oldest first with the total of all, the second the last two
+    (a page past the end shows the last), each with its finding counts."""
+    for n in range(27):
+        unit = UnitFactory(parent=district)
+        plan.units.add(unit)
+        day = plan.period_start + timedelta(days=n + 1)
+        visit = VisitFactory(
+            plan=plan,
+            unit=unit,
+            leader=leader,
+            status=VisitStatus.SUBMITTED,
+            starts_at=at(day, 8),
+            ends_at=at(day, 11),
+        )
+        FindingFactory.create_batch(n % 3, visit=visit, created_by=leader)
+    client.force_login(head)
+    url = reverse("findings:review_queue")
+    first = client.get(url).context["visits"]
+    assert first.paginator.count == 27 and len(first) == 25
+    assert [v.ends_at for v in first] == sorted(v.ends_at for v in first)
+    assert [v.finding_count for v in first] == [n % 3 for n in range(25)]
+    for page in ("2", "9"):
+        last = client.get(url, {"page": page}).context["visits"]
+        assert last.number == 2 and [v.finding_count for v in last] == [25 % 3, 26 % 3]
+    body = client.get(url).content.decode()
+    assert 'rel="next" class="page-link" href="?page=2"' in body
 
 
 # --- decisions ---------------------------------------------------------------------------------

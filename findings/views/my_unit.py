@@ -18,7 +18,7 @@ VISITS_PER_PAGE = 10
 def my_unit(request):
     require_perm(request.user, "findings.view_my_unit")
     mine = selectors.my_unit(user=request.user)
-    mine.visits = paginate(request, mine.visits, VISITS_PER_PAGE)
+    mine.visits = paginate(request, mine.visits, VISITS_PER_PAGE, count=mine.visit_count)
     return render(
         request,
         "findings/my_unit.html",

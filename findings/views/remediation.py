@@ -33,7 +33,9 @@ def action_list(request):
     actions = selectors.action_list(user=request.user)
     filterset = ActionFilter(request.GET or None, queryset=actions, request=request)
     # The plan filter's options and the list's total from one aggregate (each reads every action).
-    plans, count = selectors.action_list_summary(actions=actions, matching=filterset.matching())
+    plans, count = selectors.action_list_summary(
+        actions=selectors.actions_to_count(request.user), matching=filterset.matching()
+    )
     filterset.show_plans(plans)
     page = paginate(request, filterset.qs.values_list("pk", flat=True), PAGE_SIZE, count=count)
     page.object_list = selectors.action_list_rows(ids=list(page.object_list))

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.pagination import paginate
 from inspections.models import VisitStatus
+from reports.paging import counted_page
 
 from .. import selectors, services
 from ..access import get_finding_for_user, get_visit_findings_for_user, require_perm
 from ..forms import ConcludeForm, FinishReviewForm, ReviewForm
+from ..queue_rows import review_queue_rows_html
 from ..review_cards import review_card_html
 from ..services.notifications import conclusion_notice_waiting
 from ._common import PAGE_SIZE, error_message
@@ -27,13 +28,11 @@ REVIEW = "findings.review_findings"
 @require_safe
 def review_queue(request):
     require_perm(request.user, "findings.view_review_queue")
-    visits = paginate(
-        request,
-        selectors.review_queue(user=request.user),
-        PAGE_SIZE,
-        count=selectors.review_queue_count(user=request.user),
-    )
-    return render(request, "findings/review_queue.html", {"visits": visits})
+    # The page and the total from one query (reports.paging), the page's finding counts from one more.
+    visits = counted_page(selectors.review_queue(user=request.user), PAGE_SIZE, request.GET.get("page"))
+    selectors.review_queue_counts(visits.object_list)
+    rows = review_queue_rows_html(visits.object_list)
+    return render(request, "findings/review_queue.html", {"visits": visits, "rows": rows})
 
 
 def _review_context(request, visit, data, forms=None) -> dict:
