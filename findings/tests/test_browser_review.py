@@ -12,12 +12,7 @@ from findings.tests.factories import FindingFactory
 from inspections.models import VisitStatus
 from inspections.tests.factories import ChecklistTemplateFactory, PlanFactory, VisitFactory, at
 from inspections.tests.test_browser_calendar import login
-from inspections.tests.test_browser_schedule import (  # noqa: F401  (fixtures)
-    _role_groups,
-    _role_groups_back,
-    _watch,
-    browser_context_args,
-)
+from inspections.tests.test_browser_schedule import _watch
 from units.models import UnitKind
 from units.roles import Role
 from units.tests.factories import UnitFactory, UserFactory
