@@ -218,3 +218,23 @@ def test_a_refused_response_comes_back_with_the_typed_text_beside_its_error(clie
     assert "tối đa 5000 kí tự" in page[error:]
     assert 'aria-invalid="true"' in page[field - 300 : field + 300]
     assert Scorecard.objects.get(pk=appraised.pk).status == CardStatus.APPRAISED
+
+
+def test_the_fields_drawn_in_python_are_django_s_own_markup(submitted):
+    from django.test.html import parse_html
+
+    from ..field_html import widget_html
+    from ..forms import AppraisalForm
+    from ..selectors import card_blocks
+
+    rows = [r for b in card_blocks(card=submitted) for r in b.rows]
+    first = rows[0]
+    typed = {**_form(submitted, {}), f"appraised_{first.pk}": "99", f"reason_{first.pk}": 'Lý do <b>"x"</b>'}
+    for form in (AppraisalForm(rows=rows), AppraisalForm(typed, rows=rows)):
+        form.is_valid()
+        for name in form.fields:
+            assert parse_html(widget_html(form[name])) == parse_html(str(form[name])), name
+    # A refused form keeps what was typed, its message beside the field.
+    bound = form.bind_rows()[0].bound
+    assert 'value="99"' in str(bound["appraised"]) and 'aria-invalid="true"' in str(bound["appraised"])
+    assert bound["appraised"].errors and "&lt;b&gt;" in str(bound["reason"])
