@@ -7,16 +7,19 @@ escape() on every value, the one translated text formatted per row, as round_htm
 the round's scorecards. Works on the computed ranking and on an issued snapshot alike (dicts).
 """
 
+from html import escape as html_escape
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 
 def _comma(value) -> str:
-    """As the ``comma`` filter (reform_index_tags): "93.40" -> "93,40", nothing -> "–"."""
+    """As the ``comma`` filter (reform_index_tags): "93.40" -> "93,40", nothing -> "–"; escaped
+    by the standard library's escape (Django's lazy-aware one was a third of the rows' cost)."""
     if value in (None, ""):
         return "–"
-    return escape(str(value).replace(".", ","))
+    return html_escape(str(value).replace(".", ","))
 
 
 def ranking_rows_html(rows: list[dict], own_unit) -> SafeString:
