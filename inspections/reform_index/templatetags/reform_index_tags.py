@@ -2,6 +2,8 @@
 
 from django import template
 
+from ..evidence_html import evidence_html
+
 register = template.Library()
 
 
@@ -12,3 +14,9 @@ def comma(value) -> str:
     if value in (None, ""):
         return "–"
     return str(value).replace(".", ",")
+
+
+@register.filter
+def evidence(row):
+    """A criterion's evidence list (evidence_html): files, cited document, explanation."""
+    return evidence_html(row)
