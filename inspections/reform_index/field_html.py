@@ -58,3 +58,12 @@ class FastField:
         return widget_html(self.bf)
 
     __html__ = __str__
+
+    def block(self) -> SafeString:
+        """The field with its label and messages, as templates/reform_index/_field.html draws it."""
+        bf = self.bf
+        errors = "".join(f'<div class="invalid-feedback d-block">{escape(e)}</div>' for e in bf.errors)
+        return mark_safe(  # noqa: S308  every value escaped
+            f'<div class="mb-2">\n  <label class="form-label small mb-1" for="{escape(bf.id_for_label)}">'
+            f"{escape(bf.label)}</label>\n  {widget_html(bf)}\n  {errors}\n</div>"
+        )

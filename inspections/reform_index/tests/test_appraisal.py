@@ -221,6 +221,7 @@ def test_a_refused_response_comes_back_with_the_typed_text_beside_its_error(clie
 
 
 def test_the_fields_drawn_in_python_are_django_s_own_markup(submitted):
+    from django.template.loader import render_to_string
     from django.test.html import parse_html
 
     from ..field_html import widget_html
@@ -238,3 +239,6 @@ def test_the_fields_drawn_in_python_are_django_s_own_markup(submitted):
     bound = form.bind_rows()[0].bound
     assert 'value="99"' in str(bound["appraised"]) and 'aria-invalid="true"' in str(bound["appraised"])
     assert bound["appraised"].errors and "&lt;b&gt;" in str(bound["reason"])
+    for name in ("appraised", "reason"):
+        reference = render_to_string("reform_index/_field.html", {"field": form[bound[name].name]})
+        assert parse_html(bound[name].block()) == parse_html(reference)
