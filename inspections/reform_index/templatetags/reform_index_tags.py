@@ -2,6 +2,7 @@
 
 from django import template
 
+from ..appraisal_html import appraisal_rows_html
 from ..evidence_html import evidence_html
 
 register = template.Library()
@@ -20,3 +21,9 @@ def comma(value) -> str:
 def evidence(row):
     """A criterion's evidence list (evidence_html): files, cited document, explanation."""
     return evidence_html(row)
+
+
+@register.simple_tag
+def appraisal_rows(rows, editable):
+    """The appraisal page's criteria (appraisal_html): self-score, evidence, inspection facts, fields."""
+    return appraisal_rows_html(rows, bool(editable))

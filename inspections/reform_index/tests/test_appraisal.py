@@ -242,3 +242,33 @@ def test_the_fields_drawn_in_python_are_django_s_own_markup(submitted):
     for name in ("appraised", "reason"):
         reference = render_to_string("reform_index/_field.html", {"field": form[bound[name].name]})
         assert parse_html(bound[name].block()) == parse_html(reference)
+
+
+def test_the_criteria_drawn_in_python_are_the_reference_template_s_markup(submitted, last_visit):
+    from django.template.loader import render_to_string
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from ..appraisal_html import appraisal_rows_html
+    from ..forms import AppraisalForm
+    from ..selectors import card_blocks
+
+    CriterionScore.objects.filter(scorecard=submitted, criterion__code="1.2").update(
+        appraised_score=Decimal("0.25"), appraisal_reason="Thiếu <b>hồ sơ</b>"
+    )
+    rows = [r for b in card_blocks(card=submitted, with_facts=True) for r in b.rows]
+    assert rows[0].facts.answer and rows[0].facts.limitations
+    first = rows[0]
+    typed = {**_form(submitted, {}), f"appraised_{first.pk}": "99", f"reason_{first.pk}": "Lý do"}
+    with translation.override("vi"):
+        for form in (AppraisalForm(rows=rows), AppraisalForm(typed, rows=rows)):
+            form.is_valid()
+            form.bind_rows()
+            for editable in (True, False):
+                drawn = parse_html(appraisal_rows_html(rows, editable))
+                reference = "".join(
+                    render_to_string("reform_index/_appraisal_row.html", {"row": r, "editable": editable})
+                    for r in rows
+                )
+                assert drawn == parse_html(reference)
+        assert "0,25" in appraisal_rows_html(rows, False) and "&lt;b&gt;" in appraisal_rows_html(rows, False)
