@@ -3,6 +3,7 @@
 from django import template
 
 from ..appraisal_html import appraisal_rows_html
+from ..card_html import card_rows_html
 from ..evidence_html import evidence_html
 
 register = template.Library()
@@ -27,3 +28,9 @@ def evidence(row):
 def appraisal_rows(rows, editable):
     """The appraisal page's criteria (appraisal_html): self-score, evidence, inspection facts, fields."""
     return appraisal_rows_html(rows, bool(editable))
+
+
+@register.simple_tag
+def card_rows(rows, show_appraisal):
+    """The scorecard page's criteria (card_html): self-score, the appraisal when shown, evidence."""
+    return card_rows_html(rows, bool(show_appraisal))

@@ -272,3 +272,25 @@ def test_the_criteria_drawn_in_python_are_the_reference_template_s_markup(submit
                 )
                 assert drawn == parse_html(reference)
         assert "0,25" in appraisal_rows_html(rows, False) and "&lt;b&gt;" in appraisal_rows_html(rows, False)
+
+
+def test_the_scorecard_s_criteria_drawn_in_python_are_the_reference_template_s_markup(submitted):
+    from django.template.loader import render_to_string
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from ..card_html import card_rows_html
+    from ..selectors import card_blocks
+
+    CriterionScore.objects.filter(scorecard=submitted, criterion__code="1.2").update(
+        appraised_score=Decimal("0.25"), appraisal_reason="Thiếu <b>hồ sơ</b>"
+    )
+    rows = [r for b in card_blocks(card=submitted) for r in b.rows]
+    with translation.override("vi"):
+        for shown in (True, False):
+            reference = "".join(
+                render_to_string("reform_index/_card_row.html", {"row": r, "show_appraisal": shown})
+                for r in rows
+            )
+            assert parse_html(card_rows_html(rows, shown)) == parse_html(reference)
+        assert "0,25" in card_rows_html(rows, True) and "0,25" not in card_rows_html(rows, False)
