@@ -8,7 +8,7 @@ from core.selects import listed_choices
 from core.widgets import DateInput
 
 from .models import Unit
-from .widgets import UnitSelect, UnitSelectMultiple
+from .widgets import FastField, UnitSelect, UnitSelectMultiple
 
 
 class LoginForm(AuthenticationForm):
@@ -102,7 +102,8 @@ class UnitForm(forms.ModelForm):
             if field.errors:
                 classes.append("is-invalid")
             widget.attrs["class"] = " ".join(dict.fromkeys(classes))
-        return fields
+        # Each widget drawn in Python (units.widgets.FastField), Django's markup.
+        return [FastField(field) for field in fields]
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from inspections.models import ChecklistTemplate
 from units.models import Unit, UnitKind
 
+from .field_html import FastField
 from .services import AppraisalRow, SelfRow
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -84,7 +85,9 @@ class _RowsForm(forms.Form):
         """Hang each row's bound fields on the row (``row.fields``) for the template."""
         for row in self.rows:
             row.bound = {
-                name.rsplit("_", 1)[0]: self[name] for name in self.fields if name.endswith(f"_{row.pk}")
+                name.rsplit("_", 1)[0]: FastField(self[name])
+                for name in self.fields
+                if name.endswith(f"_{row.pk}")
             }
         return self.rows
 

@@ -53,6 +53,23 @@ class Ranking:
     def unit_count(self) -> int:
         return sum(len(g.rows) for g in self.groups)
 
+    def as_dict(self) -> dict:
+        """As ``dataclasses.asdict(self)`` (the snapshot's shape) without its deep copy of every value:
+        the rows' fields are strings and numbers, only their lists are copied."""
+        return {
+            "year": self.year,
+            "province": self.province,
+            "domains": [dict(d) for d in self.domains],
+            "groups": [
+                {
+                    "kind": g.kind,
+                    "label": g.label,
+                    "rows": [{**vars(r), "domains": list(r.domains)} for r in g.rows],
+                }
+                for g in self.groups
+            ],
+        }
+
 
 def _q(value) -> Decimal:
     return Decimal(value or 0).quantize(TWO, rounding=ROUND_HALF_UP)
@@ -71,13 +88,17 @@ def _totals(index_round: IndexRound) -> dict[int, dict]:
         .order_by()
     )
     out: dict[int, dict] = {}
-    for r in rows:
-        unit = out.setdefault(
-            r["scorecard__unit_id"], {"domains": {}, "total": Decimal(0), "max": Decimal(0)}
-        )
-        unit["domains"][r["criterion__domain_id"]] = _q(r["points"])
-        unit["total"] += _q(r["points"])
-        unit["max"] += _q(r["max"])
+    zero = Decimal(0)
+    for unit_id, domain_id, points, maximum in rows.values_list(
+        "scorecard__unit_id", "criterion__domain_id", "points", "max"
+    ):
+        unit = out.get(unit_id)
+        if unit is None:
+            unit = out[unit_id] = {"domains": {}, "total": zero, "max": zero}
+        points = _q(points)
+        unit["domains"][domain_id] = points
+        unit["total"] += points
+        unit["max"] += _q(maximum)
     return out
 
 
@@ -125,29 +146,38 @@ def ranking_compute(*, index_round: IndexRound) -> Ranking:
     """The ranking of ``index_round`` as it stands (final = appraised, else self-score)."""
     domains = list(index_round.template.domains.order_by("order", "id"))
     totals = _totals(index_round)
-    cards = list(Scorecard.objects.filter(round=index_round).select_related("unit").order_by("unit__name"))
+    cards = Scorecard.objects.filter(round=index_round).order_by("unit__name")
+    cards = list(cards.values_list("unit_id", "unit__name", "unit__kind"))
     last = IndexRound.objects.filter(province=index_round.province, year=index_round.year - 1).first()
     last_ranks = _simple_ranks(last) if last is not None else {}
     kind_labels = dict(UnitKind.choices)
     groups: dict[str, KindGroup] = {}
-    for card in cards:
-        t = totals.get(card.unit_id, {"domains": {}, "total": Decimal(0), "max": Decimal(0)})
+    empty = {"domains": {}, "total": Decimal(0), "max": Decimal(0)}
+    zero = str(_q(0))
+    domain_ids = [d.pk for d in domains]
+    for unit_id, unit_name, unit_kind in cards:
+        t = totals.get(unit_id, empty)
         percent = _percent(t["total"], t["max"])
+        group = groups.get(unit_kind)
+        if group is None:
+            label = str(kind_labels.get(unit_kind, unit_kind))
+            group = groups[unit_kind] = KindGroup(unit_kind, label)
+        points = t["domains"]
         row = RankRow(
-            unit_id=card.unit_id,
-            unit_name=card.unit.name,
-            kind=card.unit.kind,
-            kind_label=str(kind_labels.get(card.unit.kind, card.unit.kind)),
-            domains=[str(t["domains"].get(d.pk, _q(0))) for d in domains],
+            unit_id=unit_id,
+            unit_name=unit_name,
+            kind=unit_kind,
+            kind_label=group.label,
+            domains=[str(points[d]) if d in points else zero for d in domain_ids],
             total=str(t["total"]),
             max_total=str(t["max"]),
             percent=str(percent),
         )
-        if card.unit_id in last_ranks:
-            last_percent, last_rank = last_ranks[card.unit_id]
+        if unit_id in last_ranks:
+            last_percent, last_rank = last_ranks[unit_id]
             row.last_percent, row.last_rank = str(last_percent), last_rank
             row.change = f"{percent - last_percent:+.2f}"
-        groups.setdefault(card.unit.kind, KindGroup(card.unit.kind, row.kind_label)).rows.append(row)
+        group.rows.append(row)
     order = [UnitKind.DEPARTMENT, UnitKind.COMMUNE]
     ordered = sorted(groups.values(), key=lambda g: (order.index(g.kind) if g.kind in order else 9, g.kind))
     for group in ordered:

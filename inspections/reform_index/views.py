@@ -1,6 +1,5 @@
 """Pages of the reform index: short function views (access -> form -> service -> redirect)."""
 
-import dataclasses
 from functools import partial
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from .access import get_card_for_user, get_evidence_for_user, get_round_for_user
 from .forms import AppraisalForm, PublishForm, ResponseForm, RoundOpenForm, SelfScoreForm, VersionForm
 from .models import APPRAISABLE, CardStatus
 from .ranking import ranking_compute
+from .ranking_html import ranking_rows_html
 from .round_html import round_rows_html
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
@@ -126,10 +126,11 @@ def ranking(request, pk):
         data, preview = index_round.issued_document.snapshot, False
     else:
         # Before publication only the department's staff get here (view_ranking): a preview.
-        data, preview = dataclasses.asdict(ranking_compute(index_round=index_round)), True
+        data, preview = ranking_compute(index_round=index_round).as_dict(), True
+    own_unit = request.user.unit_id
     sections = [
         (
-            group,
+            {**group, "rows_html": ranking_rows_html(group["rows"], own_unit)},
             {
                 "type": "bar",
                 "horizontal": True,
@@ -147,7 +148,6 @@ def ranking(request, pk):
         )
         for group in data["groups"]
     ]
-    own_unit = request.user.unit_id
     return render(
         request,
         "reform_index/ranking.html",

@@ -75,6 +75,24 @@ def test_the_tree_runs_the_same_queries_at_any_size(client, head, district, extr
         client.get(reverse("units:tree"), {"page": 3})
 
 
+@pytest.mark.parametrize("extra", [0, 60])
+def test_the_unit_list_search_reads_its_page_and_count_in_one_query_at_any_size(
+    client, head, district, extra, django_assert_num_queries
+):
+    _communes(district, 55, "Bình Tân")
+    _communes(district, extra, "Khác")
+    client.force_login(head)
+    url = reverse("units:list")
+    client.get(url)  # warm the session
+    with django_assert_num_queries(5):  # session, user, roles, user's unit, the page with its count
+        response = client.get(url, {"q": "binh tan"})
+    assert response.context["page"].paginator.count == 55 and len(response.context["page"]) == 50
+    last = client.get(url, {"q": "binh tan", "page": 9})  # past the end: the last page
+    assert last.context["page"].number == 2 and len(last.context["page"]) == 5
+    nothing = client.get(url, {"q": "khong co"})
+    assert nothing.context["page"].paginator.count == 0 and len(nothing.context["page"]) == 0
+
+
 def test_a_liaisons_later_page_names_only_the_units_they_may_open(client, liaison, commune, district):
     offices = [UnitFactory(name=f"Tổ {i:02d}", kind=UnitKind.OFFICE, parent=commune) for i in range(55)]
     client.force_login(liaison)

@@ -218,3 +218,79 @@ def test_a_refused_response_comes_back_with_the_typed_text_beside_its_error(clie
     assert "tối đa 5000 kí tự" in page[error:]
     assert 'aria-invalid="true"' in page[field - 300 : field + 300]
     assert Scorecard.objects.get(pk=appraised.pk).status == CardStatus.APPRAISED
+
+
+def test_the_fields_drawn_in_python_are_django_s_own_markup(submitted):
+    from django.template.loader import render_to_string
+    from django.test.html import parse_html
+
+    from ..field_html import widget_html
+    from ..forms import AppraisalForm
+    from ..selectors import card_blocks
+
+    rows = [r for b in card_blocks(card=submitted) for r in b.rows]
+    first = rows[0]
+    typed = {**_form(submitted, {}), f"appraised_{first.pk}": "99", f"reason_{first.pk}": 'Lý do <b>"x"</b>'}
+    for form in (AppraisalForm(rows=rows), AppraisalForm(typed, rows=rows)):
+        form.is_valid()
+        for name in form.fields:
+            assert parse_html(widget_html(form[name])) == parse_html(str(form[name])), name
+    # A refused form keeps what was typed, its message beside the field.
+    bound = form.bind_rows()[0].bound
+    assert 'value="99"' in str(bound["appraised"]) and 'aria-invalid="true"' in str(bound["appraised"])
+    assert bound["appraised"].errors and "&lt;b&gt;" in str(bound["reason"])
+    for name in ("appraised", "reason"):
+        reference = render_to_string("reform_index/_field.html", {"field": form[bound[name].name]})
+        assert parse_html(bound[name].block()) == parse_html(reference)
+
+
+def test_the_criteria_drawn_in_python_are_the_reference_template_s_markup(submitted, last_visit):
+    from django.template.loader import render_to_string
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from ..appraisal_html import appraisal_rows_html
+    from ..forms import AppraisalForm
+    from ..selectors import card_blocks
+
+    CriterionScore.objects.filter(scorecard=submitted, criterion__code="1.2").update(
+        appraised_score=Decimal("0.25"), appraisal_reason="Thiếu <b>hồ sơ</b>"
+    )
+    rows = [r for b in card_blocks(card=submitted, with_facts=True) for r in b.rows]
+    assert rows[0].facts.answer and rows[0].facts.limitations
+    first = rows[0]
+    typed = {**_form(submitted, {}), f"appraised_{first.pk}": "99", f"reason_{first.pk}": "Lý do"}
+    with translation.override("vi"):
+        for form in (AppraisalForm(rows=rows), AppraisalForm(typed, rows=rows)):
+            form.is_valid()
+            form.bind_rows()
+            for editable in (True, False):
+                drawn = parse_html(appraisal_rows_html(rows, editable))
+                reference = "".join(
+                    render_to_string("reform_index/_appraisal_row.html", {"row": r, "editable": editable})
+                    for r in rows
+                )
+                assert drawn == parse_html(reference)
+        assert "0,25" in appraisal_rows_html(rows, False) and "&lt;b&gt;" in appraisal_rows_html(rows, False)
+
+
+def test_the_scorecard_s_criteria_drawn_in_python_are_the_reference_template_s_markup(submitted):
+    from django.template.loader import render_to_string
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from ..card_html import card_rows_html
+    from ..selectors import card_blocks
+
+    CriterionScore.objects.filter(scorecard=submitted, criterion__code="1.2").update(
+        appraised_score=Decimal("0.25"), appraisal_reason="Thiếu <b>hồ sơ</b>"
+    )
+    rows = [r for b in card_blocks(card=submitted) for r in b.rows]
+    with translation.override("vi"):
+        for shown in (True, False):
+            reference = "".join(
+                render_to_string("reform_index/_card_row.html", {"row": r, "show_appraisal": shown})
+                for r in rows
+            )
+            assert parse_html(card_rows_html(rows, shown)) == parse_html(reference)
+        assert "0,25" in card_rows_html(rows, True) and "0,25" not in card_rows_html(rows, False)

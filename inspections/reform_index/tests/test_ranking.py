@@ -1,3 +1,4 @@
+import dataclasses
 import io
 from decimal import Decimal
 
@@ -77,6 +78,30 @@ def test_publishing_waits_until_every_scorecard_is_approved(client, head, index_
     )
     assert "Xã Bình Tấn" in response.content.decode()
     assert IndexRound.objects.get(pk=index_round.pk).status == RoundStatus.OPEN
+
+
+def test_the_preview_draws_every_unit_row_with_its_change_and_own_unit(
+    client, approved, administrator, province, commune, other_commune, head
+):
+    last = open_round(
+        actor=administrator,
+        province=province,
+        units=[commune, other_commune],
+        year=2025,
+        template=approved.template,
+    )
+    _approve_all(last, {commune.name: Decimal("1"), other_commune.name: Decimal("2")})
+    ranking = ranking_compute(index_round=approved)
+    assert ranking.as_dict() == dataclasses.asdict(ranking)
+    head.unit = commune
+    head.save()
+    client.force_login(head)
+    html = client.get(reverse("reform_index:ranking", args=[approved.pk])).content.decode()
+    own = html.split('<tr class="ri-own">', 1)[1].split("</tr>", 1)[0]
+    assert "<td>1</td><td>Xã Bình Tấn</td>" in own
+    assert '<td class="text-end">6,00</td>' in own and "100,00" in own
+    assert "+50,00 (năm trước hạng 2)" in own
+    assert "<td>2</td><td>Xã Tân Mỹ</td>" in html and html.count('<tr class="ri-own">') == 1
 
 
 def test_the_head_publishes_and_the_worker_issues_a_frozen_numbered_document(

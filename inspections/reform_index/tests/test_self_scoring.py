@@ -2,10 +2,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
+from django.test.html import parse_html
 from django.urls import reverse
 
 from findings.tests.factories import PDF
 
+from ..evidence_html import evidence_html
 from ..models import CardStatus, CriterionScore, IndexEvidence, Scorecard
 
 
@@ -47,6 +50,14 @@ def test_the_liaison_scores_a_domain_with_a_file_and_an_explanation(client, liai
     assert evidence.score == saved[0] and evidence.original_name == "ke-hoach.pdf"
     # The evidence is downloadable by the unit and the appraisers only.
     assert client.get(evidence.get_absolute_url()).status_code == 200
+    # Its list on the scorecard, drawn in Python, is the reference template's markup.
+    page = client.get(card.get_absolute_url()).content.decode()
+    assert evidence.get_absolute_url() in page and "Không phát sinh" in page
+    for row in (
+        CriterionScore.objects.filter(scorecard=card).select_related("document").prefetch_related("files")
+    ):
+        reference = render_to_string("reform_index/_evidence.html", {"row": row})
+        assert parse_html(evidence_html(row)) == parse_html(reference)
 
 
 def test_a_score_above_the_maximum_is_refused_next_to_the_field(client, liaison, card):

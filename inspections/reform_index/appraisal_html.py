@@ -1,0 +1,77 @@
+"""The criteria of the appraisal page, drawn in Python.
+
+Each of some 45 criteria shows its self-score and evidence, what the last inspection says about
+it (its score, the open limitations) and the appraisal's fields: through the template engine
+(templates/reform_index/_appraisal_row.html, kept as the reference of this markup, tests hold the
+two equal) that was most of the page. The same markup here: every value escaped, numbers
+localized as the template shows them, the labels translated once per page.
+"""
+
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from .evidence_html import evidence_html
+
+
+def _number(value) -> str:
+    return "–" if value is None else escape(localize(value))
+
+
+def appraisal_rows_html(rows, editable: bool) -> SafeString:
+    t = {
+        "self": escape(_("Self-score")),
+        "show": escape(_("What the inspections show")),
+        "last": escape(_("Last inspection's score")),
+        "no_score": escape(_("No inspection score for this criterion.")),
+        "open": escape(_("Open limitations")),
+        "no_open": escape(_("No open limitation.")),
+        "appraised": escape(_("Appraised score")),
+        "reason": escape(_("Reason")),
+    }
+    max_text = _("max %(max)s")
+    out = []
+    for row in rows:
+        criterion = row.criterion
+        facts = row.facts
+        answer = facts.answer
+        if answer:
+            last = (
+                f'<div class="last-score">{t["last"]}: <a href="{escape(answer.get_absolute_url())}">'
+                f"<strong>{_number(answer.score)}</strong> · {escape(answer.get_result_display())}</a></div>"
+            )
+        else:
+            last = f'<div class="text-muted">{t["no_score"]}</div>'
+        if facts.limitations:
+            items = "".join(
+                f'<li><a href="{escape(f.get_absolute_url())}">{escape(Truncator(f.text).chars(120))}</a></li>'
+                for f in facts.limitations
+            )
+            limitations = f'<div>{t["open"]}:</div>\n<ul class="mb-0 open-limitations">{items}</ul>'
+        else:
+            limitations = f'<div class="text-muted">{t["no_open"]}</div>'
+        bound = row.bound
+        if editable:
+            fields = f"{bound['appraised'].block()}\n{bound['reason'].block()}"
+        else:
+            fields = (
+                f'<div class="small">{t["appraised"]}: <strong>{_number(row.appraised_score)}</strong></div>'
+            )
+            if row.appraisal_reason:
+                fields += f'\n<div class="small">{t["reason"]}: {escape(row.appraisal_reason)}</div>'
+        adjusted = " ri-adjusted" if row.is_adjusted else ""
+        maximum = escape(max_text % {"max": localize(criterion.max_score)})
+        out.append(
+            f'<fieldset class="ri-criterion{adjusted}" id="criterion-{escape(criterion.code)}">\n'
+            f'<legend class="fs-6 fw-semibold">{escape(str(criterion))} '
+            f'<span class="text-muted fw-normal">({maximum})</span></legend>\n'
+            f'<div class="row g-2">\n<div class="col-lg-4">\n'
+            f'<div class="small">{t["self"]}: <strong class="self-score">{_number(row.self_score)}</strong></div>\n'
+            f"{evidence_html(row)}\n</div>\n"
+            f'<div class="col-lg-4 small facts">\n<div class="fw-semibold">{t["show"]}</div>\n'
+            f"{last}\n{limitations}\n</div>\n"
+            f'<div class="col-lg-4">\n{bound["version"]}\n{fields}\n</div>\n</div>\n</fieldset>'
+        )
+    return mark_safe("\n".join(out))  # noqa: S308  every value escaped above
