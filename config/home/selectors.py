@@ -12,8 +12,13 @@ from django.db.models import Count, Exists, OuterRef, Window
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from findings.models import ACTION_OPEN_STATES, Conclusion
-from findings.selectors import actions_visible_to, finding_visits_visible_to
+from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion
+from findings.selectors import (
+    RemediationSummary,
+    actions_visible_to,
+    finding_visits_visible_to,
+    remediation_summary,
+)
 from inspections.models import InspectionPlan, PlanStatus, TeamMember, Visit, VisitStatus
 from inspections.selectors import plans_visible_to, visits_visible_to
 from inspections.visit_reads import named_leaders, with_leader_name
@@ -181,3 +186,17 @@ def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dic
         "last_conclusion": last_conclusion,
         "today": today,
     }
+
+
+# Remediation counts -------------------------------------------------------------------------------
+
+
+def home_remediation(*, user, liaison: bool) -> RemediationSummary | dict:
+    """The remediation counts the home page draws. A liaison's card shows the open and overdue
+    actions (and an inspector who is also a liaison the reported ones): the full summary
+    (findings.selectors.remediation_summary). An inspector's card shows only how many actions
+    are reported done: those alone are counted, through the (state, due_date) index, instead of
+    counting every action of every visit of theirs three ways (16 ms on the large bench set)."""
+    if liaison:
+        return remediation_summary(user=user)
+    return {"reported": actions_visible_to(user).filter(state=ActionState.REPORTED_DONE).count()}
