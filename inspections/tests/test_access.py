@@ -1,6 +1,7 @@
 """Who sees which plans and visits (selectors) and what the access helpers answer."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -72,3 +73,46 @@ def test_state_rules_hold_for_superusers_too(db, visit):
 
     assert superuser.has_perm("inspections.change_visit", visit)  # what Django would say
     assert not can(superuser, "inspections.change_visit", visit)
+
+
+def test_the_access_helpers_let_in_exactly_whom_the_visible_sets_hold(
+    scheduler, head, inspector, leader, liaison, outsider, administrator, visit, foreign_visit, plan, commune
+):
+    # get_plan_for_user / get_visit_for_user read the row by id and apply the selectors' rule in
+    # Python: the same 404s as filtering plans_visible_to / visits_visible_to, for every role.
+    office = UnitFactory(parent=commune, kind="internal_office")
+    below = VisitFactory(plan=visit.plan, unit=office)
+    foreign_team = VisitFactory(
+        plan=foreign_visit.plan, unit=UnitFactory(parent=foreign_visit.unit.parent), members=[inspector]
+    )
+    people = [
+        scheduler,
+        head,
+        inspector,
+        leader,
+        liaison,
+        outsider,
+        administrator,
+        UserFactory(),
+        UserFactory(unit=commune),
+        UserFactory(unit=office, roles=[Role.INSPECTOR, Role.LIAISON]),
+        UserFactory(is_superuser=True, is_staff=True),
+        AnonymousUser(),
+    ]
+    visits = [visit, foreign_visit, below, foreign_team]
+    plans = [plan, visit.plan, foreign_visit.plan]
+    for person in people:
+        visible = set(visits_visible_to(person).values_list("pk", flat=True))
+        for one in visits:
+            assert _lets_in(get_visit_for_user, person, one.pk) == (one.pk in visible), (person, one)
+        readable = set(plans_visible_to(person).values_list("pk", flat=True))
+        for one in plans:
+            assert _lets_in(get_plan_for_user, person, one.pk) == (one.pk in readable), (person, one)
+
+
+def _lets_in(helper, user, pk) -> bool:
+    try:
+        helper(user, pk)
+    except Http404:
+        return False
+    return True
