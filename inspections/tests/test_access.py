@@ -1,5 +1,7 @@
 """Who sees which plans and visits (selectors) and what the access helpers answer."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -7,7 +9,7 @@ from django.http import Http404
 
 from inspections.access import can, get_plan_for_user, get_visit_for_user
 from inspections.models import VisitStatus
-from inspections.selectors import plans_visible_to, visits_visible_to
+from inspections.selectors import mark_viewable, plan_visits, plans_visible_to, visits_visible_to
 from units.roles import Role
 from units.tests.factories import UnitFactory, UserFactory
 
@@ -116,3 +118,21 @@ def _lets_in(helper, user, pk) -> bool:
     except Http404:
         return False
     return True
+
+
+def test_a_plans_page_opens_exactly_the_visits_the_user_may_see(
+    scheduler, head, inspector, leader, liaison, outsider, administrator, visit, commune, other_commune
+):
+    # selectors.mark_viewable applies visible_visit_ids's rule to the page's rows (unit path,
+    # then the user's seats): the same visits as the visible set, for every role.
+    office = UnitFactory(parent=commune, kind="internal_office")
+    VisitFactory(plan=visit.plan, unit=office)
+    VisitFactory(plan=visit.plan, unit=other_commune, members=[inspector])
+    VisitFactory(plan=visit.plan, unit=UnitFactory(parent=other_commune.parent))
+    people = [scheduler, head, inspector, leader, liaison, outsider, administrator, UserFactory()]
+    for person in people:
+        page = SimpleNamespace(object_list=list(plan_visits(plan=visit.plan)))
+        mark_viewable(page, person)
+        opened = {row.pk for row in page.object_list if row.viewable}
+        assert opened == set(visits_visible_to(person).filter(plan=visit.plan).values_list("pk", flat=True))
+    assert len(page.object_list) == 4
