@@ -7,8 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from config.home.selectors import _visible_in_window
 from inspections.access import can, get_plan_for_user, get_visit_for_user
-from inspections.models import VisitStatus
+from inspections.models import Visit, VisitStatus
 from inspections.selectors import mark_viewable, plan_visits, plans_visible_to, visits_visible_to
 from units.roles import Role
 from units.tests.factories import UnitFactory, UserFactory
@@ -136,3 +137,18 @@ def test_a_plans_page_opens_exactly_the_visits_the_user_may_see(
         opened = {row.pk for row in page.object_list if row.viewable}
         assert opened == set(visits_visible_to(person).filter(plan=visit.plan).values_list("pk", flat=True))
     assert len(page.object_list) == 4
+
+
+def test_the_home_pages_window_of_visits_holds_exactly_the_visible_ones(
+    scheduler, head, inspector, leader, liaison, outsider, administrator, visit, foreign_visit, commune
+):
+    # config.home.selectors._visible_in_window: visible_visit_ids's rule on the rows of a date
+    # window (team or unit path), the same visits as the visible set, for every role.
+    VisitFactory(plan=visit.plan, unit=UnitFactory(parent=commune, kind="internal_office"))
+    VisitFactory(
+        plan=foreign_visit.plan, unit=UnitFactory(parent=foreign_visit.unit.parent), members=[inspector]
+    )
+    people = [scheduler, head, inspector, leader, liaison, outsider, administrator, UserFactory()]
+    for person in people:
+        window = set(_visible_in_window(person, Visit.objects.all()).values_list("pk", flat=True))
+        assert window == set(visits_visible_to(person).values_list("pk", flat=True)), person
