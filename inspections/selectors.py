@@ -247,16 +247,30 @@ def plan_visits(*, plan: InspectionPlan) -> QuerySet[Visit]:
     """The plan's visits by date with their unit and their leader's name (with_leader_name), to
     paginate (then mark_viewable the page)."""
     fields = [f for f in VISIT_ROW_FIELDS if not f.startswith("plan__")]
-    return with_leader_name(plan.visits.select_related("unit").only(*fields).order_by("starts_at", "id"))
+    return with_leader_name(
+        plan.visits.select_related("unit").only(*fields, "unit__path").order_by("starts_at", "id")
+    )
 
 
 def mark_viewable(page, user) -> None:
     """Set ``viewable`` on each visit of a page of plan_visits (inspectors see the whole schedule
-    of a plan but open only the visits they are on) and ``leader_name`` (named_leaders). One
-    query: which of the page's visits visits_visible_to(user) holds (the same rule as the
-    inspections.view_visit permission, as a query), not a permission check per visit."""
+    of a plan but open only the visits they are on) and ``leader_name`` (named_leaders).
+
+    visible_visit_ids's rule applied to the page's rows: administrators every visit; schedulers,
+    department heads and liaisons those of the units in their scope (the row's unit path); and
+    anyone the visits whose team they are on, asked in one query only for the rows still closed
+    (an inspector's page; none for a scheduler on a plan of their province)."""
     rows = named_leaders(page.object_list)
-    visible = set(visits_visible_to(user).filter(pk__in=[v.pk for v in rows]).values_list("pk", flat=True))
+    if is_admin(user):
+        visible = {visit.pk for visit in rows}
+    else:
+        prefix = scope_prefix(user)
+        scoped = prefix is not None and has_role(user, Role.SCHEDULER, Role.HEAD, Role.LIAISON)
+        visible = {visit.pk for visit in rows if scoped and visit.unit.path.startswith(prefix)}
+        rest = [visit.pk for visit in rows if visit.pk not in visible]
+        if rest and user.is_authenticated:
+            seats = TeamMember.objects.filter(user=user, visit_id__in=rest)
+            visible.update(seats.values_list("visit_id", flat=True))
     for visit in rows:
         visit.viewable = visit.pk in visible
     page.object_list = rows

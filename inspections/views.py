@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.jobs import Job
-from core.pagination import paginate
+from core.pagination import paginate, paginate_ids
 from units.models import UnitKind
 
 from . import selectors, services, visit_reads, visit_table
@@ -391,8 +391,9 @@ def plan_bulk_schedule(request, pk):
 @require_safe
 def visit_list(request):
     filterset = VisitFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
-    # Sort and count the ids alone, then load the page's 50 rows with their unit, plan and leader.
-    page = paginate(request, filterset.qs.values_list("pk", flat=True), VISIT_PAGE_SIZE)
+    # Sort and count the ids alone (one query: core.pagination.paginate_ids), then load the page's
+    # 50 rows with their unit, plan and leader.
+    page = paginate_ids(request, filterset.qs, VISIT_PAGE_SIZE)
     page.object_list = selectors.visit_rows(ids=list(page.object_list))
     return render(request, "inspections/visit_list.html", {"filter": filterset, "page": page})
 

@@ -3,12 +3,12 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from findings.selectors import remediation_summary, review_queue_count
+from findings.selectors import review_queue_count
 from inspections.reform_index.selectors import liaison_tasks
 from inspections.selectors import my_visits, plans_waiting_for_approval
 from units.roles import Role, has_role, is_admin
 
-from .selectors import liaison_home, scheduler_home
+from .selectors import home_remediation, liaison_home, scheduler_home
 
 
 @require_safe
@@ -34,5 +34,5 @@ def home(request):
         context["review_count"] = review_queue_count(user=user)
         context["approval_count"] = plans_waiting_for_approval(user).count()
     if context["is_liaison"] or context["is_inspector"]:
-        context["remediation"] = remediation_summary(user=user)
+        context["remediation"] = home_remediation(user=user, liaison=context["is_liaison"])
     return render(request, "home.html", context)

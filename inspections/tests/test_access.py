@@ -1,12 +1,16 @@
 """Who sees which plans and visits (selectors) and what the access helpers answer."""
 
+from types import SimpleNamespace
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from config.home.selectors import _visible_in_window
 from inspections.access import can, get_plan_for_user, get_visit_for_user
-from inspections.models import VisitStatus
-from inspections.selectors import plans_visible_to, visits_visible_to
+from inspections.models import Visit, VisitStatus
+from inspections.selectors import mark_viewable, plan_visits, plans_visible_to, visits_visible_to
 from units.roles import Role
 from units.tests.factories import UnitFactory, UserFactory
 
@@ -72,3 +76,79 @@ def test_state_rules_hold_for_superusers_too(db, visit):
 
     assert superuser.has_perm("inspections.change_visit", visit)  # what Django would say
     assert not can(superuser, "inspections.change_visit", visit)
+
+
+def test_the_access_helpers_let_in_exactly_whom_the_visible_sets_hold(
+    scheduler, head, inspector, leader, liaison, outsider, administrator, visit, foreign_visit, plan, commune
+):
+    # get_plan_for_user / get_visit_for_user read the row by id and apply the selectors' rule in
+    # Python: the same 404s as filtering plans_visible_to / visits_visible_to, for every role.
+    office = UnitFactory(parent=commune, kind="internal_office")
+    below = VisitFactory(plan=visit.plan, unit=office)
+    foreign_team = VisitFactory(
+        plan=foreign_visit.plan, unit=UnitFactory(parent=foreign_visit.unit.parent), members=[inspector]
+    )
+    people = [
+        scheduler,
+        head,
+        inspector,
+        leader,
+        liaison,
+        outsider,
+        administrator,
+        UserFactory(),
+        UserFactory(unit=commune),
+        UserFactory(unit=office, roles=[Role.INSPECTOR, Role.LIAISON]),
+        UserFactory(is_superuser=True, is_staff=True),
+        AnonymousUser(),
+    ]
+    visits = [visit, foreign_visit, below, foreign_team]
+    plans = [plan, visit.plan, foreign_visit.plan]
+    for person in people:
+        visible = set(visits_visible_to(person).values_list("pk", flat=True))
+        for one in visits:
+            assert _lets_in(get_visit_for_user, person, one.pk) == (one.pk in visible), (person, one)
+        readable = set(plans_visible_to(person).values_list("pk", flat=True))
+        for one in plans:
+            assert _lets_in(get_plan_for_user, person, one.pk) == (one.pk in readable), (person, one)
+
+
+def _lets_in(helper, user, pk) -> bool:
+    try:
+        helper(user, pk)
+    except Http404:
+        return False
+    return True
+
+
+def test_a_plans_page_opens_exactly_the_visits_the_user_may_see(
+    scheduler, head, inspector, leader, liaison, outsider, administrator, visit, commune, other_commune
+):
+    # selectors.mark_viewable applies visible_visit_ids's rule to the page's rows (unit path,
+    # then the user's seats): the same visits as the visible set, for every role.
+    office = UnitFactory(parent=commune, kind="internal_office")
+    VisitFactory(plan=visit.plan, unit=office)
+    VisitFactory(plan=visit.plan, unit=other_commune, members=[inspector])
+    VisitFactory(plan=visit.plan, unit=UnitFactory(parent=other_commune.parent))
+    people = [scheduler, head, inspector, leader, liaison, outsider, administrator, UserFactory()]
+    for person in people:
+        page = SimpleNamespace(object_list=list(plan_visits(plan=visit.plan)))
+        mark_viewable(page, person)
+        opened = {row.pk for row in page.object_list if row.viewable}
+        assert opened == set(visits_visible_to(person).filter(plan=visit.plan).values_list("pk", flat=True))
+    assert len(page.object_list) == 4
+
+
+def test_the_home_pages_window_of_visits_holds_exactly_the_visible_ones(
+    scheduler, head, inspector, leader, liaison, outsider, administrator, visit, foreign_visit, commune
+):
+    # config.home.selectors._visible_in_window: visible_visit_ids's rule on the rows of a date
+    # window (team or unit path), the same visits as the visible set, for every role.
+    VisitFactory(plan=visit.plan, unit=UnitFactory(parent=commune, kind="internal_office"))
+    VisitFactory(
+        plan=foreign_visit.plan, unit=UnitFactory(parent=foreign_visit.unit.parent), members=[inspector]
+    )
+    people = [scheduler, head, inspector, leader, liaison, outsider, administrator, UserFactory()]
+    for person in people:
+        window = set(_visible_in_window(person, Visit.objects.all()).values_list("pk", flat=True))
+        assert window == set(visits_visible_to(person).values_list("pk", flat=True)), person

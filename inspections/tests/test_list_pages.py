@@ -149,3 +149,20 @@ def test_review_queue_and_the_liaisons_page_are_by_pages(client, head, liaison, 
     client.force_login(liaison)
     response = client.get(reverse("findings:my_unit"), {"page": "42"})
     assert response.status_code == 200 and response.context["mine"].visits.number == 1
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"), [(None, 1), ("2", 2), ("abc", 1), ("0", 2), ("-3", 2), ("99", 2)]
+)
+def test_the_visit_list_reads_its_page_and_count_together_and_lands_where_paginator_did(
+    client, scheduler, approved_plan, department, leader, number, shown
+):
+    # core.pagination.paginate_ids: the page's ids carry the total; a word gives the first page,
+    # a number past the end or below 1 the last (Paginator.get_page's answers).
+    _visits(approved_plan, department, 55, leader=leader)
+    client.force_login(scheduler)
+    response = client.get(reverse("inspections:visit_list"), {} if number is None else {"page": number})
+    page = response.context["page"]
+    assert page.number == shown and page.paginator.count == 55 and page.paginator.num_pages == 2
+    assert len(page.object_list) == (50 if shown == 1 else 5)
+    assert f"Trang {shown}/2" in response.content.decode()

@@ -6,6 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from findings.models import ActionState
+from findings.tests.factories import ActionFactory
 from inspections.models import VisitStatus
 from units.tests.factories import UnitFactory
 
@@ -240,3 +242,19 @@ def test_read_only_pages_refuse_posts(client, scheduler, name):
     client.force_login(scheduler)
 
     assert client.post(reverse(name)).status_code == 405
+
+
+@time_machine.travel(date(2027, 1, 5))
+def test_an_inspectors_home_counts_the_reported_remediation_of_their_visits_only(
+    client, inspector, leader, visit, approved_plan, department
+):
+    for state in (ActionState.REPORTED_DONE, ActionState.REPORTED_DONE, ActionState.OPEN):
+        ActionFactory(finding__visit=visit, finding__created_by=leader, state=state)
+    elsewhere = VisitFactory(plan=approved_plan, unit=department, leader=leader)
+    ActionFactory(finding__visit=elsewhere, finding__created_by=leader, state=ActionState.REPORTED_DONE)
+    client.force_login(inspector)
+
+    response = client.get(reverse("home"))
+
+    assert response.context["remediation"]["reported"] == 2
+    assert f"{reverse('findings:action_list')}?state=reported_done" in response.content.decode()
