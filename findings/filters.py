@@ -61,9 +61,13 @@ class ActionFilter(django_filters.FilterSet):
             if name == "overdue":
                 field.widget.attrs["class"] = "form-check-input"
             else:
-                field.widget.attrs["class"] = (
-                    "form-select" if name in {"state", "unit", "plan"} else "form-control"
+                # Bootstrap's class added to the widget's own (the date field's "date-dmy" keeps
+                # forms.js from counting its characters); the unit is typed, not chosen.
+                css = "form-select" if name in {"state", "plan"} else "form-control"
+                field.widget.attrs["class"] = " ".join(
+                    dict.fromkeys([css, *field.widget.attrs.get("class", "").split()])
                 )
+        self.form.fields["unit"].widget.attrs.setdefault("placeholder", _("e.g. binh tan"))
         listed_choices(self.form.fields["plan"])  # one plain query when drawn (core.selects)
 
     def show_plans(self, plans: list[tuple[int, str]]) -> None:

@@ -98,7 +98,11 @@ class VisitFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for name, field in self.form.fields.items():
             css = "form-select" if name in {"plan", "inspector", "leader", "status"} else "form-control"
-            field.widget.attrs["class"] = css
+            # Added to the widget's own classes: the date fields' "date-dmy" keeps forms.js from
+            # counting their characters ("Còn 10 ký tự" under a date).
+            field.widget.attrs["class"] = " ".join(
+                dict.fromkeys([css, *field.widget.attrs.get("class", "").split()])
+            )
         # One plain query for the plans, one for the people of both people lists (core.selects).
         listed_choices(self.form.fields["plan"], values=("title", "year"), label=_plan_label)
         listed_choices(
