@@ -7,7 +7,6 @@ holds exactly the rows the list shows (all pages) for the same query string.
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -23,6 +22,7 @@ from units.filters import UnitFilter
 from units.selectors import unit_list
 
 from . import charts, columns, selectors
+from .action_table import action_rows_html
 from .forms import ActionFilter, DashboardFilterForm
 
 
@@ -116,7 +116,7 @@ def action_list_view(request):
     return render(
         request,
         "dashboards/action_list.html",
-        {"filter": filterset, "page": page, "today": timezone.localdate()},
+        {"filter": filterset, "page": page, "rows": action_rows_html(page.object_list)},
     )
 
 
