@@ -159,20 +159,63 @@ def _newest_first():
     return (visit_date.desc(), F("id").desc())
 
 
-def search_findings(*, user, query: str, visit_ids: list[int] | None = None) -> QuerySet[Finding]:
-    """Visible findings (strengths and limitations) whose text has every word of ``query``, newest first."""
-    return _findings(user, visit_ids).filter(matches_indexed(query, "text")).order_by(*_newest_first())
+def _matching_text(user, query: str, visit_ids) -> QuerySet[Finding]:
+    return _findings(user, visit_ids).filter(matches_indexed(query, "text"))
 
 
-def search_recommendations(*, user, query: str, visit_ids: list[int] | None = None) -> QuerySet[Finding]:
-    """Visible limitations whose recommendation has every word of ``query``, newest first."""
+def _matching_recommendation(user, query: str, visit_ids) -> QuerySet[Finding]:
     return (
         _findings(user, visit_ids)
         .filter(kind=FindingKind.LIMITATION)
         .exclude(recommendation="")
         .filter(matches_indexed(query, "recommendation"))
-        .order_by(*_newest_first())
     )
+
+
+def search_findings(*, user, query: str, visit_ids: list[int] | None = None) -> QuerySet[Finding]:
+    """Visible findings (strengths and limitations) whose text has every word of ``query``, newest first."""
+    return _matching_text(user, query, visit_ids).order_by(*_newest_first())
+
+
+def search_recommendations(*, user, query: str, visit_ids: list[int] | None = None) -> QuerySet[Finding]:
+    """Visible limitations whose recommendation has every word of ``query``, newest first."""
+    return _matching_recommendation(user, query, visit_ids).order_by(*_newest_first())
+
+
+# A search of findings counts its matches up to this many ("more than 500" beyond).
+RESULT_CAP = 500
+# Up to this many matches, the page sorts every match (found through the trigram index); beyond
+# it, the page walks the visits newest first and stops at the page's last row.
+SPARSE = 60
+
+
+def findings_page_reader(*, field: str, user, query: str, visit_ids: list[int] | None):
+    """``(count, rows)`` for reports.paging.capped_page: the matches of ``query`` in the findings'
+    ``field`` ("text" or "recommendation") counted up to RESULT_CAP + 1 through the trigram index
+    (one query), and ``rows(start, stop)`` reading that slice, newest first (one query).
+
+    Sorting every match by its visit's date made a common word ("mot cua": a tenth of the
+    findings) fold, join and sort every match of the province for a page of 5. With many matches
+    the page is read in the visits' date order instead (``inspections_visit_starts_at`` walked
+    backwards, each visit's findings through their visit index, the text folded without the
+    trigram condition so that the planner keeps that walk): it stops after the page's rows. With
+    few matches the trigram index finds them all and they are sorted as before. Same rows, same
+    order ((visit date, finding id) newest first) either way."""
+    matching = _matching_text if field == "text" else _matching_recommendation
+    found = matching(user, query, visit_ids)
+    count = found.order_by().values("pk")[: RESULT_CAP + 1].count()
+    if count <= SPARSE:
+        ordered = found.order_by(*_newest_first())
+    else:
+        walk = _findings(user, visit_ids).filter(matches_words(query, field))
+        if field == "recommendation":
+            walk = walk.filter(kind=FindingKind.LIMITATION).exclude(recommendation="")
+        ordered = walk.order_by("-visit__starts_at", "-id")
+
+    def rows(start: int, stop: int) -> list[Finding]:
+        return list(ordered[start:stop])
+
+    return count, rows
 
 
 @dataclass(frozen=True)
@@ -181,31 +224,40 @@ class SearchKind:
     label: str
     search: object
     template: str
-    of_findings: bool = False
+    # The findings' column searched (a finding kind's page is capped: findings_page_reader).
+    field: str = ""
+
+    @property
+    def of_findings(self) -> bool:
+        return bool(self.field)
 
 
 KINDS = [
     SearchKind("units", _("Units"), search_units, "search/_units.html"),
     SearchKind("visits", _("Visits"), search_visits, "search/_visits.html"),
-    SearchKind("findings", _("Findings"), search_findings, "search/_findings.html", of_findings=True),
+    SearchKind("findings", _("Findings"), search_findings, "search/_findings.html", field="text"),
     SearchKind(
         "recommendations",
         _("Recommendations"),
         search_recommendations,
         "search/_recommendations.html",
-        of_findings=True,
+        field="recommendation",
     ),
 ]
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 
 
-def search_results(*, user, query: str, kinds: list[SearchKind]) -> list[tuple[SearchKind, QuerySet]]:
-    """The result queryset of each kind, in order (one query beforehand when findings are searched)."""
+def search_results(*, user, query: str, kinds: list[SearchKind]) -> list[tuple[SearchKind, object]]:
+    """The results of each kind, in order (one query beforehand when findings are searched): a
+    queryset, or for the findings' kinds findings_page_reader's ``(count, rows)``."""
     visit_ids = finding_visit_ids(user=user) if any(kind.of_findings for kind in kinds) else None
     results = []
     for kind in kinds:
-        extra = {"visit_ids": visit_ids} if kind.of_findings else {}
-        results.append((kind, kind.search(user=user, query=query, **extra)))
+        if kind.of_findings:
+            reader = findings_page_reader(field=kind.field, user=user, query=query, visit_ids=visit_ids)
+            results.append((kind, reader))
+        else:
+            results.append((kind, kind.search(user=user, query=query)))
     return results
 
 
