@@ -12,7 +12,9 @@ each kind's candidate rows once.
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import BooleanField, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from core.search import Fold, FoldContainsAll, folded_words, joined
@@ -204,18 +206,52 @@ def findings_page_reader(*, field: str, user, query: str, visit_ids: list[int] |
     matching = _matching_text if field == "text" else _matching_recommendation
     found = matching(user, query, visit_ids)
     count = found.order_by().values("pk")[: RESULT_CAP + 1].count()
-    if count <= SPARSE:
-        ordered = found.order_by(*_newest_first())
-    else:
-        walk = _findings(user, visit_ids).filter(matches_words(query, field))
-        if field == "recommendation":
-            walk = walk.filter(kind=FindingKind.LIMITATION).exclude(recommendation="")
-        ordered = walk.order_by("-visit__starts_at", "-id")
+    ordered = found.order_by(*_newest_first())
+    if count > SPARSE and visit_ids is not None and connection.vendor == "postgresql":
 
-    def rows(start: int, stop: int) -> list[Finding]:
-        return list(ordered[start:stop])
+        def rows(start: int, stop: int) -> list[Finding]:
+            # _WALK's fixed SQL; the words, ids and bounds are parameters.
+            walked = RawSQL(*_walk(field, folded_words(query), visit_ids, start, stop))  # noqa: S611
+            return list(
+                Finding.objects.filter(pk__in=walked)
+                .select_related("visit__unit", "visit__plan", "criterion")
+                .order_by("-visit__starts_at", "-id")
+            )
+
+    else:
+
+        def rows(start: int, stop: int) -> list[Finding]:
+            return list(ordered[start:stop])
 
     return count, rows
+
+
+# Each visit's findings in a LATERAL subquery kept apart (OFFSET 0): PostgreSQL can only read
+# them visit by visit, through their visit index, in the visits' date order, and stops at the
+# page's last row; joined plainly, its guess of how many findings match (it cannot estimate a
+# fold) sometimes made it fold every finding of the province first.
+_WALK_TEMPLATE = (
+    "SELECT f.id FROM inspections_visit v CROSS JOIN LATERAL ("
+    "SELECT f.id FROM findings_finding f WHERE f.visit_id = v.id AND {condition} OFFSET 0) f"
+    " WHERE v.id = ANY(%s) ORDER BY v.starts_at DESC, f.id DESC LIMIT %s OFFSET %s"
+)
+_WALK = {
+    "text": _WALK_TEMPLATE.format(condition="search_fold(f.text) LIKE ALL(%s)"),
+    "recommendation": _WALK_TEMPLATE.format(
+        condition="search_fold(f.recommendation) LIKE ALL(%s) AND f.kind = %s AND f.recommendation <> ''"
+    ),
+}
+
+
+def _walk(field: str, words: list[str], visit_ids: list[int], start: int, stop: int) -> tuple[str, list]:
+    """The SQL and parameters of the ids of rows ``start:stop`` of the findings of ``visit_ids``
+    whose ``field`` holds every word, newest first, read by walking the visits' date index
+    backwards and each visit's findings through their visit index (PostgreSQL: ``search_fold(x)
+    LIKE ALL`` is not the trigram indexes' form, so the planner has no reason to find every
+    match first; on the bench's large set 0.7 ms for "mot cua", where the sort took 25 ms)."""
+    patterns = [f"%{connection.ops.prep_for_like_query(word)}%" for word in words]
+    params = [patterns, FindingKind.LIMITATION.value] if field == "recommendation" else [patterns]
+    return _WALK[field], [*params, [int(pk) for pk in visit_ids], stop - start, start]
 
 
 @dataclass(frozen=True)
