@@ -6,7 +6,7 @@ follow-up list checks every action's visibility). Here the page's query carries 
 window (``COUNT(*) OVER ()``, computed over every matching row before the LIMIT): one pass, the
 same count and page as Paginator's. Used by the search and the remediation follow-up.
 
-A search of findings shows "more than 500" past 500 matches (capped_page): counting every match
+A search of findings shows "more than 200" past 200 matches (capped_page): counting every match
 of a common word would fold each of them.
 """
 
@@ -49,7 +49,7 @@ def _rows(queryset: QuerySet, size: int, number: int) -> list:
 
 def capped_page(count: int, rows, size: int, number, *, cap: int) -> Page:
     """Page ``number`` of a list whose count was taken up to ``cap + 1`` (``count``): the pages
-    reach the ``cap``-th row, ``page.capped`` says there are more than ``cap`` ("hơn 500 kết
+    reach the ``cap``-th row, ``page.capped`` says there are more than ``cap`` ("hơn 200 kết
     quả"). ``rows(start, stop)`` reads the page's rows (only the page's query: the count came
     first). Invalid or out-of-range numbers give the first or last page, as Paginator.get_page."""
     try:
