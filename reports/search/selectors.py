@@ -201,8 +201,8 @@ def findings_page_reader(*, field: str, user, query: str, visit_ids: list[int] |
     Sorting every match by its visit's date made a common word ("mot cua": a tenth of the
     findings) fold, join and sort every match of the province for a page of 5. With many matches
     the page is read in the visits' date order instead (``inspections_visit_starts_at`` walked
-    backwards, each visit's findings through their visit index, the text folded without the
-    trigram condition so that the planner keeps that walk): it stops after the page's rows. With
+    backwards, each visit's findings through their visit index in a LATERAL subquery: _WALK):
+    it stops after the page's rows. With
     few matches the trigram index finds them all and they are sorted as before. Same rows, same
     order ((visit date, finding id) newest first) either way."""
     matching = _matching_text if field == "text" else _matching_recommendation

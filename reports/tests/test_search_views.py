@@ -284,7 +284,7 @@ def test_many_matches_are_walked_by_date_in_the_same_order_as_few(
 
 
 def test_past_the_cap_the_count_reads_more_than(client, head, world, leader, monkeypatch):
-    """A common word: the matches are counted up to RESULT_CAP ("hơn 500"), the pages reach that
+    """A common word: the matches are counted up to RESULT_CAP ("hơn 200"), the pages reach that
     many rows, and the page says to narrow the search."""
     from reports.search import selectors
 
