@@ -113,6 +113,14 @@ def unit_inspections(*, user, unit: Unit) -> QuerySet[Visit]:
     )
 
 
+def array_literal(ids: list[int]) -> str:
+    """``{1,2,3}``: ids sent as one string cast to an array. A Python list goes to PostgreSQL as
+    ``ARRAY[1,2,3]``, which psycopg2 adapts id by id and the server parses and plans element by
+    element: for a province's 1 561 visits 2.2 ms more a query (6.6 -> 4.4 ms on the bench's
+    large set)."""
+    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+
+
 class InIds(Func):
     """A condition: ``field`` is one of ``ids``, the list sent as one array parameter on PostgreSQL
     (``field = ANY(%s)``). ``field__in=ids`` prepares and binds each id on its own: for the few
@@ -127,7 +135,7 @@ class InIds(Func):
 
     def as_postgresql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"{sql} = ANY(%s)", (*params, self.ids)
+        return f"{sql} = ANY(%s::bigint[])", (*params, array_literal(self.ids))
 
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
@@ -235,7 +243,7 @@ def findings_page_reader(*, field: str, user, query: str, visit_ids: list[int] |
 _WALK_TEMPLATE = (
     "SELECT f.id FROM inspections_visit v CROSS JOIN LATERAL ("
     "SELECT f.id FROM findings_finding f WHERE f.visit_id = v.id AND {condition} OFFSET 0) f"
-    " WHERE v.id = ANY(%s) ORDER BY v.starts_at DESC, f.id DESC LIMIT %s OFFSET %s"
+    " WHERE v.id = ANY(%s::bigint[]) ORDER BY v.starts_at DESC, f.id DESC LIMIT %s OFFSET %s"
 )
 _WALK = {
     "text": _WALK_TEMPLATE.format(condition="search_fold(f.text) LIKE ALL(%s)"),
@@ -253,7 +261,7 @@ def _walk(field: str, words: list[str], visit_ids: list[int], start: int, stop: 
     match first; on the bench's large set 0.7 ms for "mot cua", where the sort took 25 ms)."""
     patterns = [f"%{connection.ops.prep_for_like_query(word)}%" for word in words]
     params = [patterns, FindingKind.LIMITATION.value] if field == "recommendation" else [patterns]
-    return _WALK[field], [*params, [int(pk) for pk in visit_ids], stop - start, start]
+    return _WALK[field], [*params, array_literal(visit_ids), stop - start, start]
 
 
 @dataclass(frozen=True)
