@@ -5,6 +5,9 @@ page: both run the list's filters over every candidate row (a search folds every
 follow-up list checks every action's visibility). Here the page's query carries the count as a
 window (``COUNT(*) OVER ()``, computed over every matching row before the LIMIT): one pass, the
 same count and page as Paginator's. Used by the search and the remediation follow-up.
+
+A search of findings shows "more than 200" past 200 matches (capped_page): counting every match
+of a common word would fold each of them.
 """
 
 from django.core.paginator import Page, Paginator
@@ -42,3 +45,23 @@ def counted_page(queryset: QuerySet, size: int, number) -> Page:
 def _rows(queryset: QuerySet, size: int, number: int) -> list:
     start = (number - 1) * size
     return list(queryset.annotate(**{TOTAL: Window(Count("pk"))})[start : start + size])
+
+
+def capped_page(count: int, rows, size: int, number, *, cap: int) -> Page:
+    """Page ``number`` of a list whose count was taken up to ``cap + 1`` (``count``): the pages
+    reach the ``cap``-th row, ``page.capped`` says there are more than ``cap`` ("hơn 200 kết
+    quả"). ``rows(start, stop)`` reads the page's rows (only the page's query: the count came
+    first). Invalid or out-of-range numbers give the first or last page, as Paginator.get_page."""
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    shown = min(count, cap)
+    paginator = Paginator(range(shown), size)
+    paginator.count = shown  # a cached_property: Paginator does not count again
+    number = min(number, paginator.num_pages)
+    page = paginator.page(number)
+    start = (number - 1) * size
+    page.object_list = rows(start, min(start + size, shown)) if shown else []
+    page.capped = count > cap
+    return page

@@ -3,7 +3,6 @@ list, and the download. Access -> form -> service -> redirect / render."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from .documents.loaders.common import default_signer
 from .documents.loaders.followup import issuer_for_unit
 from .forms import CorrectionForm, IssueForm, ReportRequestForm, ScopeForm
 from .models import CONTENT_TYPES, ReportFormat, ReportState
+from .paging import counted_page
 from .services.issuing import REPORT_ISSUE, notice_correct, report_issue
 
 PAGE_SIZE = 25
@@ -173,8 +173,9 @@ def report_list(request):
         reports = selectors.reports_visible_to(request.user).select_related(
             "visit__unit", "plan", "unit", "requested_by"
         )
-        context["page"] = Paginator(reports.order_by("-requested_at", "-id"), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        # The page and the count of every visible report in one query (reports.paging).
+        context["page"] = counted_page(
+            reports.order_by("-requested_at", "-id"), PAGE_SIZE, request.GET.get("page")
         )
     return render(request, "reports/report_list.html", context)
 

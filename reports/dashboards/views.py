@@ -7,12 +7,11 @@ holds exactly the rows the list shows (all pages) for the same query string.
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from findings.filters import ActionFilter as FindingsActionFilter
-from findings.selectors import action_list, action_rows
+from findings.selectors import action_list
 from inspections.filters import VisitFilter
 from inspections.selectors import plans_visible_to, visit_list
 from reports.access import get_dashboard_scope_for_user, require_dashboard
@@ -23,6 +22,7 @@ from units.filters import UnitFilter
 from units.selectors import unit_list
 
 from . import charts, columns, selectors
+from .action_table import action_rows_html, action_table_rows
 from .forms import ActionFilter, DashboardFilterForm
 
 
@@ -112,11 +112,11 @@ def action_list_view(request):
     # The page's ids with the count of all (one query), then the page's rows with their finding,
     # visit and unit (one query).
     page = counted_page(filterset.qs.only("pk"), 50, request.GET.get("page"))
-    page.object_list = action_rows(ids=[action.pk for action in page.object_list])
+    page.object_list = action_table_rows(ids=[action.pk for action in page.object_list])
     return render(
         request,
         "dashboards/action_list.html",
-        {"filter": filterset, "page": page, "today": timezone.localdate()},
+        {"filter": filterset, "page": page, "rows": action_rows_html(page.object_list)},
     )
 
 

@@ -3,11 +3,11 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from reports.paging import counted_page
+from reports.paging import capped_page, counted_page
 from units.access import get_unit_for_user
 
 from .forms import SearchForm
-from .selectors import KINDS, KINDS_BY_KEY, is_searchable, search_results, unit_inspections
+from .selectors import KINDS, KINDS_BY_KEY, RESULT_CAP, is_searchable, search_results, unit_inspections
 
 # Results per group when searching everything, and per page within one kind.
 PREVIEW = 5
@@ -23,7 +23,12 @@ def search(request):
         kinds = [KINDS_BY_KEY[kind]] if kind else KINDS
         for each, results in search_results(user=request.user, query=query, kinds=kinds):
             size = PAGE_SIZE if kind else PREVIEW
-            page = counted_page(results, size, request.GET.get("page") if kind else 1)
+            number = request.GET.get("page") if kind else 1
+            if each.of_findings:
+                count, rows = results
+                page = capped_page(count, rows, size, number, cap=RESULT_CAP)
+            else:
+                page = counted_page(results, size, number)
             groups.append({"kind": each, "page": page})
     return render(
         request, "search/search.html", {"form": form, "groups": groups, "query": query, "kind": kind}

@@ -24,7 +24,7 @@ def _actions(client, user, **params):
 
 
 def _codes(page):
-    return sorted(action.finding.criterion.code for action in page)
+    return sorted(action.code for action in page)
 
 
 def test_anonymous_visitor_is_sent_to_the_login_page(client):
@@ -110,3 +110,19 @@ def test_ranking_lists_every_unit_best_first_with_pages(
     assert [row["percent"] for row in page] == sorted((row["percent"] for row in page), reverse=True)
     second = client.get(RANKING, {"year": 2026, "page": 2})
     assert len(second.context["page"]) == 12
+
+
+def test_action_rows_show_unit_recommendation_code_dates_and_overdue_badge(client, head, world):
+    client.force_login(head)
+    response = client.get(ACTIONS, {"lateness": "overdue"})
+    html = response.content.decode()
+    page = response.context["page"]
+    assert len(page) == 2
+    for action in page:
+        assert f'href="{action.get_absolute_url()}"' in html
+        assert f"({action.code})" in html
+        assert action.due_date.strftime("%d/%m/%Y") in html
+        assert action.plan_title in html
+    assert html.count('<span class="badge text-bg-danger">') == 2
+    empty = client.get(ACTIONS, {"lateness": "overdue_90"}).content.decode()
+    assert '<td colspan="5" class="text-muted">' in empty

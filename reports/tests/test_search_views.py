@@ -196,8 +196,14 @@ def _queries(client, params):
 
 
 @pytest.mark.parametrize("params", [{"q": "mot cua"}, {"q": "ho so tre han", "kind": "findings"}])
-def test_the_number_of_queries_does_not_grow_with_the_results(client, head, world, leader, params):
-    """Each kind's page and count come from one query (reports.paging.counted_page), at any size."""
+def test_the_number_of_queries_does_not_grow_with_the_results(
+    client, head, world, leader, params, monkeypatch
+):
+    """Each kind's page and count take a fixed number of queries at any size, on both sides of
+    the findings' SPARSE switch (sorted matches, or the walk by date)."""
+    from reports.search import selectors
+
+    monkeypatch.setattr(selectors, "SPARSE", 10)
     client.force_login(head)
     counts = []
     for extra in (3, 40):
@@ -237,3 +243,68 @@ def test_short_and_long_words_together_still_need_every_word(client, head, world
         "Hồ sơ lưu trữ thiếu.",
         "Tài liệu lưu trữ thiếu.",
     ]
+
+
+def _many_across_visits(world, leader, count):
+    """``count`` findings with "một cửa" in their text and recommendation, spread over three
+    visits of different dates and created out of date order (so the finding ids do not follow
+    the dates)."""
+    visits = [world.binh_tan_2026, world.binh_tan_2025, world.tan_my_2026]
+    for n in range(count):
+        factories.limitation(
+            visit=visits[n % 3],
+            code="1.2",
+            creator=leader,
+            text=f"Sổ một cửa số {n} ghi chép thiếu.",
+            recommendation=f"Bộ phận một cửa bổ sung sổ {n}.",
+        )
+
+
+@pytest.mark.parametrize("kind", ["findings", "recommendations"])
+def test_many_matches_are_walked_by_date_in_the_same_order_as_few(
+    client, head, world, leader, kind, monkeypatch
+):
+    """Past SPARSE matches the page walks the visits newest first instead of sorting every
+    match: same rows, same order ((visit date, finding id) newest first), on every page."""
+    from reports.search import selectors
+
+    _many_across_visits(world, leader, 30)
+    pages = {}
+    for sparse in (1000, 3):
+        monkeypatch.setattr(selectors, "SPARSE", sparse)
+        pages[sparse] = [
+            [f.pk for f in _search(client, head, "mot cua", kind=kind, page=n)[kind]] for n in (1, 2)
+        ] + [[f.pk for f in _search(client, head, "mot cua")[kind]]]
+    assert pages[3] == pages[1000]
+    found = [f for n in (1, 2) for f in _search(client, head, "mot cua", kind=kind, page=n)[kind]]
+    keys = [(f.visit.starts_at, f.pk) for f in found]
+    assert keys == sorted(keys, reverse=True)
+    assert len(found) == len({f.pk for f in found}) >= 30
+    assert pages[3][2] == pages[3][0][:5]
+
+
+def test_past_the_cap_the_count_reads_more_than(client, head, world, leader, monkeypatch):
+    """A common word: the matches are counted up to RESULT_CAP ("hơn 200"), the pages reach that
+    many rows, and the page says to narrow the search."""
+    from reports.search import selectors
+
+    monkeypatch.setattr(selectors, "RESULT_CAP", 10)
+    monkeypatch.setattr(selectors, "SPARSE", 4)
+    monkeypatch.setattr("reports.search.views.RESULT_CAP", 10)
+    _many_across_visits(world, leader, 14)
+    client.force_login(head)
+    response = client.get(URL, {"q": "ghi chep thieu", "kind": "findings"})
+    (group,) = response.context["groups"]
+    assert group["page"].capped
+    assert group["page"].paginator.count == 10
+    html = response.content.decode()
+    assert "hơn 10" in html
+    assert "Chỉ liệt kê 10 kết quả mới nhất" in html
+    everything = client.get(URL, {"q": "ghi chep thieu"}).content.decode()
+    assert "Xem hơn 10 kết quả" in everything
+    last = client.get(URL, {"q": "ghi chep thieu", "kind": "findings", "page": 9}).context["groups"][0][
+        "page"
+    ]
+    assert last.number == 1 and len(last) == 10
+    few = client.get(URL, {"q": "ghi chep thieu so 1", "kind": "findings"}).context["groups"][0]["page"]
+    assert not few.capped

@@ -294,3 +294,26 @@ def test_the_visit_plan_and_remediation_pages_carry_the_documents_panel(
     client.force_login(liaison)
     my_unit = client.get(reverse("findings:my_unit")).content.decode()
     assert f"{reverse('reports:panel')}?unit={commune.pk}" in my_unit
+
+
+def test_the_documents_list_counts_and_pages_in_one_query_at_any_size(
+    client, head, binh_tan_visit, monkeypatch
+):
+    """The page and the count of every visible report come from one query (reports.paging)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr("reports.views.PAGE_SIZE", 2)
+    client.force_login(head)
+    counts = []
+    for extra in (1, 4):
+        for _ in range(extra):
+            make(head, visit=binh_tan_visit, format="pdf", produce=False, state="failed")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("reports:list"))
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    page = response.context["page"]
+    assert page.paginator.count == 5 and page.paginator.num_pages == 3 and len(page) == 2
+    last = client.get(reverse("reports:list"), {"page": 3}).context["page"]
+    assert last.number == 3 and len(last) == 1
