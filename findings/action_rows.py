@@ -8,23 +8,15 @@ the same markup as strings, escaping every value; the rows come from selectors.a
 import unicodedata
 from datetime import date
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .models import ActionState, RemediationAction
+from .models import ActionState
+from .selectors import ActionListRow
 from .templatetags.findings_tags import badge
-
-
-def _conclusion(visit) -> str:
-    try:
-        conclusion = visit.conclusion
-    except ObjectDoesNotExist:
-        return ""
-    return f"{escape(conclusion.reference)}<br>" if conclusion else ""
 
 
 def _chars(text: str, length: int) -> str:
@@ -34,7 +26,7 @@ def _chars(text: str, length: int) -> str:
     return text if len(text) <= length else Truncator(text).chars(length)
 
 
-def action_rows_html(actions: list[RemediationAction], *, today: date, show_unit: bool = True) -> SafeString:
+def action_rows_html(actions: list[ActionListRow], *, today: date, show_unit: bool = True) -> SafeString:
     """<tr> rows of ``actions``: recommendation (the link), unit, conclusion and plan, due date, state."""
     labels = {
         "unit": escape(_("Unit")),
@@ -51,22 +43,20 @@ def action_rows_html(actions: list[RemediationAction], *, today: date, show_unit
     before, after = reverse("findings:action_detail", args=[0]).rsplit("/0/", 1)
     rows = []
     for action in actions:
-        finding = action.finding
-        visit = finding.visit
         criterion = (
-            f'\n    <div class="small text-muted">{escape(finding.criterion.code)}</div>'
-            if finding.criterion_id
+            f'\n    <div class="small text-muted">{escape(action.criterion_code)}</div>'
+            if action.criterion_code is not None
             else ""
         )
         unit = ""
         if show_unit:
             moved = (
                 f' <span class="badge text-bg-secondary fw-normal">{labels["before"]}</span>'
-                if visit.unit_id != action.unit_id
+                if action.visit_unit_id != action.unit_id
                 else ""
             )
             unit = (
-                f'\n  <td class="small" data-label="{labels["unit"]}">{escape(action.unit.name)}{moved}</td>'
+                f'\n  <td class="small" data-label="{labels["unit"]}">{escape(action.unit_name)}{moved}</td>'
             )
         overdue = (
             f' <span class="badge text-bg-danger">{labels["overdue"]}</span>'
@@ -75,18 +65,20 @@ def action_rows_html(actions: list[RemediationAction], *, today: date, show_unit
         )
         extension = (
             f' <span class="badge text-bg-warning">{labels["extension"]}</span>'
-            if getattr(action, "has_pending_extension", False)
+            if action.has_pending_extension
             else ""
         )
+        reference = action.conclusion_reference
+        conclusion = f"{escape(reference)}<br>" if reference else ""
         rows.append(
             "<tr>\n"
             f'  <td class="card-title-cell"><a href="{before}/{int(action.pk)}/{after}" class="text-prewrap">'
-            f"{escape(_chars(finding.recommendation, 140))}</a>{criterion}</td>{unit}\n"
-            f'  <td class="small" data-label="{labels["conclusion"]}">{_conclusion(visit)}'
-            f'<span class="text-muted">{escape(_chars(visit.plan.title, 50))}</span></td>\n'
+            f"{escape(_chars(action.recommendation, 140))}</a>{criterion}</td>{unit}\n"
+            f'  <td class="small" data-label="{labels["conclusion"]}">{conclusion}'
+            f'<span class="text-muted">{escape(_chars(action.plan_title, 50))}</span></td>\n'
             f'  <td class="text-nowrap" data-label="{labels["due"]}">{action.due_date:%d/%m/%Y}{overdue}</td>\n'
             f'  <td class="card-action" data-label="{labels["state"]}"><span class="badge {badge(action.state)}">'
-            f"{states.get(action.state) or escape(action.get_state_display())}</span>{extension}</td>\n"
+            f"{states.get(action.state) or escape(action.state)}</span>{extension}</td>\n"
             "</tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped

@@ -22,7 +22,7 @@ def _plans(actions):
     """The plans of ``actions`` (the list's visible actions): a chosen plan is validated against
     them; the options shown come from selectors.action_list_summary (ActionFilter.show_plans)."""
     return (
-        InspectionPlan.objects.filter(pk__in=actions.values("finding__visit__plan_id"))
+        InspectionPlan.objects.filter(pk__in=actions.values("visit__plan_id"))
         .only("id", "title", "year")
         .order_by("-year", "title")
     )
@@ -38,7 +38,7 @@ class ActionFilter(django_filters.FilterSet):
     plan = IdChoiceFilter(
         label=_("Plan"),
         queryset=InspectionPlan.objects.none(),  # the visible actions' plans: set in __init__
-        field_name="finding__visit__plan",
+        field_name="visit__plan",
         empty_label=_("All plans"),
         widget=FastSelect,
     )

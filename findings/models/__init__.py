@@ -120,6 +120,9 @@ class Finding(models.Model):
                 name="findings_finding_strength_no_recommendation",
                 violation_error_message=_("A strength has no recommendation."),
             ),
+            # What a remediation action's (finding, visit) refers to on PostgreSQL: the action's
+            # visit is its finding's (RemediationAction.visit, migration 0008).
+            models.UniqueConstraint(fields=["id", "visit"], name="findings_finding_id_visit"),
         ]
         indexes = [
             # The visit's findings page and the conclusion: strengths then limitations, in order.
@@ -312,12 +315,52 @@ class RemediationActionQuerySet(models.QuerySet):
     def unfinished(self):
         return self.exclude(state=ActionState.VERIFIED)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Each action's ``visit`` is set from its finding, as save() does (one query for the
+        findings not loaded with the actions)."""
+        objs = list(objs)
+        _set_visits(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+def _set_visits(actions: list["RemediationAction"]) -> None:
+    """Set each action's ``visit_id`` to its finding's visit: from the finding when it is loaded,
+    else from one query of the others' findings."""
+    missing = []
+    for action in actions:
+        finding = action._state.fields_cache.get("finding")
+        if finding is not None and finding.pk == action.finding_id:
+            action.visit_id = finding.visit_id
+        elif action.finding_id is not None:
+            missing.append(action)
+    if missing:
+        visits = dict(
+            Finding.objects.filter(pk__in={action.finding_id for action in missing}).values_list(
+                "pk", "visit_id"
+            )
+        )
+        for action in missing:
+            action.visit_id = visits.get(action.finding_id, action.visit_id)
+
 
 class RemediationAction(models.Model):
     """What the inspected unit must do about one recommendation, until the team verifies it."""
 
     finding = models.OneToOneField(
         Finding, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="action"
+    )
+    # The finding's visit, kept on the action so that the lists of actions filter by the visits a
+    # user sees without joining every action to its finding (selectors.actions_visible_to). Always
+    # the finding's visit: save() and bulk_create() set it from the finding, and on PostgreSQL the
+    # foreign key findings_action_visit_of_finding, (finding_id, visit_id) -> the finding's
+    # (id, visit_id), refuses any other and follows a change of the finding's visit (migration 0008).
+    visit = models.ForeignKey(
+        Visit,
+        verbose_name=_("visit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # findings_action_visit_state serves the lookups by visit
     )
     unit = models.ForeignKey(
         Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="remediation_actions"
@@ -348,10 +391,23 @@ class RemediationAction(models.Model):
             # (findings.selectors.action_list: ORDER BY due_date, id LIMIT 25), read in the index's
             # order instead of sorting every visible action of the country for an administrator.
             models.Index(fields=["due_date", "id"], name="findings_action_due_id"),
+            # The actions of a few visits, counted by state and due date from the index alone
+            # (selectors.my_unit: the liaison's open and overdue counts; the liaison's branch of
+            # selectors.actions_visible_to), and the check that a deleted visit has none.
+            models.Index(fields=["visit", "state", "due_date"], name="findings_action_visit_state"),
         ]
 
     def __str__(self):
         return f"{self.unit} · {self.finding.recommendation[:60]}"
+
+    def save(self, *args, **kwargs):
+        """The action's ``visit`` follows its finding on every save that may change the finding."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "finding" in update_fields or "finding_id" in update_fields:
+            _set_visits([self])
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "visit"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("findings:action_detail", args=[self.pk])

@@ -34,11 +34,12 @@ def action_list(request):
     filterset = ActionFilter(request.GET or None, queryset=actions, request=request)
     # The plan filter's options and the list's total from one aggregate (each reads every action).
     plans, count = selectors.action_list_summary(
-        actions=selectors.actions_to_count(request.user), matching=filterset.matching()
+        actions=selectors.actions_visible_to(request.user), matching=filterset.matching()
     )
     filterset.show_plans(plans)
     page = paginate(request, filterset.qs.values_list("pk", flat=True), PAGE_SIZE, count=count)
-    page.object_list = selectors.action_list_rows(ids=list(page.object_list))
+    # The page's ids (a sliced query, not yet run) are a subquery of the rows' one query.
+    page.object_list = selectors.action_list_rows(ids=page.object_list)
     rows = action_rows_html(page.object_list, today=timezone.localdate())
     return render(request, "findings/action_list.html", {"filter": filterset, "page": page, "rows": rows})
 

@@ -28,8 +28,8 @@ _COLUMNS = (
     "finding__recommendation",
     "finding__text",
     "finding__criterion__code",
-    "finding__visit__starts_at",
-    "finding__visit__plan__title",
+    "visit__starts_at",
+    "visit__plan__title",
     "due_date",
     "state",
 )

@@ -141,9 +141,9 @@ class ActionFilter(ScopedFilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     year = django_filters.NumberFilter(
-        label=_("Year"), field_name="finding__visit__plan__year", min_value=2000, max_value=2100
+        label=_("Year"), field_name="visit__plan__year", min_value=2000, max_value=2100
     )
-    plan = IdFilter(field_name="finding__visit__plan_id", widget=forms.HiddenInput)
+    plan = IdFilter(field_name="visit__plan_id", widget=forms.HiddenInput)
     unit = IdFilter(label=_("Unit"), method="filter_unit", widget=forms.HiddenInput)
     state = django_filters.ChoiceFilter(label=_("State"), choices=ActionState.choices, empty_label=_("All"))
     lateness = django_filters.ChoiceFilter(
