@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from inspections.models import Answer, AnswerResult, Visit, VisitStatus
+from inspections.models import Answer, AnswerResult, InspectionPlan, Visit, VisitStatus
 from inspections.selectors import team_prefetch, units_under, visible_visit_ids, visits_visible_to
 from units.models import IssuingBody, Unit
 from units.roles import Role, has_role, is_staff_member
@@ -316,22 +317,49 @@ def action_list(*, user) -> QuerySet[RemediationAction]:
     return actions_visible_to(user, walked=True).order_by("due_date", "id")
 
 
-def action_list_summary(*, actions: QuerySet[RemediationAction], matching: Q | None) -> tuple[list, int]:
-    """The plans of ``actions`` as the plan filter lists them ((id, "title (year)"), newest year
-    first) and how many of ``actions`` match ``matching`` (the list's filters): one aggregate
-    grouped by plan, in place of a count of the list and a query of its plans, each of which
-    read every visible action. Through the action's own visit (no finding joined)."""
-    rows = (
+@dataclass
+class ActionListSummary:
+    """What the remediation list knows from its one aggregate over the visible actions."""
+
+    # The plans of the visible actions as the plan filter lists them: (id, "title (year)"),
+    # newest year first.
+    plans: list[tuple[int, str]]
+    # Each of those plans' title (the rows show it: read here, not joined to each row).
+    titles: dict[int, str]
+    # How many visible actions match the list's filters.
+    total: int
+
+
+def action_list_summary(*, actions: QuerySet[RemediationAction], matching: Q | None) -> ActionListSummary:
+    """The plans of ``actions`` and how many of them match ``matching`` (the list's filters): one
+    aggregate grouped by plan, in place of a count of the list and a query of its plans, each of
+    which read every visible action.
+
+    The actions are counted by their visit's plan id, then the few plans joined to the counts:
+    grouped by the plan's title and year, PostgreSQL joined every action to its plan and hashed
+    their texts (3.2 ms on the large bench set; 2.4 ms this way). Django has no subquery in FROM:
+    the counts are its compiled query, wrapped here."""
+    counts = (
         actions.order_by()
-        .values_list("visit__plan_id", "visit__plan__title", "visit__plan__year")
+        .values("visit__plan_id")
         .annotate(matching=Count("pk", filter=matching) if matching is not None else Count("pk"))
-        .order_by("-visit__plan__year", "visit__plan__title")
     )
-    plans, total = [], 0
-    for plan_id, title, year, count in rows:
-        plans.append((plan_id, f"{title} ({year})"))
-        total += count
-    return plans, total
+    sql, params = counts.query.sql_with_params()
+    quote = connections[actions.db].ops.quote_name
+    # Django's own compiled query (its values are in ``params``) and quoted names: nothing typed.
+    query = (
+        f"SELECT p.id, p.title, p.year, counts.matching FROM ({sql}) counts "  # noqa: S608
+        f"INNER JOIN {quote(InspectionPlan._meta.db_table)} p ON p.id = counts.{quote('visit__plan_id')} "
+        "ORDER BY p.year DESC, p.title"
+    )
+    with connections[actions.db].cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    return ActionListSummary(
+        plans=[(plan_id, f"{title} ({year})") for plan_id, title, year, _count in rows],
+        titles={plan_id: title for plan_id, title, _year, _count in rows},
+        total=sum(count for *_plan, count in rows),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,23 +399,30 @@ _LIST_COLUMNS = (
     "finding__recommendation",
     "finding__criterion__code",
     "visit__unit_id",
-    "visit__plan__title",
+    "visit__plan_id",
     "visit__conclusion__number",
     "visit__conclusion__symbol",
     "has_pending_extension",
 )
 
 
-def action_list_rows(*, ids) -> list[ActionListRow]:
+def action_list_rows(*, ids, plan_titles: dict[int, str]) -> list[ActionListRow]:
     """The remediation list's rows: the actions ``ids`` (a list, or the page's sliced queryset of
     ids, read as a subquery of this one) soonest due first, with only the columns the list shows
-    (one query)."""
-    rows = (
+    (one query). The plans' titles come from ``plan_titles`` (ActionListSummary.titles: every
+    visible action's plan), not joined to each row; one more query only for a plan missing there
+    (an action concluded between the two queries)."""
+    rows = list(
         _with_pending_extension(RemediationAction.objects.filter(pk__in=ids))
         .order_by("due_date", "id")
         .values_list(*_LIST_COLUMNS)
     )
-    return [ActionListRow(*row) for row in rows]
+    if missing := {row[8] for row in rows} - plan_titles.keys():
+        plan_titles = {
+            **plan_titles,
+            **dict(InspectionPlan.objects.filter(pk__in=missing).values_list("pk", "title")),
+        }
+    return [ActionListRow(*row[:8], plan_titles.get(row[8], ""), *row[9:]) for row in rows]
 
 
 def action_detail(*, action: RemediationAction) -> dict:

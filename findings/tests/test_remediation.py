@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
+from findings import selectors
 from findings.models import (
     ActionState,
     ExtensionDecision,
@@ -582,3 +583,21 @@ def test_row_texts_are_truncated_as_django_truncates_them():
     for text in ["", "ngắn", decomposed, decomposed * 5, "x" * 140, "x" * 141, "Kế hoạch " * 10]:
         for length in (50, 140):
             assert _chars(text, length) == Truncator(text).chars(length)
+
+
+def test_remediation_list_rows_read_a_plan_missing_from_the_summary(action, other_action):
+    """The rows take the plans' titles from the list's aggregate; a plan it did not see (an action
+    concluded between the two queries) is read, not left blank."""
+    ids = [action.pk, other_action.pk]
+    plan = action.finding.visit.plan
+    summary = selectors.action_list_summary(
+        actions=RemediationAction.objects.filter(pk__in=ids), matching=None
+    )
+    assert summary.titles == {plan.pk: plan.title} and summary.total == 2
+    assert summary.plans == [(plan.pk, f"{plan.title} ({plan.year})")]
+    for titles in (summary.titles, {}):
+        rows = selectors.action_list_rows(ids=ids, plan_titles=titles)
+        assert [row.pk for row in rows] == sorted(
+            ids, key=lambda pk: (RemediationAction.objects.get(pk=pk).due_date, pk)
+        )
+        assert {row.plan_title for row in rows} == {plan.title}

@@ -32,14 +32,13 @@ VERIFY = "findings.verify_remediation"
 def action_list(request):
     actions = selectors.action_list(user=request.user)
     filterset = ActionFilter(request.GET or None, queryset=actions, request=request)
-    # The plan filter's options and the list's total from one aggregate (each reads every action).
-    plans, count = selectors.action_list_summary(
-        actions=selectors.actions_visible_to(request.user), matching=filterset.matching()
-    )
-    filterset.show_plans(plans)
-    page = paginate(request, filterset.qs.values_list("pk", flat=True), PAGE_SIZE, count=count)
+    # The plan filter's options, their titles and the list's total from one aggregate over the
+    # visible actions (the list's own query, unordered).
+    summary = selectors.action_list_summary(actions=actions, matching=filterset.matching())
+    filterset.show_plans(summary.plans)
+    page = paginate(request, filterset.qs.values_list("pk", flat=True), PAGE_SIZE, count=summary.total)
     # The page's ids (a sliced query, not yet run) are a subquery of the rows' one query.
-    page.object_list = selectors.action_list_rows(ids=page.object_list)
+    page.object_list = selectors.action_list_rows(ids=page.object_list, plan_titles=summary.titles)
     rows = action_rows_html(page.object_list, today=timezone.localdate())
     return render(request, "findings/action_list.html", {"filter": filterset, "page": page, "rows": rows})
 
