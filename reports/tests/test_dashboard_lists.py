@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from findings.models import ActionState
+from findings.selectors import actions_visible_to
+from inspections.models import TeamMember, TeamRole
 from units.tests.factories import UnitFactory
 
 from . import factories
@@ -84,9 +86,21 @@ def test_action_list_runs_a_fixed_number_of_queries(
         finding = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
         factories.action(finding=finding, due=world.today - timedelta(days=n + 1))
     client.force_login(head)
-    with django_assert_max_num_queries(9):
+    # Session, user, roles, home unit, the page with its count, the page's rows: the scope's
+    # units are a subquery of the page's query, not a list read first.
+    with django_assert_max_num_queries(6):
         response = client.get(ACTIONS, {"lateness": "overdue"})
     assert len(response.context["page"]) == 7
+
+
+def test_follow_up_lists_only_the_units_of_the_heads_own_province(client, head, world):
+    """A head on the team of another province's visit sees its action (visibility), but the
+    follow-up is of their own province's units (the dashboards' scope)."""
+    TeamMember.objects.create(visit=world.foreign_2026, user=head, role=TeamRole.MEMBER)
+    client.force_login(head)
+    assert actions_visible_to(head).filter(visit=world.foreign_2026).exists()
+    page = _actions(client, head)
+    assert len(page) and world.foreign_2026.unit_id not in {a.unit_id for a in page}
 
 
 def test_ranking_is_for_heads(client, liaison, scheduler, world):
