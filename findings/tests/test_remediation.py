@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template import engines
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -16,6 +17,7 @@ from findings.models import (
     UpdateAttachment,
     UpdateKind,
 )
+from findings.unit_cards import unit_cards_html
 from inspections.tests.factories import PlanFactory, VisitFactory, at
 from units.tests.factories import UnitFactory
 
@@ -601,3 +603,74 @@ def test_remediation_list_rows_read_a_plan_missing_from_the_summary(action, othe
             ids, key=lambda pk: (RemediationAction.objects.get(pk=pk).due_date, pk)
         )
         assert {row.plan_title for row in rows} == {plan.title}
+
+
+# The liaison's cards as the page's template drew them before findings/unit_cards.py (kept here to
+# hold the Python drawing to the same markup).
+MY_UNIT_TEMPLATE = (
+    "{% load i18n findings_tags inspections_tags %}"
+    + """{% for visit in mine.visits %}
+<section class="card mb-4">
+  <div class="card-header d-flex flex-wrap gap-2 align-items-center">
+    <h2 class="h5 mb-0 me-auto">{{ visit.unit.name }} · {{ visit.starts_at|local_day }}{% if home_unit and visit.unit.valid_to and visit.unit_id != home_unit.pk %} <span class="badge text-bg-secondary fw-normal">{% blocktranslate with name=visit.unit.name trimmed %}before the reorganisation: {{ name }}{% endblocktranslate %}</span>{% endif %}</h2>
+    {% if visit.conclusion %}<span>{% translate "Notice" %} <strong>{{ visit.conclusion.reference }}</strong> · {{ visit.conclusion.date|dmy }} · {% translate "report back by" %} {{ visit.conclusion.due_date|dmy }}</span>{% endif %}
+    <a class="btn btn-outline-primary btn-sm" href="{% url 'findings:visit_findings' visit.pk %}">{% translate "All findings" %}</a>
+  </div>
+  <div class="card-body">
+    <p class="small text-muted mb-2">{{ visit.plan.title }}</p>
+    <ol class="mb-0">
+      {% for finding in visit.findings.all %}{% if finding.is_limitation %}
+      <li class="mb-2"><span class="text-prewrap">{{ finding.text }}</span>
+        {% if finding.recommendation %}<div><strong>{% translate "Recommendation:" %}</strong> <span class="text-prewrap">{{ finding.recommendation }}</span></div>{% endif %}
+        {% if finding.action %}<div><a class="btn btn-sm btn-outline-secondary py-0" href="{{ finding.action.get_absolute_url }}"><span class="badge {{ finding.action.state|badge }}">{{ finding.action.get_state_display }}</span> {% translate "due" %} {{ finding.action.due_date|dmy }}</a>{% if finding.action|overdue_on:today %} <span class="badge text-bg-danger">{% translate "Overdue" %}</span>{% endif %}</div>{% endif %}
+      </li>
+      {% endif %}{% endfor %}
+    </ol>
+  </div>
+</section>
+"""
+    + "{% endfor %}"
+)
+
+
+def test_my_unit_cards_are_the_markup_the_template_drew(
+    client, liaison, action, plan, commune, leader, time_machine
+):
+    """Escaped texts, a strength left out, a limitation without recommendation (no action), an
+    overdue action, a verified one, and a visit of a unit replaced in a merger (its badge)."""
+    time_machine.move_to(dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC))
+    finding = action.finding
+    finding.text = 'Hồ sơ <trễ hạn> & "chưa" xin lỗi'
+    finding.recommendation = "Xin lỗi <ngay>"
+    finding.save(update_fields=["text", "recommendation"])
+    visit = finding.visit
+    FindingFactory(visit=visit, created_by=leader, strength=True, approved=True)
+    FindingFactory(visit=visit, created_by=leader, approved=True, recommendation="")
+    verified = ActionFactory(finding=FindingFactory(visit=visit, created_by=leader, approved=True))
+    _set_state(verified, ActionState.VERIFIED)
+    former = UnitFactory(parent=commune.parent, name="Xã <cũ>")
+    former.valid_to = dt.date(2025, 7, 1)
+    former.save()
+    commune.predecessors.add(former)
+    old_plan = PlanFactory(
+        issuing_unit=plan.issuing_unit, template=plan.template, units=[former], approved=True
+    )
+    day = plan.period_start.replace(day=3)
+    old_visit = VisitFactory(
+        plan=old_plan, unit=former, leader=leader, starts_at=at(day, 8), ends_at=at(day, 11)
+    )
+    old_finding = FindingFactory(visit=old_visit, created_by=leader, approved=True)
+    conclude(old_visit, leader)
+    ActionFactory(finding=old_finding)
+    client.force_login(liaison)
+    response = client.get(reverse("findings:my_unit"))
+    page = response.context["mine"].visits
+    assert len(page.object_list) == 2
+    context = {"mine": response.context["mine"], "today": dt.date(2027, 3, 1), "home_unit": liaison.unit}
+    expected = engines["django"].from_string(MY_UNIT_TEMPLATE).render(context)
+    drawn = unit_cards_html(page, today=dt.date(2027, 3, 1), home_unit=liaison.unit)
+    assert drawn == expected
+    assert str(drawn) in response.content.decode()
+    assert "Hồ sơ &lt;trễ hạn&gt; &amp; &quot;chưa&quot; xin lỗi" in drawn and "Xã &lt;cũ&gt;" in drawn
+    assert drawn.count('<span class="badge text-bg-danger">') == 2  # two open actions past 19/02/2027
+    assert drawn.count("text-bg-secondary fw-normal") == 1 and "text-bg-success" in drawn
