@@ -41,6 +41,8 @@ def action_rows_html(actions: list[ActionListRow], *, today: date, show_unit: bo
     states = {value: escape(label) for value, label in ActionState.choices}
     # One reverse for the page, each id put in its place (an id is digits: nothing to escape).
     before, after = reverse("findings:action_detail", args=[0]).rsplit("/0/", 1)
+    # A page's actions come from a few plans: each title cut and escaped once.
+    plans: dict[str, str] = {}
     rows = []
     for action in actions:
         criterion = (
@@ -68,6 +70,8 @@ def action_rows_html(actions: list[ActionListRow], *, today: date, show_unit: bo
             if action.has_pending_extension
             else ""
         )
+        if (plan := plans.get(action.plan_title)) is None:
+            plan = plans[action.plan_title] = escape(_chars(action.plan_title, 50))
         reference = action.conclusion_reference
         conclusion = f"{escape(reference)}<br>" if reference else ""
         rows.append(
@@ -75,7 +79,7 @@ def action_rows_html(actions: list[ActionListRow], *, today: date, show_unit: bo
             f'  <td class="card-title-cell"><a href="{before}/{int(action.pk)}/{after}" class="text-prewrap">'
             f"{escape(_chars(action.recommendation, 140))}</a>{criterion}</td>{unit}\n"
             f'  <td class="small" data-label="{labels["conclusion"]}">{conclusion}'
-            f'<span class="text-muted">{escape(_chars(action.plan_title, 50))}</span></td>\n'
+            f'<span class="text-muted">{plan}</span></td>\n'
             f'  <td class="text-nowrap" data-label="{labels["due"]}">{action.due_date:%d/%m/%Y}{overdue}</td>\n'
             f'  <td class="card-action" data-label="{labels["state"]}"><span class="badge {badge(action.state)}">'
             f"{states.get(action.state) or escape(action.state)}</span>{extension}</td>\n"

@@ -55,8 +55,10 @@ class ActionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # From the list's own queryset: the visible actions are not worked out a second time.
-        self.filters["plan"].queryset = _plans(self.queryset)
+        # A chosen plan is checked against the plans of the list's own queryset (the visible actions
+        # are not worked out a second time); without one, that query is not even built.
+        if self.data.get("plan"):
+            self.filters["plan"].queryset = _plans(self.queryset)
         for name, field in self.form.fields.items():
             if name == "overdue":
                 field.widget.attrs["class"] = "form-check-input"

@@ -430,6 +430,12 @@ def test_remediation_list_filters_by_state_unit_plan_due_date_and_overdue(
     assert listed(state=ActionState.VERIFIED) == {other_action.pk}
     assert listed(unit="binh tan") == {action.pk}
     assert listed(plan=action.finding.visit.plan_id) == {action.pk, other_action.pk}
+    # A plan none of the visible actions belongs to is not a choice: ignored, as a mistyped one.
+    stranger = PlanFactory(
+        issuing_unit=action.finding.visit.plan.issuing_unit, template=action.finding.visit.plan.template
+    )
+    assert client.get(url, {"plan": stranger.pk}).context["filter"].errors.keys() == {"plan"}
+    assert listed(plan=stranger.pk) == {action.pk, other_action.pk}
     assert listed(due_before="2027-02-19") == set()
     assert listed(due_before="2027-02-20") == {action.pk, other_action.pk}
     assert listed(overdue="on") == {action.pk}
