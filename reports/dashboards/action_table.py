@@ -12,7 +12,8 @@ from datetime import date, datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.dateformat import format as format_date
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -65,6 +66,14 @@ def action_table_rows(*, ids: list[int]) -> list[ActionRow]:
     return [rows[pk] for pk in ids if pk in rows]
 
 
+def _words(text: str, length: int) -> str:
+    """Truncator(text).words(length, truncate=" …"), without building a Truncator for the many
+    texts short enough: those come back with their spaces and line breaks folded to one space,
+    as from it."""
+    words = text.split()
+    return " ".join(words) if len(words) <= length else Truncator(text).words(length, truncate=" …")
+
+
 def action_rows_html(actions, *, today=None) -> SafeString:
     """The ``<tr>`` of each action (action_table_rows), as the
     template drew them: responsible unit, recommendation (or the finding's text) cut at 24 words
@@ -75,17 +84,25 @@ def action_rows_html(actions, *, today=None) -> SafeString:
     states = {value: escape(label) for value, label in ActionState.choices}
     overdue = f' <span class="badge text-bg-danger">{escape(_("overdue"))}</span>'
     tz = timezone.get_current_timezone()
+    # The date filter's format, looked up once for the table (date_format does it per date); our
+    # dd/mm/yyyy (config/formats) written by strftime, the same text without Django's formatter.
+    short_date = get_format("SHORT_DATE_FORMAT")
+    day = (
+        (lambda value: value.strftime("%d/%m/%Y"))
+        if short_date == "d/m/Y"
+        else (lambda value: format_date(value, short_date))
+    )
     rows = []
     for action in actions:
-        text = Truncator(action.recommendation or action.text).words(24, truncate=" …")
+        text = _words(action.recommendation or action.text, 24)
         code = f' <span class="text-muted small">({escape(action.code)})</span>' if action.code else ""
         late = overdue if action.due_date < today and action.state in ACTION_OPEN_STATES else ""
-        started = date_format(timezone.localtime(action.visit_starts_at, tz), "SHORT_DATE_FORMAT")
+        started = day(timezone.localtime(action.visit_starts_at, tz))
         rows.append(
             f"<tr>\n      <td>{escape(action.unit_name)}</td>\n"
             f'      <td><a href="{pattern.replace("987654321", str(action.pk))}">{escape(text)}</a>{code}</td>\n'
             f'      <td class="d-none d-lg-table-cell">{escape(started)} · {escape(action.plan_title)}</td>\n'
-            f"      <td>{escape(date_format(action.due_date, 'SHORT_DATE_FORMAT'))}{late}</td>\n"
+            f"      <td>{escape(day(action.due_date))}{late}</td>\n"
             f"      <td>{states.get(action.state, escape(action.state))}</td>\n    </tr>"
         )
     # Every value above is escaped, or a reversed URL.

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from findings.models import ActionState
 from findings.selectors import actions_visible_to
@@ -138,5 +140,29 @@ def test_action_rows_show_unit_recommendation_code_dates_and_overdue_badge(clien
         assert action.due_date.strftime("%d/%m/%Y") in html
         assert action.plan_title in html
     assert html.count('<span class="badge text-bg-danger">') == 2
+    # The dates as the template's date filter wrote them (action_table writes dd/mm/yyyy itself).
+    for action in page:
+        started = timezone.localtime(action.visit_starts_at)
+        assert f"<td>{date_format(action.due_date, 'SHORT_DATE_FORMAT')}" in html
+        assert f'<td class="d-none d-lg-table-cell">{date_format(started, "SHORT_DATE_FORMAT")} · ' in html
     empty = client.get(ACTIONS, {"lateness": "overdue_90"}).content.decode()
     assert '<td colspan="5" class="text-muted">' in empty
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Xây dựng   và\nvận hành ISO 9001",
+        " ".join(f"từ{n}" for n in range(24)),
+        " ".join(f"từ{n}" for n in range(25)),
+        "Một\t\thai  " * 20,
+    ],
+)
+def test_follow_up_rows_cut_texts_as_django_truncates_them(text):
+    """action_table._words is Truncator.words(24, " …") with a short cut for short texts."""
+    from django.utils.text import Truncator
+
+    from reports.dashboards.action_table import _words
+
+    assert _words(text, 24) == Truncator(text).words(24, truncate=" …")
