@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from inspections.models import Answer, AnswerResult, InspectionPlan, Visit, VisitStatus
@@ -88,9 +90,22 @@ def _of_visits(ids: QuerySet | None, *, walked: bool = False) -> QuerySet[Remedi
     it passed (20 000 comparisons for the first 25 rows of a department head on the large bench
     set); OR-ed with an impossible "no visit" (the column is required), PostgreSQL cannot make it
     a join: it hashes the ids once and looks each action up as it walks (0.65 ms instead of 1.1).
+
+    The ids' subquery (a UNION of subqueries) is compiled to SQL here, once: a page uses it in two
+    queries (its aggregate and its rows), and Django compiled it again in each (0.4 ms a time).
     """
     if ids is None:
         return RemediationAction.objects.all()
+    # Compiled as Django compiles a subquery: without the models' default ordering (in a UNION's
+    # branches SQLite refuses it).
+    query = ids.query.clone()
+    for part in (query, *query.combined_queries):
+        part.clear_ordering(force=True)
+    try:
+        # Django's own compiled query (its values in its params): nothing typed goes in.
+        ids = RawSQL(*query.sql_with_params())  # noqa: S611
+    except EmptyResultSet:
+        return RemediationAction.objects.none()
     if walked:
         return RemediationAction.objects.filter(Q(visit_id__in=ids) | Q(visit__isnull=True))
     return RemediationAction.objects.filter(visit_id__in=ids)

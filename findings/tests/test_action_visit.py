@@ -149,3 +149,14 @@ def test_the_migration_fills_the_visit_of_existing_actions(plan, commune, leader
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
     assert RemediationAction.objects.get(pk=action.pk).visit_id == visit.pk
+
+
+def test_the_actions_of_no_visit_are_none(action):
+    """The visible visit ids are compiled once (selectors._of_visits); a query Django knows to be
+    empty gives no action rather than an error."""
+    from findings.selectors import _of_visits
+    from inspections.models import Visit
+
+    assert not _of_visits(Visit.objects.none().values("pk")).exists()
+    assert list(_of_visits(Visit.objects.filter(pk=action.visit_id).values("pk"))) == [action]
+    assert list(_of_visits(Visit.objects.filter(pk=action.visit_id).values("pk"), walked=True)) == [action]
