@@ -10,7 +10,7 @@ issued document read the snapshot taken when the ranking was issued.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import CharField, Func, Q, Sum
 
 from units.models import UnitKind
 
@@ -75,20 +75,35 @@ def _q(value) -> Decimal:
     return Decimal(value or 0).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
+class _Cents(Func):
+    """A sum of cents as the page shows it: text with two decimals ("8.50"), made by the database
+    (no Decimal per cell in Python); NULL stays None."""
+
+    output_field = CharField()
+    template = "CAST(ROUND(%(expressions)s, 2) AS text)"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite keeps decimals as floating point: printf rounds them to the cent (the percent
+        # sign doubled twice: once for the template, once for the query's parameters).
+        return self.as_sql(compiler, connection, template="printf('%%%%.2f', %(expressions)s)", **extra_context)
+
+
 def _card_totals(index_round: IndexRound, domain_ids: list[int] = ()):
     """Per scorecard of ``index_round``: unit id, name and kind, final points, maximum and, for
-    each of ``domain_ids``, its final points (None where the card has no criterion of it).
+    each of ``domain_ids``, its final points as text ("8.50"; None where the card has no
+    criterion of it).
 
     One query over the stored totals (ScoreTotal, a row per card and domain kept by the
     database), folded per card; not a sum of every score row of the round."""
     per_domain = {
-        f"d{i}": Sum("totals__points", filter=Q(totals__domain_id=domain_id))
+        f"d{i}": _Cents(Sum("totals__points", filter=Q(totals__domain_id=domain_id)))
         for i, domain_id in enumerate(domain_ids)
     }
     return (
         Scorecard.objects.filter(round=index_round)
         .annotate(points=Sum("totals__points"), maximum=Sum("totals__max_points"), **per_domain)
-        .order_by("unit__name")
+        # Grouped by card alone, in no order: the ranks order the rows (percent, total, name).
+        .order_by()
         .values_list("unit_id", "unit__name", "unit__kind", "points", "maximum", *per_domain)
     )
 
@@ -146,7 +161,7 @@ def ranking_compute(*, index_round: IndexRound) -> Ranking:
             unit_name=unit_name,
             kind=unit_kind,
             kind_label=group.label,
-            domains=[zero if p is None else str(_q(p)) for p in per_domain],
+            domains=[zero if p is None else p for p in per_domain],
             total=str(total),
             max_total=str(maximum),
             percent=str(percent),

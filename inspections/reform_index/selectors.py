@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from findings.models import ActionState, Finding, FindingKind
@@ -13,7 +13,7 @@ from units.models import Unit
 from units.rules import scope_prefix
 from units.selectors import unit_with_predecessors_ids
 
-from .models import CardStatus, CriterionScore, IndexRound, RoundStatus, Scorecard
+from .models import CardStatus, CriterionScore, IndexRound, RoundStatus, Scorecard, ScoreTotal
 
 # Visits whose checklist the team has finished: their scores are "what the app knows".
 FINISHED_VISITS = [VisitStatus.SUBMITTED, VisitStatus.REVIEWED, VisitStatus.CONCLUDED]
@@ -157,13 +157,21 @@ class RoundCard:
 def round_cards(*, index_round: IndexRound) -> list[RoundCard]:
     """The round's scorecards, by unit kind and name, with how many criteria were adjusted.
 
-    The count is the sum of the card's stored totals per domain (ScoreTotal, kept by the
-    database), a few rows per card by their scorecard index, not the card's score rows; plain
+    The count is a subquery per card over its stored totals per domain (ScoreTotal, kept by the
+    database; a few rows by the card's index, only those with adjusted criteria summed), not its
+    score rows nor a GROUP BY of the cards' and units' rows over every total of the round; plain
     rows, no model instances.
     """
+    adjusted = (
+        ScoreTotal.objects.filter(scorecard=OuterRef("pk"), adjusted__gt=0)
+        .order_by()
+        .values("scorecard")
+        .annotate(n=Sum("adjusted"))
+        .values("n")
+    )
     rows = (
         Scorecard.objects.filter(round=index_round)
-        .annotate(adjusted=Coalesce(Sum("totals__adjusted"), 0))
+        .annotate(adjusted=Coalesce(Subquery(adjusted), 0))
         .order_by("unit__kind", "unit__name")
         .values_list("pk", "status", "unit__name", "unit__kind", "adjusted")
     )

@@ -156,6 +156,10 @@ def test_decimals_do_not_drift(card):
             CriterionScore.objects.filter(pk=r.pk).update(self_score=Decimal("0.7"))
     total = card.totals.get(domain=rows[0].criterion.domain)
     assert total.points == Decimal("2.10")
+    binh_tan = next(
+        r for r in ranking_compute(index_round=card.round).groups[1].rows if r.unit_id == card.unit_id
+    )
+    assert binh_tan.domains == ["2.10", "0.00"] and binh_tan.total == "2.10"
     CriterionScore.objects.filter(pk__in=[r.pk for r in rows]).update(self_score=None)
     total.refresh_from_db()
     assert (
