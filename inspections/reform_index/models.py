@@ -289,6 +289,13 @@ class ScoreTotal(models.Model):
                 name="reform_index_scoretotal_not_negative",
             ),
         ]
+        indexes = [
+            # The round page's count of adjusted criteria per card (selectors.round_cards): a
+            # probe per card that finds nothing for the cards the appraisal left alone.
+            models.Index(
+                fields=["scorecard"], condition=Q(adjusted__gt=0), name="reform_index_total_adjusted"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.scorecard_id} · {self.domain_id}: {self.points} / {self.max_points}"

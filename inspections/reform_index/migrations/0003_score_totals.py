@@ -239,5 +239,9 @@ class Migration(migrations.Migration):
                 name="reform_index_scoretotal_not_negative",
             ),
         ),
+        migrations.AddIndex(
+            model_name='scoretotal',
+            index=models.Index(condition=models.Q(('adjusted__gt', 0)), fields=['scorecard'], name='reform_index_total_adjusted'),
+        ),
         migrations.RunPython(totals_create, totals_drop),
     ]
