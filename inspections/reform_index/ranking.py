@@ -85,7 +85,9 @@ class _Cents(Func):
     def as_sqlite(self, compiler, connection, **extra_context):
         # SQLite keeps decimals as floating point: printf rounds them to the cent (the percent
         # sign doubled twice: once for the template, once for the query's parameters).
-        return self.as_sql(compiler, connection, template="printf('%%%%.2f', %(expressions)s)", **extra_context)
+        return self.as_sql(
+            compiler, connection, template="printf('%%%%.2f', %(expressions)s)", **extra_context
+        )
 
 
 def _card_totals(index_round: IndexRound, domain_ids: list[int] = ()):
