@@ -1,0 +1,157 @@
+"""What each role's home page reads (config/home/selectors.py): the same rows as the owning apps'
+visibility selectors, by cheaper queries (issue 17)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from config.home.selectors import liaison_home, reported_actions_count
+from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion
+from findings.selectors import actions_visible_to, finding_visits_visible_to
+from findings.tests.factories import ActionFactory, ConclusionFactory
+from inspections.models import TeamMember, TeamRole, VisitStatus
+from inspections.selectors import visits_visible_to
+from reports.dashboards.selectors import Scope
+from units.roles import Role
+from units.rules import scope_prefix
+from units.tests.factories import UnitFactory, UserFactory
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _reference(user, today: date, soon_days: int = 30) -> dict:
+    """The liaison's panels as they were read before: every row of the scope (Scope.in_units)
+    filtered through the visibility selectors themselves."""
+    scope = Scope(prefix=scope_prefix(user))
+    actions = (
+        scope.in_units(actions_visible_to(user), "unit_id")
+        .filter(state__in=ACTION_OPEN_STATES, due_date__lte=today + timedelta(days=soon_days))
+        .order_by("due_date", "id")
+    )
+    next_visit = (
+        scope.in_units(visits_visible_to(user), "unit_id")
+        .filter(status__in=[VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS])
+        .order_by("starts_at", "id")
+        .first()
+    )
+    conclusions = scope.in_units(
+        Conclusion.objects.filter(visit__in=finding_visits_visible_to(user).values("pk")), "visit__unit_id"
+    ).order_by("-date", "-id")
+    return {
+        "actions": [a.pk for a in actions],
+        "next_visit": next_visit and next_visit.pk,
+        "last_conclusion": (last := conclusions.first()) and last.pk,
+    }
+
+
+def _read(user, today: date) -> dict:
+    board = liaison_home(user=user, today=today)
+    return {
+        "actions": [a.pk for a in board["overdue"] + board["due_soon"]],
+        "next_visit": board["next_visit"] and board["next_visit"].pk,
+        "last_conclusion": board["last_conclusion"] and board["last_conclusion"].pk,
+    }
+
+
+def test_the_liaisons_panels_hold_exactly_the_rows_the_visibility_selectors_let_through(
+    world, commune, district, other_commune, leader, liaison, head, administrator, province
+):
+    # A merger: the liaison's commune replaced a commune of another district. Inside their
+    # subtree a liaison reads every row; a replaced unit's rows only where the selectors say so.
+    today = world.today
+    elsewhere = UnitFactory(parent=UnitFactory(parent=province, kind="district"), name="Xã Cũ")
+    commune.predecessors.add(elsewhere)
+    plans = [
+        factories.plan(department=world.plan_2026.issuing_unit, template=world.template, year=today.year)
+        for _n in range(3)
+    ]
+    old_unseen = factories.visit(plan=plans[0], unit=elsewhere, day=today - timedelta(days=40))
+    old_on_team = factories.visit(plan=plans[1], unit=elsewhere, day=today - timedelta(days=30))
+    coming_old = factories.visit(
+        plan=plans[2], unit=elsewhere, day=today + timedelta(days=2), status=VisitStatus.SCHEDULED
+    )
+    coming_own = factories.visit(
+        plan=plans[0], unit=commune, day=today + timedelta(days=9), status=VisitStatus.SCHEDULED
+    )
+    # A liaison who sat on two teams (as an inspector before taking the liaison's role).
+    on_team = UserFactory(username="lienlac.doan", unit=commune, roles=[Role.LIAISON])
+    staff_liaison = UserFactory(username="lienlac.lanhdao", unit=commune, roles=[Role.LIAISON, Role.HEAD])
+    for visit in (old_on_team, coming_old):
+        TeamMember.objects.create(visit=visit, user=on_team, role=TeamRole.MEMBER)
+    for number, visit in enumerate((old_unseen, old_on_team), start=50):
+        ConclusionFactory(
+            visit=visit, created_by=leader, number=number, year=today.year, date=today - timedelta(days=1)
+        )
+    due = today + timedelta(days=5)
+    for visit, unit in (
+        (old_unseen, elsewhere),  # a replaced unit's action of a visit the liaison does not see
+        (old_on_team, elsewhere),  # ... of a visit whose team one of them is on
+        (old_unseen, commune),  # reassigned to their commune: theirs
+        (world.binh_tan_2026, elsewhere),  # of their commune's visit, owned by the replaced unit
+        (world.tan_my_2026, other_commune),  # outside their scope
+    ):
+        finding = factories.limitation(visit=visit, code="1.2", creator=leader)
+        ActionFactory(finding=finding, unit=unit, due_date=due)
+
+    for user in (liaison, on_team, staff_liaison, head, administrator):
+        assert _read(user, today) == _reference(user, today), user
+    # The cases are not empty: each user's panels differ where the rule says they should.
+    assert _read(liaison, today)["next_visit"] == coming_own.pk
+    assert _read(on_team, today)["next_visit"] == coming_old.pk
+    assert len(_read(on_team, today)["actions"]) == len(_read(liaison, today)["actions"]) + 1
+    assert _read(on_team, today)["last_conclusion"] == old_on_team.conclusion.pk
+    assert _read(liaison, today)["last_conclusion"] == world.binh_tan_2026.conclusion.pk
+
+
+def test_the_liaisons_panels_read_four_queries_and_no_visibility_subquery_without_a_merger(
+    world, liaison, leader
+):
+    finding = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
+    factories.action(finding=finding, due=world.today + timedelta(days=3))
+    # Read by the page before the panels (the layout's menu, the card's unit name).
+    liaison.unit, liaison.role_names  # noqa: B018
+    with CaptureQueriesContext(connection) as queries:
+        board = liaison_home(user=liaison, today=world.today)
+    assert [a.finding_id for a in board["due_soon"]] == [finding.pk]
+    assert len(queries) == 4
+    assert not any("UNION" in q["sql"] or "teammember" in q["sql"] for q in queries.captured_queries)
+
+
+def test_an_inspectors_reported_count_is_the_visible_reported_actions(
+    world, leader, inspector, head, scheduler, administrator, liaison
+):
+    # reported_actions_count reads each reported action's visit by a subquery: the same number as
+    # counting findings.selectors.actions_visible_to's reported actions, for every staff role.
+    TeamMember.objects.create(visit=world.binh_tan_2026, user=inspector, role=TeamRole.MEMBER)
+    for visit, state in (
+        (world.binh_tan_2026, ActionState.REPORTED_DONE),
+        (world.binh_tan_2026, ActionState.REPORTED_DONE),
+        (world.binh_tan_2026, ActionState.OPEN),
+        (world.tan_my_2026, ActionState.REPORTED_DONE),
+        (world.foreign_2026, ActionState.REPORTED_DONE),
+    ):
+        finding = factories.limitation(visit=visit, code="1.2", creator=leader)
+        factories.action(finding=finding, due=world.today, state=state)
+    expected = {inspector: 2, head: 3, scheduler: 3, administrator: 4}
+    for user, count in expected.items():
+        assert reported_actions_count(user=user) == count, user
+        assert actions_visible_to(user).filter(state=ActionState.REPORTED_DONE).count() == count, user
+    # The leader of Bình Tấn's visits, then also on the other province's visit's team.
+    assert reported_actions_count(user=leader) == 2
+    TeamMember.objects.create(visit=world.foreign_2026, user=leader, role=TeamRole.MEMBER)
+    assert reported_actions_count(user=leader) == 3
+
+
+def test_the_inspectors_home_draws_the_reported_count(client, world, leader, inspector):
+    TeamMember.objects.create(visit=world.binh_tan_2026, user=inspector, role=TeamRole.MEMBER)
+    finding = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
+    factories.action(finding=finding, due=world.today, state=ActionState.REPORTED_DONE)
+    client.force_login(inspector)
+    response = client.get(reverse("home"))
+    assert response.context["remediation"] == {"reported": 1}
+    assert f"{reverse('findings:action_list')}?state=reported_done" in response.content.decode()
