@@ -157,32 +157,46 @@ def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dic
     next visit, the last conclusion. Four queries, nothing outside the liaison's own units.
 
     Each panel holds the rows of the liaison's scope (their unit's subtree and the units it
-    replaced in a merger: reports.dashboards.selectors.Scope) that they may read
-    (findings.selectors.actions_visible_to, inspections.selectors.visits_visible_to). Inside
-    their subtree a liaison reads every action and every visit (both rules say so), so those
-    rows are asked by unit id alone; only a replaced unit's rows (outside the subtree) go through
-    the visibility selectors. The scope's units are read first, so that each panel goes through
-    its table's unit index, and on most days (no merger) the panels compile and plan no
-    visibility subquery at all (they made up most of the page's cost)."""
+    replaced in a merger: reports.dashboards.selectors.Scope) that they may read. The scope's
+    units are read first (one query), so that each panel goes through its table's unit index; the
+    visibility rules are then applied to those rows as conditions on them, the way
+    _visible_in_window does for the scheduler, instead of a UNION of every readable row's id per
+    panel (their compiling and planning made up most of the page's cost). For a liaison:
+
+    - findings.selectors.actions_visible_to: an action of a unit of their subtree, or of a visit
+      they read;
+    - inspections.selectors.visits_visible_to: a visit of a unit of their subtree, or whose team
+      they are on;
+    - findings.selectors.finding_visits_visible_to: a liaison reads a visit's findings and its
+      conclusion once it is concluded (the department's staff as soon as they read the visit).
+
+    So a row of their subtree is theirs by its unit alone, and a replaced unit's row (outside the
+    subtree) by its visit. reports/tests/test_home_reads.py holds these panels equal to the
+    selectors' rows. A caller without the liaison's role goes through the selectors themselves.
+    """
     today = today or timezone.localdate()
     prefix = scope_prefix(user)
     if prefix is None:
         return {"overdue": [], "due_soon": [], "next_visit": None, "last_conclusion": None, "today": today}
+    units = Unit.objects.filter(Q(path__startswith=prefix) | Q(pk__in=replaced_units_of(prefix)))
     if prefix == "":  # an administrator reads every unit's rows
         return _liaison_panels(Q(), Q(), user=user, soon_days=soon_days, today=today)
     own, replaced = [], []
-    for pk, path in (
-        Unit.objects.filter(Q(path__startswith=prefix) | Q(pk__in=replaced_units_of(prefix)))
-        .order_by()
-        .values_list("pk", "path")
-    ):
+    for pk, path in units.order_by().values_list("pk", "path"):
         (own if path.startswith(prefix) else replaced).append(pk)
-    actions_seen = Q(unit_id__in=own)
-    visits_seen = Q(unit_id__in=own)
+    if not has_role(user, Role.LIAISON):
+        in_scope = own + replaced
+        actions = Q(unit_id__in=in_scope, pk__in=actions_visible_to(user).values("pk"))
+        visits = Q(unit_id__in=in_scope, pk__in=visits_visible_to(user).values("pk"))
+        return _liaison_panels(actions, visits, user=user, soon_days=soon_days, today=today)
+    actions, visits = Q(unit_id__in=own), Q(unit_id__in=own)
     if replaced:
-        actions_seen |= Q(unit_id__in=replaced, pk__in=actions_visible_to(user).values("pk"))
-        visits_seen |= Q(unit_id__in=replaced, pk__in=visits_visible_to(user).values("pk"))
-    return _liaison_panels(actions_seen, visits_seen, user=user, soon_days=soon_days, today=today)
+        on_team = TeamMember.objects.filter(user=user).values("visit_id")
+        visits |= Q(unit_id__in=replaced, pk__in=on_team)
+        actions |= Q(unit_id__in=replaced) & (
+            Q(finding__visit__unit_id__in=own) | Q(finding__visit_id__in=on_team)
+        )
+    return _liaison_panels(actions, visits, user=user, soon_days=soon_days, today=today)
 
 
 def _liaison_panels(actions_seen: Q, visits_seen: Q, *, user, soon_days: int, today: date) -> dict:
@@ -209,8 +223,6 @@ def _liaison_panels(actions_seen: Q, visits_seen: Q, *, user, soon_days: int, to
         .order_by("starts_at", "id")
         .first()
     )
-    # findings.selectors.finding_visits_visible_to: a liaison reads a visit's findings (and its
-    # conclusion) once it is concluded; staff as soon as they see the visit.
     concluded = Visit.objects.filter(visits_seen)
     if not is_staff_member(user):
         concluded = concluded.filter(status=VisitStatus.CONCLUDED)

@@ -59,7 +59,7 @@ def _read(user, today: date) -> dict:
 
 
 def test_the_liaisons_panels_hold_exactly_the_rows_the_visibility_selectors_let_through(
-    world, commune, district, other_commune, leader, liaison, head, administrator, province
+    world, commune, district, other_commune, leader, liaison, head, inspector, administrator, province
 ):
     # A merger: the liaison's commune replaced a commune of another district. Inside their
     # subtree a liaison reads every row; a replaced unit's rows only where the selectors say so.
@@ -94,11 +94,13 @@ def test_the_liaisons_panels_hold_exactly_the_rows_the_visibility_selectors_let_
         (old_unseen, commune),  # reassigned to their commune: theirs
         (world.binh_tan_2026, elsewhere),  # of their commune's visit, owned by the replaced unit
         (world.tan_my_2026, other_commune),  # outside their scope
+        (world.foreign_2026, commune),  # theirs; not the head's (the other province's visit)
     ):
         finding = factories.limitation(visit=visit, code="1.2", creator=leader)
         ActionFactory(finding=finding, unit=unit, due_date=due)
 
-    for user in (liaison, on_team, staff_liaison, head, administrator):
+    TeamMember.objects.create(visit=old_on_team, user=inspector, role=TeamRole.MEMBER)
+    for user in (liaison, on_team, staff_liaison, head, inspector, administrator):
         assert _read(user, today) == _reference(user, today), user
     # The cases are not empty: each user's panels differ where the rule says they should.
     assert _read(liaison, today)["next_visit"] == coming_own.pk
