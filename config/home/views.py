@@ -8,6 +8,7 @@ from inspections.reform_index.selectors import liaison_tasks
 from inspections.selectors import my_visits, plans_waiting_for_approval
 from units.roles import Role, has_role, is_admin
 
+from .panels import scheduler_rows
 from .selectors import home_remediation, liaison_home, scheduler_home
 
 
@@ -26,7 +27,8 @@ def home(request):
         # The panel shows each section's first five (templates/inspections/_my_visits_panel.html).
         context["my_visits"] = my_visits(user=user, limit=5)
     if context["is_scheduler"]:
-        context["scheduler_home"] = scheduler_home(user=user)
+        board = context["scheduler_home"] = scheduler_home(user=user)
+        board["rows"] = scheduler_rows(board)
     if context["is_liaison"]:
         context["liaison_home"] = liaison_home(user=user)
         context["index_tasks"] = liaison_tasks(user=user)

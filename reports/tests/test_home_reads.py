@@ -5,8 +5,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.template import engines
+from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from config.home.selectors import liaison_home, reported_actions_count
 from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion
@@ -157,3 +160,68 @@ def test_the_inspectors_home_draws_the_reported_count(client, world, leader, ins
     response = client.get(reverse("home"))
     assert response.context["remediation"] == {"reported": 1}
     assert f"{reverse('findings:action_list')}?state=reported_done" in response.content.decode()
+
+
+# The scheduler's panels: rows drawn in Python (config/home/panels.py) --------------------------
+
+# The rows as templates/home/_scheduler.html drew them before.
+SCHEDULER_ROWS = {
+    "upcoming": (
+        "{% load inspections_tags %}{% for visit in board.upcoming %}<tr>"
+        "<td>{{ visit.starts_at|local_day }}</td>"
+        '<td><a href="{{ visit.get_absolute_url }}">{{ visit.unit.name }}</a></td>'
+        '<td class="d-none d-md-table-cell">{{ visit.leader_name|default:"–" }}</td>'
+        '<td><span class="badge {{ visit.status|status_class }}">{{ visit.get_status_display }}</span></td>'
+        "</tr>{% endfor %}"
+    ),
+    "waiting": (
+        "{% for row in board.waiting %}<li>"
+        "<a href=\"{% url 'inspections:visit_create' row.inspectionplan_id %}?unit={{ row.unit_id }}\">"
+        "{{ row.unit.name }}</a> · "
+        '<a class="text-muted" href="{{ row.inspectionplan.get_absolute_url }}">'
+        "{{ row.inspectionplan.title }} ({{ row.inspectionplan.year }})</a></li>{% endfor %}"
+    ),
+    "load": (
+        '{% for name, counts in board.load.rows %}<tr><th scope="row" class="fw-normal">{{ name }}</th>'
+        '{% for n in counts %}<td class="text-end{% if n >= 6 %} text-danger fw-semibold{% endif %}">'
+        "{{ n }}</td>{% endfor %}</tr>{% endfor %}"
+    ),
+}
+
+
+def test_the_scheduler_panels_rows_are_the_templates_markup(
+    client, scheduler, world, district, leader, inspector
+):
+    today = timezone.localdate()
+    plan = factories.plan(
+        department=world.plan_2026.issuing_unit, template=world.template, year=today.year, status="approved"
+    )
+    plan.title = 'Kế hoạch "kiểm tra" <đột xuất> & định kỳ'
+    plan.save(update_fields=["title"])
+    leader.last_name, leader.first_name = "Trần <Văn>", "A & B"
+    leader.save(update_fields=["last_name", "first_name"])
+    statuses = [VisitStatus.SCHEDULED, VisitStatus.DRAFT, VisitStatus.IN_PROGRESS]
+    for n in range(7):  # seven visits this month for the leader: the load's cell stands out
+        unit = UnitFactory(parent=district, name=f"Xã <{n}> & “{n}”")
+        day = today + timedelta(days=n % 3)
+        factories.visit(plan=plan, unit=unit, day=day, status=statuses[n % 3], leader=leader if n else None)
+        TeamMember.objects.create(visit=plan.visits.get(unit=unit), user=inspector, role=TeamRole.MEMBER)
+    plan.units.add(*[UnitFactory(parent=district, name=f"Phường <{n}>") for n in range(3)])
+    response = _page(client, scheduler)
+    board = response.context["scheduler_home"]
+    assert len(board["upcoming"]) == 7 and len(board["waiting"]) >= 3 and board["load"].rows
+    assert any(n >= 6 for _name, counts in board["load"].rows for n in counts)
+    html = response.content.decode()
+    for key, source in SCHEDULER_ROWS.items():
+        theirs = engines["django"].from_string(source).render({"board": board})
+        ours = board["rows"][key]
+        assert parse_html(ours) == parse_html(theirs), key
+        assert ours in html
+    assert "&lt;đột xuất&gt; &amp; định kỳ" in html and "Trần &lt;Văn&gt; A &amp; B" in html
+
+
+def _page(client, user):
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response
