@@ -15,7 +15,7 @@ from django.utils import timezone
 from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion, Finding, RemediationAction
 from findings.selectors import RemediationSummary, actions_visible_to, remediation_summary
 from inspections.models import InspectionPlan, PlanStatus, TeamMember, Visit, VisitStatus
-from inspections.selectors import plans_visible_to, visible_visit_ids, visits_visible_to
+from inspections.selectors import plans_visible_to, units_under, visible_visit_ids, visits_visible_to
 from inspections.visit_reads import named_leaders, with_leader_name
 from units.models import Unit
 from units.roles import Role, has_role, is_admin, is_staff_member
@@ -28,17 +28,27 @@ from units.selectors import replaced_units_of
 def _visible_in_window(user, visits):
     """``visits`` (already narrowed to a few weeks by the start-time index) that ``user`` may
     read: inspections.selectors.visible_visit_ids's rule as a condition on each of those rows
-    (on its team, or its unit's path in the user's scope), not a join to the UNION of every
+    (on its team, or its unit among the user's scope's), not a join to the UNION of every
     visible visit's id (a province's, built whole for a window of a few hundred)."""
+    seen = _seen_visit(user)
+    return visits if seen is None else visits.filter(seen)
+
+
+def _seen_visit(user, visit: str = "") -> Q | None:
+    """_visible_in_window's condition on a visit's row, reached from the queried model through
+    ``visit`` ("" for a visit itself, "visit__" for its team's rows); None for every visit.
+
+    The scope side is the unit's id among the subtree's (units_under: the path's pattern index),
+    not the unit's path through a join: a query that does not draw the unit joins no unit."""
     if is_admin(user):
-        return visits
+        return None
     if not user.is_authenticated:
-        return visits.none()
-    seen = Q(pk__in=TeamMember.objects.filter(user=user).values("visit_id"))
+        return Q(pk__in=[])
+    seen = Q(**{f"{visit}id__in": TeamMember.objects.filter(user=user).values("visit_id")})
     prefix = scope_prefix(user)
     if prefix is not None and has_role(user, Role.SCHEDULER, Role.HEAD, Role.LIAISON):
-        seen |= Q(unit__path__startswith=prefix)
-    return visits.filter(seen)
+        seen |= Q(**{f"{visit}unit_id__in": units_under(prefix)})
+    return seen
 
 
 def upcoming_visits(*, user, weeks: int = 4, now: datetime | None = None, limit: int = 20) -> list[Visit]:
@@ -110,15 +120,16 @@ def inspector_load(*, user, months: int = 3, today: date | None = None) -> Inspe
     tz = timezone.get_current_timezone()
     window_start = datetime.combine(firsts[0], time.min, tzinfo=tz)
     window_end = datetime.combine(first, time.min, tzinfo=tz)
+    # The team rows of the window's visits, their visit's visibility as a condition on each row
+    # (one join to the visits, none to the units; was: the visible visits of the window as a
+    # subquery joined to every visit again for its start).
+    members = TeamMember.objects.filter(
+        visit__starts_at__gte=window_start, visit__starts_at__lt=window_end
+    ).exclude(visit__status=VisitStatus.CANCELLED)
+    if (seen := _seen_visit(user, "visit__")) is not None:
+        members = members.filter(seen)
     rows = (
-        TeamMember.objects.filter(
-            visit__in=_visible_in_window(
-                user, Visit.objects.filter(starts_at__gte=window_start, starts_at__lt=window_end)
-            )
-            .exclude(status=VisitStatus.CANCELLED)
-            .values("pk")
-        )
-        .annotate(month=TruncMonth("visit__starts_at", tzinfo=tz))
+        members.annotate(month=TruncMonth("visit__starts_at", tzinfo=tz))
         .values("user_id", "user__last_name", "user__first_name", "user__username", "month")
         .annotate(visits=Count("id"))
         .order_by("user__last_name", "user__first_name", "user_id")

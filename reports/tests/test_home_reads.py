@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from config.home.selectors import liaison_home, reported_actions_count
+from config.home.selectors import _seen_visit, liaison_home, reported_actions_count
 from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion
 from findings.selectors import actions_visible_to, finding_visits_visible_to
 from findings.tests.factories import ActionFactory, ConclusionFactory
@@ -225,3 +225,19 @@ def _page(client, user):
     response = client.get(reverse("home"))
     assert response.status_code == 200
     return response
+
+
+def test_the_inspectors_load_reads_the_team_rows_of_exactly_the_visible_visits(
+    scheduler, head, inspector, leader, liaison, outsider, administrator, world, commune
+):
+    # inspector_load filters the team rows by their visit's visibility (_seen_visit through
+    # "visit__"): the team rows of visits_visible_to, for every role.
+    TeamMember.objects.create(visit=world.foreign_2026, user=inspector, role=TeamRole.MEMBER)
+    TeamMember.objects.create(visit=world.tan_my_2026, user=liaison, role=TeamRole.MEMBER)
+    people = [scheduler, head, inspector, leader, liaison, outsider, administrator, UserFactory()]
+    for person in people:
+        seen = _seen_visit(person, "visit__")
+        rows = TeamMember.objects.all() if seen is None else TeamMember.objects.filter(seen)
+        expected = TeamMember.objects.filter(visit__in=visits_visible_to(person).values("pk"))
+        assert set(rows.values_list("pk", flat=True)) == set(expected.values_list("pk", flat=True)), person
+    assert TeamMember.objects.filter(_seen_visit(inspector, "visit__")).count() == 1
