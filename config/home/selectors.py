@@ -8,14 +8,21 @@ only what the user may see.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion, Finding, RemediationAction
 from findings.selectors import RemediationSummary, actions_visible_to, remediation_summary
 from inspections.models import InspectionPlan, PlanStatus, TeamMember, Visit, VisitStatus
-from inspections.selectors import plans_visible_to, units_under, visible_visit_ids, visits_visible_to
+from inspections.selectors import (
+    MyVisits,
+    my_visit_sections,
+    plans_visible_to,
+    units_under,
+    visible_visit_ids,
+    visits_visible_to,
+)
 from inspections.visit_reads import named_leaders, with_leader_name
 from units.models import Unit
 from units.roles import Role, has_role, is_admin, is_staff_member
@@ -158,6 +165,33 @@ def scheduler_home(*, user) -> dict:
         "waiting_more": max(waiting_total - len(waiting), 0),
         "load": inspector_load(user=user),
     }
+
+
+# Inspector home ------------------------------------------------------------------------------------
+
+
+def my_visits_panel(*, user, limit: int = 5) -> MyVisits:
+    """The inspector's home panel (templates/inspections/_my_visits_panel.html): each section's
+    first ``limit`` visits of inspections.selectors.my_visit_sections, by start, in one query.
+
+    inspections.selectors.my_visits reads the same rows with what the "my visits" page draws
+    besides: each section's total and the leaders' names (a second query) and the plans; the
+    panel draws a visit's unit, date, hours and status only."""
+    visits = (
+        my_visit_sections(user=user)
+        .annotate(
+            row=Window(
+                RowNumber(), partition_by=[F("section")], order_by=[F("starts_at").asc(), F("id").asc()]
+            )
+        )
+        .filter(row__lte=limit)
+        .select_related("unit")
+        .only("id", "status", "starts_at", "ends_at", "unit_id", "unit__name")
+    )
+    panel = MyVisits([], [], [])
+    for visit in visits:
+        getattr(panel, visit.section).append(visit)
+    return panel
 
 
 # Unit liaison home --------------------------------------------------------------------------------

@@ -5,11 +5,11 @@ from django.views.decorators.http import require_safe
 
 from findings.selectors import review_queue_count
 from inspections.reform_index.selectors import liaison_tasks
-from inspections.selectors import my_visits, plans_waiting_for_approval
+from inspections.selectors import plans_waiting_for_approval
 from units.roles import Role, has_role, is_admin
 
 from .panels import scheduler_rows
-from .selectors import home_remediation, liaison_home, scheduler_home
+from .selectors import home_remediation, liaison_home, my_visits_panel, scheduler_home
 
 
 @require_safe
@@ -25,7 +25,7 @@ def home(request):
     }
     if context["is_inspector"]:
         # The panel shows each section's first five (templates/inspections/_my_visits_panel.html).
-        context["my_visits"] = my_visits(user=user, limit=5)
+        context["my_visits"] = my_visits_panel(user=user, limit=5)
     if context["is_scheduler"]:
         board = context["scheduler_home"] = scheduler_home(user=user)
         board["rows"] = scheduler_rows(board)

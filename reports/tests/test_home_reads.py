@@ -11,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from config.home.selectors import _seen_visit, liaison_home, reported_actions_count
+from config.home.selectors import _seen_visit, liaison_home, my_visits_panel, reported_actions_count
 from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion
 from findings.selectors import actions_visible_to, finding_visits_visible_to
 from findings.tests.factories import ActionFactory, ConclusionFactory
 from inspections.models import TeamMember, TeamRole, VisitStatus
-from inspections.selectors import visits_visible_to
+from inspections.selectors import my_visits, visits_visible_to
 from reports.dashboards.selectors import Scope
 from units.roles import Role
 from units.rules import scope_prefix
@@ -241,3 +241,47 @@ def test_the_inspectors_load_reads_the_team_rows_of_exactly_the_visible_visits(
         expected = TeamMember.objects.filter(visit__in=visits_visible_to(person).values("pk"))
         assert set(rows.values_list("pk", flat=True)) == set(expected.values_list("pk", flat=True)), person
     assert TeamMember.objects.filter(_seen_visit(inspector, "visit__")).count() == 1
+
+
+# The inspector's home: the panel of their visits -----------------------------------------------
+
+
+def test_the_inspectors_panel_holds_each_sections_first_five_of_my_visits(client, world, leader, inspector):
+    # my_visits_panel reads the rows of inspections.selectors.my_visits without its totals and
+    # leaders' names (the panel draws neither): the same visits, in the same order.
+    now = timezone.now()
+    plans = [
+        factories.plan(department=world.plan_2026.issuing_unit, template=world.template, year=now.year)
+        for _n in range(3)
+    ]
+    kinds = [
+        (VisitStatus.IN_PROGRESS, -1, None),
+        (VisitStatus.SCHEDULED, 3, None),  # upcoming
+        (VisitStatus.DRAFT, 5, None),  # upcoming
+        (VisitStatus.SCHEDULED, -2, None),  # waiting: its start has passed
+        (VisitStatus.REVIEWED, -20, inspector),  # waiting: they lead it
+        (VisitStatus.REVIEWED, -25, None),  # in no section: another leads it
+    ]
+    for n in range(7):
+        for plan, (status, days, lead) in zip(plans * 2, kinds, strict=True):
+            unit = UnitFactory(parent=world.tan_my_2026.unit.parent, name=f"Xã {n} {status}")
+            visit = factories.visit(
+                plan=plan,
+                unit=unit,
+                day=timezone.localdate() + timedelta(days=days + n),
+                status=status,
+                leader=lead,
+            )
+            TeamMember.objects.get_or_create(visit=visit, user=inspector, defaults={"role": TeamRole.MEMBER})
+    full = my_visits(user=inspector, limit=5)
+    panel = my_visits_panel(user=inspector, limit=5)
+    for section in ("waiting", "in_progress", "upcoming"):
+        assert [v.pk for v in getattr(panel, section)] == [v.pk for v in getattr(full, section)], section
+        assert len(getattr(panel, section)) == 5
+    client.force_login(inspector)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    html = response.content.decode()
+    for visit in panel.in_progress:
+        assert reverse("inspections:checklist", args=[visit.pk]) in html
+    assert len(queries) == 6  # session, user, roles, unit, the panel, the reported count
