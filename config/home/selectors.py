@@ -234,14 +234,40 @@ def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dic
         actions = Q(unit_id__in=in_scope, pk__in=actions_visible_to(user).values("pk"))
         visits = Q(unit_id__in=in_scope, pk__in=visits_visible_to(user).values("pk"))
         return _liaison_panels(actions, visits, user=user, soon_days=soon_days, today=today)
+    on_team = TeamMember.objects.filter(user=user).values("visit_id")
     actions, visits = Q(unit_id__in=own), Q(unit_id__in=own)
     if replaced:
-        on_team = TeamMember.objects.filter(user=user).values("visit_id")
         visits |= Q(unit_id__in=replaced, pk__in=on_team)
         actions |= Q(unit_id__in=replaced) & (
             Q(finding__visit__unit_id__in=own) | Q(finding__visit_id__in=on_team)
         )
-    return _liaison_panels(actions, visits, user=user, soon_days=soon_days, today=today)
+    board = _liaison_panels(actions, visits, user=user, soon_days=soon_days, today=today)
+    board["summary"] = _liaison_summary(own=own, on_team=on_team, today=today)
+    return board
+
+
+def _liaison_summary(*, own: list[int], on_team, today: date) -> RemediationSummary:
+    """findings.selectors.remediation_summary of a liaison, over the same actions (every action
+    they may read, in their scope or not: actions_visible_to's liaison rule, an action of a unit
+    of their subtree or of a visit they read), as a UNION of three id subqueries on the subtree's
+    unit ids already read, each on its index: the actions of those units, the actions of those
+    units' visits, the actions of the visits whose team they are on. The selectors' own UNION
+    nests the visibility of visits in it (five levels of subqueries to compile and plan for one
+    count)."""
+    ids = (
+        RemediationAction.objects.filter(unit_id__in=own)
+        .values("pk")
+        .union(
+            RemediationAction.objects.filter(finding__visit__unit_id__in=own).values("pk"),
+            RemediationAction.objects.filter(finding__visit_id__in=on_team).values("pk"),
+        )
+    )
+    counts = RemediationAction.objects.filter(pk__in=ids).aggregate(
+        open=Count("pk", filter=Q(state__in=ACTION_OPEN_STATES)),
+        overdue=Count("pk", filter=Q(state__in=ACTION_OPEN_STATES, due_date__lt=today)),
+        reported=Count("pk", filter=Q(state=ActionState.REPORTED_DONE)),
+    )
+    return RemediationSummary(**counts)
 
 
 def _liaison_panels(actions_seen: Q, visits_seen: Q, *, user, soon_days: int, today: date) -> dict:

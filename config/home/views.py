@@ -36,5 +36,8 @@ def home(request):
         context["review_count"] = review_queue_count(user=user)
         context["approval_count"] = plans_waiting_for_approval(user).count()
     if context["is_liaison"] or context["is_inspector"]:
-        context["remediation"] = home_remediation(user=user, liaison=context["is_liaison"])
+        # A liaison's counts come with their panels (liaison_home's "summary") when it could
+        # read them from the units it had read.
+        summary = context.get("liaison_home", {}).get("summary")
+        context["remediation"] = summary or home_remediation(user=user, liaison=context["is_liaison"])
     return render(request, "home.html", context)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from config.home.selectors import _seen_visit, liaison_home, my_visits_panel, reported_actions_count
 from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion
-from findings.selectors import actions_visible_to, finding_visits_visible_to
+from findings.selectors import actions_visible_to, finding_visits_visible_to, remediation_summary
 from findings.tests.factories import ActionFactory, ConclusionFactory
 from inspections.models import TeamMember, TeamRole, VisitStatus
 from inspections.selectors import my_visits, visits_visible_to
@@ -101,10 +101,27 @@ def test_the_liaisons_panels_hold_exactly_the_rows_the_visibility_selectors_let_
     ):
         finding = factories.limitation(visit=visit, code="1.2", creator=leader)
         ActionFactory(finding=finding, unit=unit, due_date=due)
+    # For the counts (every action they may read, in their scope or not): a team seat on a visit
+    # of another commune, its action overdue; actions reported, verified and overdue at home.
+    TeamMember.objects.create(visit=world.tan_my_2026, user=on_team, role=TeamRole.MEMBER)
+    for visit, unit, state, days in (
+        (world.tan_my_2026, other_commune, ActionState.OPEN, -3),
+        (world.binh_tan_2026, commune, ActionState.REPORTED_DONE, -9),
+        (world.binh_tan_2025, commune, ActionState.VERIFIED, -90),
+        (world.binh_tan_2025, commune, ActionState.REOPENED, -1),
+        (old_on_team, elsewhere, ActionState.REPORTED_DONE, 40),
+    ):
+        finding = factories.limitation(visit=visit, code="1.2", creator=leader)
+        ActionFactory(finding=finding, unit=unit, due_date=today + timedelta(days=days), state=state)
 
     TeamMember.objects.create(visit=old_on_team, user=inspector, role=TeamRole.MEMBER)
     for user in (liaison, on_team, staff_liaison, head, inspector, administrator):
         assert _read(user, today) == _reference(user, today), user
+    for user in (liaison, on_team, staff_liaison):  # the counts read with the panels
+        assert liaison_home(user=user, today=today)["summary"] == remediation_summary(
+            user=user, today=today
+        ), user
+    assert remediation_summary(user=on_team, today=today) != remediation_summary(user=liaison, today=today)
     # The cases are not empty: each user's panels differ where the rule says they should.
     assert _read(liaison, today)["next_visit"] == coming_own.pk
     assert _read(on_team, today)["next_visit"] == coming_old.pk
@@ -113,7 +130,7 @@ def test_the_liaisons_panels_hold_exactly_the_rows_the_visibility_selectors_let_
     assert _read(liaison, today)["last_conclusion"] == world.binh_tan_2026.conclusion.pk
 
 
-def test_the_liaisons_panels_read_four_queries_and_no_visibility_subquery_without_a_merger(
+def test_the_liaisons_panels_and_counts_read_five_queries_and_no_visibility_subquery_without_a_merger(
     world, liaison, leader
 ):
     finding = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
@@ -123,8 +140,11 @@ def test_the_liaisons_panels_read_four_queries_and_no_visibility_subquery_withou
     with CaptureQueriesContext(connection) as queries:
         board = liaison_home(user=liaison, today=world.today)
     assert [a.finding_id for a in board["due_soon"]] == [finding.pk]
-    assert len(queries) == 4
-    assert not any("UNION" in q["sql"] or "teammember" in q["sql"] for q in queries.captured_queries)
+    assert board["summary"] == remediation_summary(user=liaison, today=world.today)
+    assert len(queries) == 5  # the units, three panels, the counts
+    # The panels filter by the units' ids alone; only the counts' UNION asks for their team seats.
+    panels = queries.captured_queries[:4]
+    assert not any("UNION" in q["sql"] or "teammember" in q["sql"] for q in panels)
 
 
 def test_an_inspectors_reported_count_is_the_visible_reported_actions(
