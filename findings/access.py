@@ -10,14 +10,16 @@ user may do in the object's current state is the services' business (they refuse
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core.permissions import can
 from inspections.access import get_visit_for_user
-from inspections.models import TeamMember, Visit, VisitStatus
-from units.roles import is_staff_member
+from inspections.models import Visit, VisitStatus
+from inspections.selectors import team_prefetch
+from units.roles import Role, has_role, is_admin, is_staff_member
+from units.rules import scope_prefix
 
 from .models import ActionState, Finding, RemediationAction, RemediationUpdate, UpdateAttachment, UpdateKind
 from .selectors import actions_visible_to, findings_visible_to
@@ -67,20 +69,57 @@ def get_finding_for_user(user, pk, *, write: bool = False, perm: str | None = No
     return finding
 
 
+def _with_team(visit: Visit) -> Visit:
+    """``visit`` with its team and their users loaded (one query, the first time only)."""
+    if "team" not in getattr(visit, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([visit], team_prefetch())
+    return visit
+
+
+def _sees_action(user, action: RemediationAction) -> bool:
+    """selectors.actions_visible_to's rule on one action (its unit and its visit's unit loaded):
+    administrators every action; staff those of the visits they see (their province for
+    schedulers and heads, their team's visits); a liaison also those of their unit and the units
+    below it. The unit paths are asked first: the team is read only when they do not decide."""
+    if not user.is_authenticated:
+        return False
+    if is_admin(user):
+        return True
+    prefix = scope_prefix(user)
+    if prefix is not None:
+        if has_role(user, Role.LIAISON) and action.unit.path.startswith(prefix):
+            return True
+        if has_role(
+            user, Role.SCHEDULER, Role.HEAD, Role.LIAISON
+        ) and action.finding.visit.unit.path.startswith(prefix):
+            return True
+    return _with_team(action.finding.visit).is_team_member(user)
+
+
 def get_action_for_user(user, pk, *, perm: str | None = None) -> RemediationAction:
-    """Remediation action ``pk`` with its finding, visit (team loaded), plan and unit; ``perm`` is
-    the permission the page needs on it (reporting, deciding an extension, verifying)."""
+    """Remediation action ``pk`` with its unit, finding (criterion), visit, plan and conclusion;
+    ``perm`` is the permission the page needs on it (reporting, deciding an extension,
+    verifying), and a page that writes gets the visit's team loaded too.
+
+    The action is read by its id and held to actions_visible_to's rule in Python (_sees_action;
+    test_access checks the two agree for every role): the same 404s, without compiling and
+    running the visible visits' UNION for one row."""
     action = (
-        actions_visible_to(user)
-        .select_related("unit", "finding__visit__unit", "finding__visit__plan", "finding__visit__conclusion")
-        .prefetch_related(
-            Prefetch("finding__visit__team", queryset=TeamMember.objects.select_related("user"))
+        RemediationAction.objects.select_related(
+            "unit",
+            "finding__criterion",
+            "finding__visit__unit",
+            "finding__visit__plan",
+            "finding__visit__conclusion",
         )
         .filter(pk=pk)
         .first()
     )
-    if action is None:
+    if action is None or not _sees_action(user, action):
         raise Http404
+    if perm is not None:
+        # What a write's service and e-mails read (the leader, the members), loaded once.
+        _with_team(action.finding.visit)
     _require(user, perm, action)
     return action
 
