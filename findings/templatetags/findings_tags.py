@@ -48,3 +48,11 @@ def file_size(value) -> str:
 def dmy(value) -> str:
     """dd/mm/yyyy of a date."""
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+@register.filter
+def crispy_html(field):
+    """``field|as_crispy_field``'s markup drawn in Python (findings.form_html)."""
+    from ..form_html import crispy_field_html
+
+    return crispy_field_html(field)
