@@ -126,11 +126,11 @@ class VisitFindings:
         return [f for f in self.limitations if f.recommendation]
 
 
-def _findings_query(visit: Visit) -> QuerySet[Finding]:
+def _findings_query(visit: Visit, *, with_actions: bool = True) -> QuerySet[Finding]:
     return (
         # Not created_by: no page of a visit's findings shows who wrote each one (the finding's
         # own page does, from its own query).
-        visit.findings.select_related("domain", "criterion", "action")
+        visit.findings.select_related("domain", "criterion", *(["action"] if with_actions else []))
         # Into a list (to_attr): a queryset per finding costs more than the query itself.
         .prefetch_related(
             Prefetch("reviews", queryset=FindingReview.objects.select_related("actor"), to_attr="review_list")
@@ -143,9 +143,13 @@ def visit_findings(
     *, visit: Visit, with_candidates: bool = False, with_conclusion: bool = True
 ) -> VisitFindings:
     """The visit's strengths and limitations with their reviews and actions (two queries), its
-    conclusion (one more, unless ``with_conclusion`` is false: the review comes before any), and,
-    for the team, the answers that could become limitations (one more)."""
-    findings = list(_findings_query(visit))
+    conclusion (one more), and, for the team, the answers that could become limitations (one more).
+
+    Without ``with_conclusion`` (the review, which comes before the conclusion) neither the
+    conclusion nor the findings' remediation actions, which the conclusion makes, are read: the
+    join to the actions made PostgreSQL hash every action of the country for a visit that has
+    none yet."""
+    findings = list(_findings_query(visit, with_actions=with_conclusion))
     conclusion = (
         Conclusion.objects.filter(visit=visit).select_related("issuing_unit").first()
         if with_conclusion
