@@ -4,7 +4,7 @@ The history panels (audit log and visit events as lines to read) are in history.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -234,29 +234,67 @@ def default_symbol(issuing_unit: Unit) -> str:
 # Carry-forward
 
 
-def carry_forward(*, visit: Visit) -> list[Finding]:
+@dataclass(frozen=True)
+class EarlierRecommendation:
+    """One recommendation of an earlier visit, as the carry-forward panel shows it."""
+
+    pk: int
+    recommendation: str
+    starts_at: datetime
+    unit_id: int
+    unit_name: str
+    # “12/TB-SNV”, or None before the visit was concluded.
+    reference: str | None
+    action_id: int | None
+    action_state: str | None
+    action_due_date: date | None
+
+    def action_is_overdue_on(self, today: date) -> bool:
+        """RemediationAction.is_overdue_on of the action."""
+        return self.action_id is not None and RemediationAction(
+            state=self.action_state, due_date=self.action_due_date
+        ).is_overdue_on(today)
+
+
+def carry_forward(*, visit: Visit) -> list[EarlierRecommendation]:
     """The recommendations of the unit's earlier visits (and of the units it replaced), newest
     first, with their remediation action's current state: the team checks them on site
-    (criterion 1.8 of the CCHC checklist). Two queries."""
+    (criterion 1.8 of the CCHC checklist). Two queries, the columns shown (findings.panels draws
+    them: a unit inspected every year has many)."""
     units = [visit.unit_id, *visit.unit.predecessors.values_list("pk", flat=True)]
-    return list(
+    rows = (
         Finding.objects.with_recommendation()
         .filter(visit__unit_id__in=units, visit__starts_at__lt=visit.starts_at)
         .exclude(visit=visit)
         .exclude(visit__status=VisitStatus.CANCELLED)
-        # What _carry_forward.html shows, nothing more (a unit's history can be long).
-        .select_related("visit__unit", "visit__conclusion", "action")
-        .only(
+        .order_by("-visit__starts_at", "order", "id")
+        .values_list(
+            "pk",
             "recommendation",
             "visit__starts_at",
+            "visit__unit_id",
             "visit__unit__name",
             "visit__conclusion__number",
             "visit__conclusion__symbol",
-            "action__due_date",
+            "action__id",
             "action__state",
+            "action__due_date",
         )
-        .order_by("-visit__starts_at", "order", "id")
     )
+    return [
+        EarlierRecommendation(
+            pk=pk,
+            recommendation=recommendation,
+            starts_at=starts_at,
+            unit_id=unit_id,
+            unit_name=unit_name,
+            reference=None if number is None else f"{number}/{symbol}",
+            action_id=action_id,
+            action_state=action_state,
+            action_due_date=due_date,
+        )
+        for pk, recommendation, starts_at, unit_id, unit_name, number, symbol, action_id, action_state, due_date in rows
+    ]
 
 
 # The review

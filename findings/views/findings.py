@@ -3,6 +3,7 @@ answer), a finding's page, the history, and the leader's submission for review."
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from .. import selectors, services
 from ..access import get_finding_for_user, get_visit_findings_for_user, visit_abilities
 from ..forms import FindingForm
 from ..models import FindingKind
+from ..panels import carry_forward_html
 from ..selectors.history import finding_history
 from ..selectors.history import visit_findings_history as visit_history_entries
 from ._common import error_message, posted_version
@@ -22,11 +24,14 @@ from ._common import error_message, posted_version
 def _visit_context(request, visit, **extra) -> dict:
     abilities = visit_abilities(request.user, visit)
     data = selectors.visit_findings(visit=visit, with_candidates=abilities["editing"])
+    carry = selectors.carry_forward(visit=visit) if abilities["may_edit"] else []
     return {
         "visit": visit,
         "data": data,
         **abilities,
-        "carry_forward": selectors.carry_forward(visit=visit) if abilities["may_edit"] else [],
+        "carry_forward": carry,
+        # Drawn in Python (findings.panels): a unit's earlier recommendations can be many.
+        "carry_forward_html": carry_forward_html(carry) if carry else "",
         "history": visit_history_entries(
             visit=visit, findings=data.all, conclusion=data.conclusion, limit=15
         ),
@@ -48,8 +53,7 @@ def carry_forward(request, pk):
     """The earlier recommendations of the visit's unit, as a fragment: the checklist page loads it
     next to criterion 1.8 (hx-get), since the inspections app cannot call findings' selectors."""
     visit = get_visit_findings_for_user(request.user, pk)
-    items = selectors.carry_forward(visit=visit)
-    return render(request, "findings/_carry_forward.html", {"items": items})
+    return HttpResponse(carry_forward_html(selectors.carry_forward(visit=visit)))
 
 
 @require_safe

@@ -1,0 +1,77 @@
+"""The earlier recommendations panel (the visit's findings page, and the checklist's fragment
+next to criterion 1.8), drawn in Python.
+
+A unit inspected every year has a dozen earlier recommendations or more; drawn through a template
+(findings/tests/carry_forward_reference.html, the one the pages used) they cost half of the
+findings page's drawing (issue 17). ``carry_forward_html`` writes that template's markup,
+escaping every value; test_carry_forward_and_history holds the two equal.
+"""
+
+import html
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from .models import ActionState
+from .selectors import EarlierRecommendation
+from .templatetags.findings_tags import badge
+
+
+def _escape(value) -> str:
+    return html.escape(str(value))
+
+
+def _action_html(item: EarlierRecommendation, url: str, today, state_labels: dict) -> str:
+    if item.action_id is None:
+        return f'<span class="badge text-bg-light border">{_escape(_("No action (not concluded)"))}</span>'
+    overdue = (
+        f' <span class="badge text-bg-danger">{_escape(_("Overdue"))}</span>'
+        if item.action_is_overdue_on(today)
+        else ""
+    )
+    state = _escape(state_labels.get(item.action_state, item.action_state))
+    due = item.action_due_date.strftime("%d/%m/%Y") if item.action_due_date else ""
+    return (
+        f'<a href="{url}"><span class="badge {badge(item.action_state)}">{state}</span></a>'
+        f' <span class="text-muted">{_escape(_("due"))} {due}</span>{overdue}\n    '
+    )
+
+
+def carry_forward_html(items: list[EarlierRecommendation]) -> SafeString:
+    """The reference template's markup of ``items`` (selectors.carry_forward)."""
+    today = timezone.localdate()
+    sentinel = 987654321
+    before, after = reverse("findings:action_detail", args=[sentinel]).split(str(sentinel))
+    state_labels = dict(ActionState.choices)
+    first_unit = items[0].unit_id if items else None
+    rows = []
+    for item in items:
+        head = date_format(timezone.localtime(item.starts_at), "d/m/Y")
+        if item.reference:
+            head += f" · {_escape(item.reference)}"
+        if item.unit_id != first_unit:
+            head += f" · {_escape(item.unit_name)}"
+        url = f"{before}{int(item.action_id)}{after}" if item.action_id is not None else ""
+        rows.append(
+            '\n  <li class="list-group-item px-0">\n'
+            f'    <div class="text-muted">{head}</div>\n'
+            f'    <div class="text-prewrap">{_escape(item.recommendation)}</div>\n'
+            f"    {_action_html(item, url, today, state_labels)}\n  </li>\n  "
+        )
+    empty = (
+        ""
+        if items
+        else f'<p class="small text-muted">{_escape(_("No earlier recommendation for this unit."))}</p>'
+    )
+    intro = _(
+        "What earlier inspections asked this unit to remedy, and where it stands: check it on site (criterion 1.8)."
+    )
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        f'\n<h2 class="h5">{_escape(_("Earlier recommendations"))}</h2>\n'
+        f'<p class="small text-muted">{_escape(intro)}</p>\n'
+        f"{empty}\n"
+        f'<ul class="list-group list-group-flush small">\n  {"".join(rows)}\n</ul>\n'
+    )
