@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from inspections.models import Answer, AnswerResult, Visit, VisitStatus
@@ -126,21 +126,29 @@ class VisitFindings:
         return [f for f in self.limitations if f.recommendation]
 
 
-def _findings_query(visit: Visit, *, with_actions: bool = True) -> QuerySet[Finding]:
-    return (
+REVIEWS = Prefetch("reviews", queryset=FindingReview.objects.select_related("actor"), to_attr="review_list")
+
+
+def _findings_query(
+    visit: Visit, *, with_actions: bool = True, with_reviews: bool = True
+) -> QuerySet[Finding]:
+    findings = (
         # Not created_by: no page of a visit's findings shows who wrote each one (the finding's
         # own page does, from its own query).
-        visit.findings.select_related("domain", "criterion", *(["action"] if with_actions else []))
-        # Into a list (to_attr): a queryset per finding costs more than the query itself.
-        .prefetch_related(
-            Prefetch("reviews", queryset=FindingReview.objects.select_related("actor"), to_attr="review_list")
+        visit.findings.select_related("domain", "criterion", *(["action"] if with_actions else [])).order_by(
+            "kind", "order", "id"
         )
-        .order_by("kind", "order", "id")
     )
+    # Into a list (to_attr): a queryset per finding costs more than the query itself.
+    return findings.prefetch_related(REVIEWS) if with_reviews else findings
 
 
 def visit_findings(
-    *, visit: Visit, with_candidates: bool = False, with_conclusion: bool = True
+    *,
+    visit: Visit,
+    with_candidates: bool = False,
+    with_conclusion: bool = True,
+    reviews_of_approved: bool = True,
 ) -> VisitFindings:
     """The visit's strengths and limitations with their reviews and actions (two queries), its
     conclusion (one more), and, for the team, the answers that could become limitations (one more).
@@ -148,10 +156,16 @@ def visit_findings(
     Without ``with_conclusion`` (the review, which comes before the conclusion) neither the
     conclusion nor the findings' remediation actions, which the conclusion makes, are read: the
     join to the actions made PostgreSQL hash every action of the country for a visit that has
-    none yet."""
-    findings = list(_findings_query(visit, with_actions=with_conclusion))
+    none yet. Without ``reviews_of_approved`` (the findings page, which shows the head's return of
+    a finding not approved yet) only the findings not approved get their reviews (``review_list``):
+    none to read once every finding is approved, as on every reviewed or concluded visit."""
+    findings = list(_findings_query(visit, with_actions=with_conclusion, with_reviews=reviews_of_approved))
+    if not reviews_of_approved:
+        if pending := [f for f in findings if f.review_state != ReviewState.APPROVED]:
+            prefetch_related_objects(pending, REVIEWS)
+    # The visit has one conclusion at most: neither LIMIT nor ORDER BY (see access.get_action_for_user).
     conclusion = (
-        Conclusion.objects.filter(visit=visit).select_related("issuing_unit").first()
+        next(iter(Conclusion.objects.filter(visit=visit).select_related("issuing_unit").order_by()), None)
         if with_conclusion
         else None
     )

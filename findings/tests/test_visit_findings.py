@@ -266,3 +266,45 @@ def test_finding_detail_shows_its_history(client, inspector, visit):
             str(Severity.HIGH.label),
         )
     assert [(c.label, c.old, c.new) for c in history[0].changes] == [expected]
+
+
+def test_the_page_shows_a_return_until_the_finding_is_approved_and_reads_no_review_after(
+    client, head, inspector, visit, leader, django_assert_max_num_queries
+):
+    """The head's return shows on the finding until it is approved again; once every finding is
+    approved (a reviewed or concluded visit) the page reads no review at all."""
+    from findings.models import ReviewDecision
+
+    returned, kept = FindingFactory.create_batch(2, visit=visit, created_by=leader)
+    Finding.objects.filter(visit=visit).update(review_state=ReviewState.SUBMITTED)
+    visit.status = VisitStatus.SUBMITTED
+    visit.save(update_fields=["status"])
+    client.force_login(head)
+    for finding, decision, comment in [
+        (returned, ReviewDecision.RETURNED, "Ghi rõ <số> hồ sơ."),
+        (kept, ReviewDecision.RETURNED, "Bổ sung."),
+    ]:
+        finding.refresh_from_db()
+        client.post(
+            reverse("findings:finding_review", args=[finding.pk]),
+            {
+                f"f{finding.pk}-version": finding.version,
+                f"f{finding.pk}-decision": decision,
+                f"f{finding.pk}-comment": comment,
+            },
+        )
+    kept.refresh_from_db()
+    client.post(
+        reverse("findings:finding_review", args=[kept.pk]),
+        {f"f{kept.pk}-version": kept.version, f"f{kept.pk}-decision": ReviewDecision.APPROVED},
+    )
+    url = reverse("findings:visit_findings", args=[visit.pk])
+    client.force_login(inspector)
+    body = client.get(url).content.decode()
+    assert body.count('class="alert alert-warning py-1 px-2 mb-1 small"') == 1
+    assert f"{head} trả lại: Ghi rõ &lt;số&gt; hồ sơ.</div>" in body and "Bổ sung." not in body
+    Finding.objects.filter(pk=returned.pk).update(review_state=ReviewState.APPROVED)
+    with django_assert_max_num_queries(30) as queries:
+        body = client.get(url).content.decode()
+    assert "alert alert-warning py-1 px-2 mb-1 small" not in body
+    assert not any('"findings_findingreview"' in q["sql"] for q in queries.captured_queries)

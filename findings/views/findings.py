@@ -23,7 +23,10 @@ from ._common import error_message, posted_version
 
 def _visit_context(request, visit, **extra) -> dict:
     abilities = visit_abilities(request.user, visit)
-    data = selectors.visit_findings(visit=visit, with_candidates=abilities["editing"])
+    # The page shows the head's return of a finding not approved yet: no reviews of the others.
+    data = selectors.visit_findings(
+        visit=visit, with_candidates=abilities["editing"], reviews_of_approved=False
+    )
     carry = selectors.carry_forward(visit=visit) if abilities["may_edit"] else []
     return {
         "visit": visit,
@@ -59,7 +62,7 @@ def carry_forward(request, pk):
 @require_safe
 def visit_findings_history(request, pk):
     visit = get_visit_findings_for_user(request.user, pk)
-    data = selectors.visit_findings(visit=visit)
+    data = selectors.visit_findings(visit=visit, reviews_of_approved=False)
     history = visit_history_entries(visit=visit, findings=data.all, conclusion=data.conclusion)
     return render(request, "findings/visit_findings_history.html", {"visit": visit, "history": history})
 

@@ -126,7 +126,8 @@ def review_finish(request, pk):
 def visit_conclude(request, pk):
     """The notice form; whether the visit may be concluded now is the service's to say."""
     visit = get_visit_findings_for_user(request.user, pk, perm="findings.conclude_visit")
-    data = selectors.visit_findings(visit=visit)
+    # The notice form lists the recommendations; it shows no review.
+    data = selectors.visit_findings(visit=visit, reviews_of_approved=False)
     today = timezone.localdate()
     initial = {
         "version": visit.version,
