@@ -163,12 +163,7 @@ def visit_findings(
     if not reviews_of_approved:
         if pending := [f for f in findings if f.review_state != ReviewState.APPROVED]:
             prefetch_related_objects(pending, REVIEWS)
-    # The visit has one conclusion at most: neither LIMIT nor ORDER BY (see access.get_action_for_user).
-    conclusion = (
-        next(iter(Conclusion.objects.filter(visit=visit).select_related("issuing_unit").order_by()), None)
-        if with_conclusion
-        else None
-    )
+    conclusion = _conclusion_of(visit) if with_conclusion else None
     result = VisitFindings(
         strengths=[f for f in findings if f.kind == FindingKind.STRENGTH],
         limitations=[f for f in findings if f.kind == FindingKind.LIMITATION],
@@ -183,6 +178,14 @@ def visit_findings(
         )
         result.candidates = [a for a in answers if a.criterion_id not in covered]
     return result
+
+
+def _conclusion_of(visit: Visit) -> Conclusion | None:
+    """The visit's conclusion: the one its access helper loaded with it, else read (one query,
+    neither LIMIT nor ORDER BY: there is one at most, see access.get_action_for_user)."""
+    if Visit.conclusion.is_cached(visit):
+        return getattr(visit, "conclusion", None)  # None when the visit has none
+    return next(iter(Conclusion.objects.filter(visit=visit).order_by()), None)
 
 
 def finding_card(*, finding: Finding) -> Finding:

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.urls import reverse
 
-from findings.access import get_action_for_user
+from findings.access import get_action_for_user, get_visit_findings_for_user
 from findings.models import (
     ActionState,
     ExtensionDecision,
@@ -17,7 +17,7 @@ from findings.models import (
     RemediationUpdate,
     UpdateKind,
 )
-from findings.selectors import actions_visible_to
+from findings.selectors import actions_visible_to, finding_visits_visible_to
 from inspections.models import VisitStatus
 from inspections.tests.factories import PlanFactory, VisitFactory
 from units.roles import Role
@@ -230,3 +230,72 @@ def test_the_action_page_reads_the_team_only_when_the_unit_does_not_decide(
     with django_assert_num_queries(30, exact=False) as inspectors:
         assert client.get(url).status_code == 200
     assert sum('"inspections_teammember"' in q["sql"] for q in inspectors.captured_queries) == 1
+
+
+def _opens_findings(user, pk) -> bool:
+    try:
+        get_visit_findings_for_user(user, pk)
+    except Http404:
+        return False
+    return True
+
+
+def test_the_visit_helper_lets_in_exactly_whom_the_visible_finding_visits_hold(
+    scheduler,
+    head,
+    inspector,
+    leader,
+    liaison,
+    other_liaison,
+    outsider,
+    administrator,
+    quantri,
+    visit,
+    other_visit,
+    action,
+    commune,
+    other_province,
+    foreign_commune,
+):
+    # get_visit_findings_for_user reads the visit by id and applies inspections' visibility rule
+    # in Python, then keeps a liaison out until the visit is concluded: the same 404s as
+    # filtering finding_visits_visible_to, for every role.
+    office = UnitFactory(parent=commune, kind="internal_office")
+    below = VisitFactory(plan=visit.plan, unit=office, leader=leader, status=VisitStatus.IN_PROGRESS)
+    foreign = VisitFactory(plan=PlanFactory(issuing_unit=other_province), unit=foreign_commune)
+    visits = [action.finding.visit, other_visit, below, foreign]
+    people = [
+        scheduler,
+        head,
+        inspector,
+        leader,
+        liaison,
+        other_liaison,
+        outsider,
+        administrator,
+        quantri,
+        UserFactory(),
+        UserFactory(unit=commune),
+        UserFactory(unit=office, roles=[Role.INSPECTOR, Role.LIAISON]),
+        AnonymousUser(),
+    ]
+    for person in people:
+        visible = set(finding_visits_visible_to(person).values_list("pk", flat=True))
+        for one in visits:
+            assert _opens_findings(person, one.pk) == (one.pk in visible), (person, one)
+    assert all(
+        any(_opens_findings(p, v.pk) for p in people) and not all(_opens_findings(p, v.pk) for p in people)
+        for v in visits
+    )
+
+
+def test_a_concluded_visits_page_reads_its_conclusion_with_the_visit(
+    client, inspector, action, django_assert_max_num_queries
+):
+    client.force_login(inspector)
+    url = reverse("findings:visit_findings", args=[action.finding.visit_id])
+    client.get(url)
+    with django_assert_max_num_queries(30) as queries:
+        body = client.get(url).content.decode()
+    assert action.finding.visit.conclusion.reference in body
+    assert not any(q["sql"].startswith('SELECT "findings_conclusion"') for q in queries.captured_queries)
