@@ -308,3 +308,60 @@ def test_the_page_shows_a_return_until_the_finding_is_approved_and_reads_no_revi
         body = client.get(url).content.decode()
     assert "alert alert-warning py-1 px-2 mb-1 small" not in body
     assert not any('"findings_findingreview"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_finding_cards_are_drawn_as_the_template_drew_them(client, head, inspector, visit, leader):
+    """findings.finding_cards.finding_card_html against the partial the page drew each card with:
+    every kind of card (strength, limitation, each badge, a cause in detail, a return, an action),
+    the team's buttons or none, escaping, both languages."""
+    from pathlib import Path
+
+    from django.template import engines
+
+    from findings import selectors
+    from findings.finding_cards import finding_card_html
+    from findings.models import FindingReview, ReviewDecision
+
+    from .factories import ActionFactory
+
+    reference = engines["django"].from_string(
+        (Path(__file__).parent / "finding_card_reference.html").read_text(encoding="utf-8")
+    )
+    criterion = Criterion.objects.filter(domain__template=visit.template).first()
+    FindingFactory(visit=visit, created_by=leader, strength=True, approved=True)
+    returned = FindingFactory(
+        visit=visit,
+        created_by=leader,
+        criterion=criterion,
+        severity=Severity.HIGH,
+        cause="subjective",
+        cause_note='Thiếu <b>"người"</b> & máy',
+        recommendation="Bổ sung <i>ngay</i>",
+        review_state=ReviewState.RETURNED,
+    )
+    FindingReview.objects.create(
+        finding=returned, decision=ReviewDecision.RETURNED, comment="Ghi rõ <số>", actor=head
+    )
+    with_action = FindingFactory(
+        visit=visit, created_by=leader, domain=criterion.domain, severity=Severity.LOW, approved=True
+    )
+    ActionFactory(finding=with_action)
+    FindingFactory(visit=visit, created_by=leader, review_state=ReviewState.SUBMITTED, severity="")
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for all_reviews in (True, False):
+                data = selectors.visit_findings(visit=visit, reviews_of_approved=all_reviews)
+                assert len(data.all) == 4
+                for finding in data.all:
+                    for editing in (True, False):
+                        ours = finding_card_html(finding, editing=editing, csrf_token="tok<")
+                        theirs = reference.render(
+                            {"finding": finding, "editing": editing, "csrf_token": "tok<"}
+                        )
+                        assert ours == theirs, (language, finding.pk, editing)
+    assert "Ghi rõ &lt;số&gt;" in finding_card_html(returned, editing=False)
+    # The page and an htmx edit answer with these cards.
+    client.force_login(inspector)
+    body = client.get(reverse("findings:visit_findings", args=[visit.pk])).content.decode()
+    assert body.count('class="card mb-2 finding-card"') == 4
+    assert "Thiếu &lt;b&gt;&quot;người&quot;&lt;/b&gt; &amp; máy" in body

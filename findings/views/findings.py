@@ -4,6 +4,7 @@ answer), a finding's page, the history, and the leader's submission for review."
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from inspections.models import Criterion
 
 from .. import selectors, services
 from ..access import get_finding_for_user, get_visit_findings_for_user, visit_abilities
+from ..finding_cards import CardUrls, finding_card_html
 from ..forms import FindingForm
 from ..models import FindingKind
 from ..panels import carry_forward_html
@@ -28,6 +30,7 @@ def _visit_context(request, visit, **extra) -> dict:
         visit=visit, with_candidates=abilities["editing"], reviews_of_approved=False
     )
     carry = selectors.carry_forward(visit=visit) if abilities["may_edit"] else []
+    _draw_cards(request, data.all, editing=abilities["editing"])
     return {
         "visit": visit,
         "data": data,
@@ -105,15 +108,25 @@ def finding_edit(request, pk):
             form.add_service_errors(exc)
         else:
             if request.htmx:
-                return render(request, "findings/visit_findings.html#finding-card", _card(finding))
+                return render(request, "findings/visit_findings.html#finding-card", _card(request, finding))
             messages.success(request, _("The finding was saved."))
             return redirect(reverse("findings:visit_findings", args=[visit.pk]) + f"#finding-{finding.pk}")
     template = "findings/visit_findings.html#finding-form" if request.htmx else "findings/finding_form.html"
     return render(request, template, {"visit": visit, "form": form, "finding": finding})
 
 
-def _card(finding) -> dict:
-    return {"finding": selectors.finding_card(finding=finding), "visit": finding.visit, "editing": True}
+def _draw_cards(request, findings, *, editing: bool) -> None:
+    """Each finding's card drawn in Python (findings.finding_cards), as ``finding.card``."""
+    csrf_token = get_token(request) if editing else ""
+    urls = CardUrls()
+    for finding in findings:
+        finding.card = finding_card_html(finding, editing=editing, csrf_token=csrf_token, urls=urls)
+
+
+def _card(request, finding) -> dict:
+    card = selectors.finding_card(finding=finding)
+    _draw_cards(request, [card], editing=True)
+    return {"finding": card, "visit": finding.visit, "editing": True}
 
 
 @require_POST
