@@ -1,10 +1,14 @@
 """The earlier recommendations panel (the visit's findings page, and the checklist's fragment
-next to criterion 1.8), drawn in Python.
+next to criterion 1.8) and the change history panel of the findings, action and finding pages,
+drawn in Python.
 
 A unit inspected every year has a dozen earlier recommendations or more; drawn through a template
 (findings/tests/carry_forward_reference.html, the one the pages used) they cost half of the
 findings page's drawing (issue 17). ``carry_forward_html`` writes that template's markup,
-escaping every value; test_carry_forward_and_history holds the two equal.
+escaping every value; test_carry_forward_and_history holds the two equal. The history panel
+lists up to 15 lines on a findings page and 200 on the full history; ``history_html`` writes the
+markup of the include they were drawn with (findings/tests/history_reference.html), held to it
+by the same tests.
 """
 
 import html
@@ -13,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from .models import ActionState
@@ -75,3 +80,45 @@ def carry_forward_html(items: list[EarlierRecommendation]) -> SafeString:
         f"{empty}\n"
         f'<ul class="list-group list-group-flush small">\n  {"".join(rows)}\n</ul>\n'
     )
+
+
+def history_html(history: list) -> SafeString:
+    """The reference include's markup of ``history`` (selectors.history entries): the audit
+    panel of the findings, action and finding pages, up to 200 lines."""
+    parts = [
+        '\n<section class="history-panel" aria-labelledby="history-title">\n'
+        f'  <h2 class="h5" id="history-title">{_escape(_("Change history"))}</h2>\n  '
+    ]
+    if history:
+        system = _escape(_("the system"))
+        parts.append('\n  <ol class="list-unstyled small history-list">\n    ')
+        for entry in history:
+            at = date_format(timezone.localtime(entry.at), "H:i d/m/Y")
+            actor = _escape(entry.actor) if entry.actor else system
+            changes = ""
+            if entry.changes:
+                lines = []
+                for change in entry.changes:
+                    old = (
+                        f'<del class="text-muted">{_escape(Truncator(change.old).chars(200))}</del> → '
+                        if entry.action == 1
+                        else ""
+                    )
+                    lines.append(
+                        f'\n        <li><span class="text-muted">{_escape(capfirst(change.label))}:</span>\n'
+                        f"          {old}<span>{_escape(Truncator(change.new).chars(200))}</span></li>\n        "
+                    )
+                changes = f'\n      <ul class="mb-0 ps-3">\n        {"".join(lines)}\n      </ul>\n      '
+            parts.append(
+                '\n    <li class="mb-2 pb-2 border-bottom">\n'
+                f'      <span class="text-muted">{at}</span> ·\n'
+                f"      <strong>{actor}</strong>\n"
+                f'      {_escape(entry.action_label)} <span class="text-muted">{_escape(entry.model_label)}</span>'
+                f" “{_escape(Truncator(entry.object_label).chars(80))}”\n"
+                f"      {changes}\n    </li>\n    "
+            )
+        parts.append("\n  </ol>\n  ")
+    else:
+        parts.append(f'\n  <p class="text-muted small">{_escape(_("No changes recorded yet."))}</p>\n  ')
+    parts.append("\n</section>\n")
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

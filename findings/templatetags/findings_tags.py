@@ -56,3 +56,11 @@ def crispy_html(field):
     from ..form_html import crispy_field_html
 
     return crispy_field_html(field)
+
+
+@register.filter
+def history_panel(history):
+    """The change history panel of ``history`` drawn in Python (findings.panels.history_html)."""
+    from ..panels import history_html
+
+    return history_html(history)

@@ -179,3 +179,51 @@ def test_the_earlier_recommendations_are_drawn_as_the_template_drew_them(
     with translation.override("vi"):
         expected = str(carry_forward_html(selectors.carry_forward(visit=visit)))
     assert expected in page and fragment == expected
+
+
+def test_the_history_panel_is_drawn_as_the_template_drew_it(client, inspector, leader, head, visit):
+    """findings.panels.history_html against the include the panel was drawn with: created and
+    changed lines, the system as actor, long labels and values cut as truncatechars cuts them,
+    escaping, both languages, and no line at all."""
+    from pathlib import Path
+
+    from django.template import engines
+    from django.utils import translation
+
+    from findings.panels import history_html
+    from findings.selectors.history import HistoryChange, HistoryEntry
+    from inspections.services import visit_transition
+
+    reference = engines["django"].from_string(
+        (Path(__file__).parent / "history_reference.html").read_text(encoding="utf-8")
+    )
+    assert history_html([]) == reference.render({"history": []})
+    client.force_login(inspector)
+    client.post(
+        reverse("findings:finding_create", args=[visit.pk]),
+        {
+            "kind": "limitation",
+            "text": "Chưa <tự> kiểm tra " + "rất dài " * 30,
+            "severity": "low",
+            "recommendation": "",
+        },
+    )
+    visit_transition(visit=visit, status=VisitStatus.SUBMITTED, actor=leader)
+    client.force_login(head)
+    history = client.get(reverse("findings:visit_findings_history", args=[visit.pk])).context["history"]
+    history.append(
+        HistoryEntry(
+            at=history[0].at,
+            actor=None,
+            action=1,
+            model_label="Hạn chế",
+            object_label="x" * 81,
+            changes=[HistoryChange("nội dung", "cũ & <b>" + "a" * 300, "mới")],
+        )
+    )
+    assert len(history) >= 3 and any(e.changes for e in history)
+    for language in ("vi", "en"):
+        with translation.override(language):
+            assert history_html(history) == reference.render({"history": history}), language
+    body = client.get(reverse("findings:visit_findings_history", args=[visit.pk])).content.decode()
+    assert "Chưa &lt;tự&gt; kiểm tra" in body and 'class="history-panel"' in body
