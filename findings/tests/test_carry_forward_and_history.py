@@ -87,7 +87,16 @@ def test_carry_forward_fragment_is_served_to_the_team_and_hidden_from_outsiders(
 
 
 def test_the_earlier_recommendations_are_drawn_as_the_template_drew_them(
-    client, inspector, leader, visit, department, template, commune, other_commune, time_machine
+    client,
+    inspector,
+    leader,
+    visit,
+    department,
+    template,
+    commune,
+    other_commune,
+    time_machine,
+    django_assert_num_queries,
 ):
     """findings.panels.carry_forward_html against the template the panel was drawn with: every
     kind of row (a notice or none, the unit or one it replaced, an action open, overdue, done or
@@ -170,6 +179,9 @@ def test_the_earlier_recommendations_are_drawn_as_the_template_drew_them(
         with translation.override(language):
             ours, theirs = drawn_both_ways()
         assert ours == theirs, language
+    # One query, the units the visit's unit replaced included.
+    with django_assert_num_queries(1):
+        assert len(selectors.carry_forward(visit=visit)) == 5
     assert ours.count("list-group-item") == 5 and ours.count("text-bg-danger") == 2
     assert "Sửa &lt;b&gt;0&lt;/b&gt; &amp; “báo cáo”" in ours and "13/03/2026" in ours
     # The page and the checklist's fragment show the panel.
