@@ -13,6 +13,7 @@ by the same tests.
 
 import html
 
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
-from .models import ActionState
+from .models import ActionState, ExtensionDecision, UpdateKind
 from .selectors import EarlierRecommendation
 from .templatetags.findings_tags import badge
 
@@ -122,3 +123,53 @@ def history_html(history: list) -> SafeString:
         parts.append(f'\n  <p class="text-muted small">{_escape(_("No changes recorded yet."))}</p>\n  ')
     parts.append("\n</section>\n")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+def record_html(updates: list) -> SafeString:
+    """The reference template's markup of an action's record (``updates`` with their actors and
+    attachments, as selectors.action_detail loads them)."""
+    if not updates:
+        items = f'<li class="text-muted small">{_escape(_("Nothing reported yet."))}</li>'
+        return mark_safe(f'<ol class="list-unstyled">\n      {items}\n    </ol>')  # noqa: S308 - escaped
+    kinds, decisions = dict(UpdateKind.choices), dict(ExtensionDecision.choices)
+    sentinel = 987654321
+    before, after = reverse("findings:attachment_download", args=[sentinel]).split(str(sentinel))
+    rows = []
+    for update in updates:
+        due = (
+            f" · {_escape(_('new due date'))} {update.requested_due_date.strftime('%d/%m/%Y')}"
+            if update.requested_due_date
+            else ""
+        )
+        decision = (
+            f' <span class="badge {badge(update.decision)}">'
+            f"{_escape(decisions.get(update.decision, update.decision))}</span>"
+            if update.decision
+            else ""
+        )
+        pending = (
+            f' <span class="badge text-bg-warning">{_escape(_("Waiting for a decision"))}</span>'
+            if update.is_pending_request
+            else ""
+        )
+        text = f'<div class="text-prewrap">{_escape(update.text)}</div>' if update.text else ""
+        attachments = list(update.attachments.all())
+        files = (
+            '\n        <ul class="list-unstyled small mb-0">\n          '
+            + "".join(
+                f'<li><a href="{before}{int(a.pk)}{after}">{_escape(a.original_name)}</a>'
+                f' <span class="text-muted">({_escape(filesizeformat(a.size))})</span></li>'
+                for a in attachments
+            )
+            + "\n        </ul>\n        "
+            if attachments
+            else ""
+        )
+        rows.append(
+            f'\n      <li class="border-start border-3 ps-2 mb-3" id="update-{int(update.pk)}">\n'
+            f'        <div class="small text-muted">{date_format(timezone.localtime(update.at), "H:i d/m/Y")} · '
+            f"<strong>{_escape(update.actor)}</strong> · {_escape(kinds.get(update.kind, update.kind))}\n"
+            f"          {due}\n          {decision}\n          {pending}</div>\n"
+            f"        {text}\n        {files}\n      </li>\n      "
+        )
+    return mark_safe(f'<ol class="list-unstyled">\n      {"".join(rows)}\n    </ol>')  # noqa: S308 - escaped

@@ -64,3 +64,11 @@ def history_panel(history):
     from ..panels import history_html
 
     return history_html(history)
+
+
+@register.filter
+def record_html(updates):
+    """An action's record of updates drawn in Python (findings.panels.record_html)."""
+    from ..panels import record_html as draw
+
+    return draw(updates)
