@@ -10,7 +10,7 @@ user may do in the object's current state is the services' business (they refuse
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -18,13 +18,13 @@ from core.permissions import can
 
 # The visibility rule of one visit (the SQL one is inspections.selectors.visible_visit_ids).
 from inspections.access import _sees_visit as sees_visit
-from inspections.models import Visit, VisitStatus
+from inspections.models import TeamMember, Visit, VisitStatus
 from inspections.selectors import team_prefetch
 from units.roles import Role, has_role, is_admin, is_staff_member
 from units.rules import scope_prefix
 
 from .models import ActionState, Finding, RemediationAction, RemediationUpdate, UpdateAttachment, UpdateKind
-from .selectors import actions_visible_to, findings_visible_to
+from .selectors import actions_visible_to
 
 EDIT = "findings.edit_findings"
 
@@ -59,26 +59,36 @@ def get_visit_findings_for_user(user, pk, *, write: bool = False, perm: str | No
         .order_by()
     )
     visit = next(iter(rows), None)
-    if visit is None or not sees_visit(user, visit):
-        raise Http404
-    if not is_staff_member(user) and visit.status != VisitStatus.CONCLUDED:
+    if visit is None or not _sees_findings_of(user, visit):
         raise Http404
     _require(user, EDIT if write else None, visit)
     _require(user, perm, visit)
     return visit
 
 
+def _sees_findings_of(user, visit: Visit) -> bool:
+    """selectors.finding_visits_visible_to's rule on one visit (its unit and team loaded): the
+    visit is visible to ``user``, and concluded unless ``user`` is staff."""
+    return sees_visit(user, visit) and (is_staff_member(user) or visit.status == VisitStatus.CONCLUDED)
+
+
 def get_finding_for_user(user, pk, *, write: bool = False, perm: str | None = None) -> Finding:
     """Finding ``pk`` with its visit (plan, unit, team) loaded; ``write`` is for the visit's team,
-    ``perm`` another permission needed on the finding's visit (reviewing it)."""
-    finding = (
-        findings_visible_to(user)
-        .select_related("visit__plan__issuing_unit", "visit__unit", "visit__template", "domain", "criterion")
-        .prefetch_related("visit__team__user")
+    ``perm`` another permission needed on the finding's visit (reviewing it).
+
+    Read by its id, without LIMIT, and held to findings_visible_to's rule in Python (the rule of
+    its visit, _sees_findings_of; test_access checks the two agree for every role): the head's
+    decision on each finding of a review asks this."""
+    rows = (
+        Finding.objects.select_related(
+            "visit__plan__issuing_unit", "visit__unit", "visit__template", "domain", "criterion"
+        )
+        .prefetch_related(Prefetch("visit__team", queryset=TeamMember.objects.select_related("user")))
         .filter(pk=pk)
-        .first()
+        .order_by()
     )
-    if finding is None:
+    finding = next(iter(rows), None)
+    if finding is None or not _sees_findings_of(user, finding.visit):
         raise Http404
     _require(user, EDIT if write else None, finding.visit)
     _require(user, perm, finding.visit)

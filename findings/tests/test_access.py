@@ -299,3 +299,66 @@ def test_a_concluded_visits_page_reads_its_conclusion_with_the_visit(
         body = client.get(url).content.decode()
     assert action.finding.visit.conclusion.reference in body
     assert not any(q["sql"].startswith('SELECT "findings_conclusion"') for q in queries.captured_queries)
+
+
+def test_the_finding_helper_lets_in_exactly_whom_the_visible_findings_hold(
+    scheduler,
+    head,
+    inspector,
+    leader,
+    liaison,
+    other_liaison,
+    outsider,
+    administrator,
+    quantri,
+    visit,
+    other_visit,
+    action,
+    commune,
+    other_province,
+    foreign_commune,
+):
+    # get_finding_for_user reads the finding by id and applies its visit's rule in Python: the
+    # same 404s as filtering findings_visible_to, for every role.
+    from findings.access import get_finding_for_user
+    from findings.selectors import findings_visible_to
+
+    office = UnitFactory(parent=commune, kind="internal_office")
+    below = VisitFactory(plan=visit.plan, unit=office, leader=leader, status=VisitStatus.IN_PROGRESS)
+    foreign = VisitFactory(plan=PlanFactory(issuing_unit=other_province), unit=foreign_commune)
+    findings = [
+        action.finding,
+        FindingFactory(visit=other_visit, created_by=leader),
+        FindingFactory(visit=below, created_by=leader),
+        FindingFactory(visit=foreign, created_by=leader),
+    ]
+    people = [
+        scheduler,
+        head,
+        inspector,
+        leader,
+        liaison,
+        other_liaison,
+        outsider,
+        administrator,
+        quantri,
+        UserFactory(),
+        UserFactory(unit=commune),
+        UserFactory(unit=office, roles=[Role.INSPECTOR, Role.LIAISON]),
+        AnonymousUser(),
+    ]
+
+    def opens(user, pk) -> bool:
+        try:
+            get_finding_for_user(user, pk)
+        except Http404:
+            return False
+        return True
+
+    for person in people:
+        visible = set(findings_visible_to(person).values_list("pk", flat=True))
+        for one in findings:
+            assert opens(person, one.pk) == (one.pk in visible), (person, one)
+    assert all(
+        any(opens(p, f.pk) for p in people) and not all(opens(p, f.pk) for p in people) for f in findings
+    )
