@@ -11,6 +11,7 @@ from units.access import units_visible_to
 from units.roles import is_staff_member
 
 from .models import KIND_FORMATS, PENDING_STATES, IssuedDocument, Report, ReportFormat, ReportKind
+from .report_rows import ROW_FIELDS
 
 # Visibility
 
@@ -42,6 +43,7 @@ def scope_reports(*, user, visit=None, plan=None, unit=None, limit: int = 6) -> 
         reports_visible_to(user)
         .for_scope(visit=visit, plan=plan, unit=unit)
         .select_related("requested_by")
+        .only(*ROW_FIELDS)
         .order_by("-requested_at", "-id")
     )
     return list(reports[:limit])
