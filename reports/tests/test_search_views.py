@@ -308,3 +308,57 @@ def test_past_the_cap_the_count_reads_more_than(client, head, world, leader, mon
     assert last.number == 1 and len(last) == 10
     few = client.get(URL, {"q": "ghi chep thieu so 1", "kind": "findings"}).context["groups"][0]["page"]
     assert not few.capped
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "binh tan",  # the unit's name
+        "ke hoach 2025",  # the plan's title, and a short word
+        "tru so ubnd",  # the place only
+        "BÌNH tấn kế hoạch",  # unit and plan together, any case and accents
+        "tan hoi truong",  # unit and place
+        "binh ubnd 2026 xa",  # the three, with a short word
+        "ke",  # a short word only: every visit folded
+        "binh khong-co-dau",  # a word nowhere: nothing
+        "h tan",  # a one-letter word with a long one
+    ],
+)
+def test_visits_match_the_words_in_their_unit_plan_and_place_together(head, world, query):
+    """The visits kind finds its candidates through the trigram indexes on PostgreSQL
+    (VisitWordsMatch): the same visits as folding the unit name, plan title and place joined,
+    each word in any of the three."""
+    from core.search import matches_words
+    from inspections.models import Visit
+    from reports.search.selectors import search_visits
+
+    Visit.objects.filter(pk=world.binh_tan_2026.pk).update(place="Hội trường UBND xã")
+    Visit.objects.filter(pk=world.tan_my_2026.pk).update(place="Trụ sở UBND xã Tân Mỹ")
+    found = {visit.pk for visit in search_visits(user=head, query=query)}
+    expected = set(
+        Visit.objects.filter(matches_words(query, "unit__name", "plan__title", "place"))
+        .exclude(pk=world.foreign_2026.pk)
+        .values_list("pk", flat=True)
+    )
+    assert found == expected
+    assert bool(found) == (query not in {"binh khong-co-dau"}), query
+
+
+def test_on_postgresql_the_visits_are_found_through_the_trigram_indexes(head, world):
+    from django.db import connection
+
+    from reports.search.selectors import search_visits
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram indexes are PostgreSQL's")
+    sql = str(search_visits(user=head, query="binh tan").query)
+    assert (
+        "ANY(ARRAY(SELECT id FROM inspections_visit WHERE (unit_id = ANY(ARRAY(SELECT id FROM units_unit"
+        in sql
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname IN "
+            "('reports_unit_name_fold_trgm', 'reports_visit_place_fold_trgm')"
+        )
+        assert len(cursor.fetchall()) == 2
