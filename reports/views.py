@@ -39,12 +39,13 @@ def _rows(request, reports) -> list:
 def _panel_context(request, scope: dict, *, form=None, limit: int = 6) -> dict:
     key, obj = next((k, v) for k, v in scope.items() if v is not None)
     reports = selectors.scope_reports(user=request.user, limit=limit, **scope)
+    issued, any_issued = selectors.scope_issued(**scope)
     return {
         "scope_key": key,
         "scope_object": obj,
         "scope_query": urlencode({key: obj.pk}),
-        "offers": selectors.report_offers(**scope),
-        "issued": selectors.issued_for_scope(**scope),
+        "offers": selectors.report_offers(**scope, issued=any_issued),
+        "issued": issued,
         "reports": reports,
         "report_rows": _rows(request, reports),
         "form": form,
