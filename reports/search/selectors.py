@@ -295,10 +295,33 @@ RESULT_CAP = 200
 SPARSE = 60
 
 
-def findings_page_reader(*, field: str, user, query: str, visit_ids: list[int] | None):
+def _capped_count_source(*, field: str, user, query: str, visit_ids) -> QuerySet[Finding]:
+    matching = _matching_text if field == "text" else _matching_recommendation
+    return matching(user, query, visit_ids)
+
+
+def capped_counts(querysets: list[QuerySet]) -> list[int]:
+    """The number of rows of each queryset up to RESULT_CAP + 1, all in one query (``SELECT
+    (SELECT COUNT(*) FROM (... LIMIT 201)), (...)``): the search of everything counts its two
+    kinds of findings in one round trip."""
+    parts, params = [], []
+    for queryset in querysets:
+        sql, each = queryset.order_by().values("pk")[: RESULT_CAP + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped)")  # noqa: S608
+        params += each
+    with connection.cursor() as cursor:
+        # The querysets' own SQL, each counted; their values are parameters.
+        cursor.execute("SELECT " + ", ".join(parts), params)  # noqa: S608
+        return list(cursor.fetchone())
+
+
+def findings_page_reader(
+    *, field: str, user, query: str, visit_ids: list[int] | None, count: int | None = None
+):
     """``(count, rows)`` for reports.paging.capped_page: the matches of ``query`` in the findings'
     ``field`` ("text" or "recommendation") counted up to RESULT_CAP + 1 through the trigram index
-    (one query), and ``rows(start, stop)`` reading that slice, newest first (one query).
+    (one query; ``count`` when the caller counted them already, with the other kind:
+    capped_counts), and ``rows(start, stop)`` reading that slice, newest first (one query).
 
     Sorting every match by its visit's date made a common word ("mot cua": a tenth of the
     findings) fold, join and sort every match of the province for a page of 5. With many matches
@@ -307,9 +330,9 @@ def findings_page_reader(*, field: str, user, query: str, visit_ids: list[int] |
     it stops after the page's rows. With
     few matches the trigram index finds them all and they are sorted as before. Same rows, same
     order ((visit date, finding id) newest first) either way."""
-    matching = _matching_text if field == "text" else _matching_recommendation
-    found = matching(user, query, visit_ids)
-    count = found.order_by().values("pk")[: RESULT_CAP + 1].count()
+    found = _capped_count_source(field=field, user=user, query=query, visit_ids=visit_ids)
+    if count is None:
+        count = found.order_by().values("pk")[: RESULT_CAP + 1].count()
     ordered = found.order_by(*_newest_first())
     if count > SPARSE and visit_ids is not None and connection.vendor == "postgresql":
 
@@ -391,10 +414,20 @@ def search_results(*, user, query: str, kinds: list[SearchKind]) -> list[tuple[S
     """The results of each kind, in order (one query beforehand when findings are searched): a
     queryset, or for the findings' kinds findings_page_reader's ``(count, rows)``."""
     visit_ids = finding_visit_ids(user=user) if any(kind.of_findings for kind in kinds) else None
+    of_findings = [kind for kind in kinds if kind.of_findings]
+    counts = {}
+    if len(of_findings) > 1:
+        sources = [
+            _capped_count_source(field=kind.field, user=user, query=query, visit_ids=visit_ids)
+            for kind in of_findings
+        ]
+        counts = dict(zip([kind.field for kind in of_findings], capped_counts(sources), strict=True))
     results = []
     for kind in kinds:
         if kind.of_findings:
-            reader = findings_page_reader(field=kind.field, user=user, query=query, visit_ids=visit_ids)
+            reader = findings_page_reader(
+                field=kind.field, user=user, query=query, visit_ids=visit_ids, count=counts.get(kind.field)
+            )
             results.append((kind, reader))
         else:
             results.append((kind, kind.search(user=user, query=query)))

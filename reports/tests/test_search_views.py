@@ -147,8 +147,38 @@ def test_search_runs_a_fixed_number_of_queries(client, head, world, leader, djan
     for n in range(10):
         factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader, text=f"Một cửa {n}.")
     client.force_login(head)
-    with django_assert_max_num_queries(14):
+    # Session, user, roles, the user's unit, the visible visits, the two kinds of findings
+    # counted together, units, visits (the units a unit so named replaced within it), the
+    # findings' and recommendations' pages.
+    with django_assert_max_num_queries(10):
         client.get(URL, {"q": "mot cua"})
+
+
+@pytest.mark.parametrize("query", ["mot cua", "ho so tre han", "khong-co-dau", "ho so"])
+def test_the_two_kinds_of_findings_are_counted_together_as_each_alone(
+    head, world, leader, query, monkeypatch
+):
+    from reports.search import selectors
+
+    monkeypatch.setattr(selectors, "RESULT_CAP", 3)
+    for n in range(6):
+        factories.limitation(
+            visit=world.binh_tan_2026,
+            code="1.2",
+            creator=leader,
+            text=f"Một cửa: hồ sơ trễ hạn {n}.",
+            recommendation=f"Bộ phận một cửa trả hồ sơ {n}.",
+        )
+    visit_ids = selectors.finding_visit_ids(user=head)
+    sources = [
+        selectors._capped_count_source(field=field, user=head, query=query, visit_ids=visit_ids)
+        for field in ("text", "recommendation")
+    ]
+    alone = [source.order_by().values("pk")[:4].count() for source in sources]
+    assert selectors.capped_counts(sources) == alone
+    assert (
+        alone == {"mot cua": [4, 4], "ho so tre han": [4, 0], "khong-co-dau": [0, 0], "ho so": [4, 4]}[query]
+    )
 
 
 def test_fold_expression_matches_text_with_diacritics_in_the_database(head, world):
