@@ -105,13 +105,17 @@ class VisitWordsMatch(FoldLikeAll):
     three: for each word of three letters or more the visit's unit is one of the units whose
     folded name holds it (``reports_unit_name_fold_trgm``), or its plan one of the plans whose
     title holds it (a few plans a year: read whole), or its place holds it
-    (``reports_visit_place_fold_trgm``). The visits meeting that for every such word are found
-    first, as one array (``id = ANY(ARRAY(...))``: the planner reads them through the indexes, not
+    (``reports_visit_place_fold_trgm``). The visits meeting that for every such word (among
+    ``within``, the user's visible visits, when given) are found first, as one array (``id = ANY(ARRAY(...))``: the planner reads them through the indexes, not
     by walking every visible visit), and the shorter words are checked on those visits only. A
     query of short words only ("ho so") folds every candidate, as FoldLikeAll. SQLite:
     FoldContainsAll's call on the joined text."""
 
-    def __init__(self, words: list[str]):
+    def __init__(self, words: list[str], *, within: QuerySet | None = None):
+        # ``within``: the ids of the visits to look among (the user's visible visits), checked
+        # first inside the array: a liaison's few visits are read and matched, not every visit
+        # whose unit, plan or place holds the words.
+        self.within = within
         super().__init__(joined("unit__name", "plan__title", "place"), words)
 
     def as_postgresql(self, compiler, connection, **extra_context):
@@ -123,8 +127,12 @@ class VisitWordsMatch(FoldLikeAll):
         # Fixed SQL (_VISIT_WORD once a word); the column is the compiled visit id, the words are
         # parameters.
         conditions = " AND ".join([_VISIT_WORD] * len(indexed))
+        within_params = ()
+        if self.within is not None:
+            within_sql, within_params = self.within.query.sql_with_params()
+            conditions = f"id IN ({within_sql}) AND {conditions}"
         sql = f"{visit_id} = ANY(ARRAY(SELECT id FROM inspections_visit WHERE {conditions}))"  # noqa: S608
-        params = [*id_params, *(pattern for pattern in patterns for _ in range(3))]
+        params = [*id_params, *within_params, *(pattern for pattern in patterns for _ in range(3))]
         if short := [word for word in self.words if len(word) < TRIGRAM_WORD]:
             rest_sql, rest_params = FoldLikeAll(self.source_expressions[0], short).as_postgresql(
                 compiler, connection, **extra_context
@@ -186,10 +194,10 @@ def search_visits(*, user, query: str) -> QuerySet[Visit]:
     and the visits of the units that a unit so named replaced (searching "Bình Tân Mỹ" finds the
     2020 visits of Bình Tấn and Tân Mỹ, each shown as before the reorganisation)."""
     words = folded_words(query)
-    matching = Q(VisitWordsMatch(words)) if words else Q()
+    visible = visits_visible_to(user)
+    matching = Q(VisitWordsMatch(words, within=visible.order_by().values("pk"))) if words else Q()
     return (
-        visits_visible_to(user)
-        .filter(matching | replaced_units(user=user, query=query))
+        visible.filter(matching | replaced_units(user=user, query=query))
         .select_related("unit", "plan")
         .prefetch_related(Prefetch("unit__successors", queryset=Unit.objects.only("id", "name")))
         .order_by("-starts_at", "-id")

@@ -382,13 +382,34 @@ def test_on_postgresql_the_visits_are_found_through_the_trigram_indexes(head, wo
     if connection.vendor != "postgresql":
         pytest.skip("the trigram indexes are PostgreSQL's")
     sql = str(search_visits(user=head, query="binh tan").query)
-    assert (
-        "ANY(ARRAY(SELECT id FROM inspections_visit WHERE (unit_id = ANY(ARRAY(SELECT id FROM units_unit"
-        in sql
-    )
+    # Among the visible visits, those whose unit's folded name (trigram index) holds the word...
+    assert "ANY(ARRAY(SELECT id FROM inspections_visit WHERE id IN (" in sql
+    assert "(unit_id = ANY(ARRAY(SELECT id FROM units_unit WHERE search_fold(name) LIKE" in sql
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname FROM pg_indexes WHERE indexname IN "
             "('reports_unit_name_fold_trgm', 'reports_visit_place_fold_trgm')"
         )
         assert len(cursor.fetchall()) == 2
+
+
+@pytest.mark.parametrize("query", ["binh tan", "ke hoach", "xa", "tru so"])
+def test_a_liaison_finds_the_same_visits_as_the_fold_among_the_visits_they_see(liaison, world, query):
+    """The candidates are looked for among the user's visible visits (VisitWordsMatch's
+    ``within``): the same visits as the joined fold of what the liaison sees."""
+    from core.search import matches_words
+    from inspections.models import Visit
+    from inspections.selectors import visits_visible_to
+    from reports.search.selectors import search_visits
+
+    Visit.objects.filter(pk=world.binh_tan_2026.pk).update(place="Trụ sở UBND xã Bình Tấn")
+    found = {visit.pk for visit in search_visits(user=liaison, query=query)}
+    visible = visits_visible_to(liaison)
+    expected = set(
+        visible.filter(matches_words(query, "unit__name", "plan__title", "place")).values_list(
+            "pk", flat=True
+        )
+    )
+    assert found == expected
+    assert found <= set(visible.values_list("pk", flat=True))
+    assert found or query not in {"binh tan", "tru so"}
