@@ -44,8 +44,10 @@ def counted_page(queryset: QuerySet, size: int, number) -> Page:
 
 
 def _rows(queryset: QuerySet, size: int, number: int) -> list:
+    # COUNT(*): over the groups of an aggregate values() query too (the live ranking), where
+    # COUNT(pk) names a column that is not grouped.
     start = (number - 1) * size
-    return list(queryset.annotate(**{TOTAL: Window(Count("pk"))})[start : start + size])
+    return list(queryset.annotate(**{TOTAL: Window(Count("*"))})[start : start + size])
 
 
 def capped_page(count: int, rows, size: int, number, *, cap: int) -> Page:
