@@ -11,6 +11,7 @@ each kind's candidate rows once.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -215,12 +216,21 @@ def unit_inspections(*, user, unit: Unit) -> QuerySet[Visit]:
     )
 
 
+class IdList(list):
+    """Ids read once a search (finding_visit_ids) and used by several queries: their
+    array_literal written once (1 561 ids written four times a search was 1.5 ms of Python)."""
+
+    @cached_property
+    def literal(self) -> str:
+        return "{" + ",".join(str(int(pk)) for pk in self) + "}"
+
+
 def array_literal(ids: list[int]) -> str:
     """``{1,2,3}``: ids sent as one string cast to an array. A Python list goes to PostgreSQL as
     ``ARRAY[1,2,3]``, which psycopg2 adapts id by id and the server parses and plans element by
     element: for a province's 1 561 visits 2.2 ms more a query (6.6 -> 4.4 ms on the bench's
     large set)."""
-    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+    return (ids if isinstance(ids, IdList) else IdList(ids)).literal
 
 
 class InIds(Func):
@@ -232,7 +242,7 @@ class InIds(Func):
     conditional = True
 
     def __init__(self, field: str, ids: list[int]):
-        self.ids = [int(pk) for pk in ids]
+        self.ids = ids if isinstance(ids, IdList) else IdList(int(pk) for pk in ids)
         super().__init__(F(field))
 
     def as_postgresql(self, compiler, connection, **extra_context):
@@ -254,11 +264,11 @@ def _findings(user, visit_ids: list[int] | None) -> QuerySet[Finding]:
     return findings.select_related("visit__unit", "visit__plan", "criterion")
 
 
-def finding_visit_ids(*, user) -> list[int]:
+def finding_visit_ids(*, user) -> IdList:
     """The ids of the visits whose findings ``user`` may read (findings.selectors decides), read
     once a search: with the list, the database folds only those visits' findings rather than
     every finding of the country before applying visibility."""
-    return list(finding_visits_visible_to(user).order_by().values_list("pk", flat=True))
+    return IdList(finding_visits_visible_to(user).order_by().values_list("pk", flat=True))
 
 
 def _newest_first():

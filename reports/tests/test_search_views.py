@@ -413,3 +413,13 @@ def test_a_liaison_finds_the_same_visits_as_the_fold_among_the_visits_they_see(l
     assert found == expected
     assert found <= set(visible.values_list("pk", flat=True))
     assert found or query not in {"binh tan", "tru so"}
+
+
+def test_the_visible_visit_ids_are_written_as_an_array_once_a_search():
+    from reports.search.selectors import IdList, InIds, array_literal
+
+    ids = IdList([3, 1, 2])
+    assert array_literal(ids) == "{3,1,2}" == array_literal([3, "1", 2])
+    # The same string for every query of the search (written once), the list itself kept.
+    assert array_literal(ids) is array_literal(ids)
+    assert InIds("visit_id", ids).ids is ids
