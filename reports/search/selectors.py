@@ -261,7 +261,7 @@ def _findings(user, visit_ids: list[int] | None) -> QuerySet[Finding]:
         findings = findings_visible_to(user)
     else:
         findings = Finding.objects.filter(InIds("visit_id", visit_ids))
-    return findings.select_related("visit__unit", "visit__plan", "criterion")
+    return findings.select_related("visit__unit", "criterion")
 
 
 def finding_visit_ids(*, user) -> IdList:
@@ -359,7 +359,7 @@ def findings_page_reader(
             walked = RawSQL(*_walk(field, folded_words(query), visit_ids, start, stop))  # noqa: S611
             return list(
                 Finding.objects.filter(pk__in=walked)
-                .select_related("visit__unit", "visit__plan", "criterion")
+                .select_related("visit__unit", "criterion")
                 .order_by("-visit__starts_at", "-id")
             )
 
