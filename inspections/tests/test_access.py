@@ -9,8 +9,15 @@ from django.http import Http404
 
 from config.home.selectors import _visible_in_window
 from inspections.access import can, get_plan_for_user, get_visit_for_user
-from inspections.models import Visit, VisitStatus
-from inspections.selectors import mark_viewable, plan_visits, plans_visible_to, visits_visible_to
+from inspections.filters import _inspectors
+from inspections.models import TeamMember, Visit, VisitStatus
+from inspections.selectors import (
+    TEAM_ROLES,
+    mark_viewable,
+    plan_visits,
+    plans_visible_to,
+    visits_visible_to,
+)
 from units.roles import Role
 from units.tests.factories import UnitFactory, UserFactory
 
@@ -152,3 +159,32 @@ def test_the_home_pages_window_of_visits_holds_exactly_the_visible_ones(
     for person in people:
         window = set(_visible_in_window(person, Visit.objects.all()).values_list("pk", flat=True))
         assert window == set(visits_visible_to(person).values_list("pk", flat=True)), person
+
+
+def test_the_visit_filters_people_are_the_team_role_holders_seated_on_the_visible_visits(
+    rf, scheduler, head, inspector, leader, liaison, outsider, administrator, visit, foreign_visit, commune
+):
+    # filters._inspectors tests each role holder's seats against visible_visit_id_parts (the rule's
+    # subqueries one by one): the same people as a seat among visits_visible_to, for every role.
+    foreign_inspector = UserFactory(unit=foreign_visit.unit, roles=[Role.INSPECTOR])
+    TeamMember.objects.create(visit=foreign_visit, user=foreign_inspector, role="member")
+    VisitFactory(plan=visit.plan, unit=UnitFactory(parent=commune, kind="internal_office"), members=[head])
+    VisitFactory(
+        plan=foreign_visit.plan, unit=UnitFactory(parent=foreign_visit.unit.parent), members=[inspector]
+    )
+    UserFactory(unit=commune, roles=[Role.INSPECTOR])  # a role holder on no team
+    people = [scheduler, head, inspector, leader, liaison, outsider, administrator, UserFactory()]
+    lists = {}
+    for person in people:
+        request = rf.get("/")
+        request.user = person
+        listed = set(_inspectors(request).values_list("pk", flat=True))
+        seated = set(
+            TeamMember.objects.filter(
+                visit__in=visits_visible_to(person), user__groups__name__in=TEAM_ROLES
+            ).values_list("user_id", flat=True)
+        )
+        assert listed == seated, person
+        lists[person] = listed
+    assert foreign_inspector.pk in lists[administrator] and foreign_inspector.pk not in lists[scheduler]
+    assert inspector.pk in lists[scheduler] and head.pk in lists[liaison]
