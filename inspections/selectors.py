@@ -454,21 +454,6 @@ def visit_list(*, user) -> QuerySet[Visit]:
     )
 
 
-def visit_rows(*, ids: list[int]) -> list[Visit]:
-    """The visits ``ids`` in that order with unit, plan and the leader's name (``leader_name``, one
-    query): a page of a list that sorted and counted the ids alone (a province's visits are not
-    joined to sort 50)."""
-    # The leader's name in the same query, not a second query making a team row and a user for
-    # each visit.
-    rows = named_leaders(
-        with_leader_name(
-            Visit.objects.filter(pk__in=ids).select_related("unit", "plan").only(*VISIT_ROW_FIELDS)
-        )
-    )
-    by_id = {visit.pk: visit for visit in rows}
-    return [by_id[pk] for pk in ids if pk in by_id]
-
-
 def visit_history(*, visit: Visit) -> list[VisitEvent]:
     """The visit's events in order, each with ``lines``: what changed from what to what, in the
     user's language ("Trạng thái: Đã lên lịch → Đang kiểm tra"). Two queries (events, people)."""

@@ -391,10 +391,9 @@ def plan_bulk_schedule(request, pk):
 @require_safe
 def visit_list(request):
     filterset = VisitFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
-    # Sort and count the ids alone (one query: core.pagination.paginate_ids), then load the page's
-    # 50 rows with their unit, plan and leader.
-    page = paginate_ids(request, filterset.qs, VISIT_PAGE_SIZE)
-    page.object_list = selectors.visit_rows(ids=list(page.object_list))
+    # The page's 50 rows with their unit, plan and leader and the total, in one query: the ids
+    # sorted and counted (core.pagination.paginate_ids), joined to the columns drawn.
+    page = paginate_ids(request, filterset.qs, VISIT_PAGE_SIZE, rows=visit_reads.visit_page_rows)
     return render(request, "inspections/visit_list.html", {"filter": filterset, "page": page})
 
 

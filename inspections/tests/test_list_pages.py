@@ -166,3 +166,36 @@ def test_the_visit_list_reads_its_page_and_count_together_and_lands_where_pagina
     assert page.number == shown and page.paginator.count == 55 and page.paginator.num_pages == 2
     assert len(page.object_list) == (50 if shown == 1 else 5)
     assert f"Trang {shown}/2" in response.content.decode()
+
+
+def test_the_visit_list_reads_its_rows_and_total_in_one_query_in_the_lists_order(
+    client, scheduler, approved_plan, department, leader, django_assert_num_queries
+):
+    # inspections.visit_reads.visit_page_rows: the page's ids, total and shown columns in one
+    # query, read as columns (dates converted as the ORM would, on SQLite too), in start order.
+    closed = UnitFactory(parent=department, name="Xã Đã Sáp Nhập", valid_to=date(2025, 6, 30))
+    late = VisitFactory(plan=approved_plan, unit=UnitFactory(parent=department, name="Xã Sau"), leader=leader)
+    late.starts_at, late.ends_at = at(date(2027, 1, 5), 13, 30), at(date(2027, 1, 6), 9)
+    late.save()
+    VisitFactory(
+        plan=approved_plan,
+        unit=closed,
+        starts_at=at(date(2027, 1, 4), 7),
+        ends_at=at(date(2027, 1, 4), 11, 15),
+        status=VisitStatus.CANCELLED,
+    )
+    client.force_login(scheduler)
+    client.get(reverse("inspections:visit_list"))  # the session's first touches
+
+    with django_assert_num_queries(7):  # session, user, roles, unit; the page; plans; people
+        response = client.get(reverse("inspections:visit_list"))
+
+    page = response.context["page"]
+    assert page.paginator.count == 2 and [row.pk for row in page] == [page[0].pk, late.pk]
+    assert page[1] == late and page[1].leader_name == str(leader) and page[0].leader_name is None
+    body = response.content.decode()
+    first, second = body.index("Xã Đã Sáp Nhập"), body.index("Xã Sau")
+    assert first < second
+    assert "04/01/2027" in body and "07:00–11:15" in body and "13:30 05/01–09:00 06/01" in body
+    assert "trước sắp xếp" in body[first : body.index("</tr>", first)]  # closed in the merger
+    assert f"{approved_plan.title} ({approved_plan.year})" in body
