@@ -13,7 +13,9 @@ the length of a loaded list); pass ``count`` when the caller has it already.
 from collections.abc import Callable
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db import connection
+from django.db.models import Count, IntegerField, QuerySet, Window
+from django.db.models.expressions import RawSQL
 
 
 class _KnownCountPaginator(Paginator):
@@ -89,10 +91,24 @@ def paginate_ids(
 
 def _page_rows(queryset: QuerySet, per_page: int, number: int, rows: Callable | None) -> list[tuple]:
     start = (number - 1) * per_page
-    page = queryset.annotate(_page_total=Window(Count("pk"))).values_list("pk", "_page_total")[
+    page = queryset.annotate(_page_total=_total(queryset)).values_list("pk", "_page_total")[
         start : start + per_page
     ]
     return list(page) if rows is None else rows(page)
+
+
+def _total(queryset: QuerySet):
+    """The number of the queryset's rows, computed in its page's query. A filtered queryset:
+    ``COUNT(*) OVER ()``, counting the rows its filters kept on the way to the page. The whole
+    table (nothing filtered: an administrator's list of every visit of the country): a scalar
+    ``(SELECT COUNT(*) FROM table)`` beside the page, so that the page itself is read along the
+    order's index and stops at its rows; the window made PostgreSQL read and number all 10 000
+    visits first (3.8 ms against 1.0 ms nationally)."""
+    query = queryset.query
+    if query.where or query.combinator or query.distinct:
+        return Window(Count("pk"))
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    return RawSQL(f"SELECT COUNT(*) FROM {table}", (), output_field=IntegerField())  # noqa: S608, S611 - a quoted table name
 
 
 def _url(request, param: str, number: int) -> str:

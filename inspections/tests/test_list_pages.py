@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.pagination import paginate
@@ -199,3 +201,33 @@ def test_the_visit_list_reads_its_rows_and_total_in_one_query_in_the_lists_order
     assert "04/01/2027" in body and "07:00–11:15" in body and "13:30 05/01–09:00 06/01" in body
     assert "trước sắp xếp" in body[first : body.index("</tr>", first)]  # closed in the merger
     assert f"{approved_plan.title} ({approved_plan.year})" in body
+
+
+@pytest.mark.parametrize(("number", "shown"), [(None, 1), ("2", 2), ("99", 2)])
+def test_an_unfiltered_list_counts_its_table_beside_the_page_and_a_filtered_one_its_rows(
+    client, administrator, scheduler, approved_plan, department, leader, number, shown
+):
+    # core.pagination._total: every visit (an administrator, no filter) is counted by a scalar
+    # COUNT(*) of the table, the page read along the order's index; a filter counts by the window.
+    _visits(approved_plan, department, 55, leader=leader)
+    client.force_login(administrator)
+    params = {} if number is None else {"page": number}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("inspections:visit_list"), params)
+    page = response.context["page"]
+    assert page.number == shown and page.paginator.count == 55
+    assert [row.pk for row in page] == list(
+        approved_plan.visits.order_by("starts_at", "id").values_list("pk", flat=True)[
+            (shown - 1) * 50 : shown * 50
+        ]
+    )
+    paged = [q["sql"] for q in queries.captured_queries if "_page_total" in q["sql"]]
+    assert paged and all("OVER ()" not in sql and "SELECT COUNT(*) FROM" in sql for sql in paged)
+
+    response = client.get(reverse("inspections:visit_list"), {**params, "plan": approved_plan.pk})
+    assert response.context["page"].paginator.count == 55
+    client.force_login(scheduler)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("inspections:visit_list"), params)
+    assert response.context["page"].paginator.count == 55
+    assert any("OVER ()" in q["sql"] for q in queries.captured_queries if "_page_total" in q["sql"])
