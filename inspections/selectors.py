@@ -121,6 +121,23 @@ def visible_visit_id_parts(user) -> list[QuerySet] | None:
     return [on_team]
 
 
+def visible_rows(user, visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    """``visits`` (already narrowed to a few hundred rows by an index: a month of the calendar)
+    that ``user`` may read: visible_visit_ids's rule as a condition on each of those rows (on its
+    team, or its unit's path in the user's scope), not a join to the UNION of every visible
+    visit's id (a province's 1 500 on the bench's large set, built whole for a month's 300).
+    inspections/tests/test_access.py keeps it equal to visits_visible_to for every role."""
+    if is_admin(user):
+        return visits
+    if not user.is_authenticated:
+        return visits.none()
+    seen = Q(pk__in=TeamMember.objects.filter(user=user).values("visit_id"))
+    prefix = scope_prefix(user)
+    if prefix is not None and has_role(user, Role.SCHEDULER, Role.HEAD, Role.LIAISON):
+        seen |= Q(unit__path__startswith=prefix)
+    return visits.filter(seen)
+
+
 def visits_visible_to(user) -> QuerySet[Visit]:
     """Visits ``user`` may read.
 
@@ -607,8 +624,9 @@ CALENDAR_PER_DAY = 3
 
 def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | None = None) -> dict:
     """A Monday-first month grid of the visible visits (one query for the visits and the month's
-    total, one for their leaders' names); ``visits`` narrows them (the calendar's filters) and defaults to
-    visit_list(user). Each day shows its first CALENDAR_PER_DAY visits by start time and counts
+    total, one for their leaders' names); ``visits`` narrows them (the calendar's filters, over
+    any visits: the visibility rule is applied here to the month's rows, visible_rows). Each day
+    shows its first CALENDAR_PER_DAY visits by start time and counts
     the others (``more``): a window function numbers the visits of each day in the query.
 
     Returns ``weeks`` (lists of 7 CalendarDay), ``days`` (the month's days that have visits, for
@@ -619,12 +637,13 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
     tz = timezone.get_current_timezone()
     window_start = datetime.combine(first, time.min, tzinfo=tz)
     window_end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
-    visits = (
-        (visit_list(user=user) if visits is None else visits)
+    visits = visible_rows(
+        user,
+        (Visit.objects.all() if visits is None else visits)
         .prefetch_related(None)
         .select_related(None)
         .exclude(status=VisitStatus.CANCELLED)
-        .filter(starts_at__lt=window_end, ends_at__gt=window_start)
+        .filter(starts_at__lt=window_end, ends_at__gt=window_start),
     )
     month_start = datetime.combine(date(year, month, 1), time.min, tzinfo=tz)
     month_end = datetime.combine(

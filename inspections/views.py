@@ -34,7 +34,7 @@ from .forms import (
     VersionForm,
     VisitForm,
 )
-from .models import ChecklistTemplate, VisitStatus
+from .models import ChecklistTemplate, Visit, VisitStatus
 
 # Rows per page of the lists: the same on every data set, so that a page costs the same whatever
 # the number of rows behind it (the bench's growth check).
@@ -407,7 +407,8 @@ def visit_calendar(request):
             raise ValueError
     except ValueError:
         raise Http404 from None
-    filterset = CalendarFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
+    # The filters narrow every visit; the calendar holds the month's rows to the visibility rule.
+    filterset = CalendarFilter(request.GET, queryset=Visit.objects.all(), request=request)
     context = selectors.visit_calendar(user=request.user, year=year, month=month, visits=filterset.qs)
     # The filters travel with the month links (previous, next, the picker).
     kept = request.GET.copy()

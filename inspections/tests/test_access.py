@@ -1,5 +1,6 @@
 """Who sees which plans and visits (selectors) and what the access helpers answer."""
 
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -16,12 +17,13 @@ from inspections.selectors import (
     mark_viewable,
     plan_visits,
     plans_visible_to,
+    visit_calendar,
     visits_visible_to,
 )
 from units.roles import Role
 from units.tests.factories import UnitFactory, UserFactory
 
-from .factories import PlanFactory, VisitFactory
+from .factories import PlanFactory, VisitFactory, at
 
 
 @pytest.fixture
@@ -188,3 +190,37 @@ def test_the_visit_filters_people_are_the_team_role_holders_seated_on_the_visibl
         lists[person] = listed
     assert foreign_inspector.pk in lists[administrator] and foreign_inspector.pk not in lists[scheduler]
     assert inspector.pk in lists[scheduler] and head.pk in lists[liaison]
+
+
+def test_the_calendars_month_holds_exactly_the_visible_visits(
+    scheduler, head, inspector, leader, liaison, outsider, administrator, visit, foreign_visit, commune
+):
+    # selectors.visible_rows: visible_visit_ids's rule on the month's rows (team or unit path),
+    # the same visits as the visible set, for every role.
+    month = [visit, foreign_visit]
+    month.append(VisitFactory(plan=visit.plan, unit=UnitFactory(parent=commune, kind="internal_office")))
+    month.append(
+        VisitFactory(
+            plan=foreign_visit.plan, unit=UnitFactory(parent=foreign_visit.unit.parent), members=[inspector]
+        )
+    )
+    for day, one in enumerate(month, start=4):
+        Visit.objects.filter(pk=one.pk).update(
+            starts_at=at(date(2027, 1, day), 8), ends_at=at(date(2027, 1, day), 11)
+        )
+    people = [
+        scheduler,
+        head,
+        inspector,
+        leader,
+        liaison,
+        outsider,
+        administrator,
+        UserFactory(),
+        AnonymousUser(),
+    ]
+    for person in people:
+        grid = visit_calendar(user=person, year=2027, month=1)
+        shown = {v.pk for week in grid["weeks"] for day in week for v in day.visits}
+        assert shown == set(visits_visible_to(person).values_list("pk", flat=True)), person
+        assert grid["visit_count"] == len(shown)
