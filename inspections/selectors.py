@@ -236,6 +236,10 @@ class PlanProgress:
     unit_count: int
     visit_count: int
     by_status: dict[str, int] = field(default_factory=dict)
+    # Every visit of the plan, the cancelled too (the plan page's visit list), and the plan's
+    # units without an active visit (its "not scheduled yet" list): their pages' totals.
+    listed_visits: int = 0
+    units_without_visit: int = 0
 
     @property
     def concluded(self) -> int:
@@ -261,14 +265,28 @@ def _months(start: date, end: date) -> list[date]:
 
 def plan_progress(*, plan: InspectionPlan) -> PlanProgress:
     """The plan's progress from aggregates (two queries, whatever the number of visits): its
-    active visits by status, and its units (those listed, and any unit visited outside the list)."""
-    active = plan.visits.exclude(status=VisitStatus.CANCELLED).order_by()
-    by_status = dict(active.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    unit_count = Unit.objects.filter(
-        Q(pk__in=plan.units.through.objects.filter(inspectionplan=plan).values("unit_id"))
-        | Q(pk__in=active.values("unit_id"))
-    ).count()
-    return PlanProgress(unit_count=unit_count, visit_count=sum(by_status.values()), by_status=by_status)
+    visits by status (the cancelled counted apart), and in one query its units (those listed,
+    and any unit visited outside the list) and its listed units without an active visit."""
+    by_status = dict(
+        plan.visits.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    cancelled = by_status.pop(VisitStatus.CANCELLED, 0)
+    visited = plan.visits.exclude(status=VisitStatus.CANCELLED).order_by().values("unit_id")
+    listed = plan.units.through.objects.filter(inspectionplan=plan).values("unit_id")
+    counts = Unit.objects.filter(Q(pk__in=listed) | Q(pk__in=visited)).aggregate(
+        units=Count("pk"),
+        # plan_units_without_visit's rows, counted here rather than by the page of them.
+        waiting=Count("pk", filter=Q(pk__in=listed) & ~Q(pk__in=visited)),
+    )
+    unit_count, waiting = counts["units"], counts["waiting"]
+    visit_count = sum(by_status.values())
+    return PlanProgress(
+        unit_count=unit_count,
+        visit_count=visit_count,
+        by_status=by_status,
+        listed_visits=visit_count + cancelled,
+        units_without_visit=waiting,
+    )
 
 
 def plan_visits(*, plan: InspectionPlan) -> QuerySet[Visit]:

@@ -180,10 +180,16 @@ def plan_detail(request, pk):
     plan = get_plan_for_user(request.user, pk)
     context = selectors.plan_detail(plan=plan, user=request.user)
     user = request.user
-    context["visits"] = paginate(request, context["visits"], PAGE_SIZE)
+    # Both lists' totals come from the progress's aggregates (selectors.plan_progress).
+    progress = context["progress"]
+    context["visits"] = paginate(request, context["visits"], PAGE_SIZE, count=progress.listed_visits)
     selectors.mark_viewable(context["visits"], user)
     context["unscheduled_units"] = paginate(
-        request, context["unscheduled_units"], PAGE_SIZE, param="units_page"
+        request,
+        context["unscheduled_units"],
+        PAGE_SIZE,
+        param="units_page",
+        count=progress.units_without_visit,
     )
     can_approve = can(user, "inspections.approve_inspectionplan", plan)
     pending = context["pending_amendment"]

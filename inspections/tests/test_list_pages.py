@@ -231,3 +231,31 @@ def test_an_unfiltered_list_counts_its_table_beside_the_page_and_a_filtered_one_
         response = client.get(reverse("inspections:visit_list"), params)
     assert response.context["page"].paginator.count == 55
     assert any("OVER ()" in q["sql"] for q in queries.captured_queries if "_page_total" in q["sql"])
+
+
+def test_plan_page_takes_both_lists_totals_from_its_progress_counts(
+    client, scheduler, plan, department, leader, django_assert_num_queries
+):
+    # selectors.plan_progress counts the plan's visits by status (the cancelled apart: the list
+    # shows them, the progress does not) and, in one query, its units and those without an
+    # active visit: no COUNT of either list.
+    _visits(plan, department, 27, leader=leader)
+    cancelled = plan.visits.order_by("id").first()
+    cancelled.status = VisitStatus.CANCELLED
+    cancelled.save()
+    client.force_login(scheduler)
+    url = reverse("inspections:plan_detail", args=[plan.pk])
+    client.get(url)
+
+    # session, user, plan, roles, unit; statuses; units; amendments; events; the visits' page and
+    # the page of units without a visit.
+    with django_assert_num_queries(11):
+        response = client.get(url, {"page": "2"})
+
+    progress = response.context["progress"]
+    assert progress.visit_count == 26 and progress.listed_visits == 27
+    assert response.context["visits"].paginator.count == 27 and len(response.context["visits"]) == 2
+    # The plan's two communes and the unit of the cancelled visit have no active visit.
+    assert progress.units_without_visit == 3 == response.context["unscheduled_units"].paginator.count
+    assert progress.unit_count == 29
+    assert len(response.context["unscheduled_units"].object_list) == 3
