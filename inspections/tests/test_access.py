@@ -141,10 +141,14 @@ def test_a_plans_page_opens_exactly_the_visits_the_user_may_see(
     VisitFactory(plan=visit.plan, unit=UnitFactory(parent=other_commune.parent))
     people = [scheduler, head, inspector, leader, liaison, outsider, administrator, UserFactory()]
     for person in people:
-        page = SimpleNamespace(object_list=list(plan_visits(plan=visit.plan)))
-        mark_viewable(page, person)
-        opened = {row.pk for row in page.object_list if row.viewable}
-        assert opened == set(visits_visible_to(person).filter(plan=visit.plan).values_list("pk", flat=True))
+        # The plan page's read (each row says whether the user is on its team), and a page read
+        # without the user (mark_viewable asks the team table).
+        for user in (person, None):
+            page = SimpleNamespace(object_list=list(plan_visits(plan=visit.plan, user=user)))
+            mark_viewable(page, person)
+            opened = {row.pk for row in page.object_list if row.viewable}
+            expected = visits_visible_to(person).filter(plan=visit.plan).values_list("pk", flat=True)
+            assert opened == set(expected), (person, user)
     assert len(page.object_list) == 4
 
 

@@ -247,9 +247,9 @@ def test_plan_page_takes_both_lists_totals_from_its_progress_counts(
     url = reverse("inspections:plan_detail", args=[plan.pk])
     client.get(url)
 
-    # session, user, plan, roles, unit; statuses; units; amendments; events; the visits' page and
-    # the page of units without a visit.
-    with django_assert_num_queries(11):
+    # session, user, plan, roles, unit; statuses with the units' counts; amendments; events; the
+    # visits' page and the page of units without a visit.
+    with django_assert_num_queries(10):
         response = client.get(url, {"page": "2"})
 
     progress = response.context["progress"]
@@ -259,3 +259,13 @@ def test_plan_page_takes_both_lists_totals_from_its_progress_counts(
     assert progress.units_without_visit == 3 == response.context["unscheduled_units"].paginator.count
     assert progress.unit_count == 29
     assert len(response.context["unscheduled_units"].object_list) == 3
+
+
+def test_plan_page_of_a_plan_without_visits_counts_its_units(client, scheduler, plan):
+    # plan_progress's second query, for a plan whose visits' rows cannot carry the units' counts.
+    client.force_login(scheduler)
+    response = client.get(reverse("inspections:plan_detail", args=[plan.pk]))
+    progress = response.context["progress"]
+    assert progress.visit_count == 0 == progress.listed_visits
+    assert progress.unit_count == plan.units.count() == progress.units_without_visit > 0
+    assert response.context["unscheduled_units"].paginator.count == progress.units_without_visit
