@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -23,6 +24,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -33,7 +35,6 @@ from units.access import units_visible_to
 from units.models import Unit, UnitKind
 from units.roles import Role, has_role, is_admin, is_staff_member
 from units.rules import scope_prefix
-from units.selectors import predecessor_ids
 
 from .models import (
     AmendmentStatus,
@@ -908,9 +909,26 @@ def visit_conflicts(
 def visits_of_units_named(visits: QuerySet[Visit], text: str) -> QuerySet[Visit]:
     """``visits`` of the units whose name, short name or code has every word of ``text``
     (diacritics ignored), and of the units those replaced in a merger: filtering the list by
-    "Bình Tân Mỹ" also finds the 2020 visits of Bình Tấn and Tân Mỹ."""
-    named = Unit.objects.search(text)
-    replaced = predecessor_ids(
-        named.filter(predecessors__isnull=False).values_list("pk", flat=True).distinct()
+    "Bình Tân Mỹ" also finds the 2020 visits of Bình Tấn and Tân Mỹ.
+
+    The replaced units, through every merger back (units.selectors.predecessor_ids's walk), are a
+    recursive subquery of the list's own query, not a query per merger generation before it."""
+    named = Unit.objects.search(text).values("pk")
+    return visits.filter(Q(unit__in=named) | Q(unit_id__in=_replaced_by(named)))
+
+
+def _replaced_by(units: QuerySet) -> RawSQL:
+    """The ids of every unit that ``units`` (an id subquery) replaced, through each merger back:
+    ``WITH RECURSIVE`` over the predecessors' table (UNION: a unit met twice is walked once), as
+    a subquery for ``unit_id__in``."""
+    inner, params = units.query.sql_with_params()
+    through = Unit.predecessors.through
+    table = connection.ops.quote_name(through._meta.db_table)
+    # Only the quoted table's name and the ORM's own compiled query go into the text.
+    sql = (
+        f"WITH RECURSIVE replaced(id) AS ("  # noqa: S608
+        f"SELECT p.to_unit_id FROM {table} p WHERE p.from_unit_id IN ({inner}) "
+        f"UNION SELECT p.to_unit_id FROM {table} p JOIN replaced r ON p.from_unit_id = r.id"
+        f") SELECT id FROM replaced"
     )
-    return visits.filter(Q(unit__in=named.values("pk")) | Q(unit_id__in=replaced))
+    return RawSQL(sql, params)  # noqa: S611

@@ -269,3 +269,36 @@ def test_plan_page_of_a_plan_without_visits_counts_its_units(client, scheduler, 
     assert progress.visit_count == 0 == progress.listed_visits
     assert progress.unit_count == plan.units.count() == progress.units_without_visit > 0
     assert response.context["unscheduled_units"].paginator.count == progress.units_without_visit
+
+
+def test_the_visit_lists_unit_filter_walks_every_merger_back_in_the_lists_own_query(
+    client, scheduler, approved_plan, department, django_assert_num_queries
+):
+    # selectors._replaced_by: a commune of 2025 replaced two of 2020, one of which replaced one
+    # of 2008; the filter by the new name finds all four units' visits, no one else's, and the
+    # walk is part of the page's query (no query per generation).
+    oldest = UnitFactory(parent=department, name="Xã Cổ Lũy", valid_to=date(2019, 12, 31))
+    older = UnitFactory(parent=department, name="Xã Tân Mỹ", valid_to=date(2025, 6, 30))
+    old = UnitFactory(parent=department, name="Xã Bình Tấn", valid_to=date(2025, 6, 30))
+    new = UnitFactory(parent=department, name="Phường Hòa Bình Mới")
+    older.predecessors.add(oldest)
+    new.predecessors.add(older, old)
+    other = UnitFactory(parent=department, name="Xã Khác")
+    for n, unit in enumerate([oldest, older, old, new, other]):
+        VisitFactory(
+            plan=approved_plan,
+            unit=unit,
+            starts_at=at(date(2027, 1, 4 + n)),
+            ends_at=at(date(2027, 1, 4 + n), 11),
+        )
+    client.force_login(scheduler)
+    url = reverse("inspections:visit_list")
+    client.get(url, {"q": "hoa binh moi"})
+
+    with django_assert_num_queries(7):  # session, user, roles, unit; the page; plans; people
+        response = client.get(url, {"q": "hoa binh moi"})
+
+    shown = {row.unit.name for row in response.context["page"]}
+    assert shown == {oldest.name, older.name, old.name, new.name}
+    shown = {row.unit.name for row in client.get(url, {"q": "tan my"}).context["page"]}
+    assert shown == {older.name, oldest.name}
