@@ -13,6 +13,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     Func,
     IntegerField,
     OuterRef,
@@ -57,6 +58,7 @@ from .visit_reads import (
     VISIT_ROW_FIELDS,
     leader_names,
     named_leaders,
+    person_name,
     with_leader_name,
 )
 
@@ -644,8 +646,11 @@ class CalendarVisit:
 
     @classmethod
     def from_row(cls, row: tuple) -> "CalendarVisit":
-        pk, status, starts_at, ends_at, name, short_name, day_total, month_total = row
-        return cls(pk, status, starts_at, ends_at, CalendarUnit(name, short_name), day_total, month_total)
+        pk, status, starts_at, ends_at, name, short_name, day_total, month_total, last, first, username = row
+        leader = None if username is None else person_name(last, first, username)
+        return cls(
+            pk, status, starts_at, ends_at, CalendarUnit(name, short_name), day_total, month_total, leader
+        )
 
 
 @dataclass
@@ -703,11 +708,25 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
         )
         .filter(row__lte=CALENDAR_PER_DAY)
     )
-    rows = shown.values_list(
-        "pk", "status", "starts_at", "ends_at", "unit__name", "unit__short_name", "day_total", "month_total"
+    # Each visit's leader joined in the same query (at most one: the one-leader index): a
+    # subquery per row would run for every row the window numbers, not only the ones kept.
+    rows = shown.annotate(
+        leader_seat=FilteredRelation("team", condition=Q(team__role=TeamRole.LEADER))
+    ).values_list(
+        "pk",
+        "status",
+        "starts_at",
+        "ends_at",
+        "unit__name",
+        "unit__short_name",
+        "day_total",
+        "month_total",
+        "leader_seat__user__last_name",
+        "leader_seat__user__first_name",
+        "leader_seat__user__username",
     )
     by_day, more, visit_count = defaultdict(list), {}, 0
-    for visit in leader_names(CalendarVisit.from_row(row) for row in rows):
+    for visit in (CalendarVisit.from_row(row) for row in rows):
         visit_count = visit.month_total
         start_day = timezone.localtime(visit.starts_at, tz).date()
         end_day = timezone.localtime(visit.ends_at - timedelta(seconds=1), tz).date()
