@@ -81,7 +81,9 @@ def _options(choices, selected: set[str]) -> str:
             continue
         key = "" if option_value is None else str(option_value)
         mark = " selected" if key in selected else ""
-        parts.append(f'<option value="{escape(key)}"{mark}>{escape(label)}</option>')
+        # A record's id (digits) has nothing to escape.
+        value = key if key.isdigit() else escape(key)
+        parts.append(f'<option value="{value}"{mark}>{escape(label)}</option>')
     return "".join(parts)
 
 
