@@ -243,6 +243,9 @@ def test_plan_page_takes_both_lists_totals_from_its_progress_counts(
     cancelled = plan.visits.order_by("id").first()
     cancelled.status = VisitStatus.CANCELLED
     cancelled.save()
+    plan.visits.filter(pk__in=plan.visits.order_by("-id").values("pk")[:4]).update(
+        status=VisitStatus.CONCLUDED
+    )
     client.force_login(scheduler)
     url = reverse("inspections:plan_detail", args=[plan.pk])
     client.get(url)
@@ -254,6 +257,8 @@ def test_plan_page_takes_both_lists_totals_from_its_progress_counts(
 
     progress = response.context["progress"]
     assert progress.visit_count == 26 and progress.listed_visits == 27
+    assert progress.by_status == {VisitStatus.CONCLUDED: 4, VisitStatus.DRAFT: 22}
+    assert progress.concluded == 4 and progress.percent_done == 15
     assert response.context["visits"].paginator.count == 27 and len(response.context["visits"]) == 2
     # The plan's two communes and the unit of the cancelled visit have no active visit.
     assert progress.units_without_visit == 3 == response.context["unscheduled_units"].paginator.count
