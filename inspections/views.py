@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.jobs import Job
 from core.pagination import paginate, paginate_ids
+from core.text import fold
 from units.models import UnitKind
 
 from . import selectors, services, visit_reads, visit_table
@@ -396,7 +397,10 @@ def plan_bulk_schedule(request, pk):
 
 @require_safe
 def visit_list(request):
-    filterset = VisitFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
+    # A unit search keeps a few units' visits: the visibility rule is tested on their rows.
+    narrowed = bool(fold(request.GET.get("q", "")).split())
+    visits = selectors.visit_list(user=request.user, narrowed=narrowed)
+    filterset = VisitFilter(request.GET, queryset=visits, request=request)
     # The page's 50 rows with their unit, plan and leader and the total, in one query: the ids
     # sorted and counted (core.pagination.paginate_ids), joined to the columns drawn.
     page = paginate_ids(request, filterset.qs, VISIT_PAGE_SIZE, rows=visit_reads.visit_page_rows)

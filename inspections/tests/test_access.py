@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 
 from config.home.selectors import _visible_in_window
 from inspections.access import can, get_plan_for_user, get_visit_for_user
@@ -18,6 +19,7 @@ from inspections.selectors import (
     plan_visits,
     plans_visible_to,
     visit_calendar,
+    visit_list,
     visits_visible_to,
 )
 from units.roles import Role
@@ -228,3 +230,47 @@ def test_the_calendars_month_holds_exactly_the_visible_visits(
         shown = {v.pk for week in grid["weeks"] for day in week for v in day.visits}
         assert shown == set(visits_visible_to(person).values_list("pk", flat=True)), person
         assert grid["visit_count"] == len(shown)
+
+
+def test_the_visit_list_narrowed_by_a_unit_search_holds_exactly_the_visible_visits(
+    client,
+    scheduler,
+    head,
+    inspector,
+    leader,
+    liaison,
+    outsider,
+    administrator,
+    visit,
+    foreign_visit,
+    commune,
+):
+    # selectors.visit_list(narrowed=True): the rule tested on the rows (visible_rows), used when
+    # the list is searched by a unit's name: the same visits as the visible set, for every role.
+    VisitFactory(plan=visit.plan, unit=UnitFactory(parent=commune, kind="internal_office"))
+    VisitFactory(
+        plan=foreign_visit.plan, unit=UnitFactory(parent=foreign_visit.unit.parent), members=[inspector]
+    )
+    people = [
+        scheduler,
+        head,
+        inspector,
+        leader,
+        liaison,
+        outsider,
+        administrator,
+        UserFactory(),
+        AnonymousUser(),
+    ]
+    for person in people:
+        narrowed = set(visit_list(user=person, narrowed=True).values_list("pk", flat=True))
+        assert narrowed == set(visits_visible_to(person).values_list("pk", flat=True)), person
+    client.force_login(inspector)
+    seated = VisitFactory(
+        plan=foreign_visit.plan,
+        unit=UnitFactory(parent=foreign_visit.unit.parent, name="Xã Quảng Tìm"),
+        members=[inspector],
+    )
+    VisitFactory(plan=visit.plan, unit=UnitFactory(parent=commune, name="Phường Quảng Tìm"))  # not theirs
+    response = client.get(reverse("inspections:visit_list"), {"q": "quang tim"})
+    assert [row.pk for row in response.context["page"]] == [seated.pk]
