@@ -307,3 +307,17 @@ def test_the_visit_lists_unit_filter_walks_every_merger_back_in_the_lists_own_qu
     assert shown == {oldest.name, older.name, old.name, new.name}
     shown = {row.unit.name for row in client.get(url, {"q": "tan my"}).context["page"]}
     assert shown == {older.name, oldest.name}
+
+
+def test_an_approved_plans_page_names_its_approver_without_a_query_of_its_own(
+    client, scheduler, approved_plan, head, django_assert_num_queries
+):
+    # access.get_plan_for_user reads the approver with the plan ("Đã duyệt ... · <head>").
+    client.force_login(scheduler)
+    url = reverse("inspections:plan_detail", args=[approved_plan.pk])
+    client.get(url)
+    # session, user, plan with its approver, roles, unit; statuses and counts; amendments;
+    # events; the page of units without a visit (the plan has no visit: no page of visits).
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert f" · {head}</dd>" in response.content.decode()
