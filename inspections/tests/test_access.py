@@ -172,8 +172,8 @@ def test_the_home_pages_window_of_visits_holds_exactly_the_visible_ones(
 def test_the_visit_filters_people_are_the_team_role_holders_seated_on_the_visible_visits(
     rf, scheduler, head, inspector, leader, liaison, outsider, administrator, visit, foreign_visit, commune
 ):
-    # filters._inspectors tests each role holder's seats against visible_visit_id_parts (the rule's
-    # subqueries one by one): the same people as a seat among visits_visible_to, for every role.
+    # filters._inspectors (EXISTS of a seat among visible_visit_ids): the holders of a team role
+    # seated on a visit of visits_visible_to, for every role.
     foreign_inspector = UserFactory(unit=foreign_visit.unit, roles=[Role.INSPECTOR])
     TeamMember.objects.create(visit=foreign_visit, user=foreign_inspector, role="member")
     VisitFactory(plan=visit.plan, unit=UnitFactory(parent=commune, kind="internal_office"), members=[head])
