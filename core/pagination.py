@@ -10,8 +10,12 @@ The total is the paginator's ``count``: one ``COUNT(*)`` of the filtered query (
 the length of a loaded list); pass ``count`` when the caller has it already.
 """
 
+from collections.abc import Callable
+
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db import connection
+from django.db.models import Count, IntegerField, QuerySet, Window
+from django.db.models.expressions import RawSQL
 
 
 class _KnownCountPaginator(Paginator):
@@ -42,13 +46,20 @@ def paginate(request, rows, per_page: int, *, param: str = "page", count: int | 
 _FARTHEST_PAGE = 10**6
 
 
-def paginate_ids(request, queryset: QuerySet, per_page: int, *, param: str = "page") -> Page:
+def paginate_ids(
+    request, queryset: QuerySet, per_page: int, *, param: str = "page", rows: Callable | None = None
+) -> Page:
     """The ids of the page of ``queryset`` the request asks for and the number of all its rows,
     read in ONE query (``COUNT(*) OVER ()`` beside the page's ids, counted before the LIMIT),
     instead of a ``COUNT(*)`` and then the page: both passes run every filter over every candidate
     row. The page is the one ``paginate`` gives (a word or nothing: the first; a number past the
     end or below 1: the last), its ``object_list`` the ids in the queryset's order. ``queryset``
-    must not be DISTINCT (the window counts before it)."""
+    must not be DISTINCT (the window counts before it).
+
+    ``rows``, if given, reads the page's objects in that same query: it is called with the page's
+    query (``pk`` and ``_page_total`` of the page's rows, sorted and sliced; a subquery to join
+    the shown columns to) and returns ``(object, total)`` pairs in the queryset's order, which
+    become the ``object_list``."""
     raw = request.GET.get(param)
     try:
         number = int(raw) if raw is not None else 1
@@ -56,9 +67,9 @@ def paginate_ids(request, queryset: QuerySet, per_page: int, *, param: str = "pa
         number = 1
     # A number no list reaches (an edited link) is past the end without asking the database for
     # an OFFSET beyond its integers.
-    rows = _id_rows(queryset, per_page, number) if 1 <= number <= _FARTHEST_PAGE else []
-    if rows:
-        total = rows[0][1]
+    found = _page_rows(queryset, per_page, number, rows) if 1 <= number <= _FARTHEST_PAGE else []
+    if found:
+        total = found[0][1]
     else:
         # Nothing matched, or a page past the end or below 1 (a stale or edited link): count,
         # then read the last page (two more queries, only then).
@@ -66,25 +77,38 @@ def paginate_ids(request, queryset: QuerySet, per_page: int, *, param: str = "pa
         last = max(-(-total // per_page), 1)
         if total and number != last:
             number = last
-            rows = _id_rows(queryset, per_page, number)
+            found = _page_rows(queryset, per_page, number, rows)
         else:
             number = 1 if not total else number
     paginator = _KnownCountPaginator(queryset, per_page, known_count=total)
     page = paginator.page(number)
-    page.object_list = [pk for pk, _total in rows]
+    page.object_list = [row for row, _total in found]
     page.param = param
     page.previous_url = _url(request, param, page.previous_page_number()) if page.has_previous() else ""
     page.next_url = _url(request, param, page.next_page_number()) if page.has_next() else ""
     return page
 
 
-def _id_rows(queryset: QuerySet, per_page: int, number: int) -> list[tuple[int, int]]:
+def _page_rows(queryset: QuerySet, per_page: int, number: int, rows: Callable | None) -> list[tuple]:
     start = (number - 1) * per_page
-    return list(
-        queryset.annotate(_page_total=Window(Count("pk"))).values_list("pk", "_page_total")[
-            start : start + per_page
-        ]
-    )
+    page = queryset.annotate(_page_total=_total(queryset)).values_list("pk", "_page_total")[
+        start : start + per_page
+    ]
+    return list(page) if rows is None else rows(page)
+
+
+def _total(queryset: QuerySet):
+    """The number of the queryset's rows, computed in its page's query. A filtered queryset:
+    ``COUNT(*) OVER ()``, counting the rows its filters kept on the way to the page. The whole
+    table (nothing filtered: an administrator's list of every visit of the country): a scalar
+    ``(SELECT COUNT(*) FROM table)`` beside the page, so that the page itself is read along the
+    order's index and stops at its rows; the window made PostgreSQL read and number all 10 000
+    visits first (3.8 ms against 1.0 ms nationally)."""
+    query = queryset.query
+    if query.where or query.combinator or query.distinct:
+        return Window(Count("pk"))
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    return RawSQL(f"SELECT COUNT(*) FROM {table}", (), output_field=IntegerField())  # noqa: S608, S611 - a quoted table name
 
 
 def _url(request, param: str, number: int) -> str:

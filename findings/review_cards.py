@@ -9,21 +9,36 @@ decision was refused, so that what the head typed and the messages next to each 
 as before (the field's aria-describedby names its first message).
 """
 
+import html
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .forms import ReviewForm
-from .models import Finding, ReviewDecision
+from .models import Finding, FindingReview, ReviewDecision
 from .templatetags.findings_tags import badge
 
 FIELDS = ReviewForm.base_fields
+# The choices a card shows by their label: get_<field>_display builds its dict at every call.
+DISPLAYED = {
+    "kind": Finding._meta.get_field("kind"),
+    "review_state": Finding._meta.get_field("review_state"),
+    "severity": Finding._meta.get_field("severity"),
+    "cause": Finding._meta.get_field("cause"),
+    "decision": FindingReview._meta.get_field("decision"),
+}
+
+
+def escape(value) -> str:
+    """django.utils.html.escape's text (html.escape of str()), without its lazy-string wrapper:
+    a card escapes some twenty values."""
+    return html.escape(str(value))
 
 
 @lru_cache(maxsize=8)
@@ -36,7 +51,25 @@ def _labels(language: str) -> dict:
         "cause": escape(_("Cause")),
         "recommendation_heading": escape(_("Recommendation:")),
         "record": escape(_("Record the decision")),
+        # Each shown choice's escaped label by its value, as get_<field>_display gives it.
+        **{
+            f"{name}:": {value: escape(label) for value, label in field.flatchoices}
+            for name, field in DISPLAYED.items()
+        },
     }
+
+
+def _display(labels: dict, name: str, value) -> str:
+    """get_<name>_display() of ``value``, escaped (the value itself when it is not a choice)."""
+    shown = labels[f"{name}:"].get(value)
+    return escape(value) if shown is None else shown
+
+
+def review_url() -> Callable[[int], str]:
+    """The URL of a finding's decision by its id, from one reverse() (a page draws 30)."""
+    sentinel = 987654321
+    before, after = reverse("findings:finding_review", args=[sentinel]).split(str(sentinel))
+    return lambda pk: f"{before}{int(pk)}{after}"
 
 
 def _errors(field_id: str, errors) -> str:
@@ -117,38 +150,44 @@ def review_form_html(finding: Finding, form: ReviewForm | None = None) -> SafeSt
     return mark_safe("\n      ".join(parts))  # noqa: S308 - every value above is escaped
 
 
-def _badge(classes: str, text) -> str:
-    return f'<span class="badge {classes}">{escape(text)}</span>'
+def _badge(classes: str, escaped: str) -> str:
+    return f'<span class="badge {classes}">{escaped}</span>'
 
 
-def _history(finding: Finding) -> str:
+def _history(labels: dict, finding: Finding) -> str:
     reviews = finding.review_list if hasattr(finding, "review_list") else list(finding.reviews.all())
     if not reviews:
         return ""
     lines = "".join(
         f"<li>{date_format(localtime(review.at), 'H:i d/m/Y')} · {escape(review.actor)} · "
-        f"{escape(review.get_decision_display())}{f': {escape(review.comment)}' if review.comment else ''}</li>"
+        f"{_display(labels, 'decision', review.decision)}{f': {escape(review.comment)}' if review.comment else ''}</li>"
         for review in reviews
     )
     return f'\n    <ul class="list-unstyled small text-muted mb-2">\n      {lines}\n    </ul>'
 
 
 def review_card_html(
-    finding: Finding, form: ReviewForm | None = None, *, reviewing: bool, csrf_token: str
+    finding: Finding,
+    form: ReviewForm | None = None,
+    *,
+    reviewing: bool,
+    csrf_token: str,
+    url: Callable[[int], str] | None = None,
 ) -> SafeString:
     """``finding``'s card: its badges, wording, review history and, while the visit waits for the
-    review, its decision form (``form`` as posted when the decision was refused)."""
+    review, its decision form (``form`` as posted when the decision was refused). ``url``, from
+    review_url(), spares a page of cards a reverse() each."""
     labels = _labels(get_language())
     pk = int(finding.pk)
-    badges = [_badge("text-bg-light border", finding.get_kind_display())]
+    badges = [_badge("text-bg-light border", _display(labels, "kind", finding.kind))]
     if place := finding.place_label:
-        badges.append(_badge("text-bg-light border", place))
-    badges.append(_badge(badge(finding.review_state), finding.get_review_state_display()))
+        badges.append(_badge("text-bg-light border", escape(place)))
+    badges.append(_badge(badge(finding.review_state), _display(labels, "review_state", finding.review_state)))
     if finding.severity:
-        badges.append(_badge(badge(finding.severity), finding.get_severity_display()))
+        badges.append(_badge(badge(finding.severity), _display(labels, "severity", finding.severity)))
     if finding.cause:
         badges.append(
-            f'<span class="badge text-bg-light border">{labels["cause"]}: {escape(finding.get_cause_display())}</span>'
+            f'<span class="badge text-bg-light border">{labels["cause"]}: {_display(labels, "cause", finding.cause)}</span>'
         )
     recommendation = (
         f'\n    <p class="mb-1 text-prewrap"><strong>{labels["recommendation_heading"]}</strong>'
@@ -158,7 +197,7 @@ def review_card_html(
     )
     decision = ""
     if reviewing:
-        action = reverse("findings:finding_review", args=[pk])
+        action = url(pk) if url is not None else reverse("findings:finding_review", args=[pk])
         decision = (
             f'\n    <form method="post" action="{action}" novalidate hx-post="{action}"'
             f' hx-target="#finding-{pk}" hx-swap="outerHTML">'
@@ -170,6 +209,6 @@ def review_card_html(
         f'<article class="card mb-3 review-finding" id="finding-{pk}">\n  <div class="card-body">\n'
         f'    <div class="d-flex flex-wrap gap-1 align-items-center small mb-1">\n      '
         f"{'\n      '.join(badges)}\n    </div>\n"
-        f'    <p class="mb-1 text-prewrap">{escape(finding.text)}</p>{recommendation}{_history(finding)}{decision}\n'
+        f'    <p class="mb-1 text-prewrap">{escape(finding.text)}</p>{recommendation}{_history(labels, finding)}{decision}\n'
         "  </div>\n</article>"
     )

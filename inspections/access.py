@@ -86,9 +86,11 @@ def get_template_for_user(user, pk, *, write: bool = False, perm: str | None = N
 
 
 def get_plan_for_user(user, pk, *, write: bool = False, perm: str | None = None) -> InspectionPlan:
-    """Plan ``pk`` with its issuing unit and checklist; ``write`` means editing it or its visits,
-    ``perm`` another action on it (approving, closing)."""
-    plan = InspectionPlan.objects.select_related("issuing_unit", "template").filter(pk=pk).first()
+    """Plan ``pk`` with its issuing unit, checklist and approver (the plan page names them);
+    ``write`` means editing it or its visits, ``perm`` another action on it (approving, closing)."""
+    plan = (
+        InspectionPlan.objects.select_related("issuing_unit", "template", "approved_by").filter(pk=pk).first()
+    )
     if plan is None or not _sees_plan(user, plan):
         raise Http404
     return _granted(user, plan, write=write, write_perm="inspections.change_inspectionplan", perm=perm)

@@ -137,8 +137,8 @@ class CalendarFilter(VisitFilter):
     class Meta(VisitFilter.Meta):
         fields = ["plan", "q", "inspector", "leader"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("status", "date_from", "date_to"):
-            self.filters.pop(name, None)
-            self.form.fields.pop(name, None)
+
+# Declared filters are inherited whatever Meta.fields says: taken out of the class itself, so
+# that no request builds their form fields and widgets only to drop them.
+for _name in ("status", "date_from", "date_to"):
+    del CalendarFilter.base_filters[_name]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.jobs import Job
 from core.pagination import paginate, paginate_ids
+from core.text import fold
 from units.models import UnitKind
 
 from . import selectors, services, visit_reads, visit_table
@@ -34,7 +35,7 @@ from .forms import (
     VersionForm,
     VisitForm,
 )
-from .models import ChecklistTemplate, VisitStatus
+from .models import ChecklistTemplate, Visit, VisitStatus
 
 # Rows per page of the lists: the same on every data set, so that a page costs the same whatever
 # the number of rows behind it (the bench's growth check).
@@ -180,10 +181,16 @@ def plan_detail(request, pk):
     plan = get_plan_for_user(request.user, pk)
     context = selectors.plan_detail(plan=plan, user=request.user)
     user = request.user
-    context["visits"] = paginate(request, context["visits"], PAGE_SIZE)
+    # Both lists' totals come from the progress's aggregates (selectors.plan_progress).
+    progress = context["progress"]
+    context["visits"] = paginate(request, context["visits"], PAGE_SIZE, count=progress.listed_visits)
     selectors.mark_viewable(context["visits"], user)
     context["unscheduled_units"] = paginate(
-        request, context["unscheduled_units"], PAGE_SIZE, param="units_page"
+        request,
+        context["unscheduled_units"],
+        PAGE_SIZE,
+        param="units_page",
+        count=progress.units_without_visit,
     )
     can_approve = can(user, "inspections.approve_inspectionplan", plan)
     pending = context["pending_amendment"]
@@ -390,11 +397,13 @@ def plan_bulk_schedule(request, pk):
 
 @require_safe
 def visit_list(request):
-    filterset = VisitFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
-    # Sort and count the ids alone (one query: core.pagination.paginate_ids), then load the page's
-    # 50 rows with their unit, plan and leader.
-    page = paginate_ids(request, filterset.qs, VISIT_PAGE_SIZE)
-    page.object_list = selectors.visit_rows(ids=list(page.object_list))
+    # A unit search keeps a few units' visits: the visibility rule is tested on their rows.
+    narrowed = bool(fold(request.GET.get("q", "")).split())
+    visits = selectors.visit_list(user=request.user, narrowed=narrowed)
+    filterset = VisitFilter(request.GET, queryset=visits, request=request)
+    # The page's 50 rows with their unit, plan and leader and the total, in one query: the ids
+    # sorted and counted (core.pagination.paginate_ids), joined to the columns drawn.
+    page = paginate_ids(request, filterset.qs, VISIT_PAGE_SIZE, rows=visit_reads.visit_page_rows)
     return render(request, "inspections/visit_list.html", {"filter": filterset, "page": page})
 
 
@@ -408,7 +417,8 @@ def visit_calendar(request):
             raise ValueError
     except ValueError:
         raise Http404 from None
-    filterset = CalendarFilter(request.GET, queryset=selectors.visit_list(user=request.user), request=request)
+    # The filters narrow every visit; the calendar holds the month's rows to the visibility rule.
+    filterset = CalendarFilter(request.GET, queryset=Visit.objects.all(), request=request)
     context = selectors.visit_calendar(user=request.user, year=year, month=month, visits=filterset.qs)
     # The filters travel with the month links (previous, next, the picker).
     kept = request.GET.copy()

@@ -8,9 +8,15 @@ one-leader index, for a query that stops at its page) or in a second query of tu
 (leader_names, for a query whose rows a window function numbers first).
 """
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from .models import TeamMember, TeamRole, Visit
+from units.models import Unit
+
+from .models import InspectionPlan, TeamMember, TeamRole, Visit
+
+User = get_user_model()
 
 # What str(user) reads (units.models.User.__str__).
 _NAME_FIELDS = ("first_name", "last_name", "username")
@@ -74,3 +80,122 @@ def leader_names(visits) -> list[Visit]:
     for visit in rows:
         visit.leader_name = names.get(visit.pk)
     return rows
+
+
+class RowUnit:
+    """What a row of the visit table draws of a visit's unit."""
+
+    __slots__ = ("name", "short_name", "valid_to")
+
+    def __init__(self, name: str, short_name: str, valid_to):
+        self.name, self.short_name, self.valid_to = name, short_name, valid_to
+
+
+class RowPlan:
+    """What a row of the visit table draws of a visit's plan."""
+
+    __slots__ = ("title", "year")
+
+    def __init__(self, title: str, year: int):
+        self.title, self.year = title, year
+
+
+class VisitRow:
+    """One row of the visit list (inspections.visit_table.visit_rows), read as columns: the
+    page's fifty visits make no model objects. It stands for its visit: equal to the Visit (or
+    VisitRow) of the same id, hashed as its id."""
+
+    __slots__ = ("pk", "status", "starts_at", "ends_at", "unit", "plan", "leader_name", "viewable")
+
+    def __init__(self, pk, status, starts_at, ends_at, unit: RowUnit, plan: RowPlan, leader_name):
+        self.pk, self.status, self.starts_at, self.ends_at = pk, status, starts_at, ends_at
+        self.unit, self.plan, self.leader_name = unit, plan, leader_name
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (VisitRow, Visit)):
+            return other.pk == self.pk
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
+    def __repr__(self) -> str:
+        return f"<VisitRow {self.pk}>"
+
+
+def _converter(field):
+    """The database's value of ``field`` as the ORM gives it (on SQLite a date or a time comes
+    back as text from a plain cursor)."""
+    col = field.get_col(field.model._meta.db_table)
+    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+    if not converters:
+        return lambda value: value
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, col, connection)
+        return value
+
+    return convert
+
+
+def visit_page_rows(page) -> list[tuple[VisitRow, int]]:
+    """The rows of a page of visits and their total, in ONE query: ``page`` is the sorted, sliced
+    query of the page's ids and total (core.pagination.paginate_ids), joined here to the columns
+    the table draws (the visit's, its unit's and plan's) and to its leader's name (a visit has
+    at most one leader: the one-leader index), instead of a query of the ids and another of the
+    rows. Returns (VisitRow, total) pairs in the page's order."""
+    inner, params = page.query.sql_with_params()
+    qn = connection.ops.quote_name
+    v, u, p, t, l = (  # noqa: E741 - the tables' aliases
+        qn(Visit._meta.db_table),
+        qn(Unit._meta.db_table),
+        qn(InspectionPlan._meta.db_table),
+        qn(TeamMember._meta.db_table),
+        qn(User._meta.db_table),
+    )
+    # The page in the order of its query (the visit's own columns: the list sorts by start).
+    order = ", ".join(
+        f"v.{qn(Visit._meta.get_field(name.lstrip('-')).column)}{' DESC' if name.startswith('-') else ''}"
+        for name in page.query.order_by
+    )
+    # Only quoted table and column names and the ORM's own compiled query go into the text; every
+    # value is a parameter.
+    sql = (
+        f"SELECT v.id, v.status, v.starts_at, v.ends_at, u.name, u.short_name, u.valid_to, "  # noqa: S608
+        f"p.title, p.year, l.last_name, l.first_name, l.username, page._page_total "
+        f"FROM ({inner}) page "
+        f"JOIN {v} v ON v.id = page.pk "
+        f"JOIN {u} u ON u.id = v.unit_id "
+        f"JOIN {p} p ON p.id = v.plan_id "
+        f"LEFT JOIN {t} t ON t.visit_id = v.id AND t.role = %s "
+        f"LEFT JOIN {l} l ON l.id = t.user_id "
+        f"ORDER BY {order}"
+    )
+    starts, ends = (
+        _converter(Visit._meta.get_field("starts_at")),
+        _converter(Visit._meta.get_field("ends_at")),
+    )
+    valid_to = _converter(Unit._meta.get_field("valid_to"))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, TeamRole.LEADER.value))
+        fetched = cursor.fetchall()
+    return [
+        (
+            VisitRow(
+                pk,
+                status,
+                starts(start),
+                ends(end),
+                RowUnit(name, short_name, valid_to(closed)),
+                RowPlan(title, year),
+                None if username is None else person_name(last, first, username),
+            ),
+            total,
+        )
+        for pk, status, start, end, name, short_name, closed, title, year, last, first, username, total in fetched
+    ]

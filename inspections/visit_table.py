@@ -10,10 +10,11 @@ with the local times computed once per row and the URLs from one reversed patter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from core.selects import escape
 
 from .templatetags.inspections_tags import STATUS_CLASSES
 

@@ -5,6 +5,7 @@ A report is requested on a page, queued after the commit, produced by a worker t
 The file lives in private storage (MEDIA_ROOT/reports/), served only by the download view.
 """
 
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -408,6 +409,9 @@ class DashboardRollupState(models.Model):
     # The date the overdue age bands were counted for (the refresh's local date).
     today = models.DateField(_("overdue counted on"))
     seconds = models.FloatField(_("seconds taken"), default=0)
+    # Renewed by each refresh in the transaction that writes its rows: the drawn boards are cached
+    # under it (reports.dashboards.boards), so a board is never kept under rows it was not drawn from.
+    generation = models.UUIDField(_("generation"), default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("dashboard roll-up state")

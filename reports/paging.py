@@ -25,7 +25,8 @@ def counted_page(queryset: QuerySet, size: int, number) -> Page:
         number = 1
     rows = _rows(queryset, size, number)
     if rows:
-        total = getattr(rows[0], TOTAL)
+        # Model instances carry the count as an attribute, a values() queryset's dicts as a key.
+        total = rows[0][TOTAL] if isinstance(rows[0], dict) else getattr(rows[0], TOTAL)
     else:
         # An empty page: nothing matched, or a page past the last (a stale link): count, then
         # read the last page (two more queries, only then).
@@ -43,8 +44,10 @@ def counted_page(queryset: QuerySet, size: int, number) -> Page:
 
 
 def _rows(queryset: QuerySet, size: int, number: int) -> list:
+    # COUNT(*): over the groups of an aggregate values() query too (the live ranking), where
+    # COUNT(pk) names a column that is not grouped.
     start = (number - 1) * size
-    return list(queryset.annotate(**{TOTAL: Window(Count("pk"))})[start : start + size])
+    return list(queryset.annotate(**{TOTAL: Window(Count("*"))})[start : start + size])
 
 
 def capped_page(count: int, rows, size: int, number, *, cap: int) -> Page:

@@ -11,6 +11,7 @@ from units.access import units_visible_to
 from units.roles import is_staff_member
 
 from .models import KIND_FORMATS, PENDING_STATES, IssuedDocument, Report, ReportFormat, ReportKind
+from .report_rows import ROW_FIELDS
 
 # Visibility
 
@@ -42,6 +43,7 @@ def scope_reports(*, user, visit=None, plan=None, unit=None, limit: int = 6) -> 
         reports_visible_to(user)
         .for_scope(visit=visit, plan=plan, unit=unit)
         .select_related("requested_by")
+        .only(*ROW_FIELDS)
         .order_by("-requested_at", "-id")
     )
     return list(reports[:limit])
@@ -54,13 +56,18 @@ def has_pending(reports: list[Report]) -> bool:
 # What a page offers
 
 
-def report_offers(*, visit=None, plan=None, unit=None) -> list[tuple[str, str, list[tuple[str, str]]]]:
+def report_offers(
+    *, visit=None, plan=None, unit=None, issued: bool | None = None
+) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(kind, label, [(format, label)]) of the reports a scope can produce, in the order shown.
 
     A visit's notice is produced (as a draft) only until it is issued; after that its issued files
-    are the notice, and nothing rebuilds it."""
+    are the notice, and nothing rebuilds it. ``issued``: whether any document was issued for the
+    visit, when the caller has read them already (scope_issued), else one query."""
     if visit is not None:
-        kinds = [] if IssuedDocument.objects.filter(visit=visit).exists() else [ReportKind.CONCLUSION]
+        if issued is None:
+            issued = IssuedDocument.objects.filter(visit=visit).exists()
+        kinds = [] if issued else [ReportKind.CONCLUSION]
     elif plan is not None:
         kinds = [ReportKind.PLAN_SUMMARY, ReportKind.FOLLOW_UP]
     elif unit is not None:
@@ -69,6 +76,20 @@ def report_offers(*, visit=None, plan=None, unit=None) -> list[tuple[str, str, l
         kinds = []
     formats = dict(ReportFormat.choices)
     return [(kind, ReportKind(kind).label, [(f, formats[f]) for f in KIND_FORMATS[kind]]) for kind in kinds]
+
+
+def scope_issued(*, visit=None, plan=None, unit=None) -> tuple[list[IssuedDocument], bool | None]:
+    """issued_for_scope and, for a visit, whether any document names the visit (what
+    report_offers asks), from one query: the documents of the visit, those of the visit alone
+    kept for the register."""
+    if visit is None:
+        return issued_for_scope(visit=visit, plan=plan, unit=unit), None
+    documents = list(
+        IssuedDocument.objects.filter(visit=visit)
+        .select_related("replaces")
+        .order_by("-date", "-number", "-id")
+    )
+    return [d for d in documents if d.plan_id is None and d.unit_id is None], bool(documents)
 
 
 def issued_for_scope(*, visit=None, plan=None, unit=None) -> list[IssuedDocument]:

@@ -4,6 +4,7 @@ list, and the download. Access -> form -> service -> redirect / render."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,21 +23,31 @@ from .documents.loaders.followup import issuer_for_unit
 from .forms import CorrectionForm, IssueForm, ReportRequestForm, ScopeForm
 from .models import CONTENT_TYPES, ReportFormat, ReportState
 from .paging import counted_page
+from .report_rows import for_rows, report_rows_html
 from .services.issuing import REPORT_ISSUE, notice_correct, report_issue
 
 PAGE_SIZE = 25
 
 
+def _rows(request, reports) -> list:
+    """The rows of ``reports`` drawn in Python (reports.report_rows), with the CSRF token of the
+    "Try again" forms when a row has one."""
+    failed = any(report.state == ReportState.FAILED for report in reports)
+    return report_rows_html(reports, csrf_token=get_token(request) if failed else "")
+
+
 def _panel_context(request, scope: dict, *, form=None, limit: int = 6) -> dict:
     key, obj = next((k, v) for k, v in scope.items() if v is not None)
     reports = selectors.scope_reports(user=request.user, limit=limit, **scope)
+    issued, any_issued = selectors.scope_issued(**scope)
     return {
         "scope_key": key,
         "scope_object": obj,
         "scope_query": urlencode({key: obj.pk}),
-        "offers": selectors.report_offers(**scope),
-        "issued": selectors.issued_for_scope(**scope),
+        "offers": selectors.report_offers(**scope, issued=any_issued),
+        "issued": issued,
         "reports": reports,
+        "report_rows": _rows(request, reports),
         "form": form,
     }
 
@@ -170,13 +181,12 @@ def report_list(request):
         context.update(_panel_context(request, scope, limit=50))
         context["panel"] = True
     else:
-        reports = selectors.reports_visible_to(request.user).select_related(
-            "visit__unit", "plan", "unit", "requested_by"
-        )
+        # Only the columns a row shows (reports.report_rows).
+        reports = for_rows(selectors.reports_visible_to(request.user))
         # The page and the count of every visible report in one query (reports.paging).
-        context["page"] = counted_page(
-            reports.order_by("-requested_at", "-id"), PAGE_SIZE, request.GET.get("page")
-        )
+        page = counted_page(reports.order_by("-requested_at", "-id"), PAGE_SIZE, request.GET.get("page"))
+        context["page"] = page
+        context["rows"] = _rows(request, page.object_list)
     return render(request, "reports/report_list.html", context)
 
 

@@ -8,23 +8,26 @@ only what the user may see.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Window
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
-from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion
-from findings.selectors import (
-    RemediationSummary,
-    actions_visible_to,
-    finding_visits_visible_to,
-    remediation_summary,
-)
+from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion, Finding, RemediationAction
+from findings.selectors import RemediationSummary, actions_visible_to, remediation_summary
 from inspections.models import InspectionPlan, PlanStatus, TeamMember, Visit, VisitStatus
-from inspections.selectors import plans_visible_to, visits_visible_to
+from inspections.selectors import (
+    MyVisits,
+    my_visit_sections,
+    plans_visible_to,
+    units_under,
+    visible_visit_ids,
+    visits_visible_to,
+)
 from inspections.visit_reads import named_leaders, with_leader_name
-from reports.dashboards.selectors import Scope
-from units.roles import Role, has_role, is_admin
+from units.models import Unit
+from units.roles import Role, has_role, is_admin, is_staff_member
 from units.rules import scope_prefix
+from units.selectors import replaced_units_of
 
 # Scheduler home -----------------------------------------------------------------------------------
 
@@ -32,17 +35,27 @@ from units.rules import scope_prefix
 def _visible_in_window(user, visits):
     """``visits`` (already narrowed to a few weeks by the start-time index) that ``user`` may
     read: inspections.selectors.visible_visit_ids's rule as a condition on each of those rows
-    (on its team, or its unit's path in the user's scope), not a join to the UNION of every
+    (on its team, or its unit among the user's scope's), not a join to the UNION of every
     visible visit's id (a province's, built whole for a window of a few hundred)."""
+    seen = _seen_visit(user)
+    return visits if seen is None else visits.filter(seen)
+
+
+def _seen_visit(user, visit: str = "") -> Q | None:
+    """_visible_in_window's condition on a visit's row, reached from the queried model through
+    ``visit`` ("" for a visit itself, "visit__" for its team's rows); None for every visit.
+
+    The scope side is the unit's id among the subtree's (units_under: the path's pattern index),
+    not the unit's path through a join: a query that does not draw the unit joins no unit."""
     if is_admin(user):
-        return visits
+        return None
     if not user.is_authenticated:
-        return visits.none()
-    seen = Q(pk__in=TeamMember.objects.filter(user=user).values("visit_id"))
+        return Q(pk__in=[])
+    seen = Q(**{f"{visit}id__in": TeamMember.objects.filter(user=user).values("visit_id")})
     prefix = scope_prefix(user)
     if prefix is not None and has_role(user, Role.SCHEDULER, Role.HEAD, Role.LIAISON):
-        seen |= Q(unit__path__startswith=prefix)
-    return visits.filter(seen)
+        seen |= Q(**{f"{visit}unit_id__in": units_under(prefix)})
+    return seen
 
 
 def upcoming_visits(*, user, weeks: int = 4, now: datetime | None = None, limit: int = 20) -> list[Visit]:
@@ -114,15 +127,16 @@ def inspector_load(*, user, months: int = 3, today: date | None = None) -> Inspe
     tz = timezone.get_current_timezone()
     window_start = datetime.combine(firsts[0], time.min, tzinfo=tz)
     window_end = datetime.combine(first, time.min, tzinfo=tz)
+    # The team rows of the window's visits, their visit's visibility as a condition on each row
+    # (one join to the visits, none to the units; was: the visible visits of the window as a
+    # subquery joined to every visit again for its start).
+    members = TeamMember.objects.filter(
+        visit__starts_at__gte=window_start, visit__starts_at__lt=window_end
+    ).exclude(visit__status=VisitStatus.CANCELLED)
+    if (seen := _seen_visit(user, "visit__")) is not None:
+        members = members.filter(seen)
     rows = (
-        TeamMember.objects.filter(
-            visit__in=_visible_in_window(
-                user, Visit.objects.filter(starts_at__gte=window_start, starts_at__lt=window_end)
-            )
-            .exclude(status=VisitStatus.CANCELLED)
-            .values("pk")
-        )
-        .annotate(month=TruncMonth("visit__starts_at", tzinfo=tz))
+        members.annotate(month=TruncMonth("visit__starts_at", tzinfo=tz))
         .values("user_id", "user__last_name", "user__first_name", "user__username", "month")
         .annotate(visits=Count("id"))
         .order_by("user__last_name", "user__first_name", "user_id")
@@ -153,21 +167,113 @@ def scheduler_home(*, user) -> dict:
     }
 
 
+# Inspector home ------------------------------------------------------------------------------------
+
+
+def my_visits_panel(*, user, limit: int = 5) -> MyVisits:
+    """The inspector's home panel (templates/inspections/_my_visits_panel.html): each section's
+    first ``limit`` visits of inspections.selectors.my_visit_sections, by start, in one query.
+
+    inspections.selectors.my_visits reads the same rows with what the "my visits" page draws
+    besides: each section's total and the leaders' names (a second query) and the plans; the
+    panel draws a visit's unit, date, hours and status only."""
+    visits = (
+        my_visit_sections(user=user)
+        .annotate(
+            row=Window(
+                RowNumber(), partition_by=[F("section")], order_by=[F("starts_at").asc(), F("id").asc()]
+            )
+        )
+        .filter(row__lte=limit)
+        .select_related("unit")
+        .only("id", "status", "starts_at", "ends_at", "unit_id", "unit__name")
+    )
+    panel = MyVisits([], [], [])
+    for visit in visits:
+        getattr(panel, visit.section).append(visit)
+    return panel
+
+
 # Unit liaison home --------------------------------------------------------------------------------
 
 
 def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dict:
     """The liaison's panels: their units' open actions overdue or due within ``soon_days``, the
-    next visit, the last conclusion. Four queries; read through the owning apps' visibility
-    selectors, so nothing outside the liaison's own unit subtree shows. The subtree's unit ids
-    are read first so that each panel goes through its table's unit index."""
+    next visit, the last conclusion. Four queries, nothing outside the liaison's own units.
+
+    Each panel holds the rows of the liaison's scope (their unit's subtree and the units it
+    replaced in a merger: reports.dashboards.selectors.Scope) that they may read. The scope's
+    units are read first (one query), so that each panel goes through its table's unit index; the
+    visibility rules are then applied to those rows as conditions on them, the way
+    _visible_in_window does for the scheduler, instead of a UNION of every readable row's id per
+    panel (their compiling and planning made up most of the page's cost). For a liaison:
+
+    - findings.selectors.actions_visible_to: an action of a unit of their subtree, or of a visit
+      they read;
+    - inspections.selectors.visits_visible_to: a visit of a unit of their subtree, or whose team
+      they are on;
+    - findings.selectors.finding_visits_visible_to: a liaison reads a visit's findings and its
+      conclusion once it is concluded (the department's staff as soon as they read the visit).
+
+    So a row of their subtree is theirs by its unit alone, and a replaced unit's row (outside the
+    subtree) by its visit. reports/tests/test_home_reads.py holds these panels equal to the
+    selectors' rows. A caller without the liaison's role goes through the selectors themselves.
+    """
     today = today or timezone.localdate()
     prefix = scope_prefix(user)
     if prefix is None:
         return {"overdue": [], "due_soon": [], "next_visit": None, "last_conclusion": None, "today": today}
-    scope = Scope(prefix=prefix)
+    units = Unit.objects.filter(Q(path__startswith=prefix) | Q(pk__in=replaced_units_of(prefix)))
+    if prefix == "":  # an administrator reads every unit's rows
+        return _liaison_panels(Q(), Q(), user=user, soon_days=soon_days, today=today)
+    own, replaced = [], []
+    for pk, path in units.order_by().values_list("pk", "path"):
+        (own if path.startswith(prefix) else replaced).append(pk)
+    if not has_role(user, Role.LIAISON):
+        in_scope = own + replaced
+        actions = Q(unit_id__in=in_scope, pk__in=actions_visible_to(user).values("pk"))
+        visits = Q(unit_id__in=in_scope, pk__in=visits_visible_to(user).values("pk"))
+        return _liaison_panels(actions, visits, user=user, soon_days=soon_days, today=today)
+    on_team = TeamMember.objects.filter(user=user).values("visit_id")
+    actions, visits = Q(unit_id__in=own), Q(unit_id__in=own)
+    if replaced:
+        visits |= Q(unit_id__in=replaced, pk__in=on_team)
+        actions |= Q(unit_id__in=replaced) & (
+            Q(finding__visit__unit_id__in=own) | Q(finding__visit_id__in=on_team)
+        )
+    board = _liaison_panels(actions, visits, user=user, soon_days=soon_days, today=today)
+    board["summary"] = _liaison_summary(own=own, on_team=on_team, today=today)
+    return board
+
+
+def _liaison_summary(*, own: list[int], on_team, today: date) -> RemediationSummary:
+    """findings.selectors.remediation_summary of a liaison, over the same actions (every action
+    they may read, in their scope or not: actions_visible_to's liaison rule, an action of a unit
+    of their subtree or of a visit they read), as a UNION of three id subqueries on the subtree's
+    unit ids already read, each on its index: the actions of those units, the actions of those
+    units' visits, the actions of the visits whose team they are on. The selectors' own UNION
+    nests the visibility of visits in it (five levels of subqueries to compile and plan for one
+    count)."""
+    ids = (
+        RemediationAction.objects.filter(unit_id__in=own)
+        .values("pk")
+        .union(
+            RemediationAction.objects.filter(finding__visit__unit_id__in=own).values("pk"),
+            RemediationAction.objects.filter(finding__visit_id__in=on_team).values("pk"),
+        )
+    )
+    counts = RemediationAction.objects.filter(pk__in=ids).aggregate(
+        open=Count("pk", filter=Q(state__in=ACTION_OPEN_STATES)),
+        overdue=Count("pk", filter=Q(state__in=ACTION_OPEN_STATES, due_date__lt=today)),
+        reported=Count("pk", filter=Q(state=ActionState.REPORTED_DONE)),
+    )
+    return RemediationSummary(**counts)
+
+
+def _liaison_panels(actions_seen: Q, visits_seen: Q, *, user, soon_days: int, today: date) -> dict:
+    """liaison_home's three reads, of the actions and visits the two conditions let through."""
     actions = list(
-        scope.in_units(actions_visible_to(user), "unit_id")
+        RemediationAction.objects.filter(actions_seen)
         .filter(
             state__in=ACTION_OPEN_STATES,
             due_date__lte=today + timedelta(days=soon_days),
@@ -178,7 +284,7 @@ def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dic
         .order_by("due_date", "id")
     )
     next_visit = (
-        scope.in_units(visits_visible_to(user), "unit_id")
+        Visit.objects.filter(visits_seen)
         .filter(
             status__in=[VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS],
             ends_at__gte=timezone.now(),
@@ -188,11 +294,11 @@ def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dic
         .order_by("starts_at", "id")
         .first()
     )
+    concluded = Visit.objects.filter(visits_seen)
+    if not is_staff_member(user):
+        concluded = concluded.filter(status=VisitStatus.CONCLUDED)
     last_conclusion = (
-        scope.in_units(
-            Conclusion.objects.filter(visit__in=finding_visits_visible_to(user).values("pk")),
-            "visit__unit_id",
-        )
+        Conclusion.objects.filter(visit__in=concluded.values("pk"))
         .select_related("visit__unit")
         .only("id", "number", "symbol", "date", "due_date", "visit_id", "visit__unit_id", "visit__unit__name")
         .order_by("-date", "-id")
@@ -214,8 +320,24 @@ def home_remediation(*, user, liaison: bool) -> RemediationSummary | dict:
     """The remediation counts the home page draws. A liaison's card shows the open and overdue
     actions (and an inspector who is also a liaison the reported ones): the full summary
     (findings.selectors.remediation_summary). An inspector's card shows only how many actions
-    are reported done: those alone are counted, through the (state, due_date) index, instead of
-    counting every action of every visit of theirs three ways (16 ms on the large bench set)."""
+    are reported done: reported_actions_count."""
     if liaison:
         return remediation_summary(user=user)
-    return {"reported": actions_visible_to(user).filter(state=ActionState.REPORTED_DONE).count()}
+    return {"reported": reported_actions_count(user=user)}
+
+
+def reported_actions_count(*, user) -> int:
+    """How many actions reported done wait among a staff member's visits (findings.selectors.
+    actions_visible_to's staff rule: the action's finding's visit among visible_visit_ids).
+
+    The reported actions are found through the (state, due_date) index and each one's visit is
+    read by a subquery on the finding's primary key, tested against the visible visit ids: a join
+    of the findings made PostgreSQL read the whole findings table (a sequential scan of every
+    finding's texts, 5-6 ms of the inspector's home on the large bench set, 10 times the small
+    set's) to keep a few hundred."""
+    reported = RemediationAction.objects.filter(state=ActionState.REPORTED_DONE)
+    ids = visible_visit_ids(user)
+    if ids is None:
+        return reported.count()
+    visit = Subquery(Finding.objects.filter(pk=OuterRef("finding_id")).order_by().values("visit_id"))
+    return reported.alias(finding_visit=visit).filter(finding_visit__in=ids).count()

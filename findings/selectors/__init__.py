@@ -4,12 +4,12 @@ The history panels (audit log and visit events as lines to read) are in history.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -144,31 +144,44 @@ class VisitFindings:
         return [f for f in self.limitations if f.recommendation]
 
 
-def _findings_query(visit: Visit) -> QuerySet[Finding]:
-    return (
+REVIEWS = Prefetch("reviews", queryset=FindingReview.objects.select_related("actor"), to_attr="review_list")
+
+
+def _findings_query(
+    visit: Visit, *, with_actions: bool = True, with_reviews: bool = True
+) -> QuerySet[Finding]:
+    findings = (
         # Not created_by: no page of a visit's findings shows who wrote each one (the finding's
         # own page does, from its own query).
-        visit.findings.select_related("domain", "criterion", "action")
-        # Into a list (to_attr): a queryset per finding costs more than the query itself.
-        .prefetch_related(
-            Prefetch("reviews", queryset=FindingReview.objects.select_related("actor"), to_attr="review_list")
+        visit.findings.select_related("domain", "criterion", *(["action"] if with_actions else [])).order_by(
+            "kind", "order", "id"
         )
-        .order_by("kind", "order", "id")
     )
+    # Into a list (to_attr): a queryset per finding costs more than the query itself.
+    return findings.prefetch_related(REVIEWS) if with_reviews else findings
 
 
 def visit_findings(
-    *, visit: Visit, with_candidates: bool = False, with_conclusion: bool = True
+    *,
+    visit: Visit,
+    with_candidates: bool = False,
+    with_conclusion: bool = True,
+    reviews_of_approved: bool = True,
 ) -> VisitFindings:
     """The visit's strengths and limitations with their reviews and actions (two queries), its
-    conclusion (one more, unless ``with_conclusion`` is false: the review comes before any), and,
-    for the team, the answers that could become limitations (one more)."""
-    findings = list(_findings_query(visit))
-    conclusion = (
-        Conclusion.objects.filter(visit=visit).select_related("issuing_unit").first()
-        if with_conclusion
-        else None
-    )
+    conclusion (one more), and, for the team, the answers that could become limitations (one more).
+
+    Without ``with_conclusion`` (the review, which comes before the conclusion) neither the
+    conclusion nor the findings' remediation actions, which the conclusion makes, are read: the
+    join to the actions made PostgreSQL hash every action of the country for a visit that has
+    none yet. Without ``reviews_of_approved`` (the findings page, which shows the head's return of
+    a finding not approved yet) only the findings not approved get their reviews (``review_list``):
+    none to read once every finding is approved, as on every reviewed or concluded visit."""
+    findings = list(_findings_query(visit, with_actions=with_conclusion, with_reviews=reviews_of_approved))
+    if not reviews_of_approved:
+        if pending := [f for f in findings if f.review_state != ReviewState.APPROVED]:
+            prefetch_related_objects(pending, REVIEWS)
+    conclusion = _conclusion_of(visit) if with_conclusion else None
     result = VisitFindings(
         strengths=[f for f in findings if f.kind == FindingKind.STRENGTH],
         limitations=[f for f in findings if f.kind == FindingKind.LIMITATION],
@@ -183,6 +196,14 @@ def visit_findings(
         )
         result.candidates = [a for a in answers if a.criterion_id not in covered]
     return result
+
+
+def _conclusion_of(visit: Visit) -> Conclusion | None:
+    """The visit's conclusion: the one its access helper loaded with it, else read (one query,
+    neither LIMIT nor ORDER BY: there is one at most, see access.get_action_for_user)."""
+    if Visit.conclusion.is_cached(visit):
+        return getattr(visit, "conclusion", None)  # None when the visit has none
+    return next(iter(Conclusion.objects.filter(visit=visit).order_by()), None)
 
 
 def finding_card(*, finding: Finding) -> Finding:
@@ -248,29 +269,73 @@ def default_symbol(issuing_unit: Unit) -> str:
 # Carry-forward
 
 
-def carry_forward(*, visit: Visit) -> list[Finding]:
+@dataclass(frozen=True)
+class EarlierRecommendation:
+    """One recommendation of an earlier visit, as the carry-forward panel shows it."""
+
+    pk: int
+    recommendation: str
+    starts_at: datetime
+    unit_id: int
+    unit_name: str
+    # “12/TB-SNV”, or None before the visit was concluded.
+    reference: str | None
+    action_id: int | None
+    action_state: str | None
+    action_due_date: date | None
+
+    def action_is_overdue_on(self, today: date) -> bool:
+        """RemediationAction.is_overdue_on of the action."""
+        return self.action_id is not None and RemediationAction(
+            state=self.action_state, due_date=self.action_due_date
+        ).is_overdue_on(today)
+
+
+def carry_forward(*, visit: Visit) -> list[EarlierRecommendation]:
     """The recommendations of the unit's earlier visits (and of the units it replaced), newest
     first, with their remediation action's current state: the team checks them on site
-    (criterion 1.8 of the CCHC checklist). Two queries."""
-    units = [visit.unit_id, *visit.unit.predecessors.values_list("pk", flat=True)]
-    return list(
+    (criterion 1.8 of the CCHC checklist). One query, the columns shown (findings.panels draws
+    them: a unit inspected every year has many)."""
+    # The unit and the units it replaced as one subquery: a UNION of two index lookups (an OR of
+    # the two made PostgreSQL read every finding of the country), in place of a query of its own.
+    units = (
+        Unit.objects.filter(pk=visit.unit_id)
+        .values("pk")
+        .union(Unit.predecessors.through.objects.filter(from_unit_id=visit.unit_id).values("to_unit_id"))
+    )
+    rows = (
         Finding.objects.with_recommendation()
         .filter(visit__unit_id__in=units, visit__starts_at__lt=visit.starts_at)
         .exclude(visit=visit)
         .exclude(visit__status=VisitStatus.CANCELLED)
-        # What _carry_forward.html shows, nothing more (a unit's history can be long).
-        .select_related("visit__unit", "visit__conclusion", "action")
-        .only(
+        .order_by("-visit__starts_at", "order", "id")
+        .values_list(
+            "pk",
             "recommendation",
             "visit__starts_at",
+            "visit__unit_id",
             "visit__unit__name",
             "visit__conclusion__number",
             "visit__conclusion__symbol",
-            "action__due_date",
+            "action__id",
             "action__state",
+            "action__due_date",
         )
-        .order_by("-visit__starts_at", "order", "id")
     )
+    return [
+        EarlierRecommendation(
+            pk=pk,
+            recommendation=recommendation,
+            starts_at=starts_at,
+            unit_id=unit_id,
+            unit_name=unit_name,
+            reference=None if number is None else f"{number}/{symbol}",
+            action_id=action_id,
+            action_state=action_state,
+            action_due_date=due_date,
+        )
+        for pk, recommendation, starts_at, unit_id, unit_name, number, symbol, action_id, action_state, due_date in rows
+    ]
 
 
 # The review

@@ -48,3 +48,27 @@ def file_size(value) -> str:
 def dmy(value) -> str:
     """dd/mm/yyyy of a date."""
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+@register.filter
+def crispy_html(field):
+    """``field|as_crispy_field``'s markup drawn in Python (findings.form_html)."""
+    from ..form_html import crispy_field_html
+
+    return crispy_field_html(field)
+
+
+@register.filter
+def history_panel(history):
+    """The change history panel of ``history`` drawn in Python (findings.panels.history_html)."""
+    from ..panels import history_html
+
+    return history_html(history)
+
+
+@register.filter
+def record_html(updates):
+    """An action's record of updates drawn in Python (findings.panels.record_html)."""
+    from ..panels import record_html as draw
+
+    return draw(updates)

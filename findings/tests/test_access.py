@@ -4,8 +4,11 @@ pages that only show something refuse a POST."""
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.urls import reverse
 
+from findings.access import get_action_for_user, get_visit_findings_for_user
 from findings.models import (
     ActionState,
     ExtensionDecision,
@@ -14,11 +17,13 @@ from findings.models import (
     RemediationUpdate,
     UpdateKind,
 )
+from findings.selectors import actions_visible_to, finding_visits_visible_to
 from inspections.models import VisitStatus
+from inspections.tests.factories import PlanFactory, VisitFactory
 from units.roles import Role
-from units.tests.factories import UserFactory
+from units.tests.factories import UnitFactory, UserFactory
 
-from .factories import FindingFactory, UpdateFactory
+from .factories import ActionFactory, FindingFactory, UpdateFactory, conclude
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +137,228 @@ def test_a_post_to_a_read_only_findings_page_is_refused_with_405(client, liaison
 def test_a_post_to_the_review_queue_is_refused_with_405(client, head):
     client.force_login(head)
     assert client.post(reverse("findings:review_queue")).status_code == 405
+
+
+def _opens(user, pk) -> bool:
+    try:
+        get_action_for_user(user, pk)
+    except Http404:
+        return False
+    return True
+
+
+def test_the_action_helper_lets_in_exactly_whom_the_visible_actions_hold(
+    scheduler,
+    head,
+    inspector,
+    leader,
+    liaison,
+    other_liaison,
+    other_inspector,
+    outsider,
+    administrator,
+    quantri,
+    action,
+    other_action,
+    commune,
+    other_commune,
+    other_province,
+    foreign_commune,
+):
+    # get_action_for_user reads the action by id and applies actions_visible_to's rule in Python
+    # (_sees_action): the same 404s as filtering the visible actions, for every role.
+    office = UnitFactory(parent=commune, kind="internal_office")
+    # Another commune's limitation handed to an office below the liaison's commune (a merger).
+    handed = ActionFactory(
+        finding=FindingFactory(visit=other_action.finding.visit, created_by=leader, approved=True),
+        unit=office,
+    )
+    below_visit = VisitFactory(plan=action.finding.visit.plan, unit=office, leader=leader)
+    below = ActionFactory(finding=FindingFactory(visit=below_visit, created_by=leader, approved=True))
+    conclude(below_visit, leader)
+    foreign_visit = VisitFactory(plan=PlanFactory(issuing_unit=other_province), unit=foreign_commune)
+    foreign = ActionFactory(finding=FindingFactory(visit=foreign_visit, created_by=leader, approved=True))
+    # An inspector of the other province on a team of ours.
+    foreign_team = VisitFactory(
+        plan=action.finding.visit.plan, unit=UnitFactory(parent=other_commune.parent), members=[outsider]
+    )
+    on_foreign_team = ActionFactory(
+        finding=FindingFactory(visit=foreign_team, created_by=leader, approved=True)
+    )
+    actions = [action, other_action, handed, below, foreign, on_foreign_team]
+    people = [
+        scheduler,
+        head,
+        inspector,
+        leader,
+        liaison,
+        other_liaison,
+        other_inspector,
+        outsider,
+        administrator,
+        quantri,
+        UserFactory(),
+        UserFactory(unit=commune),
+        UserFactory(unit=office, roles=[Role.INSPECTOR, Role.LIAISON]),
+        UserFactory(unit=office, roles=[Role.LIAISON]),
+        AnonymousUser(),
+    ]
+    for person in people:
+        visible = set(actions_visible_to(person).values_list("pk", flat=True))
+        for one in actions:
+            assert _opens(person, one.pk) == (one.pk in visible), (person, one)
+    # The rule decides something: each action is let in for some and kept out for others.
+    assert all(
+        any(_opens(p, a.pk) for p in people) and not all(_opens(p, a.pk) for p in people) for a in actions
+    )
+
+
+def test_the_action_page_reads_the_team_only_when_the_unit_does_not_decide(
+    client, liaison, inspector, action, django_assert_num_queries
+):
+    # The liaison is let in by the action's unit: the visit's team is not read.
+    client.force_login(liaison)
+    url = reverse("findings:action_detail", args=[action.pk])
+    client.get(url)
+    with django_assert_num_queries(30, exact=False) as liaisons:
+        client.get(url)
+    liaison_queries = [q["sql"] for q in liaisons.captured_queries]
+    assert not any('"inspections_teammember"' in sql for sql in liaison_queries)
+    # The inspector is let in by the team (read once).
+    client.force_login(inspector)
+    client.get(url)
+    with django_assert_num_queries(30, exact=False) as inspectors:
+        assert client.get(url).status_code == 200
+    assert sum('"inspections_teammember"' in q["sql"] for q in inspectors.captured_queries) == 1
+
+
+def _opens_findings(user, pk) -> bool:
+    try:
+        get_visit_findings_for_user(user, pk)
+    except Http404:
+        return False
+    return True
+
+
+def test_the_visit_helper_lets_in_exactly_whom_the_visible_finding_visits_hold(
+    scheduler,
+    head,
+    inspector,
+    leader,
+    liaison,
+    other_liaison,
+    outsider,
+    administrator,
+    quantri,
+    visit,
+    other_visit,
+    action,
+    commune,
+    other_province,
+    foreign_commune,
+):
+    # get_visit_findings_for_user reads the visit by id and applies inspections' visibility rule
+    # in Python, then keeps a liaison out until the visit is concluded: the same 404s as
+    # filtering finding_visits_visible_to, for every role.
+    office = UnitFactory(parent=commune, kind="internal_office")
+    below = VisitFactory(plan=visit.plan, unit=office, leader=leader, status=VisitStatus.IN_PROGRESS)
+    foreign = VisitFactory(plan=PlanFactory(issuing_unit=other_province), unit=foreign_commune)
+    visits = [action.finding.visit, other_visit, below, foreign]
+    people = [
+        scheduler,
+        head,
+        inspector,
+        leader,
+        liaison,
+        other_liaison,
+        outsider,
+        administrator,
+        quantri,
+        UserFactory(),
+        UserFactory(unit=commune),
+        UserFactory(unit=office, roles=[Role.INSPECTOR, Role.LIAISON]),
+        AnonymousUser(),
+    ]
+    for person in people:
+        visible = set(finding_visits_visible_to(person).values_list("pk", flat=True))
+        for one in visits:
+            assert _opens_findings(person, one.pk) == (one.pk in visible), (person, one)
+    assert all(
+        any(_opens_findings(p, v.pk) for p in people) and not all(_opens_findings(p, v.pk) for p in people)
+        for v in visits
+    )
+
+
+def test_a_concluded_visits_page_reads_its_conclusion_with_the_visit(
+    client, inspector, action, django_assert_max_num_queries
+):
+    client.force_login(inspector)
+    url = reverse("findings:visit_findings", args=[action.finding.visit_id])
+    client.get(url)
+    with django_assert_max_num_queries(30) as queries:
+        body = client.get(url).content.decode()
+    assert action.finding.visit.conclusion.reference in body
+    assert not any(q["sql"].startswith('SELECT "findings_conclusion"') for q in queries.captured_queries)
+
+
+def test_the_finding_helper_lets_in_exactly_whom_the_visible_findings_hold(
+    scheduler,
+    head,
+    inspector,
+    leader,
+    liaison,
+    other_liaison,
+    outsider,
+    administrator,
+    quantri,
+    visit,
+    other_visit,
+    action,
+    commune,
+    other_province,
+    foreign_commune,
+):
+    # get_finding_for_user reads the finding by id and applies its visit's rule in Python: the
+    # same 404s as filtering findings_visible_to, for every role.
+    from findings.access import get_finding_for_user
+    from findings.selectors import findings_visible_to
+
+    office = UnitFactory(parent=commune, kind="internal_office")
+    below = VisitFactory(plan=visit.plan, unit=office, leader=leader, status=VisitStatus.IN_PROGRESS)
+    foreign = VisitFactory(plan=PlanFactory(issuing_unit=other_province), unit=foreign_commune)
+    findings = [
+        action.finding,
+        FindingFactory(visit=other_visit, created_by=leader),
+        FindingFactory(visit=below, created_by=leader),
+        FindingFactory(visit=foreign, created_by=leader),
+    ]
+    people = [
+        scheduler,
+        head,
+        inspector,
+        leader,
+        liaison,
+        other_liaison,
+        outsider,
+        administrator,
+        quantri,
+        UserFactory(),
+        UserFactory(unit=commune),
+        UserFactory(unit=office, roles=[Role.INSPECTOR, Role.LIAISON]),
+        AnonymousUser(),
+    ]
+
+    def opens(user, pk) -> bool:
+        try:
+            get_finding_for_user(user, pk)
+        except Http404:
+            return False
+        return True
+
+    for person in people:
+        visible = set(findings_visible_to(person).values_list("pk", flat=True))
+        for one in findings:
+            assert opens(person, one.pk) == (one.pk in visible), (person, one)
+    assert all(
+        any(opens(p, f.pk) for p in people) and not all(opens(p, f.pk) for p in people) for f in findings
+    )

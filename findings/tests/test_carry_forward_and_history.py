@@ -84,3 +84,158 @@ def test_carry_forward_fragment_is_served_to_the_team_and_hidden_from_outsiders(
     assert "<html" not in response.content.decode()
     client.force_login(outsider)
     assert client.get(reverse("findings:carry_forward", args=[visit.pk])).status_code == 404
+
+
+def test_the_earlier_recommendations_are_drawn_as_the_template_drew_them(
+    client,
+    inspector,
+    leader,
+    visit,
+    department,
+    template,
+    commune,
+    other_commune,
+    time_machine,
+    django_assert_num_queries,
+):
+    """findings.panels.carry_forward_html against the template the panel was drawn with: every
+    kind of row (a notice or none, the unit or one it replaced, an action open, overdue, done or
+    none), escaping, both languages, and no row at all."""
+    from pathlib import Path
+
+    from django.template import engines
+    from django.utils import translation
+
+    from findings import selectors
+    from findings.models import Finding
+    from findings.panels import carry_forward_html
+
+    time_machine.move_to(dt.datetime(2027, 5, 1, 9, tzinfo=dt.UTC))
+    reference = engines["django"].from_string(
+        (Path(__file__).parent / "carry_forward_reference.html").read_text(encoding="utf-8")
+    )
+
+    def drawn_both_ways():
+        items = selectors.carry_forward(visit=visit)
+        findings = {
+            f.pk: f
+            for f in Finding.objects.filter(pk__in=[i.pk for i in items]).select_related(
+                "visit__unit", "visit__conclusion", "action"
+            )
+        }
+        return carry_forward_html(items), reference.render({"items": [findings[i.pk] for i in items]})
+
+    ours, theirs = drawn_both_ways()
+    assert ours == theirs and "list-group-item" not in ours
+    commune.predecessors.add(other_commune)
+    earlier_plan = PlanFactory(
+        issuing_unit=department,
+        template=template,
+        year=2026,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        units=[commune, other_commune],
+    )
+    for n, (unit, states) in enumerate(
+        [
+            (commune, [ActionState.OPEN, ActionState.VERIFIED, None]),
+            (other_commune, [ActionState.REOPENED]),
+        ]
+    ):
+        earlier = VisitFactory(
+            plan=earlier_plan,
+            unit=unit,
+            leader=leader,
+            starts_at=at(dt.date(2026, 3, 13 + n), 6),  # 06:00 local, the day before in UTC
+            ends_at=at(dt.date(2026, 3, 14 + n), 11),
+        )
+        findings = [
+            FindingFactory(
+                visit=earlier, created_by=leader, approved=True, recommendation=f"Sửa <b>{k}</b> & “báo cáo”"
+            )
+            for k in range(len(states))
+        ]
+        conclude(earlier, leader)
+        for finding, state in zip(findings, states, strict=True):
+            if state is not None:
+                ActionFactory(finding=finding, state=state, due_date=dt.date(2027, 1, 10 + n))
+    # A visit not concluded yet: no notice, no action.
+    pending = VisitFactory(
+        plan=PlanFactory(
+            issuing_unit=department,
+            template=template,
+            year=2026,
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 12, 31),
+            units=[commune],
+        ),
+        unit=commune,
+        leader=leader,
+        starts_at=at(dt.date(2026, 4, 2), 8),
+        ends_at=at(dt.date(2026, 4, 2), 11),
+    )
+    FindingFactory(visit=pending, created_by=leader, recommendation="Chưa kết luận")
+    for language in ("vi", "en"):
+        with translation.override(language):
+            ours, theirs = drawn_both_ways()
+        assert ours == theirs, language
+    # One query, the units the visit's unit replaced included.
+    with django_assert_num_queries(1):
+        assert len(selectors.carry_forward(visit=visit)) == 5
+    assert ours.count("list-group-item") == 5 and ours.count("text-bg-danger") == 2
+    assert "Sửa &lt;b&gt;0&lt;/b&gt; &amp; “báo cáo”" in ours and "13/03/2026" in ours
+    # The page and the checklist's fragment show the panel.
+    client.force_login(inspector)
+    page = client.get(reverse("findings:visit_findings", args=[visit.pk])).content.decode()
+    fragment = client.get(reverse("findings:carry_forward", args=[visit.pk])).content.decode()
+    with translation.override("vi"):
+        expected = str(carry_forward_html(selectors.carry_forward(visit=visit)))
+    assert expected in page and fragment == expected
+
+
+def test_the_history_panel_is_drawn_as_the_template_drew_it(client, inspector, leader, head, visit):
+    """findings.panels.history_html against the include the panel was drawn with: created and
+    changed lines, the system as actor, long labels and values cut as truncatechars cuts them,
+    escaping, both languages, and no line at all."""
+    from pathlib import Path
+
+    from django.template import engines
+    from django.utils import translation
+
+    from findings.panels import history_html
+    from findings.selectors.history import HistoryChange, HistoryEntry
+    from inspections.services import visit_transition
+
+    reference = engines["django"].from_string(
+        (Path(__file__).parent / "history_reference.html").read_text(encoding="utf-8")
+    )
+    assert history_html([]) == reference.render({"history": []})
+    client.force_login(inspector)
+    client.post(
+        reverse("findings:finding_create", args=[visit.pk]),
+        {
+            "kind": "limitation",
+            "text": "Chưa <tự> kiểm tra " + "rất dài " * 30,
+            "severity": "low",
+            "recommendation": "",
+        },
+    )
+    visit_transition(visit=visit, status=VisitStatus.SUBMITTED, actor=leader)
+    client.force_login(head)
+    history = client.get(reverse("findings:visit_findings_history", args=[visit.pk])).context["history"]
+    history.append(
+        HistoryEntry(
+            at=history[0].at,
+            actor=None,
+            action=1,
+            model_label="Hạn chế",
+            object_label="x" * 81,
+            changes=[HistoryChange("nội dung", "cũ & <b>" + "a" * 300, "mới")],
+        )
+    )
+    assert len(history) >= 3 and any(e.changes for e in history)
+    for language in ("vi", "en"):
+        with translation.override(language):
+            assert history_html(history) == reference.render({"history": history}), language
+    body = client.get(reverse("findings:visit_findings_history", args=[visit.pk])).content.decode()
+    assert "Chưa &lt;tự&gt; kiểm tra" in body and 'class="history-panel"' in body

@@ -680,3 +680,70 @@ def test_my_unit_cards_are_the_markup_the_template_drew(
     assert "Hồ sơ &lt;trễ hạn&gt; &amp; &quot;chưa&quot; xin lỗi" in drawn and "Xã &lt;cũ&gt;" in drawn
     assert drawn.count('<span class="badge text-bg-danger">') == 2  # two open actions past 19/02/2027
     assert drawn.count("text-bg-secondary fw-normal") == 1 and "text-bg-success" in drawn
+
+
+def test_the_record_is_drawn_as_the_template_drew_it(client, liaison, head, action):
+    """findings.panels.record_html against the template the action page drew its record with:
+    no update, then each kind of update (progress with files, an extension asked then decided,
+    one waiting), escaping, both languages."""
+    import datetime as dt
+    from pathlib import Path
+
+    from django.template import engines
+    from django.utils import translation
+
+    from findings import selectors
+    from findings.models import ExtensionDecision, UpdateAttachment
+    from findings.panels import record_html
+
+    reference = engines["django"].from_string(
+        (Path(__file__).parent / "record_reference.html").read_text(encoding="utf-8")
+    )
+
+    def both_ways():
+        updates = selectors.action_detail(action=action)["updates"]
+        return record_html(updates), reference.render({"updates": updates})
+
+    ours, theirs = both_ways()
+    assert ours == theirs and "update-" not in ours
+    progress = UpdateFactory(action=action, actor=liaison, text='Đã làm <b>"xong"</b> & nộp')
+    for k, size in enumerate([120_000, 999, 3_500_000]):
+        UpdateAttachment.objects.create(
+            update=progress,
+            file=f"remediation/t/{k}.pdf",
+            original_name=f"báo <cáo> {k}.pdf",
+            content_type="application/pdf",
+            size=size,
+            sha256=f"{k:064x}",
+        )
+    asked = UpdateFactory(
+        action=action,
+        actor=liaison,
+        kind=UpdateKind.EXTENSION_REQUEST,
+        requested_due_date=dt.date(2027, 3, 1),
+        decision=ExtensionDecision.GRANTED,
+    )
+    UpdateFactory(
+        action=action,
+        actor=head,
+        kind=UpdateKind.EXTENSION_DECISION,
+        decision=ExtensionDecision.GRANTED,
+        reply_to=asked,
+        text="",
+    )
+    UpdateFactory(
+        action=action,
+        actor=liaison,
+        kind=UpdateKind.EXTENSION_REQUEST,
+        requested_due_date=dt.date(2027, 4, 2),
+        text="Chờ",
+    )
+    for language in ("vi", "en"):
+        with translation.override(language):
+            ours, theirs = both_ways()
+        assert ours == theirs, language
+    assert ours.count("update-") == 4 and ours.count("/findings/attachments/") == 3
+    assert "báo &lt;cáo&gt; 0.pdf" in ours and "text-bg-warning" in ours
+    client.force_login(liaison)
+    body = client.get(reverse("findings:action_detail", args=[action.pk])).content.decode()
+    assert "Đã làm &lt;b&gt;&quot;xong&quot;&lt;/b&gt; &amp; nộp" in body

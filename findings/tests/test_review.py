@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from findings.models import FindingReview, ReviewDecision, ReviewState
 from inspections.models import Answer, AnswerResult, Criterion, VisitStatus
@@ -411,3 +412,43 @@ def test_a_visit_no_longer_waiting_shows_its_cards_without_decision_forms(client
     assert 'class="card mb-3 review-finding"' in body
     assert '/review/" novalidate' not in body and 'name="f' not in body
     assert 'id="finish-review"' not in body
+
+
+def test_the_review_page_reads_no_remediation_action(
+    client, head, visit, leader, django_assert_max_num_queries
+):
+    # The review comes before the conclusion that makes the actions: joining them made PostgreSQL
+    # hash every action of the country for a visit that has none.
+    _submitted(visit)
+    FindingFactory.create_batch(2, visit=visit, created_by=leader)
+    client.force_login(head)
+    with django_assert_max_num_queries(30) as queries:
+        assert client.get(reverse("findings:visit_review", args=[visit.pk])).status_code == 200
+    assert not any('"findings_remediationaction"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_review_cards_labels_follow_the_language_and_each_form_posts_to_its_finding(
+    client, head, visit, leader
+):
+    _submitted(visit)
+    finding = FindingFactory(visit=visit, created_by=leader, review_state=ReviewState.SUBMITTED)
+    client.force_login(head)
+    _decide(client, finding, ReviewDecision.RETURNED, comment="Bổ sung.")
+    finding.refresh_from_db()
+    url = reverse("findings:visit_review", args=[visit.pk])
+    action = reverse("findings:finding_review", args=[finding.pk])
+    for language in ("vi", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        body = client.get(url).content.decode()
+        assert f'<html lang="{language}">' in body
+        with translation.override(language):
+            kind, state, decision = (
+                finding.get_kind_display(),
+                finding.get_review_state_display(),
+                FindingReview.objects.get().get_decision_display(),
+            )
+        assert f'<span class="badge text-bg-light border">{kind}</span>' in body, language
+        assert (kind == "Limitation") == (language == "en")
+        assert f'<span class="badge text-bg-warning">{state}</span>' in body, language
+        assert f" · {decision}: Bổ sung.</li>" in body, language
+        assert f'action="{action}" novalidate hx-post="{action}"' in body

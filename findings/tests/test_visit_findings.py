@@ -266,3 +266,102 @@ def test_finding_detail_shows_its_history(client, inspector, visit):
             str(Severity.HIGH.label),
         )
     assert [(c.label, c.old, c.new) for c in history[0].changes] == [expected]
+
+
+def test_the_page_shows_a_return_until_the_finding_is_approved_and_reads_no_review_after(
+    client, head, inspector, visit, leader, django_assert_max_num_queries
+):
+    """The head's return shows on the finding until it is approved again; once every finding is
+    approved (a reviewed or concluded visit) the page reads no review at all."""
+    from findings.models import ReviewDecision
+
+    returned, kept = FindingFactory.create_batch(2, visit=visit, created_by=leader)
+    Finding.objects.filter(visit=visit).update(review_state=ReviewState.SUBMITTED)
+    visit.status = VisitStatus.SUBMITTED
+    visit.save(update_fields=["status"])
+    client.force_login(head)
+    for finding, decision, comment in [
+        (returned, ReviewDecision.RETURNED, "Ghi rõ <số> hồ sơ."),
+        (kept, ReviewDecision.RETURNED, "Bổ sung."),
+    ]:
+        finding.refresh_from_db()
+        client.post(
+            reverse("findings:finding_review", args=[finding.pk]),
+            {
+                f"f{finding.pk}-version": finding.version,
+                f"f{finding.pk}-decision": decision,
+                f"f{finding.pk}-comment": comment,
+            },
+        )
+    kept.refresh_from_db()
+    client.post(
+        reverse("findings:finding_review", args=[kept.pk]),
+        {f"f{kept.pk}-version": kept.version, f"f{kept.pk}-decision": ReviewDecision.APPROVED},
+    )
+    url = reverse("findings:visit_findings", args=[visit.pk])
+    client.force_login(inspector)
+    body = client.get(url).content.decode()
+    assert body.count('class="alert alert-warning py-1 px-2 mb-1 small"') == 1
+    assert f"{head} trả lại: Ghi rõ &lt;số&gt; hồ sơ.</div>" in body and "Bổ sung." not in body
+    Finding.objects.filter(pk=returned.pk).update(review_state=ReviewState.APPROVED)
+    with django_assert_max_num_queries(30) as queries:
+        body = client.get(url).content.decode()
+    assert "alert alert-warning py-1 px-2 mb-1 small" not in body
+    assert not any('"findings_findingreview"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_finding_cards_are_drawn_as_the_template_drew_them(client, head, inspector, visit, leader):
+    """findings.finding_cards.finding_card_html against the partial the page drew each card with:
+    every kind of card (strength, limitation, each badge, a cause in detail, a return, an action),
+    the team's buttons or none, escaping, both languages."""
+    from pathlib import Path
+
+    from django.template import engines
+
+    from findings import selectors
+    from findings.finding_cards import finding_card_html
+    from findings.models import FindingReview, ReviewDecision
+
+    from .factories import ActionFactory
+
+    reference = engines["django"].from_string(
+        (Path(__file__).parent / "finding_card_reference.html").read_text(encoding="utf-8")
+    )
+    criterion = Criterion.objects.filter(domain__template=visit.template).first()
+    FindingFactory(visit=visit, created_by=leader, strength=True, approved=True)
+    returned = FindingFactory(
+        visit=visit,
+        created_by=leader,
+        criterion=criterion,
+        severity=Severity.HIGH,
+        cause="subjective",
+        cause_note='Thiếu <b>"người"</b> & máy',
+        recommendation="Bổ sung <i>ngay</i>",
+        review_state=ReviewState.RETURNED,
+    )
+    FindingReview.objects.create(
+        finding=returned, decision=ReviewDecision.RETURNED, comment="Ghi rõ <số>", actor=head
+    )
+    with_action = FindingFactory(
+        visit=visit, created_by=leader, domain=criterion.domain, severity=Severity.LOW, approved=True
+    )
+    ActionFactory(finding=with_action)
+    FindingFactory(visit=visit, created_by=leader, review_state=ReviewState.SUBMITTED, severity="")
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for all_reviews in (True, False):
+                data = selectors.visit_findings(visit=visit, reviews_of_approved=all_reviews)
+                assert len(data.all) == 4
+                for finding in data.all:
+                    for editing in (True, False):
+                        ours = finding_card_html(finding, editing=editing, csrf_token="tok<")
+                        theirs = reference.render(
+                            {"finding": finding, "editing": editing, "csrf_token": "tok<"}
+                        )
+                        assert ours == theirs, (language, finding.pk, editing)
+    assert "Ghi rõ &lt;số&gt;" in finding_card_html(returned, editing=False)
+    # The page and an htmx edit answer with these cards.
+    client.force_login(inspector)
+    body = client.get(reverse("findings:visit_findings", args=[visit.pk])).content.decode()
+    assert body.count('class="card mb-2 finding-card"') == 4
+    assert "Thiếu &lt;b&gt;&quot;người&quot;&lt;/b&gt; &amp; máy" in body

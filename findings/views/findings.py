@@ -3,6 +3,8 @@ answer), a finding's page, the history, and the leader's submission for review."
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,8 +14,10 @@ from inspections.models import Criterion
 
 from .. import selectors, services
 from ..access import get_finding_for_user, get_visit_findings_for_user, visit_abilities
+from ..finding_cards import CardUrls, finding_card_html
 from ..forms import FindingForm
 from ..models import FindingKind
+from ..panels import carry_forward_html
 from ..selectors.history import finding_history
 from ..selectors.history import visit_findings_history as visit_history_entries
 from ._common import error_message, posted_version
@@ -21,12 +25,19 @@ from ._common import error_message, posted_version
 
 def _visit_context(request, visit, **extra) -> dict:
     abilities = visit_abilities(request.user, visit)
-    data = selectors.visit_findings(visit=visit, with_candidates=abilities["editing"])
+    # The page shows the head's return of a finding not approved yet: no reviews of the others.
+    data = selectors.visit_findings(
+        visit=visit, with_candidates=abilities["editing"], reviews_of_approved=False
+    )
+    carry = selectors.carry_forward(visit=visit) if abilities["may_edit"] else []
+    _draw_cards(request, data.all, editing=abilities["editing"])
     return {
         "visit": visit,
         "data": data,
         **abilities,
-        "carry_forward": selectors.carry_forward(visit=visit) if abilities["may_edit"] else [],
+        "carry_forward": carry,
+        # Drawn in Python (findings.panels): a unit's earlier recommendations can be many.
+        "carry_forward_html": carry_forward_html(carry) if carry else "",
         "history": visit_history_entries(
             visit=visit, findings=data.all, conclusion=data.conclusion, limit=15
         ),
@@ -48,14 +59,13 @@ def carry_forward(request, pk):
     """The earlier recommendations of the visit's unit, as a fragment: the checklist page loads it
     next to criterion 1.8 (hx-get), since the inspections app cannot call findings' selectors."""
     visit = get_visit_findings_for_user(request.user, pk)
-    items = selectors.carry_forward(visit=visit)
-    return render(request, "findings/_carry_forward.html", {"items": items})
+    return HttpResponse(carry_forward_html(selectors.carry_forward(visit=visit)))
 
 
 @require_safe
 def visit_findings_history(request, pk):
     visit = get_visit_findings_for_user(request.user, pk)
-    data = selectors.visit_findings(visit=visit)
+    data = selectors.visit_findings(visit=visit, reviews_of_approved=False)
     history = visit_history_entries(visit=visit, findings=data.all, conclusion=data.conclusion)
     return render(request, "findings/visit_findings_history.html", {"visit": visit, "history": history})
 
@@ -98,15 +108,25 @@ def finding_edit(request, pk):
             form.add_service_errors(exc)
         else:
             if request.htmx:
-                return render(request, "findings/visit_findings.html#finding-card", _card(finding))
+                return render(request, "findings/visit_findings.html#finding-card", _card(request, finding))
             messages.success(request, _("The finding was saved."))
             return redirect(reverse("findings:visit_findings", args=[visit.pk]) + f"#finding-{finding.pk}")
     template = "findings/visit_findings.html#finding-form" if request.htmx else "findings/finding_form.html"
     return render(request, template, {"visit": visit, "form": form, "finding": finding})
 
 
-def _card(finding) -> dict:
-    return {"finding": selectors.finding_card(finding=finding), "visit": finding.visit, "editing": True}
+def _draw_cards(request, findings, *, editing: bool) -> None:
+    """Each finding's card drawn in Python (findings.finding_cards), as ``finding.card``."""
+    csrf_token = get_token(request) if editing else ""
+    urls = CardUrls()
+    for finding in findings:
+        finding.card = finding_card_html(finding, editing=editing, csrf_token=csrf_token, urls=urls)
+
+
+def _card(request, finding) -> dict:
+    card = selectors.finding_card(finding=finding)
+    _draw_cards(request, [card], editing=True)
+    return {"finding": card, "visit": finding.visit, "editing": True}
 
 
 @require_POST

@@ -18,7 +18,7 @@ from .. import selectors, services
 from ..access import get_finding_for_user, get_visit_findings_for_user, require_perm
 from ..forms import ConcludeForm, FinishReviewForm, ReviewForm
 from ..queue_rows import review_queue_rows_html
-from ..review_cards import review_card_html
+from ..review_cards import review_card_html, review_url
 from ..services.notifications import conclusion_notice_waiting
 from ._common import PAGE_SIZE, error_message
 
@@ -42,9 +42,10 @@ def _review_context(request, visit, data, forms=None) -> dict:
     forms = forms or {}
     reviewing = visit.status == VisitStatus.SUBMITTED
     csrf_token = get_token(request)
+    url = review_url()
     for finding in data.all:
         finding.card = review_card_html(
-            finding, forms.get(finding.pk), reviewing=reviewing, csrf_token=csrf_token
+            finding, forms.get(finding.pk), reviewing=reviewing, csrf_token=csrf_token, url=url
         )
     return {
         "visit": visit,
@@ -125,7 +126,8 @@ def review_finish(request, pk):
 def visit_conclude(request, pk):
     """The notice form; whether the visit may be concluded now is the service's to say."""
     visit = get_visit_findings_for_user(request.user, pk, perm="findings.conclude_visit")
-    data = selectors.visit_findings(visit=visit)
+    # The notice form lists the recommendations; it shows no review.
+    data = selectors.visit_findings(visit=visit, reviews_of_approved=False)
     today = timezone.localdate()
     initial = {
         "version": visit.version,

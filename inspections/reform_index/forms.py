@@ -83,12 +83,12 @@ class _RowsForm(forms.Form):
 
     def bind_rows(self):
         """Hang each row's bound fields on the row (``row.fields``) for the template."""
+        by_row: dict[str, dict[str, FastField]] = {}
+        for name in self.fields:  # one pass: each row's fields by their "<field>_<score id>" names
+            field, pk = name.rsplit("_", 1)
+            by_row.setdefault(pk, {})[field] = FastField(self[name])
         for row in self.rows:
-            row.bound = {
-                name.rsplit("_", 1)[0]: FastField(self[name])
-                for name in self.fields
-                if name.endswith(f"_{row.pk}")
-            }
+            row.bound = by_row.get(str(row.pk), {})
         return self.rows
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import StoredFile
 from core.storage import private_storage
-from inspections.models import ChecklistTemplate, Criterion
+from inspections.models import ChecklistTemplate, Criterion, Domain
 from units.models import Unit
 
 
@@ -237,15 +237,6 @@ class CriterionScore(models.Model):
                 name="reform_index_criterionscore_appraised_positive",
             ),
         ]
-        indexes = [
-            # The criteria the appraisal changed, by card: the round page counts them per card
-            # (selectors.round_cards) without reading every score of the round.
-            models.Index(
-                fields=["scorecard"],
-                condition=ADJUSTED,
-                name="reform_index_score_adjusted",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.scorecard_id} · {self.criterion_id}"
@@ -257,6 +248,57 @@ class CriterionScore(models.Model):
     @property
     def is_adjusted(self) -> bool:
         return self.appraised_score is not None and self.appraised_score != self.self_score
+
+
+class ScoreTotal(models.Model):
+    """A scorecard's points in one domain, kept by the database: what the ranking and the round
+    page read instead of summing every score row of the round per request.
+
+    Written only by the triggers of ``reform_index_criterionscore`` (migration
+    0003_score_totals): every insert, update and delete of a score row, whichever path makes it
+    (the services, ``QuerySet.update``, ``bulk_update``, the demo, a data migration, raw SQL),
+    moves its card's total in the criterion's domain by the difference, in the same statement's
+    transaction. Concurrent changes of one card add their differences under the total's row lock,
+    never a recount from a stale snapshot. The criterion's domain and maximum are read as the score
+    row changes: a round opens on a published template, whose criteria are frozen.
+    """
+
+    scorecard = models.ForeignKey(
+        Scorecard, verbose_name=_("scorecard"), on_delete=models.CASCADE, related_name="totals"
+    )
+    domain = models.ForeignKey(Domain, verbose_name=_("domain"), on_delete=models.CASCADE, related_name="+")
+    # Final points: the appraised score where there is one, else the self-score.
+    points = models.DecimalField(_("points"), max_digits=10, decimal_places=2, default=Decimal(0))
+    # The maximum of the criteria that apply to the unit's kind (the ranking's percent).
+    max_points = models.DecimalField(_("maximum"), max_digits=10, decimal_places=2, default=Decimal(0))
+    # Criteria whose appraised score differs from the self-score (ADJUSTED), for the round page.
+    adjusted = models.IntegerField(_("adjusted criteria"), default=0)
+
+    class Meta:
+        verbose_name = _("score total")
+        verbose_name_plural = _("score totals")
+        constraints = [
+            # One total per card and domain (the triggers' upsert target); also the index that
+            # reads a card's totals (the ranking and the round page join it by scorecard).
+            models.UniqueConstraint(
+                fields=["scorecard", "domain"], name="reform_index_scoretotal_card_domain"
+            ),
+            # Sums of non-negative scores: a total that drifted below zero is refused, not shown.
+            models.CheckConstraint(
+                condition=Q(points__gte=0) & Q(max_points__gte=0) & Q(adjusted__gte=0),
+                name="reform_index_scoretotal_not_negative",
+            ),
+        ]
+        indexes = [
+            # The round page's count of adjusted criteria per card (selectors.round_cards): a
+            # probe per card that finds nothing for the cards the appraisal left alone.
+            models.Index(
+                fields=["scorecard"], condition=Q(adjusted__gt=0), name="reform_index_total_adjusted"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scorecard_id} · {self.domain_id}: {self.points} / {self.max_points}"
 
 
 class IndexEvidence(StoredFile):

@@ -2,19 +2,19 @@
 to the unit (criteria not applicable to a unit's kind leave its maximum), ranks within each unit
 kind, and the change from the province's round of the year before.
 
-Computed with two aggregate queries per round, whatever the number of units; the published page
-and the issued document read the snapshot taken when the ranking was issued.
+Computed with one query per round over the totals the database keeps per scorecard and domain
+(models.ScoreTotal), whatever the number of units and criteria; the published page and the
+issued document read the snapshot taken when the ranking was issued.
 """
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Func, Q, Sum
 
 from units.models import UnitKind
 
-from .models import CriterionScore, IndexRound, Scorecard
+from .models import IndexRound, Scorecard
 
 TWO = Decimal("0.01")
 
@@ -75,31 +75,39 @@ def _q(value) -> Decimal:
     return Decimal(value or 0).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
-def _totals(index_round: IndexRound) -> dict[int, dict]:
-    """{unit_id: {"domains": {domain_id: points}, "total", "max"}} of final scores."""
-    money = DecimalField(max_digits=10, decimal_places=2)
-    rows = (
-        CriterionScore.objects.filter(scorecard__round=index_round)
-        .values("scorecard__unit_id", "criterion__domain_id")
-        .annotate(
-            points=Sum(Coalesce("appraised_score", "self_score", output_field=money), output_field=money),
-            max=Sum("criterion__max_score", output_field=money),
+class _Cents(Func):
+    """A sum of cents as the page shows it: text with two decimals ("8.50"), made by the database
+    (no Decimal per cell in Python); NULL stays None."""
+
+    output_field = CharField()
+    template = "CAST(ROUND(%(expressions)s, 2) AS text)"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite keeps decimals as floating point: printf rounds them to the cent (the percent
+        # sign doubled twice: once for the template, once for the query's parameters).
+        return self.as_sql(
+            compiler, connection, template="printf('%%%%.2f', %(expressions)s)", **extra_context
         )
+
+
+def _card_totals(index_round: IndexRound, domain_ids: list[int] = ()):
+    """Per scorecard of ``index_round``: unit id, name and kind, final points, maximum and, for
+    each of ``domain_ids``, its final points as text ("8.50"; None where the card has no
+    criterion of it).
+
+    One query over the stored totals (ScoreTotal, a row per card and domain kept by the
+    database), folded per card; not a sum of every score row of the round."""
+    per_domain = {
+        f"d{i}": _Cents(Sum("totals__points", filter=Q(totals__domain_id=domain_id)))
+        for i, domain_id in enumerate(domain_ids)
+    }
+    return (
+        Scorecard.objects.filter(round=index_round)
+        .annotate(points=Sum("totals__points"), maximum=Sum("totals__max_points"), **per_domain)
+        # Grouped by card alone, in no order: the ranks order the rows (percent, total, name).
         .order_by()
+        .values_list("unit_id", "unit__name", "unit__kind", "points", "maximum", *per_domain)
     )
-    out: dict[int, dict] = {}
-    zero = Decimal(0)
-    for unit_id, domain_id, points, maximum in rows.values_list(
-        "scorecard__unit_id", "criterion__domain_id", "points", "max"
-    ):
-        unit = out.get(unit_id)
-        if unit is None:
-            unit = out[unit_id] = {"domains": {}, "total": zero, "max": zero}
-        points = _q(points)
-        unit["domains"][domain_id] = points
-        unit["total"] += points
-        unit["max"] += _q(maximum)
-    return out
 
 
 def _percent(total: Decimal, maximum: Decimal) -> Decimal:
@@ -119,21 +127,12 @@ def _ranked(rows: list[RankRow]) -> None:
 
 def _simple_ranks(index_round: IndexRound) -> dict[int, tuple[Decimal, int]]:
     """{unit_id: (percent, rank in its kind)} of ``index_round``."""
-    totals = _totals(index_round)
-    kinds = dict(Scorecard.objects.filter(round=index_round).values_list("unit_id", "unit__kind"))
-    rows = [
-        RankRow(
-            u,
-            "",
-            kinds.get(u, ""),
-            "",
-            [],
-            str(t["total"]),
-            str(t["max"]),
-            str(_percent(t["total"], t["max"])),
+    rows = []
+    for unit_id, _name, kind, points, maximum in _card_totals(index_round):
+        total, maximum = _q(points), _q(maximum)
+        rows.append(
+            RankRow(unit_id, "", kind, "", [], str(total), str(maximum), str(_percent(total, maximum)))
         )
-        for u, t in totals.items()
-    ]
     out = {}
     for kind in {r.kind for r in rows}:
         group = [r for r in rows if r.kind == kind]
@@ -145,32 +144,28 @@ def _simple_ranks(index_round: IndexRound) -> dict[int, tuple[Decimal, int]]:
 def ranking_compute(*, index_round: IndexRound) -> Ranking:
     """The ranking of ``index_round`` as it stands (final = appraised, else self-score)."""
     domains = list(index_round.template.domains.order_by("order", "id"))
-    totals = _totals(index_round)
-    cards = Scorecard.objects.filter(round=index_round).order_by("unit__name")
-    cards = list(cards.values_list("unit_id", "unit__name", "unit__kind"))
     last = IndexRound.objects.filter(province=index_round.province, year=index_round.year - 1).first()
     last_ranks = _simple_ranks(last) if last is not None else {}
     kind_labels = dict(UnitKind.choices)
     groups: dict[str, KindGroup] = {}
-    empty = {"domains": {}, "total": Decimal(0), "max": Decimal(0)}
     zero = str(_q(0))
-    domain_ids = [d.pk for d in domains]
-    for unit_id, unit_name, unit_kind in cards:
-        t = totals.get(unit_id, empty)
-        percent = _percent(t["total"], t["max"])
+    for unit_id, unit_name, unit_kind, points, maximum, *per_domain in _card_totals(
+        index_round, [d.pk for d in domains]
+    ):
+        total, maximum = _q(points), _q(maximum)
+        percent = _percent(total, maximum)
         group = groups.get(unit_kind)
         if group is None:
             label = str(kind_labels.get(unit_kind, unit_kind))
             group = groups[unit_kind] = KindGroup(unit_kind, label)
-        points = t["domains"]
         row = RankRow(
             unit_id=unit_id,
             unit_name=unit_name,
             kind=unit_kind,
             kind_label=group.label,
-            domains=[str(points[d]) if d in points else zero for d in domain_ids],
-            total=str(t["total"]),
-            max_total=str(t["max"]),
+            domains=[zero if p is None else p for p in per_domain],
+            total=str(total),
+            max_total=str(maximum),
             percent=str(percent),
         )
         if unit_id in last_ranks:

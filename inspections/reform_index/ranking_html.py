@@ -25,6 +25,15 @@ def _comma(value) -> str:
 def ranking_rows_html(rows: list[dict], own_unit) -> SafeString:
     """One ``<tr>`` per ranked unit: rank, unit, points per domain, total / maximum, percent, change."""
     was = _("was %(rank)s")
+    # Cells as drawn, by value: a ranking repeats a few points values over hundreds of rows.
+    cells: dict[str, str] = {}
+
+    def cell(value) -> str:
+        drawn = cells.get(value)
+        if drawn is None:
+            drawn = cells[value] = f'<td class="text-end">{_comma(value)}</td>'
+        return drawn
+
     out = []
     for row in rows:
         change = row.get("change")
@@ -37,8 +46,8 @@ def ranking_rows_html(rows: list[dict], own_unit) -> SafeString:
             "".join(
                 (
                     '<tr class="ri-own">' if row["unit_id"] == own_unit else "<tr>",
-                    f"\n          <td>{escape(row['rank'])}</td><td>{escape(row['unit_name'])}</td>\n          ",
-                    "".join(f'<td class="text-end">{_comma(v)}</td>' for v in row["domains"]),
+                    f"\n          <td>{html_escape(str(row['rank']))}</td><td>{html_escape(row['unit_name'])}</td>\n          ",
+                    "".join([cell(v) for v in row["domains"]]),
                     f'\n          <td class="text-end">{_comma(row["total"])} / {_comma(row["max_total"])}</td>',
                     f'<td class="text-end">{_comma(row["percent"])}</td>\n          ',
                     f'<td class="text-end">{change_cell}</td>\n        </tr>',

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from findings.models import ActionState, Finding, FindingKind
@@ -13,7 +13,7 @@ from units.models import Unit
 from units.rules import scope_prefix
 from units.selectors import unit_with_predecessors_ids
 
-from .models import ADJUSTED, CardStatus, CriterionScore, IndexRound, RoundStatus, Scorecard
+from .models import CardStatus, CriterionScore, IndexRound, RoundStatus, Scorecard, ScoreTotal
 
 # Visits whose checklist the team has finished: their scores are "what the app knows".
 FINISHED_VISITS = [VisitStatus.SUBMITTED, VisitStatus.REVIEWED, VisitStatus.CONCLUDED]
@@ -157,15 +157,16 @@ class RoundCard:
 def round_cards(*, index_round: IndexRound) -> list[RoundCard]:
     """The round's scorecards, by unit kind and name, with how many criteria were adjusted.
 
-    The count is a subquery per card over its score rows (by their scorecard index), not a
-    GROUP BY of the cards' and units' wide rows over every score row of the round, which was
-    most of the query on a round of hundreds of units; plain rows, no model instances.
+    The count is a subquery per card over its stored totals per domain (ScoreTotal, kept by the
+    database; a few rows by the card's index, only those with adjusted criteria summed), not its
+    score rows nor a GROUP BY of the cards' and units' rows over every total of the round; plain
+    rows, no model instances.
     """
     adjusted = (
-        CriterionScore.objects.filter(ADJUSTED, scorecard=OuterRef("pk"))
+        ScoreTotal.objects.filter(scorecard=OuterRef("pk"), adjusted__gt=0)
         .order_by()
         .values("scorecard")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("adjusted"))
         .values("n")
     )
     rows = (

@@ -103,3 +103,15 @@ def test_liaison_sees_only_their_units_visits_in_the_calendar(
     response = client.get(reverse("inspections:visit_calendar"), {"month": 10, "year": 2018})
 
     assert _shown(response) == {first.pk}
+
+
+def test_the_calendar_filters_have_no_date_range_or_status_and_the_visit_list_keeps_them(client, scheduler):
+    # filters.CalendarFilter drops the declared status and date filters from its class (the month
+    # is chosen apart); the visit list's filter keeps them.
+    client.force_login(scheduler)
+    calendar = client.get(reverse("inspections:visit_calendar"), {"status": "draft", "date_from": "x"})
+    body = calendar.content.decode()
+    assert calendar.status_code == 200
+    assert 'name="status"' not in body and 'name="date_from"' not in body and 'name="leader"' in body
+    visits = client.get(reverse("inspections:visit_list")).content.decode()
+    assert 'name="status"' in visits and 'name="date_from"' in visits and 'name="date_to"' in visits

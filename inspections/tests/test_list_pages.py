@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.pagination import paginate
@@ -166,3 +168,156 @@ def test_the_visit_list_reads_its_page_and_count_together_and_lands_where_pagina
     assert page.number == shown and page.paginator.count == 55 and page.paginator.num_pages == 2
     assert len(page.object_list) == (50 if shown == 1 else 5)
     assert f"Trang {shown}/2" in response.content.decode()
+
+
+def test_the_visit_list_reads_its_rows_and_total_in_one_query_in_the_lists_order(
+    client, scheduler, approved_plan, department, leader, django_assert_num_queries
+):
+    # inspections.visit_reads.visit_page_rows: the page's ids, total and shown columns in one
+    # query, read as columns (dates converted as the ORM would, on SQLite too), in start order.
+    closed = UnitFactory(parent=department, name="Xã Đã Sáp Nhập", valid_to=date(2025, 6, 30))
+    late = VisitFactory(plan=approved_plan, unit=UnitFactory(parent=department, name="Xã Sau"), leader=leader)
+    late.starts_at, late.ends_at = at(date(2027, 1, 5), 13, 30), at(date(2027, 1, 6), 9)
+    late.save()
+    VisitFactory(
+        plan=approved_plan,
+        unit=closed,
+        starts_at=at(date(2027, 1, 4), 7),
+        ends_at=at(date(2027, 1, 4), 11, 15),
+        status=VisitStatus.CANCELLED,
+    )
+    client.force_login(scheduler)
+    client.get(reverse("inspections:visit_list"))  # the session's first touches
+
+    with django_assert_num_queries(7):  # session, user, roles, unit; the page; plans; people
+        response = client.get(reverse("inspections:visit_list"))
+
+    page = response.context["page"]
+    assert page.paginator.count == 2 and [row.pk for row in page] == [page[0].pk, late.pk]
+    assert page[1] == late and page[1].leader_name == str(leader) and page[0].leader_name is None
+    body = response.content.decode()
+    first, second = body.index("Xã Đã Sáp Nhập"), body.index("Xã Sau")
+    assert first < second
+    assert "04/01/2027" in body and "07:00–11:15" in body and "13:30 05/01–09:00 06/01" in body
+    assert "trước sắp xếp" in body[first : body.index("</tr>", first)]  # closed in the merger
+    assert f"{approved_plan.title} ({approved_plan.year})" in body
+
+
+@pytest.mark.parametrize(("number", "shown"), [(None, 1), ("2", 2), ("99", 2)])
+def test_an_unfiltered_list_counts_its_table_beside_the_page_and_a_filtered_one_its_rows(
+    client, administrator, scheduler, approved_plan, department, leader, number, shown
+):
+    # core.pagination._total: every visit (an administrator, no filter) is counted by a scalar
+    # COUNT(*) of the table, the page read along the order's index; a filter counts by the window.
+    _visits(approved_plan, department, 55, leader=leader)
+    client.force_login(administrator)
+    params = {} if number is None else {"page": number}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("inspections:visit_list"), params)
+    page = response.context["page"]
+    assert page.number == shown and page.paginator.count == 55
+    assert [row.pk for row in page] == list(
+        approved_plan.visits.order_by("starts_at", "id").values_list("pk", flat=True)[
+            (shown - 1) * 50 : shown * 50
+        ]
+    )
+    paged = [q["sql"] for q in queries.captured_queries if "_page_total" in q["sql"]]
+    assert paged and all("OVER ()" not in sql and "SELECT COUNT(*) FROM" in sql for sql in paged)
+
+    response = client.get(reverse("inspections:visit_list"), {**params, "plan": approved_plan.pk})
+    assert response.context["page"].paginator.count == 55
+    client.force_login(scheduler)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("inspections:visit_list"), params)
+    assert response.context["page"].paginator.count == 55
+    assert any("OVER ()" in q["sql"] for q in queries.captured_queries if "_page_total" in q["sql"])
+
+
+def test_plan_page_takes_both_lists_totals_from_its_progress_counts(
+    client, scheduler, plan, department, leader, django_assert_num_queries
+):
+    # selectors.plan_progress counts the plan's visits by status (the cancelled apart: the list
+    # shows them, the progress does not) and, in one query, its units and those without an
+    # active visit: no COUNT of either list.
+    _visits(plan, department, 27, leader=leader)
+    cancelled = plan.visits.order_by("id").first()
+    cancelled.status = VisitStatus.CANCELLED
+    cancelled.save()
+    plan.visits.filter(pk__in=plan.visits.order_by("-id").values("pk")[:4]).update(
+        status=VisitStatus.CONCLUDED
+    )
+    client.force_login(scheduler)
+    url = reverse("inspections:plan_detail", args=[plan.pk])
+    client.get(url)
+
+    # session, user, plan, roles, unit; statuses with the units' counts; amendments; events; the
+    # visits' page and the page of units without a visit.
+    with django_assert_num_queries(10):
+        response = client.get(url, {"page": "2"})
+
+    progress = response.context["progress"]
+    assert progress.visit_count == 26 and progress.listed_visits == 27
+    assert progress.by_status == {VisitStatus.CONCLUDED: 4, VisitStatus.DRAFT: 22}
+    assert progress.concluded == 4 and progress.percent_done == 15
+    assert response.context["visits"].paginator.count == 27 and len(response.context["visits"]) == 2
+    # The plan's two communes and the unit of the cancelled visit have no active visit.
+    assert progress.units_without_visit == 3 == response.context["unscheduled_units"].paginator.count
+    assert progress.unit_count == 29
+    assert len(response.context["unscheduled_units"].object_list) == 3
+
+
+def test_plan_page_of_a_plan_without_visits_counts_its_units(client, scheduler, plan):
+    # plan_progress's second query, for a plan whose visits' rows cannot carry the units' counts.
+    client.force_login(scheduler)
+    response = client.get(reverse("inspections:plan_detail", args=[plan.pk]))
+    progress = response.context["progress"]
+    assert progress.visit_count == 0 == progress.listed_visits
+    assert progress.unit_count == plan.units.count() == progress.units_without_visit > 0
+    assert response.context["unscheduled_units"].paginator.count == progress.units_without_visit
+
+
+def test_the_visit_lists_unit_filter_walks_every_merger_back_in_the_lists_own_query(
+    client, scheduler, approved_plan, department, django_assert_num_queries
+):
+    # selectors._replaced_by: a commune of 2025 replaced two of 2020, one of which replaced one
+    # of 2008; the filter by the new name finds all four units' visits, no one else's, and the
+    # walk is part of the page's query (no query per generation).
+    oldest = UnitFactory(parent=department, name="Xã Cổ Lũy", valid_to=date(2019, 12, 31))
+    older = UnitFactory(parent=department, name="Xã Tân Mỹ", valid_to=date(2025, 6, 30))
+    old = UnitFactory(parent=department, name="Xã Bình Tấn", valid_to=date(2025, 6, 30))
+    new = UnitFactory(parent=department, name="Phường Hòa Bình Mới")
+    older.predecessors.add(oldest)
+    new.predecessors.add(older, old)
+    other = UnitFactory(parent=department, name="Xã Khác")
+    for n, unit in enumerate([oldest, older, old, new, other]):
+        VisitFactory(
+            plan=approved_plan,
+            unit=unit,
+            starts_at=at(date(2027, 1, 4 + n)),
+            ends_at=at(date(2027, 1, 4 + n), 11),
+        )
+    client.force_login(scheduler)
+    url = reverse("inspections:visit_list")
+    client.get(url, {"q": "hoa binh moi"})
+
+    with django_assert_num_queries(7):  # session, user, roles, unit; the page; plans; people
+        response = client.get(url, {"q": "hoa binh moi"})
+
+    shown = {row.unit.name for row in response.context["page"]}
+    assert shown == {oldest.name, older.name, old.name, new.name}
+    shown = {row.unit.name for row in client.get(url, {"q": "tan my"}).context["page"]}
+    assert shown == {older.name, oldest.name}
+
+
+def test_an_approved_plans_page_names_its_approver_without_a_query_of_its_own(
+    client, scheduler, approved_plan, head, django_assert_num_queries
+):
+    # access.get_plan_for_user reads the approver with the plan ("Đã duyệt ... · <head>").
+    client.force_login(scheduler)
+    url = reverse("inspections:plan_detail", args=[approved_plan.pk])
+    client.get(url)
+    # session, user, plan with its approver, roles, unit; statuses and counts; amendments;
+    # events; the page of units without a visit (the plan has no visit: no page of visits).
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert f" · {head}</dd>" in response.content.decode()

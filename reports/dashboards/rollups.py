@@ -15,6 +15,7 @@ the same data (tests/test_dashboard_rollups.py checks it after operations throug
 """
 
 import time
+import uuid
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -34,7 +35,6 @@ from reports.models import (
 )
 from units.models import Unit
 
-from . import boards
 from .selectors.remediation import _band_filter, repeat_limitations
 from .selectors.scope import AGE_BANDS, DONE_STATUSES, Scope
 
@@ -238,8 +238,8 @@ def dashboards_refresh(*, now: datetime | None = None) -> DashboardRollupState:
         state.computed_at = now
         state.today = today
         state.seconds = round(time.perf_counter() - started, 3)
+        # The boards drawn from the previous rows are not read from the cache again, from the
+        # moment these rows are seen: the new generation commits with them (boards.key_for).
+        state.generation = uuid.uuid4()
         state.save()
-    # The rows are written (committed, unless an outer transaction holds them): the dashboards
-    # drawn from the previous ones are not read from the cache again.
-    boards.new_generation()
     return state

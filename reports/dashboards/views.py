@@ -4,7 +4,6 @@ The downloads of the other apps' lists reuse those apps' selectors and FilterSet
 holds exactly the rows the list shows (all pages) for the same query string.
 """
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from units.selectors import unit_list
 from . import charts, columns, selectors
 from .action_table import action_rows_html, action_table_rows
 from .forms import ActionFilter, DashboardFilterForm
+from .ranking_table import ranking_rows_html
 
 
 def _filters(request) -> tuple[DashboardFilterForm, selectors.Scope]:
@@ -92,8 +92,12 @@ def unit_ranking(request):
         return export_response(
             request, scores, columns.RANKING, "xep-hang-don-vi", fmt=fmt, sheet=_("Ranking of units")
         )
-    page = Paginator(scores, 50).get_page(request.GET.get("page"))
-    return render(request, "dashboards/unit_ranking.html", {"form": form, "page": page, "as_of": as_of})
+    # The page and the count of all in one query (reports.paging), the rows drawn in Python.
+    page = counted_page(scores, 50, request.GET.get("page"))
+    rows = ranking_rows_html(page.object_list, start=page.start_index(), query=request.GET)
+    return render(
+        request, "dashboards/unit_ranking.html", {"form": form, "page": page, "rows": rows, "as_of": as_of}
+    )
 
 
 @require_safe

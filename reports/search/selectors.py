@@ -11,7 +11,9 @@ each kind's candidate rows once.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -24,7 +26,7 @@ from inspections.models import Visit
 from inspections.selectors import visits_visible_to
 from units.access import units_visible_to
 from units.models import Unit
-from units.selectors import predecessor_ids, unit_with_predecessors_ids
+from units.selectors import unit_with_predecessors_ids
 
 
 class FoldLikeAll(FoldContainsAll):
@@ -87,15 +89,116 @@ def search_units(*, user, query: str) -> QuerySet[Unit]:
     return units_visible_to(user).search(query).select_related("parent").order_by("path")
 
 
+# One word of three letters or more in a visit's unit name, plan title or place (VisitWordsMatch).
+_VISIT_WORD = (
+    "(unit_id = ANY(ARRAY(SELECT id FROM units_unit WHERE search_fold(name) LIKE %s))"
+    " OR plan_id = ANY(ARRAY(SELECT id FROM inspections_inspectionplan WHERE search_fold(title) LIKE %s))"
+    " OR search_fold(place) LIKE %s)"
+)
+
+
+class VisitWordsMatch(FoldLikeAll):
+    """A condition on visits: every word occurs in the folded text of the visit's unit name, plan
+    title and place joined (FoldLikeAll of the three), found on PostgreSQL through trigram indexes
+    (migration 0008) rather than by folding every visible visit's three texts.
+
+    A word holds no space, so it occurs in the joined text exactly when it occurs in one of the
+    three: for each word of three letters or more the visit's unit is one of the units whose
+    folded name holds it (``reports_unit_name_fold_trgm``), or its plan one of the plans whose
+    title holds it (a few plans a year: read whole), or its place holds it
+    (``reports_visit_place_fold_trgm``). The visits meeting that for every such word (among
+    ``within``, the user's visible visits, when given) are found first, as one array (``id = ANY(ARRAY(...))``: the planner reads them through the indexes, not
+    by walking every visible visit), and the shorter words are checked on those visits only. A
+    query of short words only ("ho so") folds every candidate, as FoldLikeAll. SQLite:
+    FoldContainsAll's call on the joined text."""
+
+    def __init__(self, words: list[str], *, within: QuerySet | None = None):
+        # ``within``: the ids of the visits to look among (the user's visible visits), checked
+        # first inside the array: a liaison's few visits are read and matched, not every visit
+        # whose unit, plan or place holds the words.
+        self.within = within
+        super().__init__(joined("unit__name", "plan__title", "place"), words)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        indexed = [word for word in self.words if len(word) >= TRIGRAM_WORD]
+        if not indexed:
+            return super().as_postgresql(compiler, connection, **extra_context)
+        visit_id, id_params = compiler.compile(F("id").resolve_expression(compiler.query))
+        patterns = [f"%{connection.ops.prep_for_like_query(word)}%" for word in indexed]
+        # Fixed SQL (_VISIT_WORD once a word); the column is the compiled visit id, the words are
+        # parameters.
+        conditions = " AND ".join([_VISIT_WORD] * len(indexed))
+        within_params = ()
+        if self.within is not None:
+            within_sql, within_params = self.within.query.sql_with_params()
+            conditions = f"id IN ({within_sql}) AND {conditions}"
+        sql = f"{visit_id} = ANY(ARRAY(SELECT id FROM inspections_visit WHERE {conditions}))"  # noqa: S608
+        params = [*id_params, *within_params, *(pattern for pattern in patterns for _ in range(3))]
+        if short := [word for word in self.words if len(word) < TRIGRAM_WORD]:
+            rest_sql, rest_params = FoldLikeAll(self.source_expressions[0], short).as_postgresql(
+                compiler, connection, **extra_context
+            )
+            sql = f"{sql} AND {rest_sql}"
+            params += rest_params
+        return f"({sql})", tuple(params)
+
+
+# The units that the units ``successors`` (a subquery, twice) replaced, through each merger back:
+# units.selectors.predecessor_ids in one recursive query (it read one query a generation, after
+# one to learn whether any successor matched).
+_REPLACED = (
+    "WITH RECURSIVE replaced(id) AS ("
+    "SELECT p.to_unit_id FROM units_unit_predecessors p WHERE p.from_unit_id IN ({successors})"
+    " UNION SELECT p.to_unit_id FROM units_unit_predecessors p JOIN replaced r ON p.from_unit_id = r.id"
+    ") SELECT id FROM replaced WHERE id NOT IN ({successors})"
+)
+
+
+def replaced_units(*, user, query: str) -> Q:
+    """A condition on visits: their unit is one that the visible units named by ``query`` and
+    having predecessors replaced, through every merger back, those units left out (the ids
+    ``units.selectors.predecessor_ids`` gives for them), read within the visits' query. Nothing
+    for a user who sees no unit."""
+    successors = units_visible_to(user).search(query).filter(predecessors__isnull=False).values("pk")
+    try:
+        sql, params = successors.query.sql_with_params()
+    except EmptyResultSet:
+        return Q(pk__in=[])
+    # _REPLACED's fixed SQL around the units' own query; the words are its parameters.
+    return Q(InSubquery("unit_id", _REPLACED.format(successors=sql), (*params, *params)))
+
+
+class InSubquery(Func):
+    """A condition: ``field`` is one of the ids the SQL ``sql`` selects. PostgreSQL: ``field =
+    ANY(ARRAY(sql))``, the ids read once before the rest (as VisitWordsMatch's): ``field IN
+    (sql)`` beside the words' condition made the planner walk every visible visit by date and
+    join them again for each (twice the time of the search for a short word); SQLite: ``IN``."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, field: str, sql: str, params):
+        self.sql, self.params = sql, tuple(params)
+        super().__init__(F(field))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} = ANY(ARRAY({self.sql}))", (*params, *self.params)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} IN ({self.sql})", (*params, *self.params)
+
+
 def search_visits(*, user, query: str) -> QuerySet[Visit]:
     """Visible visits whose unit, plan title or place has every word of ``query``, newest first;
     and the visits of the units that a unit so named replaced (searching "Bình Tân Mỹ" finds the
     2020 visits of Bình Tấn and Tân Mỹ, each shown as before the reorganisation)."""
-    successors = units_visible_to(user).search(query).filter(predecessors__isnull=False).distinct()
-    replaced = predecessor_ids(successors.values_list("pk", flat=True)) if successors.exists() else set()
+    words = folded_words(query)
+    visible = visits_visible_to(user)
+    matching = Q(VisitWordsMatch(words, within=visible.order_by().values("pk"))) if words else Q()
     return (
-        visits_visible_to(user)
-        .filter(matches_words(query, "unit__name", "plan__title", "place") | Q(unit_id__in=replaced))
+        visible.filter(matching | replaced_units(user=user, query=query))
         .select_related("unit", "plan")
         .prefetch_related(Prefetch("unit__successors", queryset=Unit.objects.only("id", "name")))
         .order_by("-starts_at", "-id")
@@ -113,12 +216,21 @@ def unit_inspections(*, user, unit: Unit) -> QuerySet[Visit]:
     )
 
 
+class IdList(list):
+    """Ids read once a search (finding_visit_ids) and used by several queries: their
+    array_literal written once (1 561 ids written four times a search was 1.5 ms of Python)."""
+
+    @cached_property
+    def literal(self) -> str:
+        return "{" + ",".join(str(int(pk)) for pk in self) + "}"
+
+
 def array_literal(ids: list[int]) -> str:
     """``{1,2,3}``: ids sent as one string cast to an array. A Python list goes to PostgreSQL as
     ``ARRAY[1,2,3]``, which psycopg2 adapts id by id and the server parses and plans element by
     element: for a province's 1 561 visits 2.2 ms more a query (6.6 -> 4.4 ms on the bench's
     large set)."""
-    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+    return (ids if isinstance(ids, IdList) else IdList(ids)).literal
 
 
 class InIds(Func):
@@ -130,7 +242,7 @@ class InIds(Func):
     conditional = True
 
     def __init__(self, field: str, ids: list[int]):
-        self.ids = [int(pk) for pk in ids]
+        self.ids = ids if isinstance(ids, IdList) else IdList(int(pk) for pk in ids)
         super().__init__(F(field))
 
     def as_postgresql(self, compiler, connection, **extra_context):
@@ -149,14 +261,14 @@ def _findings(user, visit_ids: list[int] | None) -> QuerySet[Finding]:
         findings = findings_visible_to(user)
     else:
         findings = Finding.objects.filter(InIds("visit_id", visit_ids))
-    return findings.select_related("visit__unit", "visit__plan", "criterion")
+    return findings.select_related("visit__unit", "criterion")
 
 
-def finding_visit_ids(*, user) -> list[int]:
+def finding_visit_ids(*, user) -> IdList:
     """The ids of the visits whose findings ``user`` may read (findings.selectors decides), read
     once a search: with the list, the database folds only those visits' findings rather than
     every finding of the country before applying visibility."""
-    return list(finding_visits_visible_to(user).order_by().values_list("pk", flat=True))
+    return IdList(finding_visits_visible_to(user).order_by().values_list("pk", flat=True))
 
 
 def _newest_first():
@@ -201,10 +313,33 @@ RESULT_CAP = 200
 SPARSE = 60
 
 
-def findings_page_reader(*, field: str, user, query: str, visit_ids: list[int] | None):
+def _capped_count_source(*, field: str, user, query: str, visit_ids) -> QuerySet[Finding]:
+    matching = _matching_text if field == "text" else _matching_recommendation
+    return matching(user, query, visit_ids)
+
+
+def capped_counts(querysets: list[QuerySet]) -> list[int]:
+    """The number of rows of each queryset up to RESULT_CAP + 1, all in one query (``SELECT
+    (SELECT COUNT(*) FROM (... LIMIT 201)), (...)``): the search of everything counts its two
+    kinds of findings in one round trip."""
+    parts, params = [], []
+    for queryset in querysets:
+        sql, each = queryset.order_by().values("pk")[: RESULT_CAP + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped)")  # noqa: S608
+        params += each
+    with connection.cursor() as cursor:
+        # The querysets' own SQL, each counted; their values are parameters.
+        cursor.execute("SELECT " + ", ".join(parts), params)  # noqa: S608
+        return list(cursor.fetchone())
+
+
+def findings_page_reader(
+    *, field: str, user, query: str, visit_ids: list[int] | None, count: int | None = None
+):
     """``(count, rows)`` for reports.paging.capped_page: the matches of ``query`` in the findings'
     ``field`` ("text" or "recommendation") counted up to RESULT_CAP + 1 through the trigram index
-    (one query), and ``rows(start, stop)`` reading that slice, newest first (one query).
+    (one query; ``count`` when the caller counted them already, with the other kind:
+    capped_counts), and ``rows(start, stop)`` reading that slice, newest first (one query).
 
     Sorting every match by its visit's date made a common word ("mot cua": a tenth of the
     findings) fold, join and sort every match of the province for a page of 5. With many matches
@@ -213,9 +348,9 @@ def findings_page_reader(*, field: str, user, query: str, visit_ids: list[int] |
     it stops after the page's rows. With
     few matches the trigram index finds them all and they are sorted as before. Same rows, same
     order ((visit date, finding id) newest first) either way."""
-    matching = _matching_text if field == "text" else _matching_recommendation
-    found = matching(user, query, visit_ids)
-    count = found.order_by().values("pk")[: RESULT_CAP + 1].count()
+    found = _capped_count_source(field=field, user=user, query=query, visit_ids=visit_ids)
+    if count is None:
+        count = found.order_by().values("pk")[: RESULT_CAP + 1].count()
     ordered = found.order_by(*_newest_first())
     if count > SPARSE and visit_ids is not None and connection.vendor == "postgresql":
 
@@ -224,7 +359,7 @@ def findings_page_reader(*, field: str, user, query: str, visit_ids: list[int] |
             walked = RawSQL(*_walk(field, folded_words(query), visit_ids, start, stop))  # noqa: S611
             return list(
                 Finding.objects.filter(pk__in=walked)
-                .select_related("visit__unit", "visit__plan", "criterion")
+                .select_related("visit__unit", "criterion")
                 .order_by("-visit__starts_at", "-id")
             )
 
@@ -297,10 +432,20 @@ def search_results(*, user, query: str, kinds: list[SearchKind]) -> list[tuple[S
     """The results of each kind, in order (one query beforehand when findings are searched): a
     queryset, or for the findings' kinds findings_page_reader's ``(count, rows)``."""
     visit_ids = finding_visit_ids(user=user) if any(kind.of_findings for kind in kinds) else None
+    of_findings = [kind for kind in kinds if kind.of_findings]
+    counts = {}
+    if len(of_findings) > 1:
+        sources = [
+            _capped_count_source(field=kind.field, user=user, query=query, visit_ids=visit_ids)
+            for kind in of_findings
+        ]
+        counts = dict(zip([kind.field for kind in of_findings], capped_counts(sources), strict=True))
     results = []
     for kind in kinds:
         if kind.of_findings:
-            reader = findings_page_reader(field=kind.field, user=user, query=query, visit_ids=visit_ids)
+            reader = findings_page_reader(
+                field=kind.field, user=user, query=query, visit_ids=visit_ids, count=counts.get(kind.field)
+            )
             results.append((kind, reader))
         else:
             results.append((kind, kind.search(user=user, query=query)))

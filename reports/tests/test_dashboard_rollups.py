@@ -320,6 +320,39 @@ def test_a_board_drawn_from_the_rollups_is_kept_until_the_next_refresh(
     assert "Xã Bình Tấn (mới)" in [row.label for row in board.ranking.rows]
 
 
+def test_a_board_is_cached_under_the_rows_it_was_drawn_from_not_a_refresh_not_committed(
+    world, province, commune, django_assert_num_queries
+):
+    """The generation commits with the rows: a refresh rolled back (or not yet committed, which
+    is the same to every other request) leaves the boards of the rows still seen in use, and a
+    board is never cached under a generation whose rows it was not drawn from."""
+    from django.db import transaction
+
+    dashboards_refresh()
+    scope = {"prefix": province.path, "latest_year": True}
+    first = selectors.head_dashboard(scope=selectors.Scope(**scope))
+    Unit.objects.filter(pk=commune.pk).update(name="Xã Bình Tấn (mới)")
+
+    class RolledBack(Exception):
+        pass
+
+    with pytest.raises(RolledBack), transaction.atomic():
+        dashboards_refresh()
+        # Inside the refresh's transaction the new rows and their generation are seen together.
+        inside = selectors.head_dashboard(scope=selectors.Scope(**scope))
+        assert "Xã Bình Tấn (mới)" in [row.label for row in inside.ranking.rows]
+        raise RolledBack
+    with django_assert_num_queries(1):  # the state, then the board of the rows still there
+        after = selectors.head_dashboard(scope=selectors.Scope(**scope))
+    assert _summary(after) == _summary(first)
+    assert "Xã Bình Tấn (mới)" not in [row.label for row in after.ranking.rows]
+    # Committed, the next request draws the board from the new rows.
+    dashboards_refresh()
+    with django_assert_num_queries(7):
+        board = selectors.head_dashboard(scope=selectors.Scope(**scope))
+    assert "Xã Bình Tấn (mới)" in [row.label for row in board.ranking.rows]
+
+
 def test_without_the_cache_the_board_is_read_from_the_rollups(world, province, monkeypatch):
     from django.core.cache import cache
 

@@ -140,6 +140,31 @@ def test_the_visit_panel_offers_the_issued_files_and_never_rebuilds_the_notice(
     assert "1/TB-SNV" in html
 
 
+def test_the_panel_reads_the_register_and_whether_anything_was_issued_in_one_query(
+    client, media, leader, reviewed_visit, django_assert_num_queries
+):
+    from reports import selectors
+
+    def both():
+        return (
+            selectors.issued_for_scope(visit=reviewed_visit),
+            IssuedDocument.objects.filter(visit=reviewed_visit).exists(),
+        )
+
+    with django_assert_num_queries(1):
+        found = selectors.scope_issued(visit=reviewed_visit)
+    assert found == ([], False) == both()
+    client.force_login(leader)
+    assert [
+        kind
+        for kind, *_ in client.get(reverse("reports:panel"), {"visit": reviewed_visit.pk}).context["offers"]
+    ] == ["conclusion"]
+    _conclude(client, reviewed_visit)
+    with django_assert_num_queries(1):
+        found = selectors.scope_issued(visit=reviewed_visit)
+    assert found == both() == ([IssuedDocument.objects.get()], True)
+
+
 def test_an_issued_document_refuses_to_change_or_go(media, leader, reviewed_visit, client):
     client.force_login(leader)
     _conclude(client, reviewed_visit)

@@ -92,3 +92,30 @@ def test_a_dashboard_narrowed_to_the_successor_counts_its_predecessors_visits(he
     ward, visits = merged
     scope = scope_for(user=head, unit=ward)
     assert set(scope.visits()) == set(visits)
+
+
+def test_a_search_reaches_the_predecessors_of_predecessors_in_the_same_query(
+    client, scheduler, merged, province, django_assert_max_num_queries
+):
+    """Bình Tấn itself replaced a commune of 2008: searching the 2025 name finds that commune's
+    visits too (every merger back, as units.selectors.predecessor_ids), read within the visits'
+    query: no query a generation."""
+    from inspections.models import Visit
+    from reports.search.selectors import replaced_units
+    from units.selectors import predecessor_ids
+
+    ward, visits = merged
+    old = UnitFactory(name="Xã Bình Tấn cũ", kind=UnitKind.COMMUNE, parent=province)
+    binh_tan = visits[0].unit
+    binh_tan.predecessors.add(old)
+    older = VisitFactory(
+        plan=visits[0].plan, unit=old, starts_at=at(date(2020, 3, 2), 8), ends_at=at(date(2020, 3, 2), 11)
+    )
+    assert predecessor_ids([ward.pk]) == {binh_tan.pk, visits[1].unit_id, old.pk}
+    found = set(Visit.objects.filter(replaced_units(user=scheduler, query="binh tan my")))
+    assert found == {*visits, older}
+    client.force_login(scheduler)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("search:search"), {"q": "binh tan my", "kind": "visits"})
+    (group,) = response.context["groups"]
+    assert set(group["page"].object_list) == {*visits, older}

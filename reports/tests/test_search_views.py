@@ -147,8 +147,38 @@ def test_search_runs_a_fixed_number_of_queries(client, head, world, leader, djan
     for n in range(10):
         factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader, text=f"Một cửa {n}.")
     client.force_login(head)
-    with django_assert_max_num_queries(14):
+    # Session, user, roles, the user's unit, the visible visits, the two kinds of findings
+    # counted together, units, visits (the units a unit so named replaced within it), the
+    # findings' and recommendations' pages.
+    with django_assert_max_num_queries(10):
         client.get(URL, {"q": "mot cua"})
+
+
+@pytest.mark.parametrize("query", ["mot cua", "ho so tre han", "khong-co-dau", "ho so"])
+def test_the_two_kinds_of_findings_are_counted_together_as_each_alone(
+    head, world, leader, query, monkeypatch
+):
+    from reports.search import selectors
+
+    monkeypatch.setattr(selectors, "RESULT_CAP", 3)
+    for n in range(6):
+        factories.limitation(
+            visit=world.binh_tan_2026,
+            code="1.2",
+            creator=leader,
+            text=f"Một cửa: hồ sơ trễ hạn {n}.",
+            recommendation=f"Bộ phận một cửa trả hồ sơ {n}.",
+        )
+    visit_ids = selectors.finding_visit_ids(user=head)
+    sources = [
+        selectors._capped_count_source(field=field, user=head, query=query, visit_ids=visit_ids)
+        for field in ("text", "recommendation")
+    ]
+    alone = [source.order_by().values("pk")[:4].count() for source in sources]
+    assert selectors.capped_counts(sources) == alone
+    assert (
+        alone == {"mot cua": [4, 4], "ho so tre han": [4, 0], "khong-co-dau": [0, 0], "ho so": [4, 4]}[query]
+    )
 
 
 def test_fold_expression_matches_text_with_diacritics_in_the_database(head, world):
@@ -308,3 +338,88 @@ def test_past_the_cap_the_count_reads_more_than(client, head, world, leader, mon
     assert last.number == 1 and len(last) == 10
     few = client.get(URL, {"q": "ghi chep thieu so 1", "kind": "findings"}).context["groups"][0]["page"]
     assert not few.capped
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "binh tan",  # the unit's name
+        "ke hoach 2025",  # the plan's title, and a short word
+        "tru so ubnd",  # the place only
+        "BÌNH tấn kế hoạch",  # unit and plan together, any case and accents
+        "tan hoi truong",  # unit and place
+        "binh ubnd 2026 xa",  # the three, with a short word
+        "ke",  # a short word only: every visit folded
+        "binh khong-co-dau",  # a word nowhere: nothing
+        "h tan",  # a one-letter word with a long one
+    ],
+)
+def test_visits_match_the_words_in_their_unit_plan_and_place_together(head, world, query):
+    """The visits kind finds its candidates through the trigram indexes on PostgreSQL
+    (VisitWordsMatch): the same visits as folding the unit name, plan title and place joined,
+    each word in any of the three."""
+    from core.search import matches_words
+    from inspections.models import Visit
+    from reports.search.selectors import search_visits
+
+    Visit.objects.filter(pk=world.binh_tan_2026.pk).update(place="Hội trường UBND xã")
+    Visit.objects.filter(pk=world.tan_my_2026.pk).update(place="Trụ sở UBND xã Tân Mỹ")
+    found = {visit.pk for visit in search_visits(user=head, query=query)}
+    expected = set(
+        Visit.objects.filter(matches_words(query, "unit__name", "plan__title", "place"))
+        .exclude(pk=world.foreign_2026.pk)
+        .values_list("pk", flat=True)
+    )
+    assert found == expected
+    assert bool(found) == (query not in {"binh khong-co-dau"}), query
+
+
+def test_on_postgresql_the_visits_are_found_through_the_trigram_indexes(head, world):
+    from django.db import connection
+
+    from reports.search.selectors import search_visits
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram indexes are PostgreSQL's")
+    sql = str(search_visits(user=head, query="binh tan").query)
+    # Among the visible visits, those whose unit's folded name (trigram index) holds the word...
+    assert "ANY(ARRAY(SELECT id FROM inspections_visit WHERE id IN (" in sql
+    assert "(unit_id = ANY(ARRAY(SELECT id FROM units_unit WHERE search_fold(name) LIKE" in sql
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname IN "
+            "('reports_unit_name_fold_trgm', 'reports_visit_place_fold_trgm')"
+        )
+        assert len(cursor.fetchall()) == 2
+
+
+@pytest.mark.parametrize("query", ["binh tan", "ke hoach", "xa", "tru so"])
+def test_a_liaison_finds_the_same_visits_as_the_fold_among_the_visits_they_see(liaison, world, query):
+    """The candidates are looked for among the user's visible visits (VisitWordsMatch's
+    ``within``): the same visits as the joined fold of what the liaison sees."""
+    from core.search import matches_words
+    from inspections.models import Visit
+    from inspections.selectors import visits_visible_to
+    from reports.search.selectors import search_visits
+
+    Visit.objects.filter(pk=world.binh_tan_2026.pk).update(place="Trụ sở UBND xã Bình Tấn")
+    found = {visit.pk for visit in search_visits(user=liaison, query=query)}
+    visible = visits_visible_to(liaison)
+    expected = set(
+        visible.filter(matches_words(query, "unit__name", "plan__title", "place")).values_list(
+            "pk", flat=True
+        )
+    )
+    assert found == expected
+    assert found <= set(visible.values_list("pk", flat=True))
+    assert found or query not in {"binh tan", "tru so"}
+
+
+def test_the_visible_visit_ids_are_written_as_an_array_once_a_search():
+    from reports.search.selectors import IdList, InIds, array_literal
+
+    ids = IdList([3, 1, 2])
+    assert array_literal(ids) == "{3,1,2}" == array_literal([3, "1", 2])
+    # The same string for every query of the search (written once), the list itself kept.
+    assert array_literal(ids) is array_literal(ids)
+    assert InIds("visit_id", ids).ids is ids

@@ -130,7 +130,7 @@ def head_dashboard(*, scope: Scope, today: date | None = None) -> HeadDashboard:
     domains, remediation, repeats)."""
     state = rollups.rollup_state(scope=scope)
     if state is not None:
-        key = boards.key_for(scope)
+        key = boards.key_for(scope, state)
         if (cached := boards.get(key)) is not None:
             board, scope.year = cached
             scope.latest_year = False

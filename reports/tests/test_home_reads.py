@@ -1,0 +1,307 @@
+"""What each role's home page reads (config/home/selectors.py): the same rows as the owning apps'
+visibility selectors, by cheaper queries (issue 17)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.template import engines
+from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from config.home.selectors import _seen_visit, liaison_home, my_visits_panel, reported_actions_count
+from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion
+from findings.selectors import actions_visible_to, finding_visits_visible_to, remediation_summary
+from findings.tests.factories import ActionFactory, ConclusionFactory
+from inspections.models import TeamMember, TeamRole, VisitStatus
+from inspections.selectors import my_visits, visits_visible_to
+from reports.dashboards.selectors import Scope
+from units.roles import Role
+from units.rules import scope_prefix
+from units.tests.factories import UnitFactory, UserFactory
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _reference(user, today: date, soon_days: int = 30) -> dict:
+    """The liaison's panels as they were read before: every row of the scope (Scope.in_units)
+    filtered through the visibility selectors themselves."""
+    scope = Scope(prefix=scope_prefix(user))
+    actions = (
+        scope.in_units(actions_visible_to(user), "unit_id")
+        .filter(state__in=ACTION_OPEN_STATES, due_date__lte=today + timedelta(days=soon_days))
+        .order_by("due_date", "id")
+    )
+    next_visit = (
+        scope.in_units(visits_visible_to(user), "unit_id")
+        .filter(status__in=[VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS])
+        .order_by("starts_at", "id")
+        .first()
+    )
+    conclusions = scope.in_units(
+        Conclusion.objects.filter(visit__in=finding_visits_visible_to(user).values("pk")), "visit__unit_id"
+    ).order_by("-date", "-id")
+    return {
+        "actions": [a.pk for a in actions],
+        "next_visit": next_visit and next_visit.pk,
+        "last_conclusion": (last := conclusions.first()) and last.pk,
+    }
+
+
+def _read(user, today: date) -> dict:
+    board = liaison_home(user=user, today=today)
+    return {
+        "actions": [a.pk for a in board["overdue"] + board["due_soon"]],
+        "next_visit": board["next_visit"] and board["next_visit"].pk,
+        "last_conclusion": board["last_conclusion"] and board["last_conclusion"].pk,
+    }
+
+
+def test_the_liaisons_panels_hold_exactly_the_rows_the_visibility_selectors_let_through(
+    world, commune, district, other_commune, leader, liaison, head, inspector, administrator, province
+):
+    # A merger: the liaison's commune replaced a commune of another district. Inside their
+    # subtree a liaison reads every row; a replaced unit's rows only where the selectors say so.
+    today = world.today
+    elsewhere = UnitFactory(parent=UnitFactory(parent=province, kind="district"), name="Xã Cũ")
+    commune.predecessors.add(elsewhere)
+    plans = [
+        factories.plan(department=world.plan_2026.issuing_unit, template=world.template, year=today.year)
+        for _n in range(3)
+    ]
+    old_unseen = factories.visit(plan=plans[0], unit=elsewhere, day=today - timedelta(days=40))
+    old_on_team = factories.visit(plan=plans[1], unit=elsewhere, day=today - timedelta(days=30))
+    coming_old = factories.visit(
+        plan=plans[2], unit=elsewhere, day=today + timedelta(days=2), status=VisitStatus.SCHEDULED
+    )
+    coming_own = factories.visit(
+        plan=plans[0], unit=commune, day=today + timedelta(days=9), status=VisitStatus.SCHEDULED
+    )
+    # A liaison who sat on two teams (as an inspector before taking the liaison's role).
+    on_team = UserFactory(username="lienlac.doan", unit=commune, roles=[Role.LIAISON])
+    staff_liaison = UserFactory(username="lienlac.lanhdao", unit=commune, roles=[Role.LIAISON, Role.HEAD])
+    for visit in (old_on_team, coming_old):
+        TeamMember.objects.create(visit=visit, user=on_team, role=TeamRole.MEMBER)
+    for number, visit in enumerate((old_unseen, old_on_team), start=50):
+        ConclusionFactory(
+            visit=visit, created_by=leader, number=number, year=today.year, date=today - timedelta(days=1)
+        )
+    due = today + timedelta(days=5)
+    for visit, unit in (
+        (old_unseen, elsewhere),  # a replaced unit's action of a visit the liaison does not see
+        (old_on_team, elsewhere),  # ... of a visit whose team one of them is on
+        (old_unseen, commune),  # reassigned to their commune: theirs
+        (world.binh_tan_2026, elsewhere),  # of their commune's visit, owned by the replaced unit
+        (world.tan_my_2026, other_commune),  # outside their scope
+        (world.foreign_2026, commune),  # theirs; not the head's (the other province's visit)
+    ):
+        finding = factories.limitation(visit=visit, code="1.2", creator=leader)
+        ActionFactory(finding=finding, unit=unit, due_date=due)
+    # For the counts (every action they may read, in their scope or not): a team seat on a visit
+    # of another commune, its action overdue; actions reported, verified and overdue at home.
+    TeamMember.objects.create(visit=world.tan_my_2026, user=on_team, role=TeamRole.MEMBER)
+    for visit, unit, state, days in (
+        (world.tan_my_2026, other_commune, ActionState.OPEN, -3),
+        (world.binh_tan_2026, commune, ActionState.REPORTED_DONE, -9),
+        (world.binh_tan_2025, commune, ActionState.VERIFIED, -90),
+        (world.binh_tan_2025, commune, ActionState.REOPENED, -1),
+        (old_on_team, elsewhere, ActionState.REPORTED_DONE, 40),
+    ):
+        finding = factories.limitation(visit=visit, code="1.2", creator=leader)
+        ActionFactory(finding=finding, unit=unit, due_date=today + timedelta(days=days), state=state)
+
+    TeamMember.objects.create(visit=old_on_team, user=inspector, role=TeamRole.MEMBER)
+    for user in (liaison, on_team, staff_liaison, head, inspector, administrator):
+        assert _read(user, today) == _reference(user, today), user
+    for user in (liaison, on_team, staff_liaison):  # the counts read with the panels
+        assert liaison_home(user=user, today=today)["summary"] == remediation_summary(
+            user=user, today=today
+        ), user
+    assert remediation_summary(user=on_team, today=today) != remediation_summary(user=liaison, today=today)
+    # The cases are not empty: each user's panels differ where the rule says they should.
+    assert _read(liaison, today)["next_visit"] == coming_own.pk
+    assert _read(on_team, today)["next_visit"] == coming_old.pk
+    assert len(_read(on_team, today)["actions"]) == len(_read(liaison, today)["actions"]) + 1
+    assert _read(on_team, today)["last_conclusion"] == old_on_team.conclusion.pk
+    assert _read(liaison, today)["last_conclusion"] == world.binh_tan_2026.conclusion.pk
+
+
+def test_the_liaisons_panels_and_counts_read_five_queries_and_no_visibility_subquery_without_a_merger(
+    world, liaison, leader
+):
+    finding = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
+    factories.action(finding=finding, due=world.today + timedelta(days=3))
+    # Read by the page before the panels (the layout's menu, the card's unit name).
+    liaison.unit, liaison.role_names  # noqa: B018
+    with CaptureQueriesContext(connection) as queries:
+        board = liaison_home(user=liaison, today=world.today)
+    assert [a.finding_id for a in board["due_soon"]] == [finding.pk]
+    assert board["summary"] == remediation_summary(user=liaison, today=world.today)
+    assert len(queries) == 5  # the units, three panels, the counts
+    # The panels filter by the units' ids alone; only the counts' UNION asks for their team seats.
+    panels = queries.captured_queries[:4]
+    assert not any("UNION" in q["sql"] or "teammember" in q["sql"] for q in panels)
+
+
+def test_an_inspectors_reported_count_is_the_visible_reported_actions(
+    world, leader, inspector, head, scheduler, administrator, liaison
+):
+    # reported_actions_count reads each reported action's visit by a subquery: the same number as
+    # counting findings.selectors.actions_visible_to's reported actions, for every staff role.
+    TeamMember.objects.create(visit=world.binh_tan_2026, user=inspector, role=TeamRole.MEMBER)
+    for visit, state in (
+        (world.binh_tan_2026, ActionState.REPORTED_DONE),
+        (world.binh_tan_2026, ActionState.REPORTED_DONE),
+        (world.binh_tan_2026, ActionState.OPEN),
+        (world.tan_my_2026, ActionState.REPORTED_DONE),
+        (world.foreign_2026, ActionState.REPORTED_DONE),
+    ):
+        finding = factories.limitation(visit=visit, code="1.2", creator=leader)
+        factories.action(finding=finding, due=world.today, state=state)
+    expected = {inspector: 2, head: 3, scheduler: 3, administrator: 4}
+    for user, count in expected.items():
+        assert reported_actions_count(user=user) == count, user
+        assert actions_visible_to(user).filter(state=ActionState.REPORTED_DONE).count() == count, user
+    # The leader of Bình Tấn's visits, then also on the other province's visit's team.
+    assert reported_actions_count(user=leader) == 2
+    TeamMember.objects.create(visit=world.foreign_2026, user=leader, role=TeamRole.MEMBER)
+    assert reported_actions_count(user=leader) == 3
+
+
+def test_the_inspectors_home_draws_the_reported_count(client, world, leader, inspector):
+    TeamMember.objects.create(visit=world.binh_tan_2026, user=inspector, role=TeamRole.MEMBER)
+    finding = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
+    factories.action(finding=finding, due=world.today, state=ActionState.REPORTED_DONE)
+    client.force_login(inspector)
+    response = client.get(reverse("home"))
+    assert response.context["remediation"] == {"reported": 1}
+    assert f"{reverse('findings:action_list')}?state=reported_done" in response.content.decode()
+
+
+# The scheduler's panels: rows drawn in Python (config/home/panels.py) --------------------------
+
+# The rows as templates/home/_scheduler.html drew them before.
+SCHEDULER_ROWS = {
+    "upcoming": (
+        "{% load inspections_tags %}{% for visit in board.upcoming %}<tr>"
+        "<td>{{ visit.starts_at|local_day }}</td>"
+        '<td><a href="{{ visit.get_absolute_url }}">{{ visit.unit.name }}</a></td>'
+        '<td class="d-none d-md-table-cell">{{ visit.leader_name|default:"–" }}</td>'
+        '<td><span class="badge {{ visit.status|status_class }}">{{ visit.get_status_display }}</span></td>'
+        "</tr>{% endfor %}"
+    ),
+    "waiting": (
+        "{% for row in board.waiting %}<li>"
+        "<a href=\"{% url 'inspections:visit_create' row.inspectionplan_id %}?unit={{ row.unit_id }}\">"
+        "{{ row.unit.name }}</a> · "
+        '<a class="text-muted" href="{{ row.inspectionplan.get_absolute_url }}">'
+        "{{ row.inspectionplan.title }} ({{ row.inspectionplan.year }})</a></li>{% endfor %}"
+    ),
+    "load": (
+        '{% for name, counts in board.load.rows %}<tr><th scope="row" class="fw-normal">{{ name }}</th>'
+        '{% for n in counts %}<td class="text-end{% if n >= 6 %} text-danger fw-semibold{% endif %}">'
+        "{{ n }}</td>{% endfor %}</tr>{% endfor %}"
+    ),
+}
+
+
+def test_the_scheduler_panels_rows_are_the_templates_markup(
+    client, scheduler, world, district, leader, inspector
+):
+    today = timezone.localdate()
+    plan = factories.plan(
+        department=world.plan_2026.issuing_unit, template=world.template, year=today.year, status="approved"
+    )
+    plan.title = 'Kế hoạch "kiểm tra" <đột xuất> & định kỳ'
+    plan.save(update_fields=["title"])
+    leader.last_name, leader.first_name = "Trần <Văn>", "A & B"
+    leader.save(update_fields=["last_name", "first_name"])
+    statuses = [VisitStatus.SCHEDULED, VisitStatus.DRAFT, VisitStatus.IN_PROGRESS]
+    for n in range(7):  # seven visits this month for the leader: the load's cell stands out
+        unit = UnitFactory(parent=district, name=f"Xã <{n}> & “{n}”")
+        day = today + timedelta(days=n % 3)
+        factories.visit(plan=plan, unit=unit, day=day, status=statuses[n % 3], leader=leader if n else None)
+        TeamMember.objects.create(visit=plan.visits.get(unit=unit), user=inspector, role=TeamRole.MEMBER)
+    plan.units.add(*[UnitFactory(parent=district, name=f"Phường <{n}>") for n in range(3)])
+    response = _page(client, scheduler)
+    board = response.context["scheduler_home"]
+    assert len(board["upcoming"]) == 7 and len(board["waiting"]) >= 3 and board["load"].rows
+    assert any(n >= 6 for _name, counts in board["load"].rows for n in counts)
+    html = response.content.decode()
+    for key, source in SCHEDULER_ROWS.items():
+        theirs = engines["django"].from_string(source).render({"board": board})
+        ours = board["rows"][key]
+        assert parse_html(ours) == parse_html(theirs), key
+        assert ours in html
+    assert "&lt;đột xuất&gt; &amp; định kỳ" in html and "Trần &lt;Văn&gt; A &amp; B" in html
+
+
+def _page(client, user):
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response
+
+
+def test_the_inspectors_load_reads_the_team_rows_of_exactly_the_visible_visits(
+    scheduler, head, inspector, leader, liaison, outsider, administrator, world, commune
+):
+    # inspector_load filters the team rows by their visit's visibility (_seen_visit through
+    # "visit__"): the team rows of visits_visible_to, for every role.
+    TeamMember.objects.create(visit=world.foreign_2026, user=inspector, role=TeamRole.MEMBER)
+    TeamMember.objects.create(visit=world.tan_my_2026, user=liaison, role=TeamRole.MEMBER)
+    people = [scheduler, head, inspector, leader, liaison, outsider, administrator, UserFactory()]
+    for person in people:
+        seen = _seen_visit(person, "visit__")
+        rows = TeamMember.objects.all() if seen is None else TeamMember.objects.filter(seen)
+        expected = TeamMember.objects.filter(visit__in=visits_visible_to(person).values("pk"))
+        assert set(rows.values_list("pk", flat=True)) == set(expected.values_list("pk", flat=True)), person
+    assert TeamMember.objects.filter(_seen_visit(inspector, "visit__")).count() == 1
+
+
+# The inspector's home: the panel of their visits -----------------------------------------------
+
+
+def test_the_inspectors_panel_holds_each_sections_first_five_of_my_visits(client, world, leader, inspector):
+    # my_visits_panel reads the rows of inspections.selectors.my_visits without its totals and
+    # leaders' names (the panel draws neither): the same visits, in the same order.
+    now = timezone.now()
+    plans = [
+        factories.plan(department=world.plan_2026.issuing_unit, template=world.template, year=now.year)
+        for _n in range(3)
+    ]
+    kinds = [
+        (VisitStatus.IN_PROGRESS, -1, None),
+        (VisitStatus.SCHEDULED, 3, None),  # upcoming
+        (VisitStatus.DRAFT, 5, None),  # upcoming
+        (VisitStatus.SCHEDULED, -2, None),  # waiting: its start has passed
+        (VisitStatus.REVIEWED, -20, inspector),  # waiting: they lead it
+        (VisitStatus.REVIEWED, -25, None),  # in no section: another leads it
+    ]
+    for n in range(7):
+        for plan, (status, days, lead) in zip(plans * 2, kinds, strict=True):
+            unit = UnitFactory(parent=world.tan_my_2026.unit.parent, name=f"Xã {n} {status}")
+            visit = factories.visit(
+                plan=plan,
+                unit=unit,
+                day=timezone.localdate() + timedelta(days=days + n),
+                status=status,
+                leader=lead,
+            )
+            TeamMember.objects.get_or_create(visit=visit, user=inspector, defaults={"role": TeamRole.MEMBER})
+    full = my_visits(user=inspector, limit=5)
+    panel = my_visits_panel(user=inspector, limit=5)
+    for section in ("waiting", "in_progress", "upcoming"):
+        assert [v.pk for v in getattr(panel, section)] == [v.pk for v in getattr(full, section)], section
+        assert len(getattr(panel, section)) == 5
+    client.force_login(inspector)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    html = response.content.decode()
+    for visit in panel.in_progress:
+        assert reverse("inspections:checklist", args=[visit.pk]) in html
+    assert len(queries) == 6  # session, user, roles, unit, the panel, the reported count
