@@ -7,13 +7,20 @@ two equal) that was most of the page. The same markup here: every value escaped,
 localized as the template shows them, the labels translated once per page.
 """
 
+from html import escape as _html_escape
+
 from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from .evidence_html import evidence_html
+
+
+def escape(value) -> str:
+    """django.utils.html.escape's text (``html.escape(str(value))``) without its lazy-argument
+    wrapper and SafeString: called for every value of the page's criteria."""
+    return _html_escape(str(value))
 
 
 def _number(value) -> str:

@@ -5,11 +5,19 @@ The scorecard and appraisal pages show it for each of some 45 criteria; as an in
 include, a loop and three translations. The same markup here, every value escaped.
 """
 
+from html import escape as _html_escape
+
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+
+
+def escape(value) -> str:
+    """django.utils.html.escape's text (``html.escape(str(value))``) without its lazy-argument
+    wrapper and SafeString: called for every value of the page's criteria."""
+    return _html_escape(str(value))
+
 
 _PLACEHOLDER = "987654321"
 
