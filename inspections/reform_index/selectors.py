@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from findings.models import ActionState, Finding, FindingKind
@@ -83,20 +83,27 @@ def inspection_facts(*, unit: Unit, codes: list[str]) -> dict[str, InspectionFac
     )
     out: dict[str, InspectionFacts] = {"": InspectionFacts(visit=visit)}
     if visit is not None:
-        for answer in Answer.objects.filter(visit=visit, criterion__code__in=codes).select_related(
-            "criterion"
-        ):
-            out[answer.criterion.code] = InspectionFacts(visit=visit, answer=answer)
+        # The columns the page shows (score, result, the link's visit and criterion), the code
+        # alongside: no criterion instance per answer.
+        answers = (
+            Answer.objects.filter(visit=visit, criterion__code__in=codes)
+            .only("id", "visit_id", "criterion_id", "result", "score")
+            .annotate(code=F("criterion__code"))
+        )
+        for answer in answers:
+            out[answer.code] = InspectionFacts(visit=visit, answer=answer)
     open_limitations = (
         Finding.objects.filter(
             visit__unit_id__in=unit_ids, kind=FindingKind.LIMITATION, criterion__code__in=codes
         )
         .filter(Q(action__isnull=True) | ~Q(action__state=ActionState.VERIFIED))
-        .select_related("criterion", "visit")
+        .only("id", "text")
+        .annotate(code=F("criterion__code"))
         .order_by("-visit__starts_at", "order", "pk")
     )
+    # The text and link (by id) are what the page shows: no criterion nor visit instance per row.
     for finding in open_limitations:
-        out.setdefault(finding.criterion.code, InspectionFacts(visit=visit)).limitations.append(finding)
+        out.setdefault(finding.code, InspectionFacts(visit=visit)).limitations.append(finding)
     return out
 
 
