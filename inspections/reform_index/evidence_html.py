@@ -23,8 +23,11 @@ _PLACEHOLDER = "987654321"
 
 
 def evidence_html(row) -> SafeString:
-    """``row`` is a CriterionScore with its files prefetched and its document selected."""
-    files = row.files.all()
+    """``row`` is a CriterionScore with its document selected and its files read (selectors.card_blocks's
+    ``evidence_files``; otherwise ``row.files``, prefetched)."""
+    files = getattr(row, "evidence_files", None)
+    if files is None:
+        files = row.files.all()
     document = row.document
     if not (files or document or row.explanation):
         return mark_safe(f'<span class="small text-muted">{escape(_("No evidence"))}</span>')  # noqa: S308  escaped
