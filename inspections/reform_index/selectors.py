@@ -53,6 +53,8 @@ def card_blocks(*, card: Scorecard, with_facts: bool = False) -> list[DomainBloc
     scores = list(
         CriterionScore.objects.filter(scorecard=card)
         .select_related("criterion__domain", "document")
+        # The criterion's checklist settings (three JSON columns, decoded per row) are not shown.
+        .defer("criterion__applies_to", "criterion__figures", "criterion__figure_rules")
         .order_by("criterion__domain__order", "criterion__domain_id", "criterion__order", "criterion_id")
     )
     # The card's files in one query, handed to their rows: prefetch_related("files") read the same

@@ -318,3 +318,5 @@ def test_the_rows_carry_their_files_in_order_read_in_one_query(submitted, liaiso
         names = {pk: [f.original_name for f in r.evidence_files] for pk, r in rows.items()}
     assert names[first.pk] == ["b.pdf", "a.pdf"] and names[second.pk] == ["c.pdf"]
     assert sum(map(len, names.values())) == 3
+    # The criterion's checklist settings (JSON, decoded per row) are not read for these pages.
+    assert {"applies_to", "figures", "figure_rules"} <= rows[first.pk].criterion.get_deferred_fields()
