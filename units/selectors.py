@@ -1,5 +1,6 @@
 """Reads for the unit pages, already filtered by what the user may see."""
 
+from django.db import connection
 from django.db.models import Count, Prefetch
 
 from .access import units_visible_to
@@ -39,20 +40,30 @@ def unit_detail_context(*, user, unit: Unit) -> dict:
     }
 
 
+# Every unit that the ids (a parameter list) replaced, through each merger back, in one recursive
+# query; UNION (not UNION ALL) stops at a unit already found, so a cycle of mergers ends too.
+_REPLACED_SQL = (
+    "WITH RECURSIVE replaced(id) AS ("
+    "SELECT p.to_unit_id FROM {table} p WHERE p.from_unit_id IN ({ids})"
+    " UNION SELECT p.to_unit_id FROM {table} p JOIN replaced r ON p.from_unit_id = r.id"
+    ") SELECT id FROM replaced"
+)
+
+
 def predecessor_ids(unit_ids) -> set[int]:
     """The ids of every unit that ``unit_ids`` replaced, through each merger back (a commune of
-    2025 that replaced two of 2020 which replaced one of 2008): one query per generation."""
-    through = Unit.predecessors.through
-    found: set[int] = set()
-    frontier = set(unit_ids)
-    while frontier:
-        frontier = (
-            set(through.objects.filter(from_unit_id__in=frontier).values_list("to_unit_id", flat=True))
-            - found
-            - set(unit_ids)
-        )
-        found |= frontier
-    return found
+    2025 that replaced two of 2020 which replaced one of 2008), ``unit_ids`` themselves left out:
+    one recursive query (was one query per generation, and one more to find the last empty)."""
+    ids = sorted({int(pk) for pk in unit_ids if pk is not None})
+    if not ids:
+        return set()
+    sql = _REPLACED_SQL.format(
+        table=connection.ops.quote_name(Unit.predecessors.through._meta.db_table),
+        ids=", ".join(["%s"] * len(ids)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return {row[0] for row in cursor.fetchall()} - set(ids)
 
 
 def unit_with_predecessors_ids(unit: Unit) -> list[int]:

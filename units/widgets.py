@@ -6,12 +6,12 @@ option, a fifth of format_html's cost, so that a list of 400 units costs about a
 The markup is Django's: the same attributes, options and selected ones.
 """
 
+from functools import lru_cache
 from html import escape
 
 from django import forms
 from django.forms import widgets
 from django.forms.boundfield import BoundField
-from django.utils.html import escape as django_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.selects import FastSelect
@@ -46,10 +46,26 @@ class UnitSelectMultiple(UnitSelect, forms.SelectMultiple):
 # crispy-forms comparison).
 
 
+def django_escape(value) -> str:
+    """django.utils.html.escape's text (``html.escape(str(value))``) without its lazy-argument
+    wrapper and SafeString: a page of 135 fields escapes some 2 000 names and values."""
+    return escape(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _attr(name: str, text: str | None) -> str:
+    # One attribute as django/forms/widgets/attrs.html draws it (``None``: a bare name), kept
+    # drawn: the 135 fields of the appraisal page repeat the same class, step, min and max.
+    # Keyed by the value's text (Decimal("2") and Decimal("2.00") are equal, not drawn alike).
+    if text is None:
+        return f" {django_escape(name)}"
+    return f' {django_escape(name)}="{django_escape(text)}"'
+
+
 def _attrs(attrs: dict) -> str:
     # As django/forms/widgets/attrs.html: False left out, True as a bare name.
     return "".join(
-        f" {django_escape(name)}" if value is True else f' {django_escape(name)}="{django_escape(value)}"'
+        _attr(str(name), None if value is True else str(value))
         for name, value in attrs.items()
         if value is not False
     )

@@ -27,8 +27,11 @@ def get_round_for_user(user, pk: int, *, perm: str = "reform_index.view_round") 
 
 def get_card_for_user(user, pk: int, *, perm: str = "reform_index.view_scorecard") -> Scorecard:
     """The scorecard ``pk`` if ``user`` may see it (404 otherwise), and holds ``perm`` on it (403)."""
-    card = (
-        Scorecard.objects.select_related("round__province", "round__template", "unit").filter(pk=pk).first()
+    # By its primary key, without .first()'s ORDER BY ... LIMIT 1 over the joins (which PostgreSQL
+    # may plan for milliseconds): at most one row.
+    card = next(
+        iter(Scorecard.objects.select_related("round__province", "round__template", "unit").filter(pk=pk)),
+        None,
     )
     if card is None or not can(user, "reform_index.view_scorecard", card):
         raise Http404

@@ -7,13 +7,21 @@ two equal) that was most of the page. The same markup here: every value escaped,
 localized as the template shows them, the labels translated once per page.
 """
 
+from html import escape as _html_escape
+
+from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .evidence_html import evidence_html
+from .evidence_html import _PLACEHOLDER, evidence_html
+
+
+def escape(value) -> str:
+    """django.utils.html.escape's text (``html.escape(str(value))``) without its lazy-argument
+    wrapper and SafeString: called for every value of the page's criteria."""
+    return _html_escape(str(value))
 
 
 def _number(value) -> str:
@@ -32,21 +40,27 @@ def appraisal_rows_html(rows, editable: bool) -> SafeString:
         "reason": escape(_("Reason")),
     }
     max_text = _("max %(max)s")
+    # The links' URLs reversed once a page, not once a criterion (Answer.get_absolute_url and
+    # Finding.get_absolute_url give the same text): the id put in place of a placeholder.
+    checklist = escape(reverse("inspections:checklist", args=[_PLACEHOLDER])).split(_PLACEHOLDER)
+    finding_url = escape(reverse("findings:finding_detail", args=[_PLACEHOLDER])).split(_PLACEHOLDER)
     out = []
     for row in rows:
         criterion = row.criterion
         facts = row.facts
         answer = facts.answer
         if answer:
+            href = f"{checklist[0]}{int(answer.visit_id)}{checklist[1]}#criterion-{int(answer.criterion_id)}"
             last = (
-                f'<div class="last-score">{t["last"]}: <a href="{escape(answer.get_absolute_url())}">'
+                f'<div class="last-score">{t["last"]}: <a href="{href}">'
                 f"<strong>{_number(answer.score)}</strong> · {escape(answer.get_result_display())}</a></div>"
             )
         else:
             last = f'<div class="text-muted">{t["no_score"]}</div>'
         if facts.limitations:
             items = "".join(
-                f'<li><a href="{escape(f.get_absolute_url())}">{escape(Truncator(f.text).chars(120))}</a></li>'
+                f'<li><a href="{finding_url[0]}{int(f.pk)}{finding_url[1]}">'
+                f"{escape(Truncator(f.text).chars(120))}</a></li>"
                 for f in facts.limitations
             )
             limitations = f'<div>{t["open"]}:</div>\n<ul class="mb-0 open-limitations">{items}</ul>'

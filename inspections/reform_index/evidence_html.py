@@ -5,18 +5,29 @@ The scorecard and appraisal pages show it for each of some 45 criteria; as an in
 include, a loop and three translations. The same markup here, every value escaped.
 """
 
+from html import escape as _html_escape
+
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+
+
+def escape(value) -> str:
+    """django.utils.html.escape's text (``html.escape(str(value))``) without its lazy-argument
+    wrapper and SafeString: called for every value of the page's criteria."""
+    return _html_escape(str(value))
+
 
 _PLACEHOLDER = "987654321"
 
 
 def evidence_html(row) -> SafeString:
-    """``row`` is a CriterionScore with its files prefetched and its document selected."""
-    files = row.files.all()
+    """``row`` is a CriterionScore with its document selected and its files read (selectors.card_blocks's
+    ``evidence_files``; otherwise ``row.files``, prefetched)."""
+    files = getattr(row, "evidence_files", None)
+    if files is None:
+        files = row.files.all()
     document = row.document
     if not (files or document or row.explanation):
         return mark_safe(f'<span class="small text-muted">{escape(_("No evidence"))}</span>')  # noqa: S308  escaped

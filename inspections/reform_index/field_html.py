@@ -5,11 +5,19 @@ adds the label and messages as templates/reform_index/_field.html draws them. Er
 value are the BoundField's: a refused form shows what was typed and its messages next to the field.
 """
 
-from django.utils.html import escape
+from html import escape as _html_escape
+
 from django.utils.safestring import SafeString, mark_safe
 
 from units.widgets import FastField as _FastField
 from units.widgets import widget_html
+
+
+def escape(value) -> str:
+    """django.utils.html.escape's text (``html.escape(str(value))``) without its lazy-argument
+    wrapper and SafeString: called for every value of the page's criteria."""
+    return _html_escape(str(value))
+
 
 __all__ = ["FastField", "widget_html"]
 

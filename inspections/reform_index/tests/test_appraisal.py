@@ -294,3 +294,29 @@ def test_the_scorecard_s_criteria_drawn_in_python_are_the_reference_template_s_m
             )
             assert parse_html(card_rows_html(rows, shown)) == parse_html(reference)
         assert "0,25" in card_rows_html(rows, True) and "0,25" not in card_rows_html(rows, False)
+
+
+def test_the_rows_carry_their_files_in_order_read_in_one_query(submitted, liaison, django_assert_num_queries):
+    """card_blocks reads the card's files in one query (not a queryset per row) and hands each row
+    its own, in the order they were uploaded; a row without files has none."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from findings.tests.factories import PDF
+
+    from ..selectors import card_blocks
+    from ..services import evidence_store
+
+    first, second, *_ = CriterionScore.objects.filter(scorecard=submitted).order_by("criterion__code")
+    for score, name in ((first, "b.pdf"), (second, "c.pdf"), (first, "a.pdf")):
+        evidence_store(
+            score=score,
+            upload=SimpleUploadedFile(name, PDF + name.encode(), content_type="application/pdf"),
+            actor=liaison,
+        )
+    with django_assert_num_queries(2):
+        rows = {r.pk: r for b in card_blocks(card=submitted) for r in b.rows}
+        names = {pk: [f.original_name for f in r.evidence_files] for pk, r in rows.items()}
+    assert names[first.pk] == ["b.pdf", "a.pdf"] and names[second.pk] == ["c.pdf"]
+    assert sum(map(len, names.values())) == 3
+    # The criterion's checklist settings (JSON, decoded per row) are not read for these pages.
+    assert {"applies_to", "figures", "figure_rules"} <= rows[first.pk].criterion.get_deferred_fields()

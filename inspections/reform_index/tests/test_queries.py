@@ -48,6 +48,12 @@ def _world(size, *, administrator, province, department, leader, liaison, commun
         scores={c: Decimal(1) for c in codes},
         limitations={c: f"Hạn chế {c}" for c in codes},
     )
+    # The commune replaced one that had replaced another (mergers of 2025 and 2020): the
+    # appraisal reads their inspections too, every generation in one query.
+    older = UnitFactory(name="Xã cũ 2008", kind=UnitKind.COMMUNE, parent=province)
+    old = UnitFactory(name="Xã cũ 2020", kind=UnitKind.COMMUNE, parent=province)
+    old.predecessors.add(older)
+    commune.predecessors.add(old)
     return index_round, card
 
 
