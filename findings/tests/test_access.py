@@ -139,12 +139,39 @@ def test_a_post_to_the_review_queue_is_refused_with_405(client, head):
     assert client.post(reverse("findings:review_queue")).status_code == 405
 
 
-def _opens(user, pk) -> bool:
+def _lets_in(helper, user, pk) -> bool:
     try:
-        get_action_for_user(user, pk)
+        helper(user, pk)
     except Http404:
         return False
     return True
+
+
+def _people(named, *, commune, office, extra=()):
+    """The named people of the fixtures, and those no fixture is: no unit, the commune's staff
+    without a role, an inspector who is also a liaison of an office below it, the anonymous."""
+    return [
+        *named,
+        UserFactory(),
+        UserFactory(unit=commune),
+        UserFactory(unit=office, roles=[Role.INSPECTOR, Role.LIAISON]),
+        *extra,
+        AnonymousUser(),
+    ]
+
+
+def _assert_helper_agrees_with_selector(helper, selector, people, objects):
+    """``helper(user, pk)`` lets in exactly the rows ``selector(user)`` holds, for every person,
+    and the rule decides something: each object is let in for some and kept out for others."""
+    opened = {}
+    for person in people:
+        visible = set(selector(person).values_list("pk", flat=True))
+        for one in objects:
+            opened[person, one.pk] = _lets_in(helper, person, one.pk)
+            assert opened[person, one.pk] == (one.pk in visible), (person, one)
+    assert all(
+        any(opened[p, o.pk] for p in people) and not all(opened[p, o.pk] for p in people) for o in objects
+    )
 
 
 def test_the_action_helper_lets_in_exactly_whom_the_visible_actions_hold(
@@ -186,31 +213,14 @@ def test_the_action_helper_lets_in_exactly_whom_the_visible_actions_hold(
         finding=FindingFactory(visit=foreign_team, created_by=leader, approved=True)
     )
     actions = [action, other_action, handed, below, foreign, on_foreign_team]
-    people = [
-        scheduler,
-        head,
-        inspector,
-        leader,
-        liaison,
-        other_liaison,
-        other_inspector,
-        outsider,
-        administrator,
-        quantri,
-        UserFactory(),
-        UserFactory(unit=commune),
-        UserFactory(unit=office, roles=[Role.INSPECTOR, Role.LIAISON]),
-        UserFactory(unit=office, roles=[Role.LIAISON]),
-        AnonymousUser(),
-    ]
-    for person in people:
-        visible = set(actions_visible_to(person).values_list("pk", flat=True))
-        for one in actions:
-            assert _opens(person, one.pk) == (one.pk in visible), (person, one)
-    # The rule decides something: each action is let in for some and kept out for others.
-    assert all(
-        any(_opens(p, a.pk) for p in people) and not all(_opens(p, a.pk) for p in people) for a in actions
+    named = [scheduler, head, inspector, leader, liaison, other_liaison, other_inspector, outsider]
+    people = _people(
+        [*named, administrator, quantri],
+        commune=commune,
+        office=office,
+        extra=[UserFactory(unit=office, roles=[Role.LIAISON])],
     )
+    _assert_helper_agrees_with_selector(get_action_for_user, actions_visible_to, people, actions)
 
 
 def test_the_action_page_reads_the_team_only_when_the_unit_does_not_decide(
@@ -230,14 +240,6 @@ def test_the_action_page_reads_the_team_only_when_the_unit_does_not_decide(
     with django_assert_num_queries(30, exact=False) as inspectors:
         assert client.get(url).status_code == 200
     assert sum('"inspections_teammember"' in q["sql"] for q in inspectors.captured_queries) == 1
-
-
-def _opens_findings(user, pk) -> bool:
-    try:
-        get_visit_findings_for_user(user, pk)
-    except Http404:
-        return False
-    return True
 
 
 def test_the_visit_helper_lets_in_exactly_whom_the_visible_finding_visits_hold(
@@ -264,28 +266,10 @@ def test_the_visit_helper_lets_in_exactly_whom_the_visible_finding_visits_hold(
     below = VisitFactory(plan=visit.plan, unit=office, leader=leader, status=VisitStatus.IN_PROGRESS)
     foreign = VisitFactory(plan=PlanFactory(issuing_unit=other_province), unit=foreign_commune)
     visits = [action.finding.visit, other_visit, below, foreign]
-    people = [
-        scheduler,
-        head,
-        inspector,
-        leader,
-        liaison,
-        other_liaison,
-        outsider,
-        administrator,
-        quantri,
-        UserFactory(),
-        UserFactory(unit=commune),
-        UserFactory(unit=office, roles=[Role.INSPECTOR, Role.LIAISON]),
-        AnonymousUser(),
-    ]
-    for person in people:
-        visible = set(finding_visits_visible_to(person).values_list("pk", flat=True))
-        for one in visits:
-            assert _opens_findings(person, one.pk) == (one.pk in visible), (person, one)
-    assert all(
-        any(_opens_findings(p, v.pk) for p in people) and not all(_opens_findings(p, v.pk) for p in people)
-        for v in visits
+    named = [scheduler, head, inspector, leader, liaison, other_liaison, outsider, administrator, quantri]
+    people = _people(named, commune=commune, office=office)
+    _assert_helper_agrees_with_selector(
+        get_visit_findings_for_user, finding_visits_visible_to, people, visits
     )
 
 
@@ -332,33 +316,6 @@ def test_the_finding_helper_lets_in_exactly_whom_the_visible_findings_hold(
         FindingFactory(visit=below, created_by=leader),
         FindingFactory(visit=foreign, created_by=leader),
     ]
-    people = [
-        scheduler,
-        head,
-        inspector,
-        leader,
-        liaison,
-        other_liaison,
-        outsider,
-        administrator,
-        quantri,
-        UserFactory(),
-        UserFactory(unit=commune),
-        UserFactory(unit=office, roles=[Role.INSPECTOR, Role.LIAISON]),
-        AnonymousUser(),
-    ]
-
-    def opens(user, pk) -> bool:
-        try:
-            get_finding_for_user(user, pk)
-        except Http404:
-            return False
-        return True
-
-    for person in people:
-        visible = set(findings_visible_to(person).values_list("pk", flat=True))
-        for one in findings:
-            assert opens(person, one.pk) == (one.pk in visible), (person, one)
-    assert all(
-        any(opens(p, f.pk) for p in people) and not all(opens(p, f.pk) for p in people) for f in findings
-    )
+    named = [scheduler, head, inspector, leader, liaison, other_liaison, outsider, administrator, quantri]
+    people = _people(named, commune=commune, office=office)
+    _assert_helper_agrees_with_selector(get_finding_for_user, findings_visible_to, people, findings)
