@@ -198,8 +198,24 @@ def test_the_visit_filters_people_are_the_team_role_holders_seated_on_the_visibl
     assert inspector.pk in lists[scheduler] and head.pk in lists[liaison]
 
 
+@pytest.fixture
+def everyone(scheduler, head, inspector, leader, liaison, outsider, administrator):
+    """One person of each role, someone with no unit and no role, and the anonymous."""
+    return [
+        scheduler,
+        head,
+        inspector,
+        leader,
+        liaison,
+        outsider,
+        administrator,
+        UserFactory(),
+        AnonymousUser(),
+    ]
+
+
 def test_the_calendars_month_holds_exactly_the_visible_visits(
-    scheduler, head, inspector, leader, liaison, outsider, administrator, visit, foreign_visit, commune
+    everyone, inspector, visit, foreign_visit, commune
 ):
     # selectors.visible_rows: visible_visit_ids's rule on the month's rows (team or unit path),
     # the same visits as the visible set, for every role.
@@ -214,18 +230,7 @@ def test_the_calendars_month_holds_exactly_the_visible_visits(
         Visit.objects.filter(pk=one.pk).update(
             starts_at=at(date(2027, 1, day), 8), ends_at=at(date(2027, 1, day), 11)
         )
-    people = [
-        scheduler,
-        head,
-        inspector,
-        leader,
-        liaison,
-        outsider,
-        administrator,
-        UserFactory(),
-        AnonymousUser(),
-    ]
-    for person in people:
+    for person in everyone:
         grid = visit_calendar(user=person, year=2027, month=1)
         shown = {v.pk for week in grid["weeks"] for day in week for v in day.visits}
         assert shown == set(visits_visible_to(person).values_list("pk", flat=True)), person
@@ -233,17 +238,7 @@ def test_the_calendars_month_holds_exactly_the_visible_visits(
 
 
 def test_the_visit_list_narrowed_by_a_unit_search_holds_exactly_the_visible_visits(
-    client,
-    scheduler,
-    head,
-    inspector,
-    leader,
-    liaison,
-    outsider,
-    administrator,
-    visit,
-    foreign_visit,
-    commune,
+    client, everyone, inspector, visit, foreign_visit, commune
 ):
     # selectors.visit_list(narrowed=True): the rule tested on the rows (visible_rows), used when
     # the list is searched by a unit's name: the same visits as the visible set, for every role.
@@ -251,18 +246,7 @@ def test_the_visit_list_narrowed_by_a_unit_search_holds_exactly_the_visible_visi
     VisitFactory(
         plan=foreign_visit.plan, unit=UnitFactory(parent=foreign_visit.unit.parent), members=[inspector]
     )
-    people = [
-        scheduler,
-        head,
-        inspector,
-        leader,
-        liaison,
-        outsider,
-        administrator,
-        UserFactory(),
-        AnonymousUser(),
-    ]
-    for person in people:
+    for person in everyone:
         narrowed = set(visit_list(user=person, narrowed=True).values_list("pk", flat=True))
         assert narrowed == set(visits_visible_to(person).values_list("pk", flat=True)), person
     client.force_login(inspector)
