@@ -242,7 +242,8 @@ def test_the_action_page_reads_the_team_only_when_the_unit_does_not_decide(
     assert sum('"inspections_teammember"' in q["sql"] for q in inspectors.captured_queries) == 1
 
 
-def test_the_visit_helper_lets_in_exactly_whom_the_visible_finding_visits_hold(
+@pytest.fixture
+def visits_and_people(
     scheduler,
     head,
     inspector,
@@ -259,15 +260,20 @@ def test_the_visit_helper_lets_in_exactly_whom_the_visible_finding_visits_hold(
     other_province,
     foreign_commune,
 ):
-    # get_visit_findings_for_user reads the visit by id and applies inspections' visibility rule
-    # in Python, then keeps a liaison out until the visit is concluded: the same 404s as
-    # filtering finding_visits_visible_to, for every role.
+    """Visits of every kind of reach (the liaison's concluded one, another commune's, one of an
+    office below the commune in progress, another province's) and everyone who might open them."""
     office = UnitFactory(parent=commune, kind="internal_office")
     below = VisitFactory(plan=visit.plan, unit=office, leader=leader, status=VisitStatus.IN_PROGRESS)
     foreign = VisitFactory(plan=PlanFactory(issuing_unit=other_province), unit=foreign_commune)
-    visits = [action.finding.visit, other_visit, below, foreign]
     named = [scheduler, head, inspector, leader, liaison, other_liaison, outsider, administrator, quantri]
-    people = _people(named, commune=commune, office=office)
+    return [action.finding.visit, other_visit, below, foreign], _people(named, commune=commune, office=office)
+
+
+def test_the_visit_helper_lets_in_exactly_whom_the_visible_finding_visits_hold(visits_and_people):
+    # get_visit_findings_for_user reads the visit by id and applies inspections' visibility rule
+    # in Python, then keeps a liaison out until the visit is concluded: the same 404s as
+    # filtering finding_visits_visible_to, for every role.
+    visits, people = visits_and_people
     _assert_helper_agrees_with_selector(
         get_visit_findings_for_user, finding_visits_visible_to, people, visits
     )
@@ -285,37 +291,12 @@ def test_a_concluded_visits_page_reads_its_conclusion_with_the_visit(
     assert not any(q["sql"].startswith('SELECT "findings_conclusion"') for q in queries.captured_queries)
 
 
-def test_the_finding_helper_lets_in_exactly_whom_the_visible_findings_hold(
-    scheduler,
-    head,
-    inspector,
-    leader,
-    liaison,
-    other_liaison,
-    outsider,
-    administrator,
-    quantri,
-    visit,
-    other_visit,
-    action,
-    commune,
-    other_province,
-    foreign_commune,
-):
+def test_the_finding_helper_lets_in_exactly_whom_the_visible_findings_hold(visits_and_people, action, leader):
     # get_finding_for_user reads the finding by id and applies its visit's rule in Python: the
     # same 404s as filtering findings_visible_to, for every role.
     from findings.access import get_finding_for_user
     from findings.selectors import findings_visible_to
 
-    office = UnitFactory(parent=commune, kind="internal_office")
-    below = VisitFactory(plan=visit.plan, unit=office, leader=leader, status=VisitStatus.IN_PROGRESS)
-    foreign = VisitFactory(plan=PlanFactory(issuing_unit=other_province), unit=foreign_commune)
-    findings = [
-        action.finding,
-        FindingFactory(visit=other_visit, created_by=leader),
-        FindingFactory(visit=below, created_by=leader),
-        FindingFactory(visit=foreign, created_by=leader),
-    ]
-    named = [scheduler, head, inspector, leader, liaison, other_liaison, outsider, administrator, quantri]
-    people = _people(named, commune=commune, office=office)
+    visits, people = visits_and_people
+    findings = [action.finding, *(FindingFactory(visit=one, created_by=leader) for one in visits[1:])]
     _assert_helper_agrees_with_selector(get_finding_for_user, findings_visible_to, people, findings)
