@@ -235,3 +235,42 @@ def test_selectors_run_in_one_query_each(province, world, django_assert_num_quer
     # and trend share one).
     with django_assert_num_queries(7):
         selectors.head_dashboard(scope=scope)
+
+
+def test_the_filters_units_and_the_unit_asked_for_are_read_in_one_query(client, head, world, commune):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(head)
+    client.get(URL, {"unit": commune.pk})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, {"unit": commune.pk})
+    assert response.context["form"].values["unit"] == commune
+    unit_reads = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "units_unit"."id"')
+    ]
+    # The head's own unit (the rules' scope), the filter's units with the one asked for, the scope's ids.
+    assert len(unit_reads) == 3, unit_reads
+
+
+def test_the_unit_list_offers_branches_and_the_chosen_leaf_only(client, head, world, commune, other_commune):
+    client.force_login(head)
+    form = client.get(URL, {"unit": commune.pk}).context["form"]
+    offered = [key for key, _label in form.fields["unit"].widget.choices]
+    assert commune.pk in offered and commune.parent_id in offered
+    assert other_commune.pk not in offered
+    assert f'<option value="{commune.pk}" selected>{commune.name}</option>' in str(form["unit"])
+    assert other_commune.pk not in [
+        key for key, _label in client.get(URL).context["form"].fields["unit"].widget.choices
+    ]
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "-3", "0"])
+def test_a_unit_that_is_no_id_is_an_invalid_choice(client, head, world, value):
+    client.force_login(head)
+    response = client.get(URL, {"unit": value})
+    assert response.status_code == 200
+    assert response.context["form"].errors["unit"] == [
+        "Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi."
+    ]
+    assert response.context["form"].values["unit"] is None

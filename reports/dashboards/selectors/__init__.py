@@ -12,7 +12,7 @@ remediation by unit and the repeated limitations; this module the page-level rea
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from findings.models import RemediationAction
 from findings.selectors import action_list
@@ -71,7 +71,8 @@ __all__ = [
     "Scope",
     "ScoreRow",
     "compliance_by_domain",
-    "dashboard_branches",
+    "BRANCH_KINDS",
+    "dashboard_units",
     "dashboard_plans",
     "followup_actions",
     "head_dashboard",
@@ -193,11 +194,18 @@ def dashboard_plans(*, user) -> list[InspectionPlan]:
     return list(plans_visible_to(user).only("id", "title", "year").order_by("-year", "title", "id"))
 
 
-def dashboard_branches(*, user) -> QuerySet[Unit]:
-    """Units with a subtree worth filtering by (provinces, departments, former districts), in tree order."""
-    return (
-        units_visible_to(user)
-        .filter(kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT])
-        .only("id", "name", "depth", "path")
-        .order_by("path")
+# Units with a subtree worth filtering the dashboard by.
+BRANCH_KINDS = (UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT)
+
+
+def dashboard_units(*, user, unit_id: int | None = None) -> list[Unit]:
+    """The units of the dashboard's unit filter, in tree order (one query): those with a subtree
+    worth filtering by (provinces, departments, former districts: the list offered) and the unit
+    ``unit_id`` asked for, each only if ``user`` may see it. The filter form validates the chosen
+    unit against these, so the list and the chosen unit cost one read, not two."""
+    wanted = Q(kind__in=BRANCH_KINDS)
+    if unit_id is not None:
+        wanted |= Q(pk=unit_id)
+    return list(
+        units_visible_to(user).filter(wanted).only("id", "name", "depth", "path", "kind").order_by("path")
     )
