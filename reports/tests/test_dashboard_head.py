@@ -1,6 +1,6 @@
 """The department head's dashboard: who may open it, what it counts, for which units, in how many queries."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -231,9 +231,9 @@ def test_query_count_stays_flat_as_units_and_visits_grow(
 
 def test_selectors_run_in_one_query_each(province, world, django_assert_num_queries):
     scope = selectors.Scope(prefix=province.path, year=2026)
-    # The roll-ups' state (none yet: live), the scope's units, then one query a panel (ranking
-    # and trend share one).
-    with django_assert_num_queries(7):
+    # The roll-ups' state (none yet: live), the scope's units, then one query a panel (progress,
+    # ranking and trend share one).
+    with django_assert_num_queries(6):
         selectors.head_dashboard(scope=scope)
 
 
@@ -274,3 +274,61 @@ def test_a_unit_that_is_no_id_is_an_invalid_choice(client, head, world, value):
         "Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi."
     ]
     assert response.context["form"].values["unit"] is None
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"year": 2026},
+        {"year": 2025},
+        {"year": None},
+        {"latest_year": True},
+        {"plan": "plan_2025"},
+        {"year": 2024},
+    ],
+)
+@pytest.mark.parametrize("where", ["province", "commune"])
+def test_progress_ranking_and_trend_in_one_query_agree_with_their_own_queries(
+    province, commune, world, filters, where, django_assert_num_queries
+):
+    def scope():
+        plan = filters.get("plan")
+        return selectors.Scope(
+            prefix=(province if where == "province" else commune).path,
+            year=filters.get("year"),
+            plan_id=getattr(world, plan).pk if plan else None,
+            latest_year=filters.get("latest_year", False),
+        )
+
+    # A visit planned but not finished, and a cancelled one, count in the progress only / not at all.
+    # A year with no finished visit is in the progress, not in the trend; a domain with no scored
+    # answer is no score.
+    for status in (VisitStatus.SCHEDULED, VisitStatus.CANCELLED):
+        unit = UnitFactory(parent=commune, name=f"Thôn {status}")
+        factories.visit(plan=world.plan_2026, unit=unit, day=world.today, status=status)
+    plan_2024 = factories.plan(
+        department=world.plan_2026.issuing_unit, template=world.plan_2026.template, year=2024, units=[commune]
+    )
+    factories.visit(plan=plan_2024, unit=commune, day=date(2024, 5, 6), status=VisitStatus.IN_PROGRESS)
+    unscored = factories.visit(
+        plan=plan_2024, unit=UnitFactory(parent=commune), day=date(2024, 5, 7), status=VisitStatus.SUBMITTED
+    )
+    unscored.domain_scores.create(
+        domain=unscored.plan.template.domains.get(code="1"), points=0, max_points=10, answered=0
+    )
+    together = scope()
+    together.unit_ids  # noqa: B018 (read first: the count below is the panels' query alone)
+    with django_assert_num_queries(1):
+        progress, ranking, trend = selectors.progress_ranking_and_trend(scope=together)
+    apart = scope()
+    expected_ranking, expected_trend = selectors.ranking_and_trend(scope=apart)
+    assert together.year == apart.year
+    assert progress == selectors.plan_progress(scope=apart)
+    assert [(r.key, r.label, r.points, r.max_points, r.visits) for r in ranking.rows] == [
+        (r.key, r.label, r.points, r.max_points, r.visits) for r in expected_ranking.rows
+    ]
+    assert [(r.key, r.points, r.max_points, r.visits) for r in trend] == [
+        (r.key, r.points, r.max_points, r.visits) for r in expected_trend
+    ]
+    if where == "province" and filters.get("year") == 2026:
+        assert progress and ranking.rows and trend

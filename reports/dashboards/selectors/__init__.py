@@ -50,6 +50,7 @@ from .scores import (
     compliance_by_domain,
     latest_scored_year,
     plan_progress,
+    progress_ranking_and_trend,
     ranking_and_trend,
     score_trend,
     unit_ranking,
@@ -81,6 +82,7 @@ __all__ = [
     "latest_year",
     "overdue_band_filter",
     "plan_progress",
+    "progress_ranking_and_trend",
     "ranked_units",
     "ranking_and_trend",
     "remediation_by_unit",
@@ -126,7 +128,7 @@ def head_dashboard(*, scope: Scope, today: date | None = None) -> HeadDashboard:
     their state, trend with progress, domains, ranking, remediation and its totals, repeats;
     ``as_of`` says when they were made), then taken from the cache until the next refresh (the
     state only: reports.dashboards.boards); a narrower scope, or before the first refresh, from the
-    visits themselves (six queries: the scope's units, then ranking with trend, progress,
+    visits themselves (five queries: the scope's units, then progress with ranking and trend,
     domains, remediation, repeats)."""
     state = rollups.rollup_state(scope=scope)
     if state is not None:
@@ -147,9 +149,10 @@ def head_dashboard(*, scope: Scope, today: date | None = None) -> HeadDashboard:
         )
         boards.put(key, board, scope.year)
         return board
-    ranking, trend = ranking_and_trend(scope=scope)  # first: it settles scope.latest_year
+    # First: it settles scope.latest_year.
+    progress, ranking, trend = progress_ranking_and_trend(scope=scope)
     return HeadDashboard(
-        progress=plan_progress(scope=scope),
+        progress=progress,
         domains=compliance_by_domain(scope=scope),
         ranking=ranking,
         remediation=remediation_by_unit(scope=scope, today=today),
