@@ -247,7 +247,9 @@ def test_the_filters_units_and_the_unit_asked_for_are_read_in_one_query(client, 
         response = client.get(URL, {"unit": commune.pk})
     assert response.context["form"].values["unit"] == commune
     unit_reads = [
-        q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "units_unit"."id"')
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip("(").startswith('SELECT "units_unit"."id"')
     ]
     # The head's own unit (the rules' scope), the filter's units with the one asked for, the scope's ids.
     assert len(unit_reads) == 3, unit_reads
@@ -332,3 +334,14 @@ def test_progress_ranking_and_trend_in_one_query_agree_with_their_own_queries(
     ]
     if where == "province" and filters.get("year") == 2026:
         assert progress and ranking.rows and trend
+
+
+def test_a_units_dashboard_counts_the_units_it_replaced_once_each(client, head, world, commune):
+    ward = UnitFactory(parent=commune.parent, name="Phường Mới")
+    child = UnitFactory(parent=ward, name="Khu phố 1")
+    # The ward replaced the commune; its own child is listed as replaced too (in both reads).
+    ward.predecessors.add(commune, child)
+    assert sorted(selectors.Scope(prefix=ward.path).unit_ids) == sorted([ward.pk, child.pk, commune.pk])
+    board = _board(client, head, unit=ward.pk, year=2026)
+    assert [row.key for row in board.ranking.rows] == [commune.pk]
+    assert board.totals.planned == 1
