@@ -4,17 +4,18 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import IdChoiceField, IdFilter
+from core.forms import IdFilter, parse_id
 from core.search import matches_words
 from findings.models import ACTION_OPEN_STATES, ActionState, RemediationAction
 from units.models import Unit
 
-from .selectors import overdue_band_filter
+from .selectors import BRANCH_KINDS, overdue_band_filter
 
 
 class QuickSelect(forms.Select):
@@ -38,25 +39,53 @@ class QuickSelect(forms.Select):
 
 def _select(field):
     attrs = field.widget.attrs
-    field.widget = QuickSelect(attrs={**attrs, "class": "form-select"}, choices=field.choices)
+    field.widget = QuickSelect(attrs={**attrs, "class": "form-select"}, choices=getattr(field, "choices", ()))
     return field
+
+
+class ListedUnitField(forms.Field):
+    """A unit chosen by id among ``units`` (read beforehand with the list offered: no query of its
+    own); any other id, or text that is no id, is an invalid choice, as with a ModelChoiceField."""
+
+    default_error_messages = {
+        "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.units: dict[int, Unit] = {}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            unit = self.units.get(parse_id(value, model=Unit))
+        except ValidationError:
+            unit = None
+        if unit is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return unit
 
 
 class DashboardFilterForm(forms.Form):
     """Year, plan and unit subtree of a dashboard.
 
-    ``plans`` are the plans the user may see (they give the years too); ``units`` validates the
-    chosen unit (any unit the user sees); ``branches`` are the units offered in the list (those
-    with a subtree), so the list stays short at national scale. With no year in the query string
-    (``year_chosen`` False) the dashboard picks the latest year with finished visits and shows it
-    with :meth:`show_year`; an empty year means every year.
+    ``plans`` are the plans the user may see (they give the years too); ``units`` are the units the
+    user may see that the list offers (those with a subtree, so the list stays short at national
+    scale) plus the unit asked for (selectors.dashboard_units: one query): the chosen unit must be
+    one of them. With no year in the query string (``year_chosen`` False) the dashboard picks the
+    latest year with finished visits and shows it with :meth:`show_year`; an empty year means every
+    year.
     """
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
     plan = forms.TypedChoiceField(label=_("Plan"), coerce=int, required=False, empty_value=None)
-    unit = IdChoiceField(label=_("Units"), queryset=Unit.objects.none(), required=False)
+    unit = ListedUnitField(label=_("Units"), required=False)
+    unit_empty_label = _("All units I oversee")
 
-    def __init__(self, data, *, plans, units, branches):
+    def __init__(self, data, *, plans, units):
         data = data.copy()
         years = sorted({plan.year for plan in plans}, reverse=True)
         self.year_chosen = "year" in data
@@ -67,21 +96,19 @@ class DashboardFilterForm(forms.Form):
             ("", _("All plans")),
             *[(p.pk, f"{p.title} ({p.year})") for p in plans],
         ]
-        unit_field = self.fields["unit"]
-        unit_field.queryset = units
-        unit_field.empty_label = _("All units I oversee")
-        self._branches = branches
+        self.fields["unit"].units = {unit.pk: unit for unit in units}
+        self._branches = [unit for unit in units if unit.kind in BRANCH_KINDS]
         for field in self.fields.values():
             _select(field)
 
     def unit_choices(self) -> list[tuple]:
         """The units offered: the branches (indented by depth) plus the chosen unit if it is a leaf."""
         chosen = self.cleaned_data.get("unit") if self.is_bound and hasattr(self, "cleaned_data") else None
-        branches = list(self._branches)
+        branches = self._branches
         if not branches:
-            return [("", self.fields["unit"].empty_label)]
+            return [("", self.unit_empty_label)]
         top = min(u.depth for u in branches)
-        choices = [("", self.fields["unit"].empty_label)]
+        choices = [("", self.unit_empty_label)]
         choices += [(u.pk, "\u2003" * (u.depth - top) + u.name) for u in branches]
         if chosen is not None and chosen.pk not in {u.pk for u in branches}:
             choices.append((chosen.pk, chosen.name))

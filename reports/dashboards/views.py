@@ -4,11 +4,13 @@ The downloads of the other apps' lists reuse those apps' selectors and FilterSet
 holds exactly the rows the list shows (all pages) for the same query string.
 """
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.forms import parse_id
 from findings.filters import ActionFilter as FindingsActionFilter
 from findings.selectors import action_list
 from inspections.filters import VisitFilter
@@ -16,8 +18,8 @@ from inspections.selectors import plans_visible_to, visit_list
 from reports.access import get_dashboard_scope_for_user, require_dashboard
 from reports.exports import export_format, export_response
 from reports.paging import counted_page
-from units.access import units_visible_to
 from units.filters import UnitFilter
+from units.models import Unit
 from units.selectors import unit_list
 
 from . import charts, columns, selectors
@@ -28,11 +30,16 @@ from .ranking_table import ranking_rows_html
 
 def _filters(request) -> tuple[DashboardFilterForm, selectors.Scope]:
     user = request.user
+    try:
+        # The unit asked for is read with the units the filter offers (one query); the form
+        # then checks it is one of them.
+        unit_id = parse_id(request.GET["unit"], model=Unit)
+    except (KeyError, ValidationError):
+        unit_id = None
     form = DashboardFilterForm(
         request.GET,
         plans=selectors.dashboard_plans(user=user),
-        units=units_visible_to(user),
-        branches=selectors.dashboard_branches(user=user),
+        units=selectors.dashboard_units(user=user, unit_id=unit_id),
     )
     form.is_valid()
     form.limit_widget()

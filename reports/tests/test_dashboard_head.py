@@ -1,6 +1,6 @@
 """The department head's dashboard: who may open it, what it counts, for which units, in how many queries."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -231,7 +231,117 @@ def test_query_count_stays_flat_as_units_and_visits_grow(
 
 def test_selectors_run_in_one_query_each(province, world, django_assert_num_queries):
     scope = selectors.Scope(prefix=province.path, year=2026)
-    # The roll-ups' state (none yet: live), the scope's units, then one query a panel (ranking
-    # and trend share one).
-    with django_assert_num_queries(7):
+    # The roll-ups' state (none yet: live), the scope's units, then one query a panel (progress,
+    # ranking and trend share one).
+    with django_assert_num_queries(6):
         selectors.head_dashboard(scope=scope)
+
+
+def test_the_filters_units_and_the_unit_asked_for_are_read_in_one_query(client, head, world, commune):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(head)
+    client.get(URL, {"unit": commune.pk})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, {"unit": commune.pk})
+    assert response.context["form"].values["unit"] == commune
+    unit_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip("(").startswith('SELECT "units_unit"."id"')
+    ]
+    # The head's own unit (the rules' scope), the filter's units with the one asked for, the scope's ids.
+    assert len(unit_reads) == 3, unit_reads
+
+
+def test_the_unit_list_offers_branches_and_the_chosen_leaf_only(client, head, world, commune, other_commune):
+    client.force_login(head)
+    form = client.get(URL, {"unit": commune.pk}).context["form"]
+    offered = [key for key, _label in form.fields["unit"].widget.choices]
+    assert commune.pk in offered and commune.parent_id in offered
+    assert other_commune.pk not in offered
+    assert f'<option value="{commune.pk}" selected>{commune.name}</option>' in str(form["unit"])
+    assert other_commune.pk not in [
+        key for key, _label in client.get(URL).context["form"].fields["unit"].widget.choices
+    ]
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "-3", "0"])
+def test_a_unit_that_is_no_id_is_an_invalid_choice(client, head, world, value):
+    client.force_login(head)
+    response = client.get(URL, {"unit": value})
+    assert response.status_code == 200
+    assert response.context["form"].errors["unit"] == [
+        "Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi."
+    ]
+    assert response.context["form"].values["unit"] is None
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"year": 2026},
+        {"year": 2025},
+        {"year": None},
+        {"latest_year": True},
+        {"plan": "plan_2025"},
+        {"year": 2024},
+    ],
+)
+@pytest.mark.parametrize("where", ["province", "commune"])
+def test_progress_ranking_and_trend_in_one_query_agree_with_their_own_queries(
+    province, commune, world, filters, where, django_assert_num_queries
+):
+    def scope():
+        plan = filters.get("plan")
+        return selectors.Scope(
+            prefix=(province if where == "province" else commune).path,
+            year=filters.get("year"),
+            plan_id=getattr(world, plan).pk if plan else None,
+            latest_year=filters.get("latest_year", False),
+        )
+
+    # A visit planned but not finished, and a cancelled one, count in the progress only / not at all.
+    # A year with no finished visit is in the progress, not in the trend; a domain with no scored
+    # answer is no score.
+    for status in (VisitStatus.SCHEDULED, VisitStatus.CANCELLED):
+        unit = UnitFactory(parent=commune, name=f"Thôn {status}")
+        factories.visit(plan=world.plan_2026, unit=unit, day=world.today, status=status)
+    plan_2024 = factories.plan(
+        department=world.plan_2026.issuing_unit, template=world.plan_2026.template, year=2024, units=[commune]
+    )
+    factories.visit(plan=plan_2024, unit=commune, day=date(2024, 5, 6), status=VisitStatus.IN_PROGRESS)
+    unscored = factories.visit(
+        plan=plan_2024, unit=UnitFactory(parent=commune), day=date(2024, 5, 7), status=VisitStatus.SUBMITTED
+    )
+    unscored.domain_scores.create(
+        domain=unscored.plan.template.domains.get(code="1"), points=0, max_points=10, answered=0
+    )
+    together = scope()
+    together.unit_ids  # noqa: B018 (read first: the count below is the panels' query alone)
+    with django_assert_num_queries(1):
+        progress, ranking, trend = selectors.progress_ranking_and_trend(scope=together)
+    apart = scope()
+    expected_ranking, expected_trend = selectors.ranking_and_trend(scope=apart)
+    assert together.year == apart.year
+    assert progress == selectors.plan_progress(scope=apart)
+    assert [(r.key, r.label, r.points, r.max_points, r.visits) for r in ranking.rows] == [
+        (r.key, r.label, r.points, r.max_points, r.visits) for r in expected_ranking.rows
+    ]
+    assert [(r.key, r.points, r.max_points, r.visits) for r in trend] == [
+        (r.key, r.points, r.max_points, r.visits) for r in expected_trend
+    ]
+    if where == "province" and filters.get("year") == 2026:
+        assert progress and ranking.rows and trend
+
+
+def test_a_units_dashboard_counts_the_units_it_replaced_once_each(client, head, world, commune):
+    ward = UnitFactory(parent=commune.parent, name="Phường Mới")
+    child = UnitFactory(parent=ward, name="Khu phố 1")
+    # The ward replaced the commune; its own child is listed as replaced too (in both reads).
+    ward.predecessors.add(commune, child)
+    assert sorted(selectors.Scope(prefix=ward.path).unit_ids) == sorted([ward.pk, child.pk, commune.pk])
+    board = _board(client, head, unit=ward.pk, year=2026)
+    assert [row.key for row in board.ranking.rows] == [commune.pk]
+    assert board.totals.planned == 1

@@ -51,6 +51,7 @@ from .scores import (
     compliance_by_domain,
     latest_scored_year,
     plan_progress,
+    progress_ranking_and_trend,
     ranking_and_trend,
     score_trend,
     unit_ranking,
@@ -72,7 +73,8 @@ __all__ = [
     "Scope",
     "ScoreRow",
     "compliance_by_domain",
-    "dashboard_branches",
+    "BRANCH_KINDS",
+    "dashboard_units",
     "dashboard_plans",
     "followup_actions",
     "head_dashboard",
@@ -81,6 +83,7 @@ __all__ = [
     "latest_year",
     "overdue_band_filter",
     "plan_progress",
+    "progress_ranking_and_trend",
     "ranked_units",
     "ranking_and_trend",
     "remediation_by_unit",
@@ -126,7 +129,7 @@ def head_dashboard(*, scope: Scope, today: date | None = None) -> HeadDashboard:
     their state, trend with progress, domains, ranking, remediation and its totals, repeats;
     ``as_of`` says when they were made), then taken from the cache until the next refresh (the
     state only: reports.dashboards.boards); a narrower scope, or before the first refresh, from the
-    visits themselves (six queries: the scope's units, then ranking with trend, progress,
+    visits themselves (five queries: the scope's units, then progress with ranking and trend,
     domains, remediation, repeats)."""
     state = rollups.rollup_state(scope=scope)
     if state is not None:
@@ -147,9 +150,10 @@ def head_dashboard(*, scope: Scope, today: date | None = None) -> HeadDashboard:
         )
         boards.put(key, board, scope.year)
         return board
-    ranking, trend = ranking_and_trend(scope=scope)  # first: it settles scope.latest_year
+    # First: it settles scope.latest_year.
+    progress, ranking, trend = progress_ranking_and_trend(scope=scope)
     return HeadDashboard(
-        progress=plan_progress(scope=scope),
+        progress=progress,
         domains=compliance_by_domain(scope=scope),
         ranking=ranking,
         remediation=remediation_by_unit(scope=scope, today=today),
@@ -200,11 +204,18 @@ def dashboard_plans(*, user) -> list[InspectionPlan]:
     return list(plans_visible_to(user).only("id", "title", "year").order_by("-year", "title", "id"))
 
 
-def dashboard_branches(*, user) -> QuerySet[Unit]:
-    """Units with a subtree worth filtering by (provinces, departments, former districts), in tree order."""
-    return (
-        units_visible_to(user)
-        .filter(kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT])
-        .only("id", "name", "depth", "path")
-        .order_by("path")
+# Units with a subtree worth filtering the dashboard by.
+BRANCH_KINDS = (UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT)
+
+
+def dashboard_units(*, user, unit_id: int | None = None) -> list[Unit]:
+    """The units of the dashboard's unit filter, in tree order (one query): those with a subtree
+    worth filtering by (provinces, departments, former districts: the list offered) and the unit
+    ``unit_id`` asked for, each only if ``user`` may see it. The filter form validates the chosen
+    unit against these, so the list and the chosen unit cost one read, not two."""
+    wanted = Q(kind__in=BRANCH_KINDS)
+    if unit_id is not None:
+        wanted |= Q(pk=unit_id)
+    return list(
+        units_visible_to(user).filter(wanted).only("id", "name", "depth", "path", "kind").order_by("path")
     )

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import FloatField, Q, QuerySet, Sum
+from django.db.models import FloatField, QuerySet, Sum
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 
@@ -50,11 +50,14 @@ class Scope:
             return None
         if self._unit_ids is None:
             # With the units they replaced in a merger (units.selectors.replaced_units_of): a ward's
-            # dashboard counts its communes' past, in the same one query.
-            units = Unit.objects.filter(
-                Q(path__startswith=self.prefix) | Q(pk__in=replaced_units_of(self.prefix))
-            ).order_by()
-            self._unit_ids = list(units.values_list("id", flat=True))
+            # dashboard counts its communes' past, in the same one query. A UNION ALL of the two
+            # index reads (the OR of both in one WHERE cost 4-5 x more for a commune or a district
+            # on the bench's large set); a unit in both comes twice and is kept once.
+            subtree = (
+                Unit.objects.filter(path__startswith=self.prefix).order_by().values_list("id", flat=True)
+            )
+            ids = subtree.union(replaced_units_of(self.prefix).order_by(), all=True).order_by()
+            self._unit_ids = list(dict.fromkeys(ids))
         return self._unit_ids
 
     def in_units(self, queryset: QuerySet, unit_field: str) -> QuerySet:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 
-from inspections.models import VisitStatus
+from inspections.models import Visit, VisitStatus
 
 from .scope import (
     DONE_STATUSES,
@@ -218,3 +218,64 @@ def score_trend(*, scope: Scope) -> list[ScoreRow]:
         )
         for r in rows
     ]
+
+
+def progress_ranking_and_trend(*, scope: Scope) -> tuple[list[PlanProgressRow], Ranking, list[ScoreRow]]:
+    """plan_progress and ranking_and_trend in one query (the live dashboard's first read).
+
+    The active visits of the scope's units, of every year and plan, are counted per unit and
+    plan (planned, done, concluded) with the sums of their finished visits' domain scores (a
+    left join: a visit with no score row counts as planned only); Python then keeps the scope's
+    year and plan for the progress and the ranking, and every year for the trend, as the two
+    functions do (the tests compare them)."""
+    scored = Q(status__in=DONE_STATUSES, domain_scores__answered__gt=0)
+    rows = list(
+        scope.in_units(Visit.objects.exclude(status=VisitStatus.CANCELLED), "unit_id")
+        .values("unit_id", "unit__name", "plan_id", "plan__title", "plan__year")
+        .annotate(
+            planned=Count("id", distinct=True),
+            done=Count("id", distinct=True, filter=Q(status__in=DONE_STATUSES)),
+            concluded=Count("id", distinct=True, filter=Q(status=VisitStatus.CONCLUDED)),
+            total=Sum("domain_scores__points", filter=scored),
+            maximum=Sum("domain_scores__max_points", filter=scored),
+            scored=Count("id", distinct=True, filter=scored),
+        )
+        .order_by()
+    )
+    if scope.latest_year:
+        # As ranking_and_trend: the latest year with scores, which the other panels then use.
+        scope.year = latest_year({r["plan__year"] for r in rows if r["scored"] and r["maximum"]})
+        scope.latest_year = False
+    plans: dict[int, PlanProgressRow] = {}
+    units: dict[int, ScoreRow] = {}
+    years: dict[int, ScoreRow] = {}
+    for r in rows:
+        year = r["plan__year"]
+        chosen = (not scope.year or year == scope.year) and (
+            not scope.plan_id or r["plan_id"] == scope.plan_id
+        )
+        if chosen:
+            plan = plans.setdefault(
+                r["plan_id"], PlanProgressRow(r["plan_id"], r["plan__title"], year, 0, 0, 0)
+            )
+            plan.planned += r["planned"]
+            plan.done += r["done"]
+            plan.concluded += r["concluded"]
+        if not r["scored"]:
+            continue
+        targets = [years.setdefault(year, ScoreRow(str(year), Decimal(0), Decimal(0), key=year))]
+        if chosen:
+            unit_id = r["unit_id"]
+            targets.append(
+                units.setdefault(unit_id, ScoreRow(r["unit__name"], Decimal(0), Decimal(0), key=unit_id))
+            )
+        for target in targets:
+            target.points += r["total"]
+            target.max_points += r["maximum"]
+            target.visits += r["scored"]
+    progress = sorted(plans.values(), key=lambda row: (-row.year, row.title, row.plan_id))
+    ranked = sorted(
+        (row for row in units.values() if row.max_points > 0),
+        key=lambda row: (-row.points / row.max_points, row.label, row.key),
+    )
+    return progress, Ranking(ranked), [years[year] for year in sorted(years)]
