@@ -1,6 +1,7 @@
 from datetime import date, datetime, time, timedelta
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -10,6 +11,7 @@ from core.forms import IdChoiceFilter
 from core.selects import FastSelect, listed_choices
 from core.text import fold
 from core.widgets import DateInput
+from units.widgets import FastField
 
 from .models import TeamMember, TeamRole, Visit, VisitStatus
 from .selectors import TEAM_ROLES, plans_visible_to, visible_visit_ids, visits_of_units_named
@@ -66,6 +68,16 @@ def _inspectors(request):
     )
 
 
+class VisitFilterForm(forms.Form):
+    """The visit filters' form: its text and date inputs drawn in Python (units.widgets.FastField,
+    Django's markup; the selects are core.selects.FastSelect), as they are on every visit list and
+    calendar page."""
+
+    def __getitem__(self, name):
+        field = super().__getitem__(name)
+        return FastField(field) if isinstance(field.field.widget, forms.widgets.Input) else field
+
+
 class VisitFilter(django_filters.FilterSet):
     # FastSelect: these lists are drawn on every visit list and calendar page (core.selects).
     plan = IdChoiceFilter(label=_("Plan"), queryset=_plans, empty_label=_("All plans"), widget=FastSelect)
@@ -93,6 +105,7 @@ class VisitFilter(django_filters.FilterSet):
     class Meta:
         model = Visit
         fields = ["plan", "q", "inspector", "leader", "status", "date_from", "date_to"]
+        form = VisitFilterForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -321,3 +321,41 @@ def test_an_approved_plans_page_names_its_approver_without_a_query_of_its_own(
     with django_assert_num_queries(9):
         response = client.get(url)
     assert f" · {head}</dd>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"q": 'Bình "Tấn" <b>&', "date_from": "01/10/2018", "date_to": "31/12/2018"},
+        {"q": "x", "date_from": "31/02/2026", "date_to": "hôm qua"},  # refused: aria-invalid, kept
+    ],
+)
+def test_the_visit_filters_inputs_are_drawn_as_django_draws_them(rf, scheduler, data):
+    # The text and date inputs of the visit list's and calendar's filters are drawn in Python
+    # (VisitFilterForm, units.widgets.FastField): the same markup as Django's widget templates,
+    # typed values escaped and kept, a refused date marked invalid.
+    from django import forms
+    from django.test import override_settings
+
+    from inspections.filters import CalendarFilter, VisitFilter
+    from inspections.models import Visit
+
+    request = rf.get("/")
+    request.user = scheduler
+    for filter_class in (VisitFilter, CalendarFilter):
+        form = filter_class(data or None, queryset=Visit.objects.none(), request=request).form
+        form.is_valid()
+        for name in ("q", "date_from", "date_to"):
+            if name not in form.fields:
+                continue
+            drawn = str(form[name])
+            django_drawn = forms.Form.__getitem__(form, name).as_widget()  # Django's widget templates
+            assert drawn == str(django_drawn) and drawn != "", (filter_class, name)
+            if name in data:
+                assert "value=" in drawn
+        if data.get("date_from") == "31/02/2026" and "date_from" in form.fields:
+            assert 'aria-invalid="true"' in str(form["date_from"])
+    with override_settings(LANGUAGE_CODE="vi"):
+        empty = VisitFilter(None, queryset=Visit.objects.none(), request=request).form
+        assert 'placeholder="dd/mm/yyyy"' in str(empty["date_from"])
