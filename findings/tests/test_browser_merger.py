@@ -154,6 +154,10 @@ def test_closing_a_unit_with_open_work_warns_then_its_actions_are_reassigned_on_
     page.get_by_label("Vẫn kết thúc đơn vị", exact=False).check()
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator("h1")).to_have_text("UBND xã Bình Tấn")
+    # The unit page's panels load after it (htmx): let them finish before this thread writes, as
+    # SQLite's shared in-memory test database refuses a read of a table another connection is
+    # writing ("database table is locked"), which no user's request meets.
+    page.wait_for_load_state("networkidle")
     ward = UnitFactory(name="UBND xã Bình Tân Mỹ", kind=UnitKind.COMMUNE, parent=province)
     page.goto(live_server.url + "/findings/units/closed-actions/")
     cards = page.locator("section.card")
