@@ -117,23 +117,30 @@ def test_inspector_cannot_open_the_review_queue(client, inspector):
     assert client.get(reverse("findings:review_queue")).status_code == 403
 
 
+def _submitted_visit(plan, district, leader, day, *, findings: int):
+    """A visit of a new commune of ``plan`` on ``day``, submitted for review with ``findings``."""
+    unit = UnitFactory(parent=district)
+    plan.units.add(unit)
+    visit = VisitFactory(
+        plan=plan,
+        unit=unit,
+        leader=leader,
+        status=VisitStatus.SUBMITTED,
+        starts_at=at(day, 8),
+        ends_at=at(day, 11),
+    )
+    FindingFactory.create_batch(findings, visit=visit, created_by=leader)
+    return visit
+
+
 def test_review_queue_query_count_does_not_grow_with_visits(
     client, head, plan, leader, district, django_assert_max_num_queries
 ):
     def add_visits(count, offset):
         for n in range(count):
-            unit = UnitFactory(parent=district)
-            plan.units.add(unit)
-            day = plan.period_start.replace(day=2 + offset + n)
-            v = VisitFactory(
-                plan=plan,
-                unit=unit,
-                leader=leader,
-                status=VisitStatus.SUBMITTED,
-                starts_at=at(day, 8),
-                ends_at=at(day, 11),
+            _submitted_visit(
+                plan, district, leader, plan.period_start.replace(day=2 + offset + n), findings=2
             )
-            FindingFactory.create_batch(2, visit=v, created_by=leader)
 
     add_visits(3, 0)
     client.force_login(head)
@@ -154,18 +161,7 @@ def test_review_queue_pages_keep_the_total_and_the_counts(client, head, plan, le
     """27 visits: the first page 25 oldest first with the total of all, the second the last two
     (a page past the end shows the last), each with its finding counts."""
     for n in range(27):
-        unit = UnitFactory(parent=district)
-        plan.units.add(unit)
-        day = plan.period_start + timedelta(days=n + 1)
-        visit = VisitFactory(
-            plan=plan,
-            unit=unit,
-            leader=leader,
-            status=VisitStatus.SUBMITTED,
-            starts_at=at(day, 8),
-            ends_at=at(day, 11),
-        )
-        FindingFactory.create_batch(n % 3, visit=visit, created_by=leader)
+        _submitted_visit(plan, district, leader, plan.period_start + timedelta(days=n + 1), findings=n % 3)
     client.force_login(head)
     url = reverse("findings:review_queue")
     first = client.get(url).context["visits"]
