@@ -14,17 +14,22 @@ from .factories import ActionFactory, FindingFactory, conclude
 pytestmark = pytest.mark.django_db
 
 
-def test_a_new_visit_shows_the_units_earlier_recommendations_with_their_state(
-    client, inspector, leader, visit, department, template, commune, other_commune
-):
-    earlier_plan = PlanFactory(
+def _plan_2026(department, template, units):
+    """An earlier plan of the year, over ``units``."""
+    return PlanFactory(
         issuing_unit=department,
         template=template,
         year=2026,
         period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
-        units=[commune, other_commune],
+        units=units,
     )
+
+
+def test_a_new_visit_shows_the_units_earlier_recommendations_with_their_state(
+    client, inspector, leader, visit, department, template, commune, other_commune
+):
+    earlier_plan = _plan_2026(department, template, [commune, other_commune])
     earlier = VisitFactory(
         plan=earlier_plan,
         unit=commune,
@@ -128,14 +133,7 @@ def test_the_earlier_recommendations_are_drawn_as_the_template_drew_them(
     ours, theirs = drawn_both_ways()
     assert ours == theirs and "list-group-item" not in ours
     commune.predecessors.add(other_commune)
-    earlier_plan = PlanFactory(
-        issuing_unit=department,
-        template=template,
-        year=2026,
-        period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2026, 12, 31),
-        units=[commune, other_commune],
-    )
+    earlier_plan = _plan_2026(department, template, [commune, other_commune])
     for n, (unit, states) in enumerate(
         [
             (commune, [ActionState.OPEN, ActionState.VERIFIED, None]),
