@@ -9,10 +9,13 @@ Two statements on PostgreSQL: the one that authorises, locks and reads (answerin
 the one that writes (answer_write: the answer's conditional UPDATE, the change's record, the
 roll-up's move and the audit entry in one data-modifying WITH, nothing written unless the
 UPDATE was). SQLite, which has no data-modifying WITH, runs the four writes one by one.
+PostgreSQL plans the first once per connection (PREPARE, then EXECUTE: _execute_planned_once).
 """
 
+import hashlib
 import json
 import uuid
+import weakref
 from decimal import Decimal
 from functools import cache
 
@@ -120,6 +123,44 @@ def _state_sql(*, granting: bool, vendor: str) -> str:
     )
 
 
+# PostgreSQL: the prepared statements of each open connection (keyed by the driver's connection
+# object, so a reconnection starts afresh), and those whose state is unknown after an error.
+_PREPARED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_UNSURE = object()
+
+
+@cache
+def _prepared_text(sql: str) -> tuple[str, str]:
+    """(name, "PREPARE name AS ..." with $1, $2... for the %s placeholders) of ``sql``."""
+    name = "kt_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:16]
+    pieces = sql.split("%s")
+    numbered = pieces[0] + "".join(f"${n}{piece}" for n, piece in enumerate(pieces[1:], start=1))
+    return name, f"PREPARE {name} AS {numbered}"
+
+
+def _execute_planned_once(cursor, sql: str, params: list) -> None:
+    """Run ``sql`` as a statement PostgreSQL plans once per connection (PREPARE, then EXECUTE):
+    the locking statement's plan cost more than its execution (0.4-0.7 ms against 0.1-0.5 ms
+    measured in the bench), and it runs at every change made on site. The first use on a
+    connection sends PREPARE and EXECUTE in one round trip; a prepared statement outlives a
+    rolled-back transaction, so after an error (the PREPARE's fate unknown, or the statement lost
+    by a pooler or DEALLOCATE) the connection runs the plain statement instead. Other databases:
+    the plain statement."""
+    if connection.vendor != "postgresql" or "%%" in sql:
+        cursor.execute(sql, params)
+        return
+    name, prepare = _prepared_text(sql)
+    known = _PREPARED.setdefault(connection.connection, {})
+    state = known.get(name)
+    if state is _UNSURE:
+        cursor.execute(sql, params)
+        return
+    execute = f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
+    known[name] = _UNSURE  # until it has run: an error leaves the plain statement to this connection
+    cursor.execute(execute if state else f"{prepare}\n; {execute}", params)  # after a closing comment too
+    known[name] = True
+
+
 @cache
 def _converters(model, vendor: str) -> list[tuple]:
     """Each concrete field's column with the converters the ORM would apply to it (the backend's,
@@ -171,7 +212,8 @@ def locked_state(*, visit_id: int, criterion_id: int) -> tuple[dict | None, list
     locks the visit's row, only while the visit is in progress: None otherwise. The answer's
     row is None when it does not exist yet."""
     with connection.cursor() as cursor:
-        cursor.execute(
+        _execute_planned_once(
+            cursor,
             _state_sql(granting=False, vendor=connection.vendor),
             [criterion_id, visit_id, VisitStatus.IN_PROGRESS.value],
         )
@@ -186,7 +228,8 @@ def answering_state(*, user_id: int, visit_id: int, criterion_id: int) -> tuple 
     old values (None when the row does not exist yet) and the visit's roll-up rows as
     locked_state gives them. None when the visit is not one ``user_id`` may answer now."""
     with connection.cursor() as cursor:
-        cursor.execute(
+        _execute_planned_once(
+            cursor,
             _state_sql(granting=True, vendor=connection.vendor),
             [criterion_id, visit_id, VisitStatus.IN_PROGRESS.value, user_id],
         )
