@@ -55,7 +55,6 @@ from .models import (
 )
 from .visit_reads import (
     VISIT_ROW_FIELDS,
-    leader_names,
     named_leaders,
     person_name,
     with_leader_name,
@@ -801,8 +800,8 @@ def my_visit_sections(*, user, now: datetime | None = None) -> QuerySet[Visit]:
 
 def my_visits(*, user, now: datetime | None = None, limit: int = 25, section: str = "") -> MyVisits:
     """The visits whose team ``user`` is on, sorted for their home page: each section's first
-    ``limit`` visits and its total, in one query with the leaders' names in a second (leader_names),
-    however many visits the user has (a window function numbers the rows of each section).
+    ``limit`` visits and its total, with their leaders' names, in one query however many visits
+    the user has (a window function numbers the rows of each section): my_visit_reads.
 
     - in progress: the visit has started and its checklist is open;
     - upcoming: draft or scheduled visits that have not started yet, soonest first;
@@ -810,25 +809,14 @@ def my_visits(*, user, now: datetime | None = None, limit: int = 25, section: st
       (start it or ask the scheduler to move it), or a reviewed visit they lead (the conclusion
       is theirs to sign).
 
-    With ``section``, only that one (its page lists it in full, paginated: my_visit_sections).
+    With ``section``, only that one (its page lists it in full, paginated: my_visit_reads.section_page).
     """
-    visits = my_visit_sections(user=user, now=now)
-    if section:
-        visits = visits.filter(section=section)
-    by_section = [F("section")]
-    visits = (
-        visits.annotate(
-            row=Window(RowNumber(), partition_by=by_section, order_by=[F("starts_at").asc(), F("id").asc()]),
-            section_total=Window(Count("pk"), partition_by=by_section),
-        )
-        .filter(row__lte=limit)
-        .select_related("unit", "plan")
-        .only(*VISIT_ROW_FIELDS)
-    )
+    from .my_visit_reads import section_rows
+
     result = MyVisits([], [], [], {})
-    for visit in leader_names(visits):
-        getattr(result, visit.section).append(visit)
-        result.totals[visit.section] = visit.section_total
+    for row, in_section, total in section_rows(user=user, section=section or None, last=limit, now=now):
+        getattr(result, in_section).append(row)
+        result.totals[in_section] = total
     return result
 
 

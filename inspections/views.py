@@ -13,7 +13,7 @@ from core.pagination import paginate, paginate_ids
 from core.text import fold
 from units.models import UnitKind
 
-from . import selectors, services, visit_reads, visit_table
+from . import my_visit_reads, selectors, services, visit_reads, visit_table
 from .access import (
     can,
     get_amendment_for_user,
@@ -440,7 +440,8 @@ def visit_calendar(request):
 
 @require_safe
 def my_visits(request):
-    """Each section's first rows; ``?section=upcoming`` lists one section in full, by pages."""
+    """Each section's first rows; ``?section=upcoming`` lists one section in full, by pages.
+    Either is one query (my_visit_reads): the rows, their sections' totals and leaders."""
     section = request.GET.get("section", "")
     if section not in selectors.MY_SECTIONS:
         return render(
@@ -448,14 +449,7 @@ def my_visits(request):
             "inspections/my_visits.html",
             {"mine": selectors.my_visits(user=request.user, limit=PAGE_SIZE)},
         )
-    visits = visit_reads.with_leader_name(
-        selectors.my_visit_sections(user=request.user)
-        .filter(section=section)
-        .select_related("unit", "plan")
-        .only(*visit_reads.VISIT_ROW_FIELDS)
-    )
-    page = paginate(request, visits, PAGE_SIZE)
-    page.object_list = visit_reads.named_leaders(page.object_list)
+    page = my_visit_reads.section_page(request, user=request.user, section=section, per_page=PAGE_SIZE)
     return render(
         request,
         "inspections/my_visits.html",
