@@ -82,7 +82,7 @@ def _sql() -> str:
     )
 
 
-def _converter(field):
+def column_converter(field):
     """The database's value of ``field`` as the ORM gives it (on SQLite a date or a time comes
     back as text from a plain cursor)."""
     col = field.get_col(field.model._meta.db_table)
@@ -125,10 +125,10 @@ def section_rows(
     if not fetched:
         return []
     starts, ends = (
-        _converter(Visit._meta.get_field("starts_at")),
-        _converter(Visit._meta.get_field("ends_at")),
+        column_converter(Visit._meta.get_field("starts_at")),
+        column_converter(Visit._meta.get_field("ends_at")),
     )
-    valid_to = _converter(Unit._meta.get_field("valid_to"))
+    valid_to = column_converter(Unit._meta.get_field("valid_to"))
     rows = []
     for (
         pk,
@@ -171,6 +171,8 @@ class _SectionRows:
 
     def __getitem__(self, index: slice) -> list:
         key = (index.start + 1, index.stop)
+        if index.stop <= index.start:  # the empty first page of an empty section
+            return []
         if key not in self.read:
             found = section_rows(
                 user=self.user, section=self.section, first=key[0], last=key[1], now=self.now

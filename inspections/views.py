@@ -13,7 +13,7 @@ from core.pagination import paginate, paginate_ids
 from core.text import fold
 from units.models import UnitKind
 
-from . import my_visit_reads, selectors, services, visit_reads, visit_table
+from . import my_visit_reads, plan_reads, selectors, services, visit_reads, visit_table
 from .access import (
     can,
     get_amendment_for_user,
@@ -183,7 +183,10 @@ def plan_detail(request, pk):
     user = request.user
     # Both lists' totals come from the progress's aggregates (selectors.plan_progress).
     progress = context["progress"]
-    context["visits"] = paginate(request, context["visits"], PAGE_SIZE, count=progress.listed_visits)
+    # The page of visits in one query (plan_reads), which of them open decided on its rows.
+    context["visits"] = plan_reads.plan_visit_page(
+        request, plan=plan, user=user, per_page=PAGE_SIZE, total=progress.listed_visits
+    )
     selectors.mark_viewable(context["visits"], user)
     context["unscheduled_units"] = paginate(
         request,
