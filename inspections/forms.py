@@ -14,8 +14,10 @@ from core.selects import FastSelect, FastSelectMultiple, listed_choices
 from core.uploads import archive_check
 from core.widgets import DateInput
 from units.models import Unit, UnitKind
+from units.widgets import CrispyFields
 
 from .models import InspectionPlan, TeamKind, TeamRole
+from .visit_reads import person_name
 
 
 class TimeInput(forms.TimeInput):
@@ -37,6 +39,12 @@ class UsersChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj):
         return f"{obj} · {obj.position}" if obj.position else str(obj)
+
+
+def _person_label(last_name: str, first_name: str, username: str, position: str) -> str:
+    """UserChoiceField.label_from_instance's text from the user's columns."""
+    name = person_name(last_name, first_name, username)
+    return f"{name} · {position}" if position else name
 
 
 class ServiceErrorsMixin:
@@ -83,8 +91,18 @@ class TeamFieldsMixin(ServiceErrorsMixin):
         for name in ("deputies", "members"):
             self.fields[name].widget.attrs.update({"size": 6, "class": "form-select"})
             self.fields[name].help_text = _("Hold Ctrl (or ⌘) to choose several.")
-        # The four lists hold the same people: one plain query, their options escaped once.
-        listed_choices(*(self.fields[name] for name, _role in self.TEAM_FIELDS))
+        # The four lists hold the same people: one plain query of their names (no user objects),
+        # their options escaped once; a chosen person is still read and checked by the field.
+        listed_choices(
+            *(self.fields[name] for name, _role in self.TEAM_FIELDS),
+            values=("last_name", "first_name", "username", "position"),
+            label=_person_label,
+        )
+
+    @property
+    def crispy(self) -> CrispyFields:
+        """``{{ form.crispy.leader }}``: a field as crispy-forms draws it, drawn in Python."""
+        return CrispyFields(self)
 
     def _chosen(self, name: str) -> list:
         value = self.cleaned_data.get(name)
@@ -180,7 +198,8 @@ class VisitForm(TimesMixin, TeamFieldsMixin, forms.Form):
         if visit is not None:
             units |= Q(pk=visit.unit_id)
         self.fields["unit"].queryset = Unit.objects.filter(units).order_by("path")
-        listed_choices(self.fields["unit"])
+        # str(unit) is its name: the list read as names, without a unit object each.
+        listed_choices(self.fields["unit"], values=("name",), label=str)
         self.add_time_fields()
         self.add_team_fields(candidates)
         self.order_fields(["unit", "day", "start_time", "end_time", "place", "notes"])

@@ -55,7 +55,6 @@ from .models import (
 )
 from .visit_reads import (
     VISIT_ROW_FIELDS,
-    leader_names,
     named_leaders,
     person_name,
     with_leader_name,
@@ -233,6 +232,9 @@ class PlanProgress:
     # units without an active visit (its "not scheduled yet" list): their pages' totals.
     listed_visits: int = 0
     units_without_visit: int = 0
+    # Whether the plan has amendments and history lines: the page reads them only then.
+    has_amendments: bool = True
+    has_events: bool = True
 
     @property
     def concluded(self) -> int:
@@ -264,10 +266,12 @@ def plan_progress(*, plan: InspectionPlan) -> PlanProgress:
 
     Written as SQL: built through the ORM, the three nested aggregates cost 2 ms of the plan
     page's time to compose and compile, ten times their execution. One row comes back even for
-    a plan without visits (its status NULL): the counts hang off a one-row table."""
+    a plan without visits (its status NULL): the counts hang off a one-row table. It also says
+    whether the plan has amendments and history lines (plan_detail reads them only then)."""
     qn = connection.ops.quote_name
     visit, unit = qn(Visit._meta.db_table), qn(Unit._meta.db_table)
     listed = qn(InspectionPlan.units.through._meta.db_table)
+    amendment, event = qn(PlanAmendment._meta.db_table), qn(PlanEvent._meta.db_table)
     # Only quoted table names go into the text; the plan's id and the status are parameters.
     sql = (
         f"SELECT v.status, COUNT(v.id), "  # noqa: S608
@@ -276,13 +280,15 @@ def plan_progress(*, plan: InspectionPlan) -> PlanProgress:
         f"(SELECT a.unit_id FROM {visit} a WHERE a.plan_id = %(plan)s AND a.status <> %(cancelled)s)), "
         f"(SELECT COUNT(*) FROM {listed} l WHERE l.inspectionplan_id = %(plan)s AND NOT EXISTS "
         f"(SELECT 1 FROM {visit} a WHERE a.plan_id = %(plan)s AND a.unit_id = l.unit_id "
-        f"AND a.status <> %(cancelled)s)) "
+        f"AND a.status <> %(cancelled)s)), "
+        f"EXISTS (SELECT 1 FROM {amendment} m WHERE m.plan_id = %(plan)s), "
+        f"EXISTS (SELECT 1 FROM {event} e WHERE e.plan_id = %(plan)s) "
         f"FROM (SELECT 1 AS one) o LEFT JOIN {visit} v ON v.plan_id = %(plan)s GROUP BY v.status"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, {"plan": plan.pk, "cancelled": VisitStatus.CANCELLED.value})
         rows = cursor.fetchall()
-    by_status = {status: n for status, n, _units, _waiting in rows if status is not None}
+    by_status = {status: n for status, n, *_rest in rows if status is not None}
     cancelled = by_status.pop(VisitStatus.CANCELLED, 0)
     visit_count = sum(by_status.values())
     return PlanProgress(
@@ -291,6 +297,8 @@ def plan_progress(*, plan: InspectionPlan) -> PlanProgress:
         by_status=by_status,
         listed_visits=visit_count + cancelled,
         units_without_visit=rows[0][3],
+        has_amendments=bool(rows[0][4]),
+        has_events=bool(rows[0][5]),
     )
 
 
@@ -333,17 +341,23 @@ def mark_viewable(page, user) -> None:
 
 
 def plan_detail(*, plan: InspectionPlan, user) -> dict:
-    """The plan page: its visits and its units without a visit (querysets, for the view to
-    paginate), progress from aggregates, its amendments (the pending one apart) and its approval
-    history. A constant number of queries whatever the number of visits."""
+    """The plan page: its units without a visit (a queryset, for the view to paginate; its visits
+    are plan_reads.plan_visit_page's), progress from aggregates, its amendments (the pending one
+    apart) and its approval history, each read only when the progress says the plan has some.
+    A constant number of queries whatever the number of visits."""
     progress = plan_progress(plan=plan)
-    amendments = list(plan.amendments.select_related("submitted_by", "decided_by").order_by("number"))
+    amendments = (
+        list(plan.amendments.select_related("submitted_by", "decided_by").order_by("number"))
+        if progress.has_amendments
+        else []
+    )
     return {
-        "visits": plan_visits(plan=plan, user=user),
         "amendments": amendments,
         "plan_months": _months(plan.period_start, plan.period_end),
         "pending_amendment": next((a for a in amendments if a.status == AmendmentStatus.SUBMITTED), None),
-        "plan_events": list(PlanEvent.objects.filter(plan=plan).select_related("actor", "amendment")),
+        "plan_events": list(PlanEvent.objects.filter(plan=plan).select_related("actor", "amendment"))
+        if progress.has_events
+        else [],
         "progress": progress,
         "status_counts": [
             (s, progress.by_status.get(s.value, 0)) for s in VisitStatus if s != VisitStatus.CANCELLED
@@ -769,29 +783,38 @@ MY_SECTIONS = ("waiting", "in_progress", "upcoming")
 
 def my_visit_sections(*, user, now: datetime | None = None) -> QuerySet[Visit]:
     """The visits whose team ``user`` is on and that belong to a section of their page, each
-    annotated with its ``section`` (see my_visits), by start time."""
+    annotated with its ``section`` (see my_visits), by start time. The inspector's home panel
+    reads it; the "my visits" page reads the same rows in one statement (my_visit_reads, tested
+    equal to this).
+
+    The user's own seat is joined (``me``: the (user, visit) unique index gives at most one per
+    visit) and the section read from its role, rather than two id subqueries (on the team, and
+    leading it), which the ORM composed again in each place the CASE is written."""
     now = now or timezone.now()
-    leads = TeamMember.objects.filter(user=user, role=TeamRole.LEADER).values("visit_id")
     section = Case(
         When(status=VisitStatus.IN_PROGRESS, then=Value("in_progress")),
-        When(Q(status=VisitStatus.REVIEWED) & Q(pk__in=leads), then=Value("waiting")),
+        When(status=VisitStatus.REVIEWED, me__role=TeamRole.LEADER, then=Value("waiting")),
         When(
-            Q(status__in=[VisitStatus.DRAFT, VisitStatus.SCHEDULED]) & Q(starts_at__gte=now),
+            status__in=[VisitStatus.DRAFT, VisitStatus.SCHEDULED],
+            starts_at__gte=now,
             then=Value("upcoming"),
         ),
         When(status=VisitStatus.SCHEDULED, then=Value("waiting")),
         default=Value(""),
         output_field=CharField(),
     )
+    if not user.is_authenticated:
+        return Visit.objects.none()
     return (
-        Visit.objects.with_member(user)
+        Visit.objects.annotate(me=FilteredRelation("team", condition=Q(team__user=user)))
         .filter(
+            me__isnull=False,
             status__in=[
                 VisitStatus.DRAFT,
                 VisitStatus.SCHEDULED,
                 VisitStatus.IN_PROGRESS,
                 VisitStatus.REVIEWED,
-            ]
+            ],
         )
         .annotate(section=section)
         .exclude(section="")
@@ -801,8 +824,8 @@ def my_visit_sections(*, user, now: datetime | None = None) -> QuerySet[Visit]:
 
 def my_visits(*, user, now: datetime | None = None, limit: int = 25, section: str = "") -> MyVisits:
     """The visits whose team ``user`` is on, sorted for their home page: each section's first
-    ``limit`` visits and its total, in one query with the leaders' names in a second (leader_names),
-    however many visits the user has (a window function numbers the rows of each section).
+    ``limit`` visits and its total, with their leaders' names, in one query however many visits
+    the user has (a window function numbers the rows of each section): my_visit_reads.
 
     - in progress: the visit has started and its checklist is open;
     - upcoming: draft or scheduled visits that have not started yet, soonest first;
@@ -810,25 +833,14 @@ def my_visits(*, user, now: datetime | None = None, limit: int = 25, section: st
       (start it or ask the scheduler to move it), or a reviewed visit they lead (the conclusion
       is theirs to sign).
 
-    With ``section``, only that one (its page lists it in full, paginated: my_visit_sections).
+    With ``section``, only that one (its page lists it in full, paginated: my_visit_reads.section_page).
     """
-    visits = my_visit_sections(user=user, now=now)
-    if section:
-        visits = visits.filter(section=section)
-    by_section = [F("section")]
-    visits = (
-        visits.annotate(
-            row=Window(RowNumber(), partition_by=by_section, order_by=[F("starts_at").asc(), F("id").asc()]),
-            section_total=Window(Count("pk"), partition_by=by_section),
-        )
-        .filter(row__lte=limit)
-        .select_related("unit", "plan")
-        .only(*VISIT_ROW_FIELDS)
-    )
+    from .my_visit_reads import section_rows
+
     result = MyVisits([], [], [], {})
-    for visit in leader_names(visits):
-        getattr(result, visit.section).append(visit)
-        result.totals[visit.section] = visit.section_total
+    for row, in_section, total in section_rows(user=user, section=section or None, last=limit, now=now):
+        getattr(result, in_section).append(row)
+        result.totals[in_section] = total
     return result
 
 

@@ -13,7 +13,7 @@ from core.pagination import paginate, paginate_ids
 from core.text import fold
 from units.models import UnitKind
 
-from . import selectors, services, visit_reads, visit_table
+from . import my_visit_reads, plan_reads, selectors, services, visit_reads, visit_table
 from .access import (
     can,
     get_amendment_for_user,
@@ -183,7 +183,10 @@ def plan_detail(request, pk):
     user = request.user
     # Both lists' totals come from the progress's aggregates (selectors.plan_progress).
     progress = context["progress"]
-    context["visits"] = paginate(request, context["visits"], PAGE_SIZE, count=progress.listed_visits)
+    # The page of visits in one query (plan_reads), which of them open decided on its rows.
+    context["visits"] = plan_reads.plan_visit_page(
+        request, plan=plan, user=user, per_page=PAGE_SIZE, total=progress.listed_visits
+    )
     selectors.mark_viewable(context["visits"], user)
     context["unscheduled_units"] = paginate(
         request,
@@ -440,7 +443,8 @@ def visit_calendar(request):
 
 @require_safe
 def my_visits(request):
-    """Each section's first rows; ``?section=upcoming`` lists one section in full, by pages."""
+    """Each section's first rows; ``?section=upcoming`` lists one section in full, by pages.
+    Either is one query (my_visit_reads): the rows, their sections' totals and leaders."""
     section = request.GET.get("section", "")
     if section not in selectors.MY_SECTIONS:
         return render(
@@ -448,14 +452,7 @@ def my_visits(request):
             "inspections/my_visits.html",
             {"mine": selectors.my_visits(user=request.user, limit=PAGE_SIZE)},
         )
-    visits = visit_reads.with_leader_name(
-        selectors.my_visit_sections(user=request.user)
-        .filter(section=section)
-        .select_related("unit", "plan")
-        .only(*visit_reads.VISIT_ROW_FIELDS)
-    )
-    page = paginate(request, visits, PAGE_SIZE)
-    page.object_list = visit_reads.named_leaders(page.object_list)
+    page = my_visit_reads.section_page(request, user=request.user, section=section, per_page=PAGE_SIZE)
     return render(
         request,
         "inspections/my_visits.html",

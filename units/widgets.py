@@ -110,3 +110,99 @@ class FastField:
         return widget_html(self.bf)
 
     __html__ = __str__
+
+
+# A form field drawn as crispy-forms' ``{{ field|as_crispy_field }}`` draws it (bootstrap5/field.html,
+# no helper, labels and errors shown), in Python: through the template pack each field costs a
+# dozen template includes (the visit form's team lists: four of them on every visit form). For
+# hidden fields, text inputs, text areas and selects (Django's or core.selects' FastSelect, whose
+# options are drawn in Python already); crispy-forms draws any other field. Tests hold the markup
+# to crispy-forms' (inspections/tests/test_visit_form_html.py).
+
+
+def _crispy_errors(bf: BoundField) -> str:
+    # bootstrap5/layout/field_errors_block.html
+    if not bf.errors:
+        return ""
+    lines = "".join(
+        f'<p id="error_{n}_{django_escape(bf.auto_id)}"><strong>{django_escape(error)}</strong></p>'
+        for n, error in enumerate(bf.errors, start=1)
+    )
+    field_id = django_escape(getattr(bf.errors, "field_id", "") or "")
+    return f'<div id="{field_id}_error" class="invalid-feedback">{lines}</div>'
+
+
+def _crispy_help(bf: BoundField) -> str:
+    # bootstrap5/layout/help_text.html: the help text is the form's own (not escaped there either)
+    if not bf.help_text:
+        return ""
+    field_id = f'id="{django_escape(bf.auto_id)}_helptext" ' if bf.auto_id else ""
+    return f'<div {field_id}class="form-text">{bf.help_text}</div>'
+
+
+def _crispy_label(bf: BoundField) -> str:
+    if not bf.label:
+        return ""
+    required = bf.field.required
+    target = f' for="{django_escape(bf.id_for_label)}"' if bf.id_for_label else ""
+    star = '<span class="asteriskField">*</span>' if required else ""
+    return (
+        f'<label{target} class="form-label{" requiredField" if required else ""}">'
+        f"{django_escape(bf.label)}{star}</label>"
+    )
+
+
+def _crispy_classes(bf: BoundField, extra: str) -> None:
+    # {% crispy_field field 'class' extra %}: the widget's class, its own name (lower case)
+    # unless a class holds it already, then each class of ``extra`` (and is-invalid on an error).
+    widget = bf.field.widget
+    name = type(widget).__name__.lower()
+    classes = widget.attrs.get("class", "")
+    classes = (f"{classes} {name}" if name not in classes else classes) if classes else name
+    present = classes.split()
+    for cls in [*extra.split(), *(["is-invalid"] if bf.errors else [])]:
+        if cls not in present:
+            classes += f" {cls}"
+            present.append(cls)
+    widget.attrs["class"] = classes
+
+
+def crispy_field_html(bf: BoundField) -> SafeString:
+    """``{{ bf|as_crispy_field }}``'s markup for hidden fields, text-like inputs, text areas and
+    selects; crispy-forms itself draws any other field (and any field of a form with a helper)."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    widget = bf.field.widget
+    if bf.is_hidden:
+        return bf.as_widget()
+    if getattr(bf.form, "helper", None) is not None:
+        return as_crispy_field(bf)
+    if isinstance(widget, widgets.Select) and not isinstance(
+        widget, widgets.RadioSelect | widgets.CheckboxSelectMultiple | widgets.NullBooleanSelect
+    ):
+        _crispy_classes(bf, "form-select")
+        inner = f"{bf.as_widget()}{_crispy_errors(bf)}{_crispy_help(bf)}"
+    elif isinstance(widget, widgets.Textarea | widgets.Input) and not isinstance(
+        widget, widgets.CheckboxInput | widgets.FileInput | widgets.MultipleHiddenInput
+    ):
+        _crispy_classes(bf, "form-control")
+        inner = f"{widget_html(bf)}{_crispy_errors(bf)}{_crispy_help(bf)}"
+    else:
+        return as_crispy_field(bf)
+    css = bf.css_classes()
+    return mark_safe(  # noqa: S308 - every value above is escaped (the help text is the form's own)
+        f'<div id="div_{django_escape(bf.auto_id)}" class="mb-3{f" {django_escape(css)}" if css else ""}">'
+        f"{_crispy_label(bf)}{inner}</div>"
+    )
+
+
+class CrispyFields:
+    """``{{ form.crispy.name }}`` in a template: the field drawn by crispy_field_html."""
+
+    __slots__ = ("form",)
+
+    def __init__(self, form):
+        self.form = form
+
+    def __getitem__(self, name: str) -> SafeString:
+        return crispy_field_html(self.form[name])

@@ -250,9 +250,10 @@ def test_plan_page_takes_both_lists_totals_from_its_progress_counts(
     url = reverse("inspections:plan_detail", args=[plan.pk])
     client.get(url)
 
-    # session, user, plan, roles, unit; statuses with the units' counts; amendments; events; the
-    # visits' page and the page of units without a visit.
-    with django_assert_num_queries(10):
+    # session, user, plan, roles, unit; statuses with the units' counts (and whether the plan has
+    # amendments or history: this one has neither, so neither is read); the visits' page and the
+    # page of units without a visit.
+    with django_assert_num_queries(8):
         response = client.get(url, {"page": "2"})
 
     progress = response.context["progress"]
@@ -316,9 +317,10 @@ def test_an_approved_plans_page_names_its_approver_without_a_query_of_its_own(
     client.force_login(scheduler)
     url = reverse("inspections:plan_detail", args=[approved_plan.pk])
     client.get(url)
-    # session, user, plan with its approver, roles, unit; statuses and counts; amendments;
-    # events; the page of units without a visit (the plan has no visit: no page of visits).
-    with django_assert_num_queries(9):
+    # session, user, plan with its approver, roles, unit; statuses and counts (which say the plan
+    # has no amendment nor history line: neither is read); the page of units without a visit (the
+    # plan has no visit: no page of visits).
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert f" · {head}</dd>" in response.content.decode()
 
