@@ -18,6 +18,7 @@ from reports.documents.loaders.common import default_signer
 
 from . import publishing, selectors, services
 from .access import get_card_for_user, get_evidence_for_user, get_round_for_user
+from .field_html import appraisal_fields
 from .forms import AppraisalForm, PublishForm, ResponseForm, RoundOpenForm, SelfScoreForm, VersionForm
 from .models import APPRAISABLE, CardStatus
 from .ranking import ranking_compute, ranking_fill_cells
@@ -303,16 +304,23 @@ def card_appraise(request, pk):
     card = get_card_for_user(request.user, pk, perm="reform_index.appraise_scorecard")
     blocks = selectors.card_blocks(card=card, with_facts=True)
     rows = [r for b in blocks for r in b.rows]
-    form = AppraisalForm(request.POST or None, rows=rows)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.card_appraise(card=card, actor=request.user, rows=form.appraisal_rows())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("The appraisal was saved."))
-            return redirect("reform_index:card_appraise", pk=card.pk)
-    form.bind_rows()
+    editable = card.status in APPRAISABLE
+    if request.method == "POST":
+        form = AppraisalForm(request.POST, rows=rows)
+        if form.is_valid():
+            try:
+                services.card_appraise(card=card, actor=request.user, rows=form.appraisal_rows())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("The appraisal was saved."))
+                return redirect("reform_index:card_appraise", pk=card.pk)
+        # Refused: the page again with what was typed and the messages beside the fields.
+        form.bind_rows()
+    else:
+        # A plain GET: the unbound form's fields drawn straight from the rows (no form built).
+        form = None
+        appraisal_fields(rows, editable=editable)
     return render(
         request,
         "reform_index/card_appraise.html",
@@ -321,7 +329,7 @@ def card_appraise(request, pk):
             "round": card.round,
             "blocks": blocks,
             "form": form,
-            "editable": card.status in APPRAISABLE,
+            "editable": editable,
             "can_send": card.status == CardStatus.SUBMITTED,
             "visit": blocks
             and blocks[0].rows
