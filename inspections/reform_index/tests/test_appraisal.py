@@ -389,3 +389,72 @@ def response_fields(html: str) -> dict[str, str]:
 
     blocks = re.findall(r'<div class="mb-2">.*?</div>\n</div>|<div class="mb-2">.*?\n</div>', html, re.S)
     return {re.search(r'name="([^"]+)"', b).group(1): b for b in blocks}
+
+
+def test_the_facts_read_with_the_predecessors_as_a_subquery_are_those_of_their_ids(
+    submitted, commune, department, index_tpl, leader, province, django_assert_num_queries
+):
+    """inspection_facts reads the unit's predecessors inside its visit and limitation queries (a
+    subquery): the same visit, answers and open limitations as reading their ids first
+    (units.selectors.unit_with_predecessors_ids), across two generations of mergers; a unit
+    merged by no one reads its own inspections only."""
+    from findings.models import ActionState, Finding, FindingKind
+    from inspections.models import Answer
+    from units.models import UnitKind
+    from units.selectors import unit_with_predecessors_ids
+    from units.tests.factories import UnitFactory
+
+    from ..selectors import FINISHED_VISITS, inspection_facts
+
+    older = UnitFactory(name="Xã cũ 2008", kind=UnitKind.COMMUNE, parent=province)
+    old = UnitFactory(name="Xã cũ 2020", kind=UnitKind.COMMUNE, parent=province)
+    stranger = UnitFactory(name="Xã bên cạnh", kind=UnitKind.COMMUNE, parent=province)
+    old.predecessors.add(older)
+    commune.predecessors.add(old)
+    args = {"department": department, "template": index_tpl, "leader": leader}
+    inspected(unit=older, scores={"1.1": Decimal(1)}, limitations={"1.1": "Hạn chế 2008"}, **args)
+    inspected(unit=old, scores={"1.2": Decimal(2)}, limitations={"2.1": "Hạn chế 2020"}, **args)
+    inspected(unit=stranger, scores={"1.1": Decimal(0)}, limitations={"1.2": "Không phải của xã"}, **args)
+    codes = ["1.1", "1.2", "2.1", "2.2"]
+
+    def plain(unit):
+        ids = unit_with_predecessors_ids(unit)
+        from inspections.models import Visit
+
+        visit = (
+            Visit.objects.filter(unit_id__in=ids, status__in=FINISHED_VISITS)
+            .order_by("-starts_at", "-pk")
+            .first()
+        )
+        answers = {
+            a.criterion.code: (a.pk, a.score)
+            for a in Answer.objects.filter(visit=visit, criterion__code__in=codes).select_related("criterion")
+        }
+        limitations = {}
+        for f in (
+            Finding.objects.filter(
+                visit__unit_id__in=ids, kind=FindingKind.LIMITATION, criterion__code__in=codes
+            )
+            .exclude(action__state=ActionState.VERIFIED)
+            .order_by("-visit__starts_at", "order", "pk")
+            .select_related("criterion")
+        ):
+            limitations.setdefault(f.criterion.code, []).append((f.pk, f.text))
+        return visit, answers, limitations
+
+    for unit in (commune, old, older, stranger):
+        with django_assert_num_queries(3):
+            facts = inspection_facts(unit=unit, codes=codes)
+        visit, answers, limitations = plain(unit)
+        assert facts[""].visit == visit
+        assert {c: (f.answer.pk, f.answer.score) for c, f in facts.items() if f.answer} == answers
+        assert {
+            c: [(x.pk, x.text) for x in f.limitations] for c, f in facts.items() if f.limitations
+        } == limitations
+    assert [x.text for x in inspection_facts(unit=commune, codes=codes)["2.1"].limitations] == [
+        "Hạn chế 2020"
+    ]
+    assert (
+        "1.2" not in inspection_facts(unit=commune, codes=codes)
+        or not inspection_facts(unit=commune, codes=codes)["1.2"].limitations
+    )
