@@ -7,15 +7,18 @@ two equal) that was most of the page. The same markup here: every value escaped,
 localized as the template shows them, the labels translated once per page.
 """
 
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape as _html_escape
 
 from django.urls import reverse
-from django.utils.formats import localize
+from django.utils.formats import localize, number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from .evidence_html import _PLACEHOLDER, evidence_html
+
+_CENT = Decimal("0.01")
 
 
 def escape(value) -> str:
@@ -28,7 +31,8 @@ def _number(value) -> str:
     return "–" if value is None else escape(localize(value))
 
 
-def appraisal_rows_html(rows, editable: bool) -> SafeString:
+def _page_texts() -> dict:
+    """The labels and link stems of the page's criteria: translated and reversed once a page."""
     t = {
         "self": escape(_("Self-score")),
         "show": escape(_("What the inspections show")),
@@ -38,12 +42,40 @@ def appraisal_rows_html(rows, editable: bool) -> SafeString:
         "no_open": escape(_("No open limitation.")),
         "appraised": escape(_("Appraised score")),
         "reason": escape(_("Reason")),
+        "max": _("max %(max)s"),
     }
-    max_text = _("max %(max)s")
     # The links' URLs reversed once a page, not once a criterion (Answer.get_absolute_url and
     # Finding.get_absolute_url give the same text): the id put in place of a placeholder.
-    checklist = escape(reverse("inspections:checklist", args=[_PLACEHOLDER])).split(_PLACEHOLDER)
-    finding_url = escape(reverse("findings:finding_detail", args=[_PLACEHOLDER])).split(_PLACEHOLDER)
+    t["checklist"] = escape(reverse("inspections:checklist", args=[_PLACEHOLDER])).split(_PLACEHOLDER)
+    t["finding_url"] = escape(reverse("findings:finding_detail", args=[_PLACEHOLDER])).split(_PLACEHOLDER)
+    return t
+
+
+def _total(value) -> str:
+    """As ``{{ value|floatformat:"2" }}``: rounded half up to the cent, localized ("12,50")."""
+    return number_format(Decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP), 2)
+
+
+def appraisal_blocks_html(blocks, editable: bool) -> SafeString:
+    """Every domain of the page: its heading (name, self-scored -> final / maximum points) and its
+    criteria, as templates/reform_index/_appraisal_blocks.html draws them (the reference)."""
+    t = _page_texts()
+    out = []
+    for block in blocks:
+        out.append(
+            f'<h2 class="h5 mt-3">{escape(block.domain)} · {_total(block.self_total)} → '
+            f"{_total(block.final_total)} / {_total(block.max_total)}</h2>\n"
+            f"{_rows_html(block.rows, editable, t)}"
+        )
+    return mark_safe("\n".join(out))  # noqa: S308  every value escaped
+
+
+def appraisal_rows_html(rows, editable: bool) -> SafeString:
+    return mark_safe(_rows_html(rows, editable, _page_texts()))  # noqa: S308  every value escaped
+
+
+def _rows_html(rows, editable: bool, t: dict) -> str:
+    checklist, finding_url, max_text = t["checklist"], t["finding_url"], t["max"]
     out = []
     for row in rows:
         criterion = row.criterion
@@ -88,4 +120,4 @@ def appraisal_rows_html(rows, editable: bool) -> SafeString:
             f"{last}\n{limitations}\n</div>\n"
             f'<div class="col-lg-4">\n{bound["version"]}\n{fields}\n</div>\n</div>\n</fieldset>'
         )
-    return mark_safe("\n".join(out))  # noqa: S308  every value escaped above
+    return "\n".join(out)  # every value escaped above

@@ -458,3 +458,34 @@ def test_the_facts_read_with_the_predecessors_as_a_subquery_are_those_of_their_i
         "1.2" not in inspection_facts(unit=commune, codes=codes)
         or not inspection_facts(unit=commune, codes=codes)["1.2"].limitations
     )
+
+
+def test_the_domains_drawn_in_python_are_the_reference_template_s_markup(submitted, last_visit):
+    """appraisal_blocks_html draws each domain's heading (its totals as ``floatformat:"2"``) and
+    criteria as templates/reform_index/_appraisal_blocks.html does."""
+    from django.template.defaultfilters import floatformat
+    from django.template.loader import render_to_string
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from ..appraisal_html import _total, appraisal_blocks_html
+    from ..field_html import appraisal_fields
+    from ..selectors import card_blocks
+
+    CriterionScore.objects.filter(scorecard=submitted, criterion__code="1.2").update(
+        appraised_score=Decimal("0.25"), appraisal_reason="Thiếu <b>hồ sơ</b>"
+    )
+    blocks = card_blocks(card=submitted, with_facts=True)
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for value in ("0", "0.005", "0.015", "1.5", "12.345", "1234.5", "99999.995", "7"):
+                assert _total(Decimal(value)) == floatformat(Decimal(value), "2"), value
+            for editable in (True, False):
+                appraisal_fields([r for b in blocks for r in b.rows], editable=editable)
+                drawn = appraisal_blocks_html(blocks, editable)
+                reference = render_to_string(
+                    "reform_index/_appraisal_blocks.html", {"blocks": blocks, "editable": editable}
+                )
+                assert parse_html(drawn) == parse_html(reference)
+    with translation.override("vi"):
+        assert " · 4,50 → 3,25 / 6,00</h2>" in appraisal_blocks_html(blocks, False)
