@@ -303,6 +303,7 @@ def test_the_rows_carry_their_files_in_order_read_in_one_query(submitted, liaiso
 
     from findings.tests.factories import PDF
 
+    from ..models import IndexEvidence
     from ..selectors import card_blocks
     from ..services import evidence_store
 
@@ -313,11 +314,26 @@ def test_the_rows_carry_their_files_in_order_read_in_one_query(submitted, liaiso
             upload=SimpleUploadedFile(name, PDF + name.encode(), content_type="application/pdf"),
             actor=liaison,
         )
-    with django_assert_num_queries(2):
-        rows = {r.pk: r for b in card_blocks(card=submitted) for r in b.rows}
+    with django_assert_num_queries(1):
+        blocks = card_blocks(card=submitted)
+        rows = {r.pk: r for b in blocks for r in b.rows}
         names = {pk: [f.original_name for f in r.evidence_files] for pk, r in rows.items()}
     assert names[first.pk] == ["b.pdf", "a.pdf"] and names[second.pk] == ["c.pdf"]
     assert sum(map(len, names.values())) == 3
+    # The files read with their rows (one row per file) are the plain reading's, each row once.
+    plain = {}
+    for f in IndexEvidence.objects.filter(score__scorecard=submitted).order_by("uploaded_at", "id"):
+        plain.setdefault(f.score_id, []).append((f.pk, f.original_name, f.get_absolute_url()))
+    drawn = {
+        pk: [(f.pk, f.original_name, f.get_absolute_url()) for f in r.evidence_files]
+        for pk, r in rows.items()
+    }
+    assert {pk: files for pk, files in drawn.items() if files} == plain
+    assert [r.pk for b in blocks for r in b.rows] == list(
+        CriterionScore.objects.filter(scorecard=submitted)
+        .order_by("criterion__domain__order", "criterion__domain_id", "criterion__order", "criterion_id")
+        .values_list("pk", flat=True)
+    )
     # The criterion's checklist settings (JSON, decoded per row) are not read for these pages.
     assert {"applies_to", "figures", "figure_rules"} <= rows[first.pk].criterion.get_deferred_fields()
 
