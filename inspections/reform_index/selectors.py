@@ -3,9 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery, Sum
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from findings.models import ActionState, Finding, FindingKind
@@ -13,9 +11,7 @@ from inspections.models import Answer, Domain, Visit, VisitStatus
 from reports.models import IssuedDocument
 from units.models import Unit
 from units.rules import scope_prefix
-
-# The predecessors' recursive query (units.selectors.predecessor_ids), used here as a subquery.
-from units.selectors import _REPLACED_SQL
+from units.selectors import unit_with_predecessors_ids
 
 from .models import CardStatus, CriterionScore, IndexEvidence, IndexRound, RoundStatus, Scorecard, ScoreTotal
 
@@ -100,10 +96,10 @@ def inspection_facts(*, unit: Unit, codes: list[str]) -> dict[str, InspectionFac
     """Per criterion code: the latest finished visit's answer and the open limitations found at
     the unit (any visit) for it, the units it replaced in a merger included (a commune merged in
     2025 is appraised with its predecessors' inspections). Four queries whatever the number of
-    criteria (three: the predecessors are a subquery of each). Key "" holds the visit alone."""
-    units = _unit_and_predecessors(unit)
+    criteria. Key "" holds the visit alone."""
+    unit_ids = unit_with_predecessors_ids(unit)
     visit = (
-        Visit.objects.filter(units, status__in=FINISHED_VISITS)
+        Visit.objects.filter(unit_id__in=unit_ids, status__in=FINISHED_VISITS)
         .select_related("plan")
         .order_by("-starts_at", "-pk")
         .first()
@@ -121,9 +117,7 @@ def inspection_facts(*, unit: Unit, codes: list[str]) -> dict[str, InspectionFac
             out[answer.code] = InspectionFacts(visit=visit, answer=answer)
     open_limitations = (
         Finding.objects.filter(
-            _unit_and_predecessors(unit, "visit__unit_id"),
-            kind=FindingKind.LIMITATION,
-            criterion__code__in=codes,
+            visit__unit_id__in=unit_ids, kind=FindingKind.LIMITATION, criterion__code__in=codes
         )
         .filter(Q(action__isnull=True) | ~Q(action__state=ActionState.VERIFIED))
         .only("id", "text")
@@ -134,16 +128,6 @@ def inspection_facts(*, unit: Unit, codes: list[str]) -> dict[str, InspectionFac
     for finding in open_limitations:
         out.setdefault(finding.code, InspectionFacts(visit=visit)).limitations.append(finding)
     return out
-
-
-def _unit_and_predecessors(unit: Unit, field: str = "unit_id") -> Q:
-    """``field`` is ``unit`` or one of the units it replaced, through every merger back: the
-    units of ``units.selectors.unit_with_predecessors_ids`` as a condition of the query itself
-    (its recursive query as a subquery), not a query of their ids first."""
-    sql = _REPLACED_SQL.format(
-        table=connection.ops.quote_name(Unit.predecessors.through._meta.db_table), ids="%s"
-    )
-    return Q(**{field: unit.pk}) | Q(**{f"{field}__in": RawSQL(sql, [unit.pk])})  # noqa: S611  no user text
 
 
 def unit_documents(*, unit: Unit) -> list[IssuedDocument]:
