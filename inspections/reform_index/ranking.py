@@ -92,7 +92,7 @@ class _Cents(Func):
 
 def _card_totals(index_round: IndexRound, *, last_year: bool = False):
     """Per scorecard of ``index_round`` (and, with ``last_year``, of the province's round of the
-    year before): round id, unit id, name and kind, final points and maximum.
+    year before): its id, round id, unit id, name and kind, final points and maximum.
 
     One query over the stored totals (ScoreTotal, a row per card and domain kept by the
     database), folded per card; not a sum of every score row of the round. The points per
@@ -106,27 +106,29 @@ def _card_totals(index_round: IndexRound, *, last_year: bool = False):
         .annotate(points=Sum("totals__points"), maximum=Sum("totals__max_points"))
         # Grouped by card alone, in no order: the ranks order the rows (percent, total, name).
         .order_by()
-        .values_list("round_id", "unit_id", "unit__name", "unit__kind", "points", "maximum")
+        .values_list("pk", "round_id", "unit_id", "unit__name", "unit__kind", "points", "maximum")
     )
 
 
-def _domain_cells(index_round: IndexRound, domain_ids: list[int], unit_ids=None) -> dict[int, list[str]]:
-    """{unit id: its final points per domain of ``domain_ids``, as text ("8.50", "0.00" where the
+def _domain_cells(index_round: IndexRound, domain_ids: list[int], card_ids=None) -> dict[int, list[str]]:
+    """{card id: its final points per domain of ``domain_ids``, as text ("8.50", "0.00" where the
     card has no criterion of the domain)} for the cards of ``index_round``, only those of
-    ``unit_ids`` when given: one query reading the cards' stored totals (a row per card and
-    domain), the text made by the database."""
-    totals = ScoreTotal.objects.filter(scorecard__round=index_round)
-    if unit_ids is not None:
-        totals = totals.filter(scorecard__unit_id__in=list(unit_ids))
+    ``card_ids`` when given (read along the totals' card index, whatever the round's size): one
+    query reading the cards' stored totals (a row per card and domain), the text made by the
+    database."""
+    if card_ids is None:
+        totals = ScoreTotal.objects.filter(scorecard__round=index_round)
+    else:
+        totals = ScoreTotal.objects.filter(scorecard_id__in=list(card_ids))
     position = {domain_id: i for i, domain_id in enumerate(domain_ids)}
     zero = str(_q(0))
     cells: dict[int, list[str]] = {}
-    for unit_id, domain_id, points in totals.order_by().values_list(
-        "scorecard__unit_id", "domain_id", _Cents("points")
+    for card_id, domain_id, points in totals.order_by().values_list(
+        "scorecard_id", "domain_id", _Cents("points")
     ):
         i = position.get(domain_id)
         if i is not None:
-            cells.setdefault(unit_id, [zero] * len(domain_ids))[i] = points
+            cells.setdefault(card_id, [zero] * len(domain_ids))[i] = points
     return cells
 
 
@@ -154,12 +156,16 @@ def ranking_compute(*, index_round: IndexRound, cells: bool = True) -> Ranking:
     kind_labels = dict(UnitKind.choices)
     groups: dict[str, KindGroup] = {}
     last_rows: list[RankRow] = []
-    for round_id, unit_id, unit_name, unit_kind, points, maximum in _card_totals(index_round, last_year=True):
+    card_ids: dict[int, int] = {}  # unit id -> its scorecard of the round
+    for card_id, round_id, unit_id, unit_name, unit_kind, points, maximum in _card_totals(
+        index_round, last_year=True
+    ):
         total, maximum = _q(points), _q(maximum)
         percent = str(_percent(total, maximum))
         if round_id != index_round.pk:  # the year before: its ranks only
             last_rows.append(RankRow(unit_id, "", unit_kind, "", [], str(total), str(maximum), percent))
             continue
+        card_ids[unit_id] = card_id
         group = groups.get(unit_kind)
         if group is None:
             label = str(kind_labels.get(unit_kind, unit_kind))
@@ -196,7 +202,8 @@ def ranking_compute(*, index_round: IndexRound, cells: bool = True) -> Ranking:
         domains=[{"code": d.code, "title": d.title, "max": str(d.max_score or "")} for d in domains],
         groups=ordered,
     )
-    ranking.domain_ids = [d.pk for d in domains]
+    # For ranking_fill_cells, beside the snapshot's fields (not part of it).
+    ranking.domain_ids, ranking.card_ids = [d.pk for d in domains], card_ids
     if cells:
         ranking_fill_cells(index_round, ranking, [r for g in ordered for r in g.rows], every=True)
     return ranking
@@ -207,8 +214,8 @@ def ranking_fill_cells(
 ) -> None:
     """Give ``rows`` (of ``ranking``) their final points per domain, in one query (only theirs
     unless ``every``)."""
-    ids = None if every else [r.unit_id for r in rows]
+    ids = None if every else [ranking.card_ids[r.unit_id] for r in rows]
     cells = _domain_cells(index_round, ranking.domain_ids, ids)
     zeros = [str(_q(0))] * len(ranking.domain_ids)
     for row in rows:
-        row.domains = list(cells.get(row.unit_id, zeros))
+        row.domains = list(cells.get(ranking.card_ids[row.unit_id], zeros))
