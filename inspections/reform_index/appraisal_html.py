@@ -27,8 +27,20 @@ def escape(value) -> str:
     return _html_escape(str(value))
 
 
-def _number(value) -> str:
-    return "–" if value is None else escape(localize(value))
+def _numbers():
+    """``localize`` once a page per number: a card's 45 criteria repeat a few scores and maxima
+    ("2,00", "1,50"), each through Django's number formatting otherwise. Keyed by the value's type
+    and text: Decimal("2") and Decimal("2.00") are equal but shown "2" and "2,00"."""
+    drawn: dict = {}
+
+    def localized(value) -> str:
+        key = (type(value), str(value))
+        text = drawn.get(key)
+        if text is None:
+            text = drawn[key] = localize(value)
+        return text
+
+    return localized
 
 
 def _page_texts() -> dict:
@@ -76,6 +88,11 @@ def appraisal_rows_html(rows, editable: bool) -> SafeString:
 
 def _rows_html(rows, editable: bool, t: dict) -> str:
     checklist, finding_url, max_text = t["checklist"], t["finding_url"], t["max"]
+    localized = _numbers()
+
+    def number(value) -> str:  # as {{ value|default_if_none:"–" }}
+        return "–" if value is None else escape(localized(value))
+
     out = []
     for row in rows:
         criterion = row.criterion
@@ -85,7 +102,7 @@ def _rows_html(rows, editable: bool, t: dict) -> str:
             href = f"{checklist[0]}{int(answer.visit_id)}{checklist[1]}#criterion-{int(answer.criterion_id)}"
             last = (
                 f'<div class="last-score">{t["last"]}: <a href="{href}">'
-                f"<strong>{_number(answer.score)}</strong> · {escape(answer.get_result_display())}</a></div>"
+                f"<strong>{number(answer.score)}</strong> · {escape(answer.get_result_display())}</a></div>"
             )
         else:
             last = f'<div class="text-muted">{t["no_score"]}</div>'
@@ -103,18 +120,18 @@ def _rows_html(rows, editable: bool, t: dict) -> str:
             fields = f"{bound['appraised'].block()}\n{bound['reason'].block()}"
         else:
             fields = (
-                f'<div class="small">{t["appraised"]}: <strong>{_number(row.appraised_score)}</strong></div>'
+                f'<div class="small">{t["appraised"]}: <strong>{number(row.appraised_score)}</strong></div>'
             )
             if row.appraisal_reason:
                 fields += f'\n<div class="small">{t["reason"]}: {escape(row.appraisal_reason)}</div>'
         adjusted = " ri-adjusted" if row.is_adjusted else ""
-        maximum = escape(max_text % {"max": localize(criterion.max_score)})
+        maximum = escape(max_text % {"max": localized(criterion.max_score)})
         out.append(
             f'<fieldset class="ri-criterion{adjusted}" id="criterion-{escape(criterion.code)}">\n'
             f'<legend class="fs-6 fw-semibold">{escape(str(criterion))} '
             f'<span class="text-muted fw-normal">({maximum})</span></legend>\n'
             f'<div class="row g-2">\n<div class="col-lg-4">\n'
-            f'<div class="small">{t["self"]}: <strong class="self-score">{_number(row.self_score)}</strong></div>\n'
+            f'<div class="small">{t["self"]}: <strong class="self-score">{number(row.self_score)}</strong></div>\n'
             f"{evidence_html(row)}\n</div>\n"
             f'<div class="col-lg-4 small facts">\n<div class="fw-semibold">{t["show"]}</div>\n'
             f"{last}\n{limitations}\n</div>\n"
