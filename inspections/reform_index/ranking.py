@@ -136,9 +136,13 @@ def _percent(total: Decimal, maximum: Decimal) -> Decimal:
     return _q(total * 100 / maximum) if maximum else Decimal(0)
 
 
-def _ranked(rows: list[RankRow]) -> None:
-    """Competition ranking (1, 2, 2, 4) by percent, then total."""
-    rows.sort(key=lambda r: (-Decimal(r.percent), -Decimal(r.total), r.unit_name))
+def _ranked(rows: list[RankRow], keys: dict | None = None) -> None:
+    """Competition ranking (1, 2, 2, 4) by percent, then total. ``keys``: {unit id: (-percent,
+    -total)} as Decimals, when the caller has them (not parsed again from the rows' text)."""
+    if keys is None:
+        rows.sort(key=lambda r: (-Decimal(r.percent), -Decimal(r.total), r.unit_name))
+    else:
+        rows.sort(key=lambda r: (*keys[r.unit_id], r.unit_name))
     previous, rank = None, 0
     for i, row in enumerate(rows, start=1):
         key = (row.percent, row.total)
@@ -157,36 +161,33 @@ def ranking_compute(*, index_round: IndexRound, cells: bool = True) -> Ranking:
     groups: dict[str, KindGroup] = {}
     last_rows: list[RankRow] = []
     card_ids: dict[int, int] = {}  # unit id -> its scorecard of the round
+    keys: dict[int, tuple] = {}  # unit id -> its sort key this year (-percent, -total)
+    last_keys: dict[int, tuple] = {}
     for card_id, round_id, unit_id, unit_name, unit_kind, points, maximum in _card_totals(
         index_round, last_year=True
     ):
         total, maximum = _q(points), _q(maximum)
-        percent = str(_percent(total, maximum))
+        percent_ = _percent(total, maximum)
+        percent = str(percent_)
         if round_id != index_round.pk:  # the year before: its ranks only
             last_rows.append(RankRow(unit_id, "", unit_kind, "", [], str(total), str(maximum), percent))
+            last_keys[unit_id] = (-percent_, -total)
             continue
         card_ids[unit_id] = card_id
+        keys[unit_id] = (-percent_, -total)
         group = groups.get(unit_kind)
         if group is None:
             label = str(kind_labels.get(unit_kind, unit_kind))
             group = groups[unit_kind] = KindGroup(unit_kind, label)
+        # unit_id, unit_name, kind, kind_label, domains, total, max_total, percent
         group.rows.append(
-            RankRow(
-                unit_id=unit_id,
-                unit_name=unit_name,
-                kind=unit_kind,
-                kind_label=group.label,
-                domains=[],
-                total=str(total),
-                max_total=str(maximum),
-                percent=percent,
-            )
+            RankRow(unit_id, unit_name, unit_kind, group.label, [], str(total), str(maximum), percent)
         )
     last_ranks = {}
     for kind in {r.kind for r in last_rows}:
         last_group = [r for r in last_rows if r.kind == kind]
-        _ranked(last_group)
-        last_ranks.update({r.unit_id: (Decimal(r.percent), r.rank) for r in last_group})
+        _ranked(last_group, last_keys)
+        last_ranks.update({r.unit_id: (-last_keys[r.unit_id][0], r.rank) for r in last_group})
     order = [UnitKind.DEPARTMENT, UnitKind.COMMUNE]
     ordered = sorted(groups.values(), key=lambda g: (order.index(g.kind) if g.kind in order else 9, g.kind))
     for group in ordered:
@@ -194,8 +195,8 @@ def ranking_compute(*, index_round: IndexRound, cells: bool = True) -> Ranking:
             if row.unit_id in last_ranks:
                 last_percent, last_rank = last_ranks[row.unit_id]
                 row.last_percent, row.last_rank = str(last_percent), last_rank
-                row.change = f"{Decimal(row.percent) - last_percent:+.2f}"
-        _ranked(group.rows)
+                row.change = f"{-keys[row.unit_id][0] - last_percent:+.2f}"
+        _ranked(group.rows, keys)
     ranking = Ranking(
         year=index_round.year,
         province=index_round.province.name,
