@@ -7,15 +7,18 @@ two equal) that was most of the page. The same markup here: every value escaped,
 localized as the template shows them, the labels translated once per page.
 """
 
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape as _html_escape
 
 from django.urls import reverse
-from django.utils.formats import localize
+from django.utils.formats import localize, number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from .evidence_html import _PLACEHOLDER, evidence_html
+
+_CENT = Decimal("0.01")
 
 
 def escape(value) -> str:
@@ -24,11 +27,24 @@ def escape(value) -> str:
     return _html_escape(str(value))
 
 
-def _number(value) -> str:
-    return "–" if value is None else escape(localize(value))
+def _numbers():
+    """``localize`` once a page per number: a card's 45 criteria repeat a few scores and maxima
+    ("2,00", "1,50"), each through Django's number formatting otherwise. Keyed by the value's type
+    and text: Decimal("2") and Decimal("2.00") are equal but shown "2" and "2,00"."""
+    drawn: dict = {}
+
+    def localized(value) -> str:
+        key = (type(value), str(value))
+        text = drawn.get(key)
+        if text is None:
+            text = drawn[key] = localize(value)
+        return text
+
+    return localized
 
 
-def appraisal_rows_html(rows, editable: bool) -> SafeString:
+def _page_texts() -> dict:
+    """The labels and link stems of the page's criteria: translated and reversed once a page."""
     t = {
         "self": escape(_("Self-score")),
         "show": escape(_("What the inspections show")),
@@ -38,12 +54,45 @@ def appraisal_rows_html(rows, editable: bool) -> SafeString:
         "no_open": escape(_("No open limitation.")),
         "appraised": escape(_("Appraised score")),
         "reason": escape(_("Reason")),
+        "max": _("max %(max)s"),
     }
-    max_text = _("max %(max)s")
     # The links' URLs reversed once a page, not once a criterion (Answer.get_absolute_url and
     # Finding.get_absolute_url give the same text): the id put in place of a placeholder.
-    checklist = escape(reverse("inspections:checklist", args=[_PLACEHOLDER])).split(_PLACEHOLDER)
-    finding_url = escape(reverse("findings:finding_detail", args=[_PLACEHOLDER])).split(_PLACEHOLDER)
+    t["checklist"] = escape(reverse("inspections:checklist", args=[_PLACEHOLDER])).split(_PLACEHOLDER)
+    t["finding_url"] = escape(reverse("findings:finding_detail", args=[_PLACEHOLDER])).split(_PLACEHOLDER)
+    return t
+
+
+def _total(value) -> str:
+    """As ``{{ value|floatformat:"2" }}``: rounded half up to the cent, localized ("12,50")."""
+    return number_format(Decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP), 2)
+
+
+def appraisal_blocks_html(blocks, editable: bool) -> SafeString:
+    """Every domain of the page: its heading (name, self-scored -> final / maximum points) and its
+    criteria, as templates/reform_index/_appraisal_blocks.html draws them (the reference)."""
+    t = _page_texts()
+    out = []
+    for block in blocks:
+        out.append(
+            f'<h2 class="h5 mt-3">{escape(block.domain)} · {_total(block.self_total)} → '
+            f"{_total(block.final_total)} / {_total(block.max_total)}</h2>\n"
+            f"{_rows_html(block.rows, editable, t)}"
+        )
+    return mark_safe("\n".join(out))  # noqa: S308  every value escaped
+
+
+def appraisal_rows_html(rows, editable: bool) -> SafeString:
+    return mark_safe(_rows_html(rows, editable, _page_texts()))  # noqa: S308  every value escaped
+
+
+def _rows_html(rows, editable: bool, t: dict) -> str:
+    checklist, finding_url, max_text = t["checklist"], t["finding_url"], t["max"]
+    localized = _numbers()
+
+    def number(value) -> str:  # as {{ value|default_if_none:"–" }}
+        return "–" if value is None else escape(localized(value))
+
     out = []
     for row in rows:
         criterion = row.criterion
@@ -53,7 +102,7 @@ def appraisal_rows_html(rows, editable: bool) -> SafeString:
             href = f"{checklist[0]}{int(answer.visit_id)}{checklist[1]}#criterion-{int(answer.criterion_id)}"
             last = (
                 f'<div class="last-score">{t["last"]}: <a href="{href}">'
-                f"<strong>{_number(answer.score)}</strong> · {escape(answer.get_result_display())}</a></div>"
+                f"<strong>{number(answer.score)}</strong> · {escape(answer.get_result_display())}</a></div>"
             )
         else:
             last = f'<div class="text-muted">{t["no_score"]}</div>'
@@ -71,21 +120,21 @@ def appraisal_rows_html(rows, editable: bool) -> SafeString:
             fields = f"{bound['appraised'].block()}\n{bound['reason'].block()}"
         else:
             fields = (
-                f'<div class="small">{t["appraised"]}: <strong>{_number(row.appraised_score)}</strong></div>'
+                f'<div class="small">{t["appraised"]}: <strong>{number(row.appraised_score)}</strong></div>'
             )
             if row.appraisal_reason:
                 fields += f'\n<div class="small">{t["reason"]}: {escape(row.appraisal_reason)}</div>'
         adjusted = " ri-adjusted" if row.is_adjusted else ""
-        maximum = escape(max_text % {"max": localize(criterion.max_score)})
+        maximum = escape(max_text % {"max": localized(criterion.max_score)})
         out.append(
             f'<fieldset class="ri-criterion{adjusted}" id="criterion-{escape(criterion.code)}">\n'
             f'<legend class="fs-6 fw-semibold">{escape(str(criterion))} '
             f'<span class="text-muted fw-normal">({maximum})</span></legend>\n'
             f'<div class="row g-2">\n<div class="col-lg-4">\n'
-            f'<div class="small">{t["self"]}: <strong class="self-score">{_number(row.self_score)}</strong></div>\n'
+            f'<div class="small">{t["self"]}: <strong class="self-score">{number(row.self_score)}</strong></div>\n'
             f"{evidence_html(row)}\n</div>\n"
             f'<div class="col-lg-4 small facts">\n<div class="fw-semibold">{t["show"]}</div>\n'
             f"{last}\n{limitations}\n</div>\n"
             f'<div class="col-lg-4">\n{bound["version"]}\n{fields}\n</div>\n</div>\n</fieldset>'
         )
-    return mark_safe("\n".join(out))  # noqa: S308  every value escaped above
+    return "\n".join(out)  # every value escaped above

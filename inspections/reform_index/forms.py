@@ -14,6 +14,7 @@ from .services import AppraisalRow, SelfRow
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SCORE_ATTRS = {"inputmode": "decimal", "class": "form-control score-input", "step": "0.25"}
+REASON_ATTRS = {"rows": 2, "class": "form-control"}
 
 
 class RoundOpenForm(forms.Form):
@@ -170,7 +171,7 @@ class AppraisalForm(_RowsForm):
             label=_("Reason"),
             required=False,
             initial=row.appraisal_reason,
-            widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            widget=forms.Textarea(attrs=REASON_ATTRS),
         )
 
     def appraisal_rows(self) -> list[AppraisalRow]:

@@ -12,14 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.downloads import private_file_response
+from core.pagination import paginate
 from core.permissions import can, require
 from reports.documents.loaders.common import default_signer
 
 from . import publishing, selectors, services
 from .access import get_card_for_user, get_evidence_for_user, get_round_for_user
+from .field_html import appraisal_fields
 from .forms import AppraisalForm, PublishForm, ResponseForm, RoundOpenForm, SelfScoreForm, VersionForm
 from .models import APPRAISABLE, CardStatus
-from .ranking import ranking_compute
+from .ranking import ranking_compute, ranking_fill_cells
 from .ranking_html import ranking_rows_html
 from .round_html import round_rows_html
 
@@ -119,40 +121,77 @@ def round_publish(request, pk):
     return redirect(index_round)
 
 
+# Units per page of a ranking table, as the project's other lists (25): a province ranks some 100
+# to 400 communes, the page shows 25 of each kind at a time, its chart as many bars (the issued
+# documents and the XLSX hold every row).
+RANKING_PAGE_SIZE = 25
+
+
 @require_safe
 def ranking(request, pk):
     index_round = get_round_for_user(request.user, pk, perm="reform_index.view_ranking")
+    own_unit = request.user.unit_id
     if index_round.is_published:
         data, preview = index_round.issued_document.snapshot, False
+        groups = [dict(g) for g in data["groups"]]
     else:
-        # Before publication only the department's staff get here (view_ranking): a preview.
-        data, preview = ranking_compute(index_round=index_round).as_dict(), True
-    own_unit = request.user.unit_id
+        # Before publication only the department's staff get here (view_ranking): a preview,
+        # ranked in full, the points per domain read for the rows shown only.
+        ranking_, preview = ranking_compute(index_round=index_round, cells=False), True
+        data = {"year": ranking_.year, "province": ranking_.province, "domains": ranking_.domains}
+        groups = [{"kind": g.kind, "label": g.label, "rows": g.rows} for g in ranking_.groups]
+    for group in groups:
+        group["page"] = paginate(request, group["rows"], RANKING_PAGE_SIZE, param=f"{group['kind']}_page")
+        group["count"] = len(group["rows"])
+        group["own"] = _own_place(request, group, own_unit)
+    if preview:
+        shown = [row for group in groups for row in group["page"].object_list]
+        ranking_fill_cells(index_round, ranking_, shown)
+        for group in groups:
+            group["page"].object_list = [vars(row) for row in group["page"].object_list]
     sections = [
         (
-            {**group, "rows_html": ranking_rows_html(group["rows"], own_unit)},
+            {**group, "rows_html": ranking_rows_html(group["page"].object_list, own_unit)},
             {
                 "type": "bar",
                 "horizontal": True,
                 "max": 100,
                 "suffix": "%",
-                "labels": [r["unit_name"] for r in group["rows"]],
+                "labels": [r["unit_name"] for r in group["page"].object_list],
                 "series": [
                     {
                         "label": _("Score (%)"),
-                        "data": [float(r["percent"]) for r in group["rows"]],
+                        "data": [float(r["percent"]) for r in group["page"].object_list],
                         "color": "#20c997",
                     }
                 ],
             },
         )
-        for group in data["groups"]
+        for group in groups
     ]
     return render(
         request,
         "reform_index/ranking.html",
         {"round": index_round, "data": data, "preview": preview, "sections": sections, "own_unit": own_unit},
     )
+
+
+def _own_place(request, group: dict, own_unit) -> dict | None:
+    """The user's unit's rank and a link to the page of ``group`` that shows it, when the unit is
+    in the group but not on the page shown (None otherwise)."""
+    if own_unit is None:
+        return None
+    page = group["page"]
+    for i, row in enumerate(group["rows"]):
+        if (row["unit_id"] if isinstance(row, dict) else row.unit_id) == own_unit:
+            number = i // RANKING_PAGE_SIZE + 1
+            if number == page.number:
+                return None
+            query = request.GET.copy()
+            query[page.param] = str(number)
+            rank = row["rank"] if isinstance(row, dict) else row.rank
+            return {"rank": rank, "number": number, "url": f"?{query.urlencode()}"}
+    return None
 
 
 @require_safe
@@ -266,16 +305,23 @@ def card_appraise(request, pk):
     card = get_card_for_user(request.user, pk, perm="reform_index.appraise_scorecard")
     blocks = selectors.card_blocks(card=card, with_facts=True)
     rows = [r for b in blocks for r in b.rows]
-    form = AppraisalForm(request.POST or None, rows=rows)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.card_appraise(card=card, actor=request.user, rows=form.appraisal_rows())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("The appraisal was saved."))
-            return redirect("reform_index:card_appraise", pk=card.pk)
-    form.bind_rows()
+    editable = card.status in APPRAISABLE
+    if request.method == "POST":
+        form = AppraisalForm(request.POST, rows=rows)
+        if form.is_valid():
+            try:
+                services.card_appraise(card=card, actor=request.user, rows=form.appraisal_rows())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("The appraisal was saved."))
+                return redirect("reform_index:card_appraise", pk=card.pk)
+        # Refused: the page again with what was typed and the messages beside the fields.
+        form.bind_rows()
+    else:
+        # A plain GET: the unbound form's fields drawn straight from the rows (no form built).
+        form = None
+        appraisal_fields(rows, editable=editable)
     return render(
         request,
         "reform_index/card_appraise.html",
@@ -284,7 +330,7 @@ def card_appraise(request, pk):
             "round": card.round,
             "blocks": blocks,
             "form": form,
-            "editable": card.status in APPRAISABLE,
+            "editable": editable,
             "can_send": card.status == CardStatus.SUBMITTED,
             "visit": blocks
             and blocks[0].rows

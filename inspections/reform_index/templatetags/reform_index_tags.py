@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..appraisal_html import appraisal_rows_html
+from ..appraisal_html import appraisal_blocks_html, appraisal_rows_html
 from ..card_html import card_rows_html
 from ..evidence_html import evidence_html
 
@@ -28,6 +28,12 @@ def evidence(row):
 def appraisal_rows(rows, editable):
     """The appraisal page's criteria (appraisal_html): self-score, evidence, inspection facts, fields."""
     return appraisal_rows_html(rows, bool(editable))
+
+
+@register.simple_tag
+def appraisal_blocks(blocks, editable):
+    """The appraisal page's domains, each with its heading and criteria (appraisal_html)."""
+    return appraisal_blocks_html(blocks, bool(editable))
 
 
 @register.simple_tag

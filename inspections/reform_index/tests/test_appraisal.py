@@ -303,6 +303,7 @@ def test_the_rows_carry_their_files_in_order_read_in_one_query(submitted, liaiso
 
     from findings.tests.factories import PDF
 
+    from ..models import IndexEvidence
     from ..selectors import card_blocks
     from ..services import evidence_store
 
@@ -313,10 +314,125 @@ def test_the_rows_carry_their_files_in_order_read_in_one_query(submitted, liaiso
             upload=SimpleUploadedFile(name, PDF + name.encode(), content_type="application/pdf"),
             actor=liaison,
         )
-    with django_assert_num_queries(2):
-        rows = {r.pk: r for b in card_blocks(card=submitted) for r in b.rows}
+    with django_assert_num_queries(1):
+        blocks = card_blocks(card=submitted)
+        rows = {r.pk: r for b in blocks for r in b.rows}
         names = {pk: [f.original_name for f in r.evidence_files] for pk, r in rows.items()}
     assert names[first.pk] == ["b.pdf", "a.pdf"] and names[second.pk] == ["c.pdf"]
     assert sum(map(len, names.values())) == 3
+    # The files read with their rows (one row per file) are the plain reading's, each row once.
+    plain = {}
+    for f in IndexEvidence.objects.filter(score__scorecard=submitted).order_by("uploaded_at", "id"):
+        plain.setdefault(f.score_id, []).append((f.pk, f.original_name, f.get_absolute_url()))
+    drawn = {
+        pk: [(f.pk, f.original_name, f.get_absolute_url()) for f in r.evidence_files]
+        for pk, r in rows.items()
+    }
+    assert {pk: files for pk, files in drawn.items() if files} == plain
+    assert [r.pk for b in blocks for r in b.rows] == list(
+        CriterionScore.objects.filter(scorecard=submitted)
+        .order_by("criterion__domain__order", "criterion__domain_id", "criterion__order", "criterion_id")
+        .values_list("pk", flat=True)
+    )
     # The criterion's checklist settings (JSON, decoded per row) are not read for these pages.
     assert {"applies_to", "figures", "figure_rules"} <= rows[first.pk].criterion.get_deferred_fields()
+
+
+def test_the_fields_of_a_plain_get_drawn_from_the_rows_are_the_form_s_markup_byte_for_byte(submitted):
+    """On a GET the appraisal's fields are drawn from the rows (field_html.appraisal_fields), not
+    through AppraisalForm: the same text as the unbound form's FastFields, every field, whether
+    a score, a reason with markup in it, or nothing yet; with and without editing."""
+    from django.utils import translation
+
+    from ..appraisal_html import appraisal_rows_html
+    from ..field_html import appraisal_fields
+    from ..forms import AppraisalForm
+    from ..selectors import card_blocks
+
+    CriterionScore.objects.filter(scorecard=submitted, criterion__code="1.2").update(
+        appraised_score=Decimal("0.25"), appraisal_reason='Thiếu <b>hồ sơ</b> & "biên bản"\nquý IV'
+    )
+    CriterionScore.objects.filter(scorecard=submitted, criterion__code="2.1").update(
+        appraised_score=Decimal("2"), appraisal_reason=""
+    )
+    for language in ("vi", "en"):
+        with translation.override(language):
+            rows = [r for b in card_blocks(card=submitted, with_facts=True) for r in b.rows]
+            AppraisalForm(rows=rows).bind_rows()
+            by_form = {r.pk: r.bound for r in rows}
+            drawn_rows = [r for b in card_blocks(card=submitted, with_facts=True) for r in b.rows]
+            appraisal_fields(drawn_rows, editable=True)
+            for row in drawn_rows:
+                form_fields, drawn = by_form[row.pk], row.bound
+                assert str(drawn["version"]) == str(form_fields["version"])
+                for name in ("appraised", "reason"):
+                    assert str(drawn[name]) == str(form_fields[name]), (row.criterion.code, name)
+                    assert drawn[name].block() == form_fields[name].block(), (row.criterion.code, name)
+            assert appraisal_rows_html(drawn_rows, True) == appraisal_rows_html(rows, True)
+            appraisal_fields(drawn_rows, editable=False)
+            assert set(drawn_rows[0].bound) == {"version"}
+            assert appraisal_rows_html(drawn_rows, False) == appraisal_rows_html(rows, False)
+    assert 'name="appraised_' not in appraisal_rows_html(drawn_rows, False)
+
+
+def test_the_appraisal_page_of_a_get_and_of_a_refused_post_draw_the_same_fields(client, inspector, submitted):
+    """Through the view: the GET (fields drawn from the rows) and a POST refused for another
+    reason show the same fields where nothing was typed differently."""
+    client.force_login(inspector)
+    url = reverse("reform_index:card_appraise", args=[submitted.pk])
+    CriterionScore.objects.filter(scorecard=submitted, criterion__code="1.2").update(
+        appraised_score=Decimal("0.25"), appraisal_reason="Thiếu <b>hồ sơ</b>"
+    )
+    page = client.get(url).content.decode()
+    assert response_fields(page) and client.get(url).context["form"] is None
+    data = _form(submitted, {"1.2": ("0.25", "Thiếu <b>hồ sơ</b>"), "1.1": ("0.5", "")})
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and refused.context["form"].errors
+    one = _rows(submitted)["1.2"].pk
+    for drawn in (page, refused.content.decode()):
+        assert f'<input type="number" name="appraised_{one}" value="0.25"' in drawn
+        assert "Thiếu &lt;b&gt;hồ sơ&lt;/b&gt;</textarea>" in drawn
+    get_fields, post_fields = response_fields(page), response_fields(refused.content.decode())
+    differing = {name for name in get_fields if get_fields[name] != post_fields[name]}
+    two = _rows(submitted)["1.1"].pk
+    assert differing == {f"appraised_{two}"}  # what was typed (0.5) and its message
+    assert 'id="save-appraisal"' in page
+
+
+def response_fields(html: str) -> dict[str, str]:
+    """Each field's block of the page (label, widget and messages), by the field's name."""
+    import re
+
+    blocks = re.findall(r'<div class="mb-2">.*?</div>\n</div>|<div class="mb-2">.*?\n</div>', html, re.S)
+    return {re.search(r'name="([^"]+)"', b).group(1): b for b in blocks}
+
+
+def test_the_domains_drawn_in_python_are_the_reference_template_s_markup(submitted, last_visit):
+    """appraisal_blocks_html draws each domain's heading (its totals as ``floatformat:"2"``) and
+    criteria as templates/reform_index/_appraisal_blocks.html does."""
+    from django.template.defaultfilters import floatformat
+    from django.template.loader import render_to_string
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from ..appraisal_html import _total, appraisal_blocks_html
+    from ..field_html import appraisal_fields
+    from ..selectors import card_blocks
+
+    CriterionScore.objects.filter(scorecard=submitted, criterion__code="1.2").update(
+        appraised_score=Decimal("0.25"), appraisal_reason="Thiếu <b>hồ sơ</b>"
+    )
+    blocks = card_blocks(card=submitted, with_facts=True)
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for value in ("0", "0.005", "0.015", "1.5", "12.345", "1234.5", "99999.995", "7"):
+                assert _total(Decimal(value)) == floatformat(Decimal(value), "2"), value
+            for editable in (True, False):
+                appraisal_fields([r for b in blocks for r in b.rows], editable=editable)
+                drawn = appraisal_blocks_html(blocks, editable)
+                reference = render_to_string(
+                    "reform_index/_appraisal_blocks.html", {"blocks": blocks, "editable": editable}
+                )
+                assert parse_html(drawn) == parse_html(reference)
+    with translation.override("vi"):
+        assert " · 4,50 → 3,25 / 6,00</h2>" in appraisal_blocks_html(blocks, False)

@@ -13,7 +13,7 @@ from units.tests.factories import UserFactory
 
 from ..models import CardStatus, CriterionScore, IndexRound, RoundStatus, Scorecard
 from ..publishing import ranking_issue
-from ..ranking import ranking_compute
+from ..ranking import ranking_compute, ranking_fill_cells
 from .factories import open_round
 
 
@@ -217,3 +217,84 @@ def test_the_issued_register_shows_the_ranking_document(
     client.force_login(head)
     response = client.get(reverse("reports:issued_detail", args=[approved.issued_document.pk]))
     assert response.status_code == 200
+
+
+def test_the_cells_read_for_some_rows_equal_the_full_ranking(
+    approved, administrator, province, commune, other_commune
+):
+    """The preview ranks every card without its points per domain, then reads those of the rows
+    it shows: the same rows as the full ranking (the snapshot's)."""
+    last = open_round(
+        actor=administrator,
+        province=province,
+        units=[commune, other_commune],
+        year=2025,
+        template=approved.template,
+    )
+    _approve_all(last, {commune.name: Decimal("1"), other_commune.name: Decimal("2")})
+    CriterionScore.objects.filter(scorecard__unit=commune, criterion__code="1.1").update(
+        appraised_score=Decimal("0.5")
+    )
+    full = ranking_compute(index_round=approved)
+    bare = ranking_compute(index_round=approved, cells=False)
+    assert all(r.domains == [] for g in bare.groups for r in g.rows)
+    shown = [bare.groups[1].rows[1]]
+    ranking_fill_cells(approved, bare, shown)
+    assert dataclasses.asdict(shown[0]) == dataclasses.asdict(full.groups[1].rows[1])
+    ranking_fill_cells(approved, bare, [r for g in bare.groups for r in g.rows])
+    assert dataclasses.asdict(bare) == dataclasses.asdict(full)
+    assert full.groups[1].rows[0].domains == ["4.50", "6.00"]
+
+
+def test_the_preview_shows_a_page_of_each_kind_and_the_way_to_the_own_unit(
+    client, approved, head, commune, other_commune, monkeypatch
+):
+    from .. import views
+
+    monkeypatch.setattr(views, "RANKING_PAGE_SIZE", 1)
+    head.unit = other_commune  # ranked 2nd of the communes: on their page 2
+    head.save()
+    client.force_login(head)
+    url = reverse("reform_index:ranking", args=[approved.pk])
+    html = client.get(url).content.decode()
+    section = html.split('id="ranking-commune"', 1)[1]
+    assert "<td>1</td><td>Xã Bình Tấn</td>" in section and "Xã Tân Mỹ</td>" not in section
+    assert "(2 đơn vị)" in section and "Trang 1/2" in section
+    assert "Đơn vị của bạn xếp hạng 2, ở trang 2." in section
+    assert 'href="?commune_page=2"' in section
+    html = client.get(url, {"commune_page": "2"}).content.decode()
+    section = html.split('id="ranking-commune"', 1)[1]
+    assert '<tr class="ri-own">\n          <td>2</td><td>Xã Tân Mỹ</td>' in section
+    assert "Xã Bình Tấn</td>" not in section and "Đơn vị của bạn" not in section
+    assert '<td class="text-end">3,00</td>' in section  # its points per domain, read for the page
+    # The department's own table keeps its first page while the communes turn.
+    assert (
+        "Sở Nội vụ tỉnh Đồng Tháp</td>" in html.split('id="ranking-department"', 1)[1].split("</section>")[0]
+    )
+
+
+def test_the_published_ranking_is_shown_by_pages_too(
+    client, approved, head, liaison, monkeypatch, django_capture_on_commit_callbacks
+):
+    from .. import publishing, views
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.round_publish_request(
+            index_round=approved,
+            actor=head,
+            version=approved.version,
+            signer_name="A",
+            signer_title="GIÁM ĐỐC",
+        )
+    monkeypatch.setattr(views, "RANKING_PAGE_SIZE", 1)
+    client.force_login(liaison)  # Xã Bình Tấn, ranked first
+    url = reverse("reform_index:ranking", args=[approved.pk])
+    html = client.get(url).content.decode()
+    assert (
+        '<tr class="ri-own">\n          <td>1</td><td>Xã Bình Tấn</td>' in html
+        and "Xã Tân Mỹ</td>" not in html
+    )
+    assert "Đơn vị của bạn" not in html
+    html = client.get(url, {"commune_page": "2"}).content.decode()
+    assert "<td>2</td><td>Xã Tân Mỹ</td>" in html
+    assert "Đơn vị của bạn xếp hạng 1, ở trang 1." in html
