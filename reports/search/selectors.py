@@ -43,32 +43,47 @@ class FoldLikeAll(FoldContainsAll):
         return f"({sql} LIKE ALL (%s))", (*params, patterns)
 
 
-# Words this long have a trigram: the indexes of migration 0007 can find the rows holding them.
+# Words this long have a trigram: the trigram indexes (migrations 0007, 0008, 0010) can find the
+# rows holding them.
 TRIGRAM_WORD = 3
+
+# The columns of findings whose folded copy PostgreSQL keeps (migration 0010: a STORED generated
+# column ``<column>_fold`` = search_fold(column), trigram-indexed). Not model fields: the search
+# names them in its SQL.
+FOLDED_COPY = {"text": "text_fold", "recommendation": "recommendation_fold"}
+
+
+def _folded_column(compiler, connection, column) -> str:
+    """The SQL of the stored folded copy of ``column`` (a resolved column of findings_finding:
+    FOLDED_COPY), on the same table alias: ``"findings_finding"."text_fold"``."""
+    return (
+        f"{compiler.quote_name(column.alias)}.{connection.ops.quote_name(FOLDED_COPY[column.target.column])}"
+    )
 
 
 class FoldTrigramLike(FoldLikeAll):
-    """FoldLikeAll for one column of findings with a trigram index on ``search_fold(column)``
-    (migration 0007): on PostgreSQL ``search_fold(x) LIKE '%word%'`` for each word of three letters
-    or more, which the index answers (only the findings holding those words are read and folded),
-    and FoldLikeAll's condition for the shorter words on those rows. A query of short words only
-    ("ho so") folds every candidate, as FoldLikeAll. SQLite: FoldContainsAll's call."""
+    """FoldLikeAll for a column of findings that has a stored folded copy (FOLDED_COPY, migration
+    0010): on PostgreSQL ``text_fold LIKE '%word%'`` for each word of three letters or more, which
+    the copy's trigram index answers, and ``text_fold LIKE ALL (...)`` for the shorter words on the
+    rows it finds. Nothing is folded when searching: the trigram index's recheck of each candidate
+    reads the stored copy (with an index on the expression ``search_fold(text)`` that recheck
+    folded every candidate again, two thirds of the search's SQL time). SQLite:
+    FoldContainsAll's call, folding in Python."""
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        indexed = [word for word in self.words if len(word) >= TRIGRAM_WORD]
-        if not indexed:
-            return super().as_postgresql(compiler, connection, **extra_context)
-        sql, params = compiler.compile(self.source_expressions[0])
-        parts, all_params = [], []
-        for word in indexed:
-            parts.append(f"search_fold({sql}) LIKE %s")
-            all_params += [*params, f"%{connection.ops.prep_for_like_query(word)}%"]
-        if short := [word for word in self.words if len(word) < TRIGRAM_WORD]:
-            rest = FoldLikeAll(self.source_expressions[0], short)
-            rest_sql, rest_params = rest.as_postgresql(compiler, connection, **extra_context)
-            parts.append(rest_sql)
-            all_params += rest_params
-        return "(" + " AND ".join(parts) + ")", tuple(all_params)
+        if not self.words:
+            return "1 = 1", ()
+        column = _folded_column(compiler, connection, self.source_expressions[0])
+        patterns = [f"%{connection.ops.prep_for_like_query(word)}%" for word in self.words]
+        parts, params = [], []
+        for word, pattern in zip(self.words, patterns, strict=True):
+            if len(word) >= TRIGRAM_WORD:
+                parts.append(f"{column} LIKE %s")
+                params.append(pattern)
+        if short := [p for word, p in zip(self.words, patterns, strict=True) if len(word) < TRIGRAM_WORD]:
+            parts.append(f"{column} LIKE ALL (%s)")
+            params.append(short)
+        return "(" + " AND ".join(parts) + ")", tuple(params)
 
 
 def matches_words(query: str | None, *fields: str) -> Q:
@@ -381,9 +396,9 @@ _WALK_TEMPLATE = (
     " WHERE v.id = ANY(%s::bigint[]) ORDER BY v.starts_at DESC, f.id DESC LIMIT %s OFFSET %s"
 )
 _WALK = {
-    "text": _WALK_TEMPLATE.format(condition="search_fold(f.text) LIKE ALL(%s)"),
+    "text": _WALK_TEMPLATE.format(condition="f.text_fold LIKE ALL(%s)"),
     "recommendation": _WALK_TEMPLATE.format(
-        condition="search_fold(f.recommendation) LIKE ALL(%s) AND f.kind = %s AND f.recommendation <> ''"
+        condition="f.recommendation_fold LIKE ALL(%s) AND f.kind = %s AND f.recommendation <> ''"
     ),
 }
 
@@ -391,9 +406,10 @@ _WALK = {
 def _walk(field: str, words: list[str], visit_ids: list[int], start: int, stop: int) -> tuple[str, list]:
     """The SQL and parameters of the ids of rows ``start:stop`` of the findings of ``visit_ids``
     whose ``field`` holds every word, newest first, read by walking the visits' date index
-    backwards and each visit's findings through their visit index (PostgreSQL: ``search_fold(x)
-    LIKE ALL`` is not the trigram indexes' form, so the planner has no reason to find every
-    match first; on the bench's large set 0.7 ms for "mot cua", where the sort took 25 ms)."""
+    backwards and each visit's findings through their visit index, each compared through its
+    stored folded copy (migration 0010; PostgreSQL: ``text_fold LIKE ALL`` is not the trigram
+    indexes' form, so the planner has no reason to find every match first; on the bench's large
+    set 0.7 ms for "mot cua", where the sort took 25 ms)."""
     patterns = [f"%{connection.ops.prep_for_like_query(word)}%" for word in words]
     params = [patterns, FindingKind.LIMITATION.value] if field == "recommendation" else [patterns]
     return _WALK[field], [*params, array_literal(visit_ids), stop - start, start]
