@@ -420,7 +420,6 @@ class SearchKind:
     key: str
     label: str
     search: object
-    template: str
     # The findings' column searched (a finding kind's page is capped: findings_page_reader).
     field: str = ""
 
@@ -430,14 +429,13 @@ class SearchKind:
 
 
 KINDS = [
-    SearchKind("units", _("Units"), search_units, "search/_units.html"),
-    SearchKind("visits", _("Visits"), search_visits, "search/_visits.html"),
-    SearchKind("findings", _("Findings"), search_findings, "search/_findings.html", field="text"),
+    SearchKind("units", _("Units"), search_units),
+    SearchKind("visits", _("Visits"), search_visits),
+    SearchKind("findings", _("Findings"), search_findings, field="text"),
     SearchKind(
         "recommendations",
         _("Recommendations"),
         search_recommendations,
-        "search/_recommendations.html",
         field="recommendation",
     ),
 ]

@@ -7,6 +7,7 @@ from reports.paging import capped_page, counted_page
 from units.access import get_unit_for_user
 
 from .forms import SearchForm
+from .rows import results_html
 from .selectors import KINDS, KINDS_BY_KEY, RESULT_CAP, is_searchable, search_results, unit_inspections
 
 # Results per group when searching everything, and per page within one kind.
@@ -29,7 +30,7 @@ def search(request):
                 page = capped_page(count, rows, size, number, cap=RESULT_CAP)
             else:
                 page = counted_page(results, size, number)
-            groups.append({"kind": each, "page": page})
+            groups.append({"kind": each, "page": page, "html": results_html(each.key, page.object_list)})
     return render(
         request, "search/search.html", {"form": form, "groups": groups, "query": query, "kind": kind}
     )
