@@ -271,9 +271,73 @@ class InIds(Func):
         return f"{sql} IN ({', '.join(['%s'] * len(self.ids))})", (*params, *self.ids)
 
 
+# The name of the user's visible visits in counted_with_visible_ids's query (a CTE).
+_VISIBLE_CTE = "search_visible"
+
+
+class _Visible:
+    """``visit_ids`` of the findings' readers within counted_with_visible_ids's query: the visits
+    of its CTE, not a list of ids."""
+
+
+VISIBLE = _Visible()
+
+
+class InVisible(Func):
+    """A condition: ``field`` is one of the visits of the CTE ``search_visible``
+    (counted_with_visible_ids), ``field IN (SELECT pk FROM search_visible)``."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, field: str):
+        super().__init__(F(field))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{sql} IN (SELECT pk FROM {_VISIBLE_CTE})", params  # noqa: S608  fixed names
+
+
+def counted_with_visible_ids(*, user, query: str, fields: list[str]) -> tuple["IdList", dict[str, int]]:
+    """finding_visit_ids and the capped counts of ``fields`` (capped_counts) in one query on
+    PostgreSQL: the user's visible visits (findings.selectors' rule) as a CTE, read once, which
+    the counts look among (``visit_id IN (SELECT pk FROM search_visible)``) and which comes back
+    as the array the pages' walk reads. Two round trips before, and the counts sent the ids back
+    as an array literal, whose every element PostgreSQL's planner estimated (1 to 2.5 ms of
+    planning for a province's 1 561 visits). SQLite: the two queries."""
+    if connection.vendor != "postgresql":
+        ids = finding_visit_ids(user=user)
+        sources = [
+            _capped_count_source(field=field, user=user, query=query, visit_ids=ids) for field in fields
+        ]
+        return ids, dict(zip(fields, capped_counts(sources), strict=True))
+    try:
+        visible_sql, params = finding_visits_visible_to(user).order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return IdList(), dict.fromkeys(fields, 0)
+    params = list(params)
+    parts = []
+    for field in fields:
+        source = _capped_count_source(field=field, user=user, query=query, visit_ids=VISIBLE)
+        sql, each = source.order_by().values("pk")[: RESULT_CAP + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped)")  # noqa: S608
+        params += each
+    with connection.cursor() as cursor:
+        # The visibility rule's and the counts' own SQL; their values are parameters.
+        cursor.execute(
+            f"WITH {_VISIBLE_CTE} AS MATERIALIZED ({visible_sql}) "  # noqa: S608
+            f"SELECT ARRAY(SELECT pk FROM {_VISIBLE_CTE}), " + ", ".join(parts),
+            params,
+        )
+        ids, *counts = cursor.fetchone()
+    return IdList(ids), dict(zip(fields, counts, strict=True))
+
+
 def _findings(user, visit_ids: list[int] | None) -> QuerySet[Finding]:
     if visit_ids is None:
         findings = findings_visible_to(user)
+    elif visit_ids is VISIBLE:
+        findings = Finding.objects.filter(InVisible("visit_id"))
     else:
         findings = Finding.objects.filter(InIds("visit_id", visit_ids))
     return findings.select_related("visit__unit", "criterion")
@@ -443,17 +507,13 @@ KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 
 
 def search_results(*, user, query: str, kinds: list[SearchKind]) -> list[tuple[SearchKind, object]]:
-    """The results of each kind, in order (one query beforehand when findings are searched): a
-    queryset, or for the findings' kinds findings_page_reader's ``(count, rows)``."""
-    visit_ids = finding_visit_ids(user=user) if any(kind.of_findings for kind in kinds) else None
-    of_findings = [kind for kind in kinds if kind.of_findings]
-    counts = {}
-    if len(of_findings) > 1:
-        sources = [
-            _capped_count_source(field=kind.field, user=user, query=query, visit_ids=visit_ids)
-            for kind in of_findings
-        ]
-        counts = dict(zip([kind.field for kind in of_findings], capped_counts(sources), strict=True))
+    """The results of each kind, in order (one query beforehand when findings are searched: the
+    visible visits and the findings' counts, counted_with_visible_ids): a queryset, or for the
+    findings' kinds findings_page_reader's ``(count, rows)``."""
+    fields = [kind.field for kind in kinds if kind.of_findings]
+    visit_ids, counts = (
+        counted_with_visible_ids(user=user, query=query, fields=fields) if fields else (None, {})
+    )
     results = []
     for kind in kinds:
         if kind.of_findings:
