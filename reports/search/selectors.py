@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from core.search import Fold, FoldContainsAll, folded_words, joined
 from findings.models import Finding, FindingKind
 from findings.selectors import finding_visits_visible_to, findings_visible_to
-from inspections.models import Visit
+from inspections.models import Criterion, Visit
 from inspections.selectors import visits_visible_to
 from units.access import units_visible_to
 from units.models import Unit
@@ -413,7 +413,13 @@ def capped_counts(querysets: list[QuerySet]) -> list[int]:
 
 
 def findings_page_reader(
-    *, field: str, user, query: str, visit_ids: list[int] | None, count: int | None = None
+    *,
+    field: str,
+    user,
+    query: str,
+    visit_ids: list[int] | None,
+    count: int | None = None,
+    pages: "FindingPages | None" = None,
 ):
     """``(count, rows)`` for reports.paging.capped_page: the matches of ``query`` in the findings'
     ``field`` ("text" or "recommendation") counted up to RESULT_CAP + 1 through the trigram index
@@ -426,12 +432,25 @@ def findings_page_reader(
     backwards, each visit's findings through their visit index in a LATERAL subquery: _WALK):
     it stops after the page's rows. With
     few matches the trigram index finds them all and they are sorted as before. Same rows, same
-    order ((visit date, finding id) newest first) either way."""
+    order ((visit date, finding id) newest first) either way.
+
+    With ``pages`` (PostgreSQL, the visible visits' ids given), ``rows`` returns an empty list
+    that ``pages.load()`` fills: the pages of both kinds read in one query (FindingPages)."""
     found = _capped_count_source(field=field, user=user, query=query, visit_ids=visit_ids)
     if count is None:
         count = found.order_by().values("pk")[: RESULT_CAP + 1].count()
     ordered = found.order_by(*_newest_first())
-    if count > SPARSE and visit_ids is not None and connection.vendor == "postgresql":
+    walked = count > SPARSE and visit_ids is not None and connection.vendor == "postgresql"
+    if pages is not None and visit_ids is not None and connection.vendor == "postgresql":
+
+        def rows(start: int, stop: int) -> list[Finding]:
+            if walked:
+                sql, params = _walk(field, folded_words(query), visit_ids, start, stop)
+                return pages.add(sql, params, "id")
+            sql, params = ordered.values("pk")[start:stop].query.sql_with_params()
+            return pages.add(sql, params, "pk")
+
+    elif walked:
 
         def rows(start: int, stop: int) -> list[Finding]:
             # _WALK's fixed SQL; the words, ids and bounds are parameters.
@@ -448,6 +467,74 @@ def findings_page_reader(
             return list(ordered[start:stop])
 
     return count, rows
+
+
+# The rows of several pages of findings (each part's ids: a walk or a sorted slice), with what
+# the result lists show of their visit, unit and criterion, in each page's order.
+_PAGES = (
+    "SELECT p.part, f.id, f.kind, f.text, f.recommendation, f.criterion_id, c.code, f.visit_id,"
+    " v.starts_at, v.unit_id, u.name FROM ({parts}) p"
+    " JOIN findings_finding f ON f.id = p.id JOIN inspections_visit v ON v.id = f.visit_id"
+    " JOIN units_unit u ON u.id = v.unit_id LEFT JOIN inspections_criterion c ON c.id = f.criterion_id"
+    " ORDER BY p.part, v.starts_at DESC, f.id DESC"
+)
+
+
+class FindingPages:
+    """The pages of findings of one search read in one query (PostgreSQL): the search of
+    everything reads its findings' and its recommendations' pages together (one round trip and
+    one plan instead of two, each joining the page's findings to their visit, unit and
+    criterion). ``add`` takes a page's ids as SQL and returns the list ``load`` fills with its
+    findings, newest first: model objects holding the columns the result lists show (the id,
+    kind, text, recommendation, the visit's date and unit name, the criterion's code)."""
+
+    def __init__(self):
+        self.wanted: list[tuple[str, tuple, str, list]] = []
+
+    def add(self, sql: str, params, column: str) -> list:
+        rows: list = []
+        self.wanted.append((sql, tuple(params), column, rows))
+        return rows
+
+    def load(self) -> None:
+        if not self.wanted:
+            return
+        parts, params = [], []
+        for part, (sql, each, column, _rows) in enumerate(self.wanted):
+            # Each page's own SQL (a walk or the ORM's slice); its values are parameters.
+            parts.append(f"SELECT {part} AS part, w.{column} AS id FROM ({sql}) w")  # noqa: S608
+            params += each
+        with connection.cursor() as cursor:
+            cursor.execute(_PAGES.format(parts=" UNION ALL ".join(parts)), params)
+            fetched = cursor.fetchall()
+        for part, *columns in fetched:
+            self.wanted[part][3].append(_shown_finding(*columns))
+        self.wanted = []
+
+
+def _loaded(model, **columns):
+    """An object of ``model`` holding ``columns`` (attnames), its other fields deferred
+    (Model.from_db takes the values in the model's field order)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in columns]
+    return model.from_db("default", names, [columns[name] for name in names])
+
+
+def _shown_finding(pk, kind, text, recommendation, criterion_id, code, visit_id, starts_at, unit_id, name):
+    """A Finding holding what the result lists show, the other fields deferred."""
+    finding = _loaded(
+        Finding,
+        id=pk,
+        kind=kind,
+        text=text,
+        recommendation=recommendation,
+        criterion_id=criterion_id,
+        visit_id=visit_id,
+    )
+    visit = _loaded(Visit, id=visit_id, unit_id=unit_id, starts_at=starts_at)
+    visit.unit = _loaded(Unit, id=unit_id, name=name)
+    finding.visit = visit
+    finding.criterion = None if criterion_id is None else _loaded(Criterion, id=criterion_id, code=code)
+    return finding
 
 
 # Each visit's findings in a LATERAL subquery kept apart (OFFSET 0): PostgreSQL can only read
@@ -506,10 +593,13 @@ KINDS = [
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 
 
-def search_results(*, user, query: str, kinds: list[SearchKind]) -> list[tuple[SearchKind, object]]:
+def search_results(
+    *, user, query: str, kinds: list[SearchKind], pages: FindingPages | None = None
+) -> list[tuple[SearchKind, object]]:
     """The results of each kind, in order (one query beforehand when findings are searched: the
     visible visits and the findings' counts, counted_with_visible_ids): a queryset, or for the
-    findings' kinds findings_page_reader's ``(count, rows)``."""
+    findings' kinds findings_page_reader's ``(count, rows)``; with ``pages``, the findings' rows
+    are read by ``pages.load()``, once every page was asked for (FindingPages)."""
     fields = [kind.field for kind in kinds if kind.of_findings]
     visit_ids, counts = (
         counted_with_visible_ids(user=user, query=query, fields=fields) if fields else (None, {})
@@ -518,7 +608,12 @@ def search_results(*, user, query: str, kinds: list[SearchKind]) -> list[tuple[S
     for kind in kinds:
         if kind.of_findings:
             reader = findings_page_reader(
-                field=kind.field, user=user, query=query, visit_ids=visit_ids, count=counts.get(kind.field)
+                field=kind.field,
+                user=user,
+                query=query,
+                visit_ids=visit_ids,
+                count=counts.get(kind.field),
+                pages=pages,
             )
             results.append((kind, reader))
         else:

@@ -4,6 +4,8 @@ capped_counts, for every role."""
 
 import pytest
 
+from findings.models import ReviewState
+from findings.tests.factories import FindingFactory
 from reports.search import selectors
 from units.tests.factories import UserFactory
 
@@ -37,3 +39,67 @@ def test_the_visible_visits_and_counts_in_one_query_are_the_plain_readings(
             assert sorted(ids) == sorted(plain_ids), user
             assert counts == dict(zip(fields, selectors.capped_counts(sources), strict=True)), (user, fields)
             assert isinstance(ids, selectors.IdList)
+
+
+def _many(world, leader, n):
+    """``n`` limitations across three visits, half without a criterion, every fourth without a
+    recommendation."""
+    visits = [world.binh_tan_2026, world.binh_tan_2025, world.tan_my_2026]
+    for i in range(n):
+        if i % 2:
+            factories.limitation(
+                visit=visits[i % 3], code="1.2", creator=leader, text=f"Sổ một cửa số {i} ghi chép thiếu."
+            )
+        else:
+            FindingFactory(
+                visit=visits[i % 3],
+                created_by=leader,
+                review_state=ReviewState.APPROVED,
+                text=f"Sổ một cửa số {i} ghi chép thiếu.",
+                recommendation=f"Bộ phận một cửa bổ sung sổ {i}." if i % 4 else "",
+            )
+
+
+def _shown(finding):
+    return (
+        finding.pk,
+        finding.kind,
+        finding.text,
+        finding.recommendation,
+        finding.visit.starts_at,
+        finding.visit.unit.name,
+        finding.criterion.code if finding.criterion else None,
+    )
+
+
+@pytest.mark.parametrize("sparse", [1000, 3])
+@pytest.mark.parametrize("query", ["mot cua", "so ghi chep", "khong-co-dau"])
+def test_the_pages_of_both_kinds_read_together_are_the_plain_pages(
+    head, liaison, world, leader, query, sparse, monkeypatch
+):
+    """FindingPages: the findings' and recommendations' pages in one query hold the rows, in the
+    order and with the values, that each kind's own query reads (walked past SPARSE or sorted)."""
+    monkeypatch.setattr(selectors, "SPARSE", sparse)
+    _many(world, leader, 24)
+    for user in (head, liaison):
+        ids, counts = selectors.counted_with_visible_ids(
+            user=user, query=query, fields=["text", "recommendation"]
+        )
+        pages = selectors.FindingPages()
+        together, alone = [], []
+        for field in ("text", "recommendation"):
+            for start, stop in ((0, 5), (5, 12)):
+                _count, rows = selectors.findings_page_reader(
+                    field=field, user=user, query=query, visit_ids=ids, count=counts[field], pages=pages
+                )
+                together.append(rows(start, stop))
+                _count, rows = selectors.findings_page_reader(
+                    field=field, user=user, query=query, visit_ids=ids, count=counts[field]
+                )
+                alone.append(rows(start, stop))
+        pages.load()
+        assert [[_shown(f) for f in rows] for rows in together] == [
+            [_shown(f) for f in rows] for rows in alone
+        ]
+        if user == head:
+            assert any(alone) == (query != "khong-co-dau")
