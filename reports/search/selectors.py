@@ -15,7 +15,17 @@ from functools import cached_property
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -215,9 +225,19 @@ def search_visits(*, user, query: str) -> QuerySet[Visit]:
     return (
         visible.filter(matching | replaced_units(user=user, query=query))
         .select_related("unit", "plan")
-        .prefetch_related(Prefetch("unit__successors", queryset=Unit.objects.only("id", "name")))
         .order_by("-starts_at", "-id")
     )
+
+
+def with_successors(visits: list[Visit]) -> list[Visit]:
+    """``visits`` with the successors of their dissolved units read (the list names a merged
+    unit's successors: "Bình Tân Mỹ, before the reorganisation: Bình Tấn"), in one query, and none
+    when no unit of the page is dissolved (a prefetch on the search's queryset read them for
+    every page)."""
+    dissolved = [visit.unit for visit in visits if visit.unit.valid_to]
+    if dissolved:
+        prefetch_related_objects(dissolved, Prefetch("successors", queryset=Unit.objects.only("id", "name")))
+    return visits
 
 
 def unit_inspections(*, user, unit: Unit) -> QuerySet[Visit]:

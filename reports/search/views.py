@@ -16,6 +16,7 @@ from .selectors import (
     is_searchable,
     search_results,
     unit_inspections,
+    with_successors,
 )
 
 # Results per group when searching everything, and per page within one kind.
@@ -40,6 +41,8 @@ def search(request):
                 page = capped_page(count, rows, size, number, cap=RESULT_CAP)
             else:
                 page = counted_page(results, size, number)
+                if each.key == "visits":
+                    with_successors(page.object_list)
             groups.append({"kind": each, "page": page})
         pages.load()
         for group in groups:

@@ -10,6 +10,7 @@ from reports.search import selectors
 from units.tests.factories import UserFactory
 
 from . import factories
+from .test_merger_search import merged  # noqa: F401  the fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,29 @@ def test_the_pages_of_both_kinds_read_together_are_the_plain_pages(
         ]
         if user == head:
             assert any(alone) == (query != "khong-co-dau")
+
+
+def _successor_queries(client, user, query):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("search:search"), {"q": query, "kind": "visits"})
+    assert response.status_code == 200
+    return response, [q for q in queries.captured_queries if "_prefetch_related_val" in q["sql"]]
+
+
+def test_no_successors_are_read_for_a_page_without_a_dissolved_unit(client, liaison, world):
+    """with_successors: no query for the successors when no visit of the page is of a dissolved
+    unit (the liaison's own commune, before any merger)."""
+    response, queries = _successor_queries(client, liaison, "ke hoach")
+    assert response.context["groups"][0]["page"].paginator.count
+    assert not queries
+
+
+def test_the_successors_of_a_dissolved_unit_are_read_in_one_query(client, head, world, merged):  # noqa: F811
+    response, queries = _successor_queries(client, head, "binh tan")
+    assert len(queries) == 1
+    assert "Xã Bình Tân Mỹ" in response.content.decode()

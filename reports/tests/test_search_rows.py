@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.template import engines
+from django.test.html import parse_html
 from django.urls import reverse
 from django.utils import translation
 
@@ -52,3 +53,34 @@ def test_each_kind_of_result_list_is_the_markup_its_template_drew(client, head, 
                     assert str(group["html"]) in response.content.decode()
                     seen.add(key)
     assert seen == {"units", "visits", "findings", "recommendations"}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize(
+    "data",
+    [None, {"q": "mot cua", "kind": ""}, {"q": "<b>\"x\" & 'y'</b>", "kind": "findings"}, {"kind": "x"}],
+)
+def test_the_search_box_is_the_markup_of_djangos_widgets(language, data):
+    """The search form's fields drawn in Python (FastTextInput, FastSelect) write what Django's
+    TextInput and Select drew: empty, filled, with values to escape, with a wrong kind."""
+    from django import forms
+
+    from reports.search.forms import SearchForm
+
+    class Plain(SearchForm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            fast = self.fields["q"].widget
+            self.fields["q"].widget = forms.TextInput(attrs=dict(fast.attrs))
+            self.fields["q"].widget.input_type = "search"
+            self.fields["kind"].widget = forms.Select(
+                attrs=dict(self.fields["kind"].widget.attrs), choices=self.fields["kind"].choices
+            )
+
+    with translation.override(language):
+        ours, theirs = SearchForm(data), Plain(data)
+        if data:
+            ours.is_valid(), theirs.is_valid()
+        for name in ("q", "kind"):
+            # As assertHTMLEqual compares: attributes in any order, the same escaped text.
+            assert parse_html(str(ours[name])) == parse_html(str(theirs[name])), (name, data)
