@@ -259,6 +259,14 @@ class IdList(list):
     def literal(self) -> str:
         return "{" + ",".join(str(int(pk)) for pk in self) + "}"
 
+    @classmethod
+    def from_literal(cls, literal: str) -> "IdList":
+        """The ids of PostgreSQL's text of an array of ids (``{1,2,3}``), that text kept as their
+        literal (not written again from the 1 561 ids of a province)."""
+        ids = cls(map(int, literal[1:-1].split(","))) if literal != "{}" else cls()
+        ids.__dict__["literal"] = literal
+        return ids
+
 
 def array_literal(ids: list[int]) -> str:
     """``{1,2,3}``: ids sent as one string cast to an array. A Python list goes to PostgreSQL as
@@ -346,11 +354,11 @@ def counted_with_visible_ids(*, user, query: str, fields: list[str]) -> tuple["I
         # The visibility rule's and the counts' own SQL; their values are parameters.
         cursor.execute(
             f"WITH {_VISIBLE_CTE} AS MATERIALIZED ({visible_sql}) "  # noqa: S608
-            f"SELECT ARRAY(SELECT pk FROM {_VISIBLE_CTE}), " + ", ".join(parts),
+            f"SELECT ARRAY(SELECT pk FROM {_VISIBLE_CTE})::text, " + ", ".join(parts),
             params,
         )
-        ids, *counts = cursor.fetchone()
-    return IdList(ids), dict(zip(fields, counts, strict=True))
+        literal, *counts = cursor.fetchone()
+    return IdList.from_literal(literal), dict(zip(fields, counts, strict=True))
 
 
 def _findings(user, visit_ids: list[int] | None) -> QuerySet[Finding]:

@@ -40,6 +40,7 @@ def test_the_visible_visits_and_counts_in_one_query_are_the_plain_readings(
             assert sorted(ids) == sorted(plain_ids), user
             assert counts == dict(zip(fields, selectors.capped_counts(sources), strict=True)), (user, fields)
             assert isinstance(ids, selectors.IdList)
+            assert selectors.array_literal(ids) == "{" + ",".join(str(pk) for pk in ids) + "}"
 
 
 def _many(world, leader, n):
