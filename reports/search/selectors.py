@@ -3,7 +3,9 @@
 Each kind is read through its owning app's visible-to-user selector, so a result list never holds
 what the user could not open. Units match their folded ``search_text`` column; the others match
 free text folded in the database (core.search.Fold: unaccent on PostgreSQL, a Python function
-on SQLite). Every word of the query must occur ("ho so tre han" finds "Hồ sơ trễ hạn").
+on SQLite); on PostgreSQL a finding's text and recommendation are compared with their stored
+folded copies (migration 0010), nothing folded when searching. Every word of the query must
+occur ("ho so tre han" finds "Hồ sơ trễ hạn").
 
 The text of a row is folded once, whatever the number of words (:class:`FoldLikeAll`), and a
 kind's page and count come from one query (reports.paging.counted_page): a search of everything reads
