@@ -3,7 +3,9 @@
 Each kind is read through its owning app's visible-to-user selector, so a result list never holds
 what the user could not open. Units match their folded ``search_text`` column; the others match
 free text folded in the database (core.search.Fold: unaccent on PostgreSQL, a Python function
-on SQLite). Every word of the query must occur ("ho so tre han" finds "Hồ sơ trễ hạn").
+on SQLite); on PostgreSQL a finding's text and recommendation are compared with their stored
+folded copies (migration 0010), nothing folded when searching. Every word of the query must
+occur ("ho so tre han" finds "Hồ sơ trễ hạn").
 
 The text of a row is folded once, whatever the number of words (:class:`FoldLikeAll`), and a
 kind's page and count come from one query (reports.paging.counted_page): a search of everything reads
@@ -15,14 +17,24 @@ from functools import cached_property
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from core.search import Fold, FoldContainsAll, folded_words, joined
 from findings.models import Finding, FindingKind
 from findings.selectors import finding_visits_visible_to, findings_visible_to
-from inspections.models import Visit
+from inspections.models import Criterion, Visit
 from inspections.selectors import visits_visible_to
 from units.access import units_visible_to
 from units.models import Unit
@@ -43,32 +55,47 @@ class FoldLikeAll(FoldContainsAll):
         return f"({sql} LIKE ALL (%s))", (*params, patterns)
 
 
-# Words this long have a trigram: the indexes of migration 0007 can find the rows holding them.
+# Words this long have a trigram: the trigram indexes (migrations 0007, 0008, 0010) can find the
+# rows holding them.
 TRIGRAM_WORD = 3
+
+# The columns of findings whose folded copy PostgreSQL keeps (migration 0010: a STORED generated
+# column ``<column>_fold`` = search_fold(column), trigram-indexed). Not model fields: the search
+# names them in its SQL.
+FOLDED_COPY = {"text": "text_fold", "recommendation": "recommendation_fold"}
+
+
+def _folded_column(compiler, connection, column) -> str:
+    """The SQL of the stored folded copy of ``column`` (a resolved column of findings_finding:
+    FOLDED_COPY), on the same table alias: ``"findings_finding"."text_fold"``."""
+    return (
+        f"{compiler.quote_name(column.alias)}.{connection.ops.quote_name(FOLDED_COPY[column.target.column])}"
+    )
 
 
 class FoldTrigramLike(FoldLikeAll):
-    """FoldLikeAll for one column of findings with a trigram index on ``search_fold(column)``
-    (migration 0007): on PostgreSQL ``search_fold(x) LIKE '%word%'`` for each word of three letters
-    or more, which the index answers (only the findings holding those words are read and folded),
-    and FoldLikeAll's condition for the shorter words on those rows. A query of short words only
-    ("ho so") folds every candidate, as FoldLikeAll. SQLite: FoldContainsAll's call."""
+    """FoldLikeAll for a column of findings that has a stored folded copy (FOLDED_COPY, migration
+    0010): on PostgreSQL ``text_fold LIKE '%word%'`` for each word of three letters or more, which
+    the copy's trigram index answers, and ``text_fold LIKE ALL (...)`` for the shorter words on the
+    rows it finds. Nothing is folded when searching: the trigram index's recheck of each candidate
+    reads the stored copy (with an index on the expression ``search_fold(text)`` that recheck
+    folded every candidate again, two thirds of the search's SQL time). SQLite:
+    FoldContainsAll's call, folding in Python."""
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        indexed = [word for word in self.words if len(word) >= TRIGRAM_WORD]
-        if not indexed:
-            return super().as_postgresql(compiler, connection, **extra_context)
-        sql, params = compiler.compile(self.source_expressions[0])
-        parts, all_params = [], []
-        for word in indexed:
-            parts.append(f"search_fold({sql}) LIKE %s")
-            all_params += [*params, f"%{connection.ops.prep_for_like_query(word)}%"]
-        if short := [word for word in self.words if len(word) < TRIGRAM_WORD]:
-            rest = FoldLikeAll(self.source_expressions[0], short)
-            rest_sql, rest_params = rest.as_postgresql(compiler, connection, **extra_context)
-            parts.append(rest_sql)
-            all_params += rest_params
-        return "(" + " AND ".join(parts) + ")", tuple(all_params)
+        if not self.words:
+            return "1 = 1", ()
+        column = _folded_column(compiler, connection, self.source_expressions[0])
+        patterns = [f"%{connection.ops.prep_for_like_query(word)}%" for word in self.words]
+        parts, params = [], []
+        for word, pattern in zip(self.words, patterns, strict=True):
+            if len(word) >= TRIGRAM_WORD:
+                parts.append(f"{column} LIKE %s")
+                params.append(pattern)
+        if short := [p for word, p in zip(self.words, patterns, strict=True) if len(word) < TRIGRAM_WORD]:
+            parts.append(f"{column} LIKE ALL (%s)")
+            params.append(short)
+        return "(" + " AND ".join(parts) + ")", tuple(params)
 
 
 def matches_words(query: str | None, *fields: str) -> Q:
@@ -200,9 +227,19 @@ def search_visits(*, user, query: str) -> QuerySet[Visit]:
     return (
         visible.filter(matching | replaced_units(user=user, query=query))
         .select_related("unit", "plan")
-        .prefetch_related(Prefetch("unit__successors", queryset=Unit.objects.only("id", "name")))
         .order_by("-starts_at", "-id")
     )
+
+
+def with_successors(visits: list[Visit]) -> list[Visit]:
+    """``visits`` with the successors of their dissolved units read (the list names a merged
+    unit's successors: "Bình Tân Mỹ, before the reorganisation: Bình Tấn"), in one query, and none
+    when no unit of the page is dissolved (a prefetch on the search's queryset read them for
+    every page)."""
+    dissolved = [visit.unit for visit in visits if visit.unit.valid_to]
+    if dissolved:
+        prefetch_related_objects(dissolved, Prefetch("successors", queryset=Unit.objects.only("id", "name")))
+    return visits
 
 
 def unit_inspections(*, user, unit: Unit) -> QuerySet[Visit]:
@@ -223,6 +260,14 @@ class IdList(list):
     @cached_property
     def literal(self) -> str:
         return "{" + ",".join(str(int(pk)) for pk in self) + "}"
+
+    @classmethod
+    def from_literal(cls, literal: str) -> "IdList":
+        """The ids of PostgreSQL's text of an array of ids (``{1,2,3}``), that text kept as their
+        literal (not written again from the 1 561 ids of a province)."""
+        ids = cls(map(int, literal[1:-1].split(","))) if literal != "{}" else cls()
+        ids.__dict__["literal"] = literal
+        return ids
 
 
 def array_literal(ids: list[int]) -> str:
@@ -256,9 +301,73 @@ class InIds(Func):
         return f"{sql} IN ({', '.join(['%s'] * len(self.ids))})", (*params, *self.ids)
 
 
+# The name of the user's visible visits in counted_with_visible_ids's query (a CTE).
+_VISIBLE_CTE = "search_visible"
+
+
+class _Visible:
+    """``visit_ids`` of the findings' readers within counted_with_visible_ids's query: the visits
+    of its CTE, not a list of ids."""
+
+
+VISIBLE = _Visible()
+
+
+class InVisible(Func):
+    """A condition: ``field`` is one of the visits of the CTE ``search_visible``
+    (counted_with_visible_ids), ``field IN (SELECT pk FROM search_visible)``."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, field: str):
+        super().__init__(F(field))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{sql} IN (SELECT pk FROM {_VISIBLE_CTE})", params  # noqa: S608  fixed names
+
+
+def counted_with_visible_ids(*, user, query: str, fields: list[str]) -> tuple["IdList", dict[str, int]]:
+    """finding_visit_ids and the capped counts of ``fields`` (capped_counts) in one query on
+    PostgreSQL: the user's visible visits (findings.selectors' rule) as a CTE, read once, which
+    the counts look among (``visit_id IN (SELECT pk FROM search_visible)``) and which comes back
+    as the array the pages' walk reads. Two round trips before, and the counts sent the ids back
+    as an array literal, whose every element PostgreSQL's planner estimated (1 to 2.5 ms of
+    planning for a province's 1 561 visits). SQLite: the two queries."""
+    if connection.vendor != "postgresql":
+        ids = finding_visit_ids(user=user)
+        sources = [
+            _capped_count_source(field=field, user=user, query=query, visit_ids=ids) for field in fields
+        ]
+        return ids, dict(zip(fields, capped_counts(sources), strict=True))
+    try:
+        visible_sql, params = finding_visits_visible_to(user).order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return IdList(), dict.fromkeys(fields, 0)
+    params = list(params)
+    parts = []
+    for field in fields:
+        source = _capped_count_source(field=field, user=user, query=query, visit_ids=VISIBLE)
+        sql, each = source.order_by().values("pk")[: RESULT_CAP + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped)")  # noqa: S608
+        params += each
+    with connection.cursor() as cursor:
+        # The visibility rule's and the counts' own SQL; their values are parameters.
+        cursor.execute(
+            f"WITH {_VISIBLE_CTE} AS MATERIALIZED ({visible_sql}) "  # noqa: S608
+            f"SELECT ARRAY(SELECT pk FROM {_VISIBLE_CTE})::text, " + ", ".join(parts),
+            params,
+        )
+        literal, *counts = cursor.fetchone()
+    return IdList.from_literal(literal), dict(zip(fields, counts, strict=True))
+
+
 def _findings(user, visit_ids: list[int] | None) -> QuerySet[Finding]:
     if visit_ids is None:
         findings = findings_visible_to(user)
+    elif visit_ids is VISIBLE:
+        findings = Finding.objects.filter(InVisible("visit_id"))
     else:
         findings = Finding.objects.filter(InIds("visit_id", visit_ids))
     return findings.select_related("visit__unit", "criterion")
@@ -334,7 +443,13 @@ def capped_counts(querysets: list[QuerySet]) -> list[int]:
 
 
 def findings_page_reader(
-    *, field: str, user, query: str, visit_ids: list[int] | None, count: int | None = None
+    *,
+    field: str,
+    user,
+    query: str,
+    visit_ids: list[int] | None,
+    count: int | None = None,
+    pages: "FindingPages | None" = None,
 ):
     """``(count, rows)`` for reports.paging.capped_page: the matches of ``query`` in the findings'
     ``field`` ("text" or "recommendation") counted up to RESULT_CAP + 1 through the trigram index
@@ -347,12 +462,25 @@ def findings_page_reader(
     backwards, each visit's findings through their visit index in a LATERAL subquery: _WALK):
     it stops after the page's rows. With
     few matches the trigram index finds them all and they are sorted as before. Same rows, same
-    order ((visit date, finding id) newest first) either way."""
+    order ((visit date, finding id) newest first) either way.
+
+    With ``pages`` (PostgreSQL, the visible visits' ids given), ``rows`` returns an empty list
+    that ``pages.load()`` fills: the pages of both kinds read in one query (FindingPages)."""
     found = _capped_count_source(field=field, user=user, query=query, visit_ids=visit_ids)
     if count is None:
         count = found.order_by().values("pk")[: RESULT_CAP + 1].count()
     ordered = found.order_by(*_newest_first())
-    if count > SPARSE and visit_ids is not None and connection.vendor == "postgresql":
+    walked = count > SPARSE and visit_ids is not None and connection.vendor == "postgresql"
+    if pages is not None and visit_ids is not None and connection.vendor == "postgresql":
+
+        def rows(start: int, stop: int) -> list[Finding]:
+            if walked:
+                sql, params = _walk(field, folded_words(query), visit_ids, start, stop)
+                return pages.add(sql, params, "id")
+            sql, params = ordered.values("pk")[start:stop].query.sql_with_params()
+            return pages.add(sql, params, "pk")
+
+    elif walked:
 
         def rows(start: int, stop: int) -> list[Finding]:
             # _WALK's fixed SQL; the words, ids and bounds are parameters.
@@ -371,6 +499,74 @@ def findings_page_reader(
     return count, rows
 
 
+# The rows of several pages of findings (each part's ids: a walk or a sorted slice), with what
+# the result lists show of their visit, unit and criterion, in each page's order.
+_PAGES = (
+    "SELECT p.part, f.id, f.kind, f.text, f.recommendation, f.criterion_id, c.code, f.visit_id,"
+    " v.starts_at, v.unit_id, u.name FROM ({parts}) p"
+    " JOIN findings_finding f ON f.id = p.id JOIN inspections_visit v ON v.id = f.visit_id"
+    " JOIN units_unit u ON u.id = v.unit_id LEFT JOIN inspections_criterion c ON c.id = f.criterion_id"
+    " ORDER BY p.part, v.starts_at DESC, f.id DESC"
+)
+
+
+class FindingPages:
+    """The pages of findings of one search read in one query (PostgreSQL): the search of
+    everything reads its findings' and its recommendations' pages together (one round trip and
+    one plan instead of two, each joining the page's findings to their visit, unit and
+    criterion). ``add`` takes a page's ids as SQL and returns the list ``load`` fills with its
+    findings, newest first: model objects holding the columns the result lists show (the id,
+    kind, text, recommendation, the visit's date and unit name, the criterion's code)."""
+
+    def __init__(self):
+        self.wanted: list[tuple[str, tuple, str, list]] = []
+
+    def add(self, sql: str, params, column: str) -> list:
+        rows: list = []
+        self.wanted.append((sql, tuple(params), column, rows))
+        return rows
+
+    def load(self) -> None:
+        if not self.wanted:
+            return
+        parts, params = [], []
+        for part, (sql, each, column, _rows) in enumerate(self.wanted):
+            # Each page's own SQL (a walk or the ORM's slice); its values are parameters.
+            parts.append(f"SELECT {part} AS part, w.{column} AS id FROM ({sql}) w")  # noqa: S608
+            params += each
+        with connection.cursor() as cursor:
+            cursor.execute(_PAGES.format(parts=" UNION ALL ".join(parts)), params)
+            fetched = cursor.fetchall()
+        for part, *columns in fetched:
+            self.wanted[part][3].append(_shown_finding(*columns))
+        self.wanted = []
+
+
+def _loaded(model, **columns):
+    """An object of ``model`` holding ``columns`` (attnames), its other fields deferred
+    (Model.from_db takes the values in the model's field order)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in columns]
+    return model.from_db("default", names, [columns[name] for name in names])
+
+
+def _shown_finding(pk, kind, text, recommendation, criterion_id, code, visit_id, starts_at, unit_id, name):
+    """A Finding holding what the result lists show, the other fields deferred."""
+    finding = _loaded(
+        Finding,
+        id=pk,
+        kind=kind,
+        text=text,
+        recommendation=recommendation,
+        criterion_id=criterion_id,
+        visit_id=visit_id,
+    )
+    visit = _loaded(Visit, id=visit_id, unit_id=unit_id, starts_at=starts_at)
+    visit.unit = _loaded(Unit, id=unit_id, name=name)
+    finding.visit = visit
+    finding.criterion = None if criterion_id is None else _loaded(Criterion, id=criterion_id, code=code)
+    return finding
+
+
 # Each visit's findings in a LATERAL subquery kept apart (OFFSET 0): PostgreSQL can only read
 # them visit by visit, through their visit index, in the visits' date order, and stops at the
 # page's last row; joined plainly, its guess of how many findings match (it cannot estimate a
@@ -381,9 +577,9 @@ _WALK_TEMPLATE = (
     " WHERE v.id = ANY(%s::bigint[]) ORDER BY v.starts_at DESC, f.id DESC LIMIT %s OFFSET %s"
 )
 _WALK = {
-    "text": _WALK_TEMPLATE.format(condition="search_fold(f.text) LIKE ALL(%s)"),
+    "text": _WALK_TEMPLATE.format(condition="f.text_fold LIKE ALL(%s)"),
     "recommendation": _WALK_TEMPLATE.format(
-        condition="search_fold(f.recommendation) LIKE ALL(%s) AND f.kind = %s AND f.recommendation <> ''"
+        condition="f.recommendation_fold LIKE ALL(%s) AND f.kind = %s AND f.recommendation <> ''"
     ),
 }
 
@@ -391,9 +587,10 @@ _WALK = {
 def _walk(field: str, words: list[str], visit_ids: list[int], start: int, stop: int) -> tuple[str, list]:
     """The SQL and parameters of the ids of rows ``start:stop`` of the findings of ``visit_ids``
     whose ``field`` holds every word, newest first, read by walking the visits' date index
-    backwards and each visit's findings through their visit index (PostgreSQL: ``search_fold(x)
-    LIKE ALL`` is not the trigram indexes' form, so the planner has no reason to find every
-    match first; on the bench's large set 0.7 ms for "mot cua", where the sort took 25 ms)."""
+    backwards and each visit's findings through their visit index, each compared through its
+    stored folded copy (migration 0010; PostgreSQL: ``text_fold LIKE ALL`` is not the trigram
+    indexes' form, so the planner has no reason to find every match first; on the bench's large
+    set 0.7 ms for "mot cua", where the sort took 25 ms)."""
     patterns = [f"%{connection.ops.prep_for_like_query(word)}%" for word in words]
     params = [patterns, FindingKind.LIMITATION.value] if field == "recommendation" else [patterns]
     return _WALK[field], [*params, array_literal(visit_ids), stop - start, start]
@@ -404,7 +601,6 @@ class SearchKind:
     key: str
     label: str
     search: object
-    template: str
     # The findings' column searched (a finding kind's page is capped: findings_page_reader).
     field: str = ""
 
@@ -414,37 +610,40 @@ class SearchKind:
 
 
 KINDS = [
-    SearchKind("units", _("Units"), search_units, "search/_units.html"),
-    SearchKind("visits", _("Visits"), search_visits, "search/_visits.html"),
-    SearchKind("findings", _("Findings"), search_findings, "search/_findings.html", field="text"),
+    SearchKind("units", _("Units"), search_units),
+    SearchKind("visits", _("Visits"), search_visits),
+    SearchKind("findings", _("Findings"), search_findings, field="text"),
     SearchKind(
         "recommendations",
         _("Recommendations"),
         search_recommendations,
-        "search/_recommendations.html",
         field="recommendation",
     ),
 ]
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 
 
-def search_results(*, user, query: str, kinds: list[SearchKind]) -> list[tuple[SearchKind, object]]:
-    """The results of each kind, in order (one query beforehand when findings are searched): a
-    queryset, or for the findings' kinds findings_page_reader's ``(count, rows)``."""
-    visit_ids = finding_visit_ids(user=user) if any(kind.of_findings for kind in kinds) else None
-    of_findings = [kind for kind in kinds if kind.of_findings]
-    counts = {}
-    if len(of_findings) > 1:
-        sources = [
-            _capped_count_source(field=kind.field, user=user, query=query, visit_ids=visit_ids)
-            for kind in of_findings
-        ]
-        counts = dict(zip([kind.field for kind in of_findings], capped_counts(sources), strict=True))
+def search_results(
+    *, user, query: str, kinds: list[SearchKind], pages: FindingPages | None = None
+) -> list[tuple[SearchKind, object]]:
+    """The results of each kind, in order (one query beforehand when findings are searched: the
+    visible visits and the findings' counts, counted_with_visible_ids): a queryset, or for the
+    findings' kinds findings_page_reader's ``(count, rows)``; with ``pages``, the findings' rows
+    are read by ``pages.load()``, once every page was asked for (FindingPages)."""
+    fields = [kind.field for kind in kinds if kind.of_findings]
+    visit_ids, counts = (
+        counted_with_visible_ids(user=user, query=query, fields=fields) if fields else (None, {})
+    )
     results = []
     for kind in kinds:
         if kind.of_findings:
             reader = findings_page_reader(
-                field=kind.field, user=user, query=query, visit_ids=visit_ids, count=counts.get(kind.field)
+                field=kind.field,
+                user=user,
+                query=query,
+                visit_ids=visit_ids,
+                count=counts.get(kind.field),
+                pages=pages,
             )
             results.append((kind, reader))
         else:

@@ -7,7 +7,17 @@ from reports.paging import capped_page, counted_page
 from units.access import get_unit_for_user
 
 from .forms import SearchForm
-from .selectors import KINDS, KINDS_BY_KEY, RESULT_CAP, is_searchable, search_results, unit_inspections
+from .rows import results_html
+from .selectors import (
+    KINDS,
+    KINDS_BY_KEY,
+    RESULT_CAP,
+    FindingPages,
+    is_searchable,
+    search_results,
+    unit_inspections,
+    with_successors,
+)
 
 # Results per group when searching everything, and per page within one kind.
 PREVIEW = 5
@@ -21,7 +31,9 @@ def search(request):
     if form.is_valid() and is_searchable(form.cleaned_data["q"]):
         query, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
         kinds = [KINDS_BY_KEY[kind]] if kind else KINDS
-        for each, results in search_results(user=request.user, query=query, kinds=kinds):
+        # The findings' pages are read together once every group's page is known.
+        pages = FindingPages()
+        for each, results in search_results(user=request.user, query=query, kinds=kinds, pages=pages):
             size = PAGE_SIZE if kind else PREVIEW
             number = request.GET.get("page") if kind else 1
             if each.of_findings:
@@ -29,7 +41,12 @@ def search(request):
                 page = capped_page(count, rows, size, number, cap=RESULT_CAP)
             else:
                 page = counted_page(results, size, number)
+                if each.key == "visits":
+                    with_successors(page.object_list)
             groups.append({"kind": each, "page": page})
+        pages.load()
+        for group in groups:
+            group["html"] = results_html(group["kind"].key, group["page"].object_list)
     return render(
         request, "search/search.html", {"form": form, "groups": groups, "query": query, "kind": kind}
     )
