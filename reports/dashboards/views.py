@@ -24,6 +24,7 @@ from units.selectors import unit_list
 
 from . import charts, columns, selectors
 from .action_table import action_rows_html, action_table_rows
+from .filter_lists import plans_and_units
 from .forms import ActionFilter, DashboardFilterForm
 from .ranking_table import ranking_rows_html
 
@@ -36,11 +37,9 @@ def _filters(request) -> tuple[DashboardFilterForm, selectors.Scope]:
         unit_id = parse_id(request.GET["unit"], model=Unit)
     except (KeyError, ValidationError):
         unit_id = None
-    form = DashboardFilterForm(
-        request.GET,
-        plans=selectors.dashboard_plans(user=user),
-        units=selectors.dashboard_units(user=user, unit_id=unit_id),
-    )
+    # The plans and the units the filter offers (with the unit asked for) in one query.
+    plans, units = plans_and_units(user=user, unit_id=unit_id)
+    form = DashboardFilterForm(request.GET, plans=plans, units=units)
     form.is_valid()
     form.limit_widget()
     values = form.values
