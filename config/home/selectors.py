@@ -269,20 +269,27 @@ def _liaison_summary(*, own: list[int], on_team, today: date) -> RemediationSumm
     units' visits, the actions of the visits whose team they are on. The selectors' own UNION
     nests the visibility of visits in it (five levels of subqueries to compile and plan for one
     count)."""
-    ids = (
+    columns = ("pk", "state", "due_date")
+    rows = (
         RemediationAction.objects.filter(unit_id__in=own)
-        .values("pk")
+        .values_list(*columns)
         .union(
-            RemediationAction.objects.filter(finding__visit__unit_id__in=own).values("pk"),
-            RemediationAction.objects.filter(finding__visit_id__in=on_team).values("pk"),
+            RemediationAction.objects.filter(finding__visit__unit_id__in=own).values_list(*columns),
+            RemediationAction.objects.filter(finding__visit_id__in=on_team).values_list(*columns),
         )
+        .order_by()
     )
-    counts = RemediationAction.objects.filter(pk__in=ids).aggregate(
-        open=Count("pk", filter=Q(state__in=ACTION_OPEN_STATES)),
-        overdue=Count("pk", filter=Q(state__in=ACTION_OPEN_STATES, due_date__lt=today)),
-        reported=Count("pk", filter=Q(state=ActionState.REPORTED_DONE)),
-    )
-    return RemediationSummary(**counts)
+    # Counted here from the liaison's own actions (each once: UNION, with its id), not by
+    # `pk IN (the UNION)` over the actions table, which PostgreSQL answered by reading every
+    # action of the country (a hash join) to keep a few dozen.
+    open_, overdue, reported = 0, 0, 0
+    for _pk, state, due_date in rows:
+        if state in ACTION_OPEN_STATES:
+            open_ += 1
+            overdue += due_date is not None and due_date < today
+        elif state == ActionState.REPORTED_DONE:
+            reported += 1
+    return RemediationSummary(open=open_, overdue=overdue, reported=reported)
 
 
 def _liaison_panels(actions_seen: Q, visits_seen: Q, *, user, soon_days: int, today: date) -> dict:
@@ -309,12 +316,14 @@ def _liaison_panels(actions_seen: Q, visits_seen: Q, *, user, soon_days: int, to
         .order_by("starts_at", "id")
         .first()
     )
-    concluded = Visit.objects.filter(visits_seen)
+    # The visits' condition on the conclusion's own visit (joined for its unit anyway), not an id
+    # subquery of the visits: PostgreSQL then reads the conclusions by their visit's index, not
+    # every conclusion of the country to keep the scope's.
+    conclusions = Conclusion.objects.filter(_through_visit(visits_seen))
     if not is_staff_member(user):
-        concluded = concluded.filter(status=VisitStatus.CONCLUDED)
+        conclusions = conclusions.filter(visit__status=VisitStatus.CONCLUDED)
     last_conclusion = (
-        Conclusion.objects.filter(visit__in=concluded.values("pk"))
-        .select_related("visit__unit")
+        conclusions.select_related("visit__unit")
         .only("id", "number", "symbol", "date", "due_date", "visit_id", "visit__unit_id", "visit__unit__name")
         .order_by("-date", "-id")
         .first()
@@ -326,6 +335,23 @@ def _liaison_panels(actions_seen: Q, visits_seen: Q, *, user, soon_days: int, to
         "last_conclusion": last_conclusion,
         "today": today,
     }
+
+
+def _through_visit(condition: Q) -> Q:
+    """``condition`` on a visit's fields as the same condition on a row's ``visit`` (pk -> visit_id,
+    unit_id -> visit__unit_id)."""
+    moved = Q()
+    moved.connector, moved.negated = condition.connector, condition.negated
+    moved.children = [
+        _through_visit(child)
+        if isinstance(child, Q)
+        else (
+            (f"visit_id{child[0][2:]}" if child[0].split("__")[0] == "pk" else f"visit__{child[0]}"),
+            child[1],
+        )
+        for child in condition.children
+    ]
+    return moved
 
 
 # Remediation counts -------------------------------------------------------------------------------
