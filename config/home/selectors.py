@@ -272,12 +272,14 @@ def _liaison_summary(*, own: list[int], on_team, today: date) -> RemediationSumm
     columns = ("pk", "state", "due_date")
     rows = (
         RemediationAction.objects.filter(unit_id__in=own)
+        .order_by()
         .values_list(*columns)
         .union(
-            RemediationAction.objects.filter(finding__visit__unit_id__in=own).values_list(*columns),
-            RemediationAction.objects.filter(finding__visit_id__in=on_team).values_list(*columns),
+            RemediationAction.objects.filter(finding__visit__unit_id__in=own)
+            .order_by()
+            .values_list(*columns),
+            RemediationAction.objects.filter(finding__visit_id__in=on_team).order_by().values_list(*columns),
         )
-        .order_by()
     )
     # Counted here from the liaison's own actions (each once: UNION, with its id), not by
     # `pk IN (the UNION)` over the actions table, which PostgreSQL answered by reading every
