@@ -9,7 +9,7 @@ holds them equal to the two selectors' lists for every role.
 """
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import CharField, F, IntegerField, Q, Value
+from django.db.models import CharField, F, IntegerField, Q, Subquery, Value
 
 from inspections.models import InspectionPlan
 from inspections.selectors import plans_visible_to
@@ -18,13 +18,20 @@ from units.models import Unit
 
 from .selectors import BRANCH_KINDS
 
-_PLAN, _UNIT = 0, 1
+_PLAN, _UNIT, _SCOPE = 0, 1, 2
 
 
-def plans_and_units(*, user, unit_id: int | None = None) -> tuple[list[InspectionPlan], list[Unit]]:
-    """(selectors.dashboard_plans(user=user), selectors.dashboard_units(user=user, unit_id=unit_id))
-    in one query: the plans' id, title and year, the units' id, name, depth, path and kind, as
-    model instances with only those fields loaded."""
+def plans_and_units(
+    *, user, unit_id: int | None = None
+) -> tuple[list[InspectionPlan], list[Unit], list[int] | None]:
+    """(selectors.dashboard_plans(user=user), selectors.dashboard_units(user=user, unit_id=unit_id),
+    the scope's unit ids of unit ``unit_id``) in one query: the plans' id, title and year, the
+    units' id, name, depth, path and kind, as model instances with only those fields loaded.
+
+    The third list is, when a unit is asked for, what Scope(prefix=that unit's path).unit_ids reads
+    (the units of its subtree and the units those replaced: selectors.scope), read here by the
+    asked unit's path in the same query; the view gives it to the scope once the form has
+    accepted the unit (None when no unit is asked for)."""
     wanted = Q(kind__in=BRANCH_KINDS)
     if unit_id is not None:
         wanted |= Q(pk=unit_id)
@@ -52,19 +59,52 @@ def plans_and_units(*, user, unit_id: int | None = None) -> tuple[list[Inspectio
             f_rank=Value(0, output_field=number),
         )
     )
+    parts = [units.order_by().values_list(*columns)]
+    if unit_id is not None:
+        # The asked unit's subtree and the units it replaced, by its path (a unit the user may not
+        # see is refused by the form: then these ids are not used). Within the user's scope's
+        # units (the path's pattern index), each tested against the asked unit's path.
+        asked = Subquery(Unit.objects.filter(pk=unit_id).values("path")[:1])
+        blank = {"f_label": Value("", output_field=text), "f_number": Value(0, output_field=number)}
+        blank |= {"f_path": Value("", output_field=text), "f_kind": Value("", output_field=text)}
+        marks = {"f_list": Value(_SCOPE, output_field=number), "f_rank": Value(0, output_field=number)}
+        parts.append(
+            units_visible_to(user)
+            .filter(path__startswith=asked)
+            .order_by()
+            .annotate(**blank, **marks)
+            .values_list(*columns)
+        )
+        parts.append(
+            replaced_units_of_path(asked)
+            .order_by()
+            .annotate(**blank, **marks)
+            .values_list("to_unit_id", *columns[1:])
+        )
     rows = (
         plans.order_by()
         .values_list(*columns)
-        .union(units.order_by().values_list(*columns), all=True)
+        .union(*parts, all=True)
         .order_by("f_list", "f_rank", "f_path", "f_label", "pk")
     )
-    found_plans, found_units = [], []
+    found_plans, found_units, scope_ids = [], [], None if unit_id is None else []
     for pk, label, number_, path, kind, which, _rank in rows:
         if which == _PLAN:
             found_plans.append(_loaded(InspectionPlan, id=pk, title=label, year=number_))
-        else:
+        elif which == _UNIT:
             found_units.append(_loaded(Unit, id=pk, name=label, depth=number_, path=path, kind=kind))
-    return found_plans, found_units
+        else:
+            scope_ids.append(pk)
+    if scope_ids is not None:
+        scope_ids = list(dict.fromkeys(scope_ids))
+    return found_plans, found_units, scope_ids
+
+
+def replaced_units_of_path(path):
+    """units.selectors.replaced_units_of for a path given as an expression (the asked unit's,
+    read in the same query): the rows of the units its subtree replaced, one merger back."""
+    through = Unit.predecessors.through
+    return through.objects.filter(from_unit__path__startswith=path)
 
 
 def _loaded(model, **values):

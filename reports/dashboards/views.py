@@ -37,8 +37,9 @@ def _filters(request) -> tuple[DashboardFilterForm, selectors.Scope]:
         unit_id = parse_id(request.GET["unit"], model=Unit)
     except (KeyError, ValidationError):
         unit_id = None
-    # The plans and the units the filter offers (with the unit asked for) in one query.
-    plans, units = plans_and_units(user=user, unit_id=unit_id)
+    # The plans and the units the filter offers (with the unit asked for, and its scope's unit
+    # ids) in one query.
+    plans, units, scope_ids = plans_and_units(user=user, unit_id=unit_id)
     form = DashboardFilterForm(request.GET, plans=plans, units=units)
     form.is_valid()
     form.limit_widget()
@@ -50,6 +51,9 @@ def _filters(request) -> tuple[DashboardFilterForm, selectors.Scope]:
         plan_id=values["plan"],
         latest_year=not form.year_chosen,
     )
+    unit = values["unit"]
+    if unit is not None and scope_ids is not None and scope.prefix == unit.path:
+        scope.use_unit_ids(scope_ids)  # read with the lists above: no query of its own
     return form, scope
 
 

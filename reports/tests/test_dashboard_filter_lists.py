@@ -23,7 +23,7 @@ def _plain(user, unit_id):
 
 
 def _merged(user, unit_id):
-    plans, units = plans_and_units(user=user, unit_id=unit_id)
+    plans, units, _ids = plans_and_units(user=user, unit_id=unit_id)
     return [(p.pk, p.title, p.year) for p in plans], [(u.pk, u.name, u.depth, u.path, u.kind) for u in units]
 
 
@@ -65,3 +65,46 @@ def test_the_head_dashboard_reads_its_filter_lists_in_one_query(client, head, wo
     )
     form = response.content.decode()
     assert f'<option value="{commune.pk}" selected>{commune.name}</option>' in form
+
+
+def test_the_asked_units_scope_ids_are_those_the_scope_reads(
+    head, administrator, world, province, district, commune, other_commune, foreign_commune
+):
+    from reports.dashboards.selectors import Scope
+
+    # An office below the commune; a ward that replaced the commune and another one (a merger).
+    UnitFactory(name="Văn phòng xã", kind=UnitKind.OFFICE, parent=commune)
+    ward = UnitFactory(name="Phường Mới", parent=district)
+    ward.predecessors.add(commune, other_commune)
+    office = UnitFactory(name="Tổ một cửa", kind=UnitKind.OFFICE, parent=ward)
+    for user in (head, administrator):
+        for unit in (commune, ward, district, province, office):
+            _plans, _units, ids = plans_and_units(user=user, unit_id=unit.pk)
+            assert sorted(ids) == sorted(Scope(prefix=unit.path).unit_ids), (user, unit)
+        assert plans_and_units(user=user)[2] is None
+    _plans, _units, ids = plans_and_units(user=head, unit_id=ward.pk)
+    assert set(ids) == {ward.pk, office.pk, commune.pk, other_commune.pk}
+    # A unit the user may not see: its subtree is not read (and the form refuses it anyway).
+    assert plans_and_units(user=head, unit_id=foreign_commune.pk)[2] == []
+
+
+def test_the_one_unit_dashboard_reads_no_scope_ids_of_its_own_and_shows_the_same_board(
+    client, head, world, district, commune, other_commune
+):
+    from reports.dashboards import selectors
+
+    ward = UnitFactory(name="Phường Mới", parent=district)
+    ward.predecessors.add(commune)
+    client.force_login(head)
+    for unit in (ward, commune, district):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("dashboards:head"), {"unit": unit.pk, "year": 2026})
+        sqls = [q["sql"] for q in queries.captured_queries]
+        # The scope's own read (subtree UNION ALL replaced units) is gone: its ids came with the lists.
+        assert not any(sql.lstrip("(").startswith('SELECT "units_unit"."id" AS "id"') for sql in sqls)
+        board = response.context["board"]
+        plain = selectors.head_dashboard(scope=selectors.Scope(prefix=unit.path, year=2026))
+        assert board.progress == plain.progress and board.ranking.rows == plain.ranking.rows
+        assert board.domains == plain.domains and board.trend == plain.trend
+        assert board.remediation == plain.remediation and board.repeats == plain.repeats
+    assert response.context["board"].progress  # the district's board is not empty
