@@ -15,6 +15,7 @@ from inspections.models import InspectionPlan
 from inspections.selectors import plans_visible_to
 from units.access import units_visible_to
 from units.models import Unit
+from units.rules import scope_prefix
 
 from .selectors import BRANCH_KINDS
 
@@ -60,7 +61,8 @@ def plans_and_units(
         )
     )
     parts = [units.order_by().values_list(*columns)]
-    if unit_id is not None:
+    prefix = scope_prefix(user)
+    if unit_id is not None and prefix is not None:
         # The asked unit's subtree and the units it replaced, by its path (a unit the user may not
         # see is refused by the form: then these ids are not used). Within the user's scope's
         # units (the path's pattern index), each tested against the asked unit's path.
@@ -75,8 +77,10 @@ def plans_and_units(
             .annotate(**blank, **marks)
             .values_list(*columns)
         )
+        # The successors among the user's scope's units too (the path's pattern index), as above.
         parts.append(
             replaced_units_of_path(asked)
+            .filter(from_unit__path__startswith=prefix)
             .order_by()
             .annotate(**blank, **marks)
             .values_list("to_unit_id", *columns[1:])
