@@ -24,7 +24,6 @@ from units.selectors import unit_list
 
 from . import charts, columns, selectors
 from .action_table import action_rows_html, action_table_rows
-from .filter_lists import plans_and_units
 from .forms import ActionFilter, DashboardFilterForm
 from .ranking_table import ranking_rows_html
 
@@ -37,10 +36,11 @@ def _filters(request) -> tuple[DashboardFilterForm, selectors.Scope]:
         unit_id = parse_id(request.GET["unit"], model=Unit)
     except (KeyError, ValidationError):
         unit_id = None
-    # The plans and the units the filter offers (with the unit asked for, and its scope's unit
-    # ids) in one query.
-    plans, units, scope_ids = plans_and_units(user=user, unit_id=unit_id)
-    form = DashboardFilterForm(request.GET, plans=plans, units=units)
+    form = DashboardFilterForm(
+        request.GET,
+        plans=selectors.dashboard_plans(user=user),
+        units=selectors.dashboard_units(user=user, unit_id=unit_id),
+    )
     form.is_valid()
     form.limit_widget()
     values = form.values
@@ -51,9 +51,6 @@ def _filters(request) -> tuple[DashboardFilterForm, selectors.Scope]:
         plan_id=values["plan"],
         latest_year=not form.year_chosen,
     )
-    unit = values["unit"]
-    if unit is not None and scope_ids is not None and scope.prefix == unit.path:
-        scope.use_unit_ids(scope_ids)  # read with the lists above: no query of its own
     return form, scope
 
 

@@ -250,12 +250,9 @@ def test_the_filters_units_and_the_unit_asked_for_are_read_in_one_query(client, 
         q["sql"]
         for q in queries.captured_queries
         if q["sql"].lstrip("(").startswith('SELECT "units_unit"."id"')
-        # The filter's units come with its plans (reports/dashboards/filter_lists.py).
-        or ("UNION ALL" in q["sql"] and 'AS "f_kind"' in q["sql"] and '"units_unit"."kind"' in q["sql"])
     ]
-    # The head's own unit (the rules' scope), then the filter's units with the one asked for and
-    # the scope's ids (read with the filter's lists: reports/dashboards/filter_lists.py).
-    assert len(unit_reads) == 2, unit_reads
+    # The head's own unit (the rules' scope), the filter's units with the one asked for, the scope's ids.
+    assert len(unit_reads) == 3, unit_reads
 
 
 def test_the_unit_list_offers_branches_and_the_chosen_leaf_only(client, head, world, commune, other_commune):

@@ -60,11 +60,6 @@ class Scope:
             self._unit_ids = list(dict.fromkeys(ids))
         return self._unit_ids
 
-    def use_unit_ids(self, ids: list[int]) -> None:
-        """Take the scope's unit ids already read (the dashboard's filter reads them with its
-        lists: reports/dashboards/filter_lists.py) instead of reading them again."""
-        self._unit_ids = list(ids)
-
     def in_units(self, queryset: QuerySet, unit_field: str) -> QuerySet:
         ids = self.unit_ids
         return queryset if ids is None else queryset.filter(**{f"{unit_field}__in": ids})
