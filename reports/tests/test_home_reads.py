@@ -305,3 +305,52 @@ def test_the_inspectors_panel_holds_each_sections_first_five_of_my_visits(client
     for visit in panel.in_progress:
         assert reverse("inspections:checklist", args=[visit.pk]) in html
     assert len(queries) == 6  # session, user, roles, unit, the panel, the reported count
+
+
+# The scheduler's waiting units: the plans' visibility as a condition on the joined plan ----------
+
+
+def _waiting_reference(user) -> list[tuple[int, int]]:
+    """units_without_visit's rows as they were read before: through plans_visible_to's ids."""
+    from django.db.models import Exists, OuterRef
+
+    from inspections.models import InspectionPlan, PlanStatus, Visit
+    from inspections.selectors import plans_visible_to
+
+    plans = plans_visible_to(user).filter(status__in=[PlanStatus.APPROVED, PlanStatus.IN_PROGRESS])
+    visited = Visit.objects.filter(
+        plan_id=OuterRef("inspectionplan_id"), unit_id=OuterRef("unit_id")
+    ).exclude(status=VisitStatus.CANCELLED)
+    rows = (
+        InspectionPlan.units.through.objects.filter(inspectionplan__in=plans.values("pk"))
+        .exclude(Exists(visited))
+        .order_by("-inspectionplan__year", "inspectionplan__title", "unit__path")
+    )
+    return [(row.inspectionplan_id, row.unit_id) for row in rows]
+
+
+@pytest.mark.parametrize(
+    "role", ["scheduler", "head", "inspector", "leader", "liaison", "administrator", "outsider", "other_head"]
+)
+def test_the_waiting_units_and_their_plans_are_those_plans_visible_to_lets_through(
+    request, role, world, district, other_department
+):
+    from config.home.selectors import _seen_plan, units_without_visit
+    from inspections.models import InspectionPlan
+    from inspections.selectors import plans_visible_to
+
+    today = timezone.localdate()
+    # Waiting units in plans of both provinces, approved or not.
+    for department, status in ((world.plan_2026.issuing_unit, "approved"), (other_department, "approved")):
+        plan = factories.plan(department=department, template=world.template, year=today.year, status=status)
+        plan.units.add(*[UnitFactory(parent=department, name=f"Chờ {n}") for n in range(3)])
+    world.plan_2026.units.add(UnitFactory(parent=district, name="Xã Chờ Lịch"))
+    user = request.getfixturevalue(role)
+    seen = _seen_plan(user, "")
+    plans = [] if seen is None else list(InspectionPlan.objects.filter(seen).order_by("pk"))
+    assert plans == list(plans_visible_to(user).order_by("pk")), role
+    rows, total = units_without_visit(user=user, limit=100)
+    assert [(row.inspectionplan_id, row.unit_id) for row in rows] == _waiting_reference(user), role
+    assert total == len(rows)
+    if role in ("scheduler", "head", "administrator", "other_head"):
+        assert rows  # the case is not empty
