@@ -104,6 +104,38 @@ def listed_choices(*fields, values: tuple[str, ...] = (), label=None) -> None:
         field.choices = _SharedChoices(field, shared)
 
 
+def chosen_only(form, *names: str, values: tuple[str, ...] = (), label=None) -> None:
+    """Draw the fields ``names`` of ``form`` with their empty choice and the chosen record alone,
+    labelled as listed_choices labels a row (``label(*values of the record)``, else the field's
+    label_from_instance): for a list whose options are loaded after its page (a list of every
+    inspector of the country), so that the page reads no list and still shows what was chosen.
+    The chosen record is the one the form's validation read (the field's queryset asked for that
+    id: a value outside it is refused and shown as nothing chosen, as the full list showed it).
+    The page then loads the full list apart (inspections.filters.lists_response)."""
+    for name in names:
+        field = form.fields[name]
+        field.choices = _ChosenChoices(field, form, name, values, label)
+
+
+class _ChosenChoices(BaseChoiceIterator):
+    def __init__(self, field, form, name: str, values: tuple[str, ...], label):
+        self.field, self.form, self.name, self.values, self.label = field, form, name, values, label
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if not self.form.is_bound:
+            return
+        self.form.errors  # noqa: B018 - validates once (the chosen record read by its id)
+        chosen = getattr(self.form, "cleaned_data", {}).get(self.name)
+        if chosen is None:
+            return
+        if self.values:
+            yield (chosen.pk, self.label(*(getattr(chosen, name) for name in self.values)))
+        else:
+            yield (chosen.pk, self.field.label_from_instance(chosen))
+
+
 class _SharedRows:
     def __init__(self, field, values=(), label=None):
         self.field, self.values, self.label, self.rows, self.html = field, values, label, None, None

@@ -4,18 +4,25 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import IdChoiceFilter
-from core.selects import FastSelect, listed_choices
+from core.selects import FastSelect, chosen_only, listed_choices
 from core.text import fold
 from core.widgets import DateInput
 from units.widgets import FastField
 
-from .models import TeamMember, TeamRole, Visit, VisitStatus
+from .models import InspectionPlan, TeamMember, TeamRole, Visit, VisitStatus
 from .selectors import TEAM_ROLES, plans_visible_to, visible_visit_ids, visits_of_units_named
 from .visit_reads import person_name
+
+User = get_user_model()
 
 
 def _midnight(day: date) -> datetime:
@@ -55,7 +62,6 @@ def _inspectors(request):
     reading every team row of the visible visits (30 000 nationally). Read once per request: the
     inspector and the leader lists share it (VisitFilter.__init__), and validating a chosen
     person reads only that row."""
-    User = get_user_model()
     ids = visible_visit_ids(request.user)
     seats = TeamMember.objects.filter(user=OuterRef("pk"))
     if ids is not None:
@@ -107,8 +113,18 @@ class VisitFilter(django_filters.FilterSet):
         fields = ["plan", "q", "inspector", "leader", "status", "date_from", "date_to"]
         form = VisitFilterForm
 
-    def __init__(self, *args, **kwargs):
+    # The lists the page draws whose options load after it (lists_later, lists_loader): every
+    # plan and every inspector a user may see (a country's for an administrator).
+    LISTS = ("plan", "inspector")
+
+    def __init__(self, *args, lists_later: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if lists_later:
+            # A list with nothing chosen neither draws nor validates a record: its queryset (the
+            # visibility subqueries, some 1.5 ms to compose) is not even built.
+            for name, model in (("plan", InspectionPlan), ("inspector", User), ("leader", User)):
+                if name in self.filters and not self.data.get(name):
+                    self.filters[name].queryset = model.objects.none()
         for name, field in self.form.fields.items():
             css = "form-select" if name in {"plan", "inspector", "leader", "status"} else "form-control"
             # Added to the widget's own classes: the date fields' "date-dmy" keeps forms.js from
@@ -116,15 +132,31 @@ class VisitFilter(django_filters.FilterSet):
             field.widget.attrs["class"] = " ".join(
                 dict.fromkeys([css, *field.widget.attrs.get("class", "").split()])
             )
-        # One plain query for the plans, one for the people of both people lists (core.selects).
-        listed_choices(self.form.fields["plan"], values=("title", "year"), label=_plan_label)
-        listed_choices(
-            *(self.form.fields[name] for name in ("inspector", "leader") if name in self.form.fields),
-            values=("last_name", "first_name", "username"),
-            label=person_name,
-        )
+        people = [name for name in ("inspector", "leader") if name in self.form.fields]
+        if lists_later:
+            # The page: each list holds its empty choice and the chosen record (read by its id
+            # when the form validates it); lists_loader fetches the rest (lists_response).
+            chosen_only(self.form, "plan", values=("title", "year"), label=_plan_label)
+            chosen_only(self.form, *people, values=_PERSON_FIELDS, label=person_name)
+        else:
+            # One plain query for the plans, one for the people of both people lists (core.selects).
+            listed_choices(self.form.fields["plan"], values=("title", "year"), label=_plan_label)
+            listed_choices(
+                *(self.form.fields[name] for name in people), values=_PERSON_FIELDS, label=person_name
+            )
         self.form.fields["q"].widget.input_type = "search"
         self.form.fields["q"].widget.attrs["placeholder"] = _("e.g. binh tan")
+
+    def lists_loader(self) -> SafeString:
+        """The element that loads the page's lists (LISTS) once the page is shown (htmx, the
+        request lists_response answers): their chosen values travel with it to be marked."""
+        query = [("lists", ",".join(self.LISTS))]
+        query += [(name, self.data[name]) for name in self.LISTS if self.data.get(name)]
+        return format_html(
+            '<div hidden hx-get="{}?{}" hx-trigger="load" hx-swap="none"></div>',
+            reverse("inspections:visit_list"),
+            urlencode(query),
+        )
 
     def filter_unit(self, queryset, name, value):
         return visits_of_units_named(queryset, value) if fold(value).split() else queryset
@@ -147,11 +179,29 @@ class VisitFilter(django_filters.FilterSet):
 class CalendarFilter(VisitFilter):
     """The calendar's filters: the month is chosen apart (month and year), so no date range."""
 
+    LISTS = ("plan", "inspector", "leader")
+
     class Meta(VisitFilter.Meta):
         fields = ["plan", "q", "inspector", "leader"]
 
 
-# Declared filters are inherited whatever Meta.fields says: taken out of the class itself, so
-# that no request builds their form fields and widgets only to drop them.
-for _name in ("status", "date_from", "date_to"):
-    del CalendarFilter.base_filters[_name]
+# What a person's label reads (visit_reads.person_name).
+_PERSON_FIELDS = ("last_name", "first_name", "username")
+
+
+def lists_response(request) -> HttpResponse:
+    """The filter lists named in ``?lists=`` (VisitFilter.lists_loader), each the whole select as
+    the page drew it before its lists were loaded apart (the same people and plans, read the same
+    way, the values in the query string chosen), swapped out of band for the page's (htmx:
+    ``hx-swap-oob="true"``, the element replaced; swapping the options alone into the select left
+    Chromium showing the last option as chosen)."""
+    filterset = CalendarFilter(request.GET, queryset=Visit.objects.none(), request=request)
+    form = filterset.form
+    asked = request.GET.get("lists", "").split(",")
+    return HttpResponse(
+        "".join(
+            form[name].as_widget(attrs={"hx-swap-oob": "true"})
+            for name in CalendarFilter.LISTS
+            if name in asked
+        )
+    )

@@ -12,7 +12,6 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    F,
     FilteredRelation,
     IntegerField,
     OuterRef,
@@ -22,10 +21,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, RowNumber, TruncDate
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -55,6 +53,7 @@ from .models import (
 )
 from .visit_reads import (
     VISIT_ROW_FIELDS,
+    calendar_rows,
     named_leaders,
     person_name,
     with_leader_name,
@@ -672,8 +671,8 @@ CALENDAR_PER_DAY = 3
 
 
 def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | None = None) -> dict:
-    """A Monday-first month grid of the visible visits (one query for the visits and the month's
-    total, one for their leaders' names); ``visits`` narrows them (the calendar's filters, over
+    """A Monday-first month grid of the visible visits (one query for the visits, the days' and
+    the month's totals and the leaders' names: visit_reads.calendar_rows); ``visits`` narrows them (the calendar's filters, over
     any visits: the visibility rule is applied here to the month's rows, visible_rows). Each day
     shows its first CALENDAR_PER_DAY visits by start time and counts
     the others (``more``): a window function numbers the visits of each day in the query.
@@ -698,35 +697,10 @@ def visit_calendar(*, user, year: int, month: int, visits: QuerySet[Visit] | Non
     month_end = datetime.combine(
         (date(year, month, 28) + timedelta(days=4)).replace(day=1), time.min, tzinfo=tz
     )
-    by_start_day = [F("start_day")]
-    shown = (
-        visits.annotate(start_day=TruncDate("starts_at", tzinfo=tz))
-        .annotate(
-            row=Window(
-                RowNumber(), partition_by=by_start_day, order_by=[F("starts_at").asc(), F("id").asc()]
-            ),
-            day_total=Window(Count("pk"), partition_by=by_start_day),
-            # The month's total in the same query: every visit of the month overlaps the grid.
-            month_total=Window(Count("pk", filter=Q(starts_at__lt=month_end, ends_at__gt=month_start))),
-        )
-        .filter(row__lte=CALENDAR_PER_DAY)
-    )
-    # Each visit's leader joined in the same query (at most one: the one-leader index): a
-    # subquery per row would run for every row the window numbers, not only the ones kept.
-    rows = shown.annotate(
-        leader_seat=FilteredRelation("team", condition=Q(team__role=TeamRole.LEADER))
-    ).values_list(
-        "pk",
-        "status",
-        "starts_at",
-        "ends_at",
-        "unit__name",
-        "unit__short_name",
-        "day_total",
-        "month_total",
-        "leader_seat__user__last_name",
-        "leader_seat__user__first_name",
-        "leader_seat__user__username",
+    # One query: the first visits of each day, the days' and the month's totals, their leaders
+    # (visit_reads.calendar_rows).
+    rows = calendar_rows(
+        visits, tz=tz, month_start=month_start, month_end=month_end, per_day=CALENDAR_PER_DAY
     )
     by_day, more, visit_count = defaultdict(list), {}, 0
     for visit in (CalendarVisit.from_row(row) for row in rows):

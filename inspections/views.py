@@ -22,7 +22,7 @@ from .access import (
     get_visit_for_user,
     require_inspections_page,
 )
-from .filters import CalendarFilter, VisitFilter
+from .filters import CalendarFilter, VisitFilter, lists_response
 from .forms import (
     BulkScheduleForm,
     CancelForm,
@@ -400,10 +400,14 @@ def plan_bulk_schedule(request, pk):
 
 @require_safe
 def visit_list(request):
+    if "lists" in request.GET:
+        # The filter lists of this page or the calendar, loaded after it (VisitFilter.lists_loader).
+        return lists_response(request)
     # A unit search keeps a few units' visits: the visibility rule is tested on their rows.
     narrowed = bool(fold(request.GET.get("q", "")).split())
     visits = selectors.visit_list(user=request.user, narrowed=narrowed)
-    filterset = VisitFilter(request.GET, queryset=visits, request=request)
+    # The plans and people lists hold the chosen ones; the rest loads after the page.
+    filterset = VisitFilter(request.GET, queryset=visits, request=request, lists_later=True)
     # The page's 50 rows with their unit, plan and leader and the total, in one query: the ids
     # sorted and counted (core.pagination.paginate_ids), joined to the columns drawn.
     page = paginate_ids(request, filterset.qs, VISIT_PAGE_SIZE, rows=visit_reads.visit_page_rows)
@@ -421,7 +425,8 @@ def visit_calendar(request):
     except ValueError:
         raise Http404 from None
     # The filters narrow every visit; the calendar holds the month's rows to the visibility rule.
-    filterset = CalendarFilter(request.GET, queryset=Visit.objects.all(), request=request)
+    # Its plans and people lists load after the page (VisitFilter.lists_loader).
+    filterset = CalendarFilter(request.GET, queryset=Visit.objects.all(), request=request, lists_later=True)
     context = selectors.visit_calendar(user=request.user, year=year, month=month, visits=filterset.qs)
     # The filters travel with the month links (previous, next, the picker).
     kept = request.GET.copy()
