@@ -514,7 +514,10 @@ def action_list_rows(page, *, plan_titles: dict[int, str]) -> list[tuple[ActionL
     counted.clear_ordering(force=True)
     counted.clear_select_clause()
     counted.add_fields(["pk"])
-    count_sql, count_params = counted.sql_with_params()
+    try:
+        count_sql, count_params = counted.sql_with_params()
+    except EmptyResultSet:  # a query that can match nothing (an outsider's none())
+        return []
     # Django's own compiled query (its values in its params): nothing typed goes in.
     count = f"SELECT COUNT(*) FROM ({count_sql}) counted"  # noqa: S608
     query.annotations["_page_total"] = RawSQL(count, count_params, output_field=IntegerField())  # noqa: S611
