@@ -12,6 +12,7 @@ from django.db import connections
 from django.db.models import (
     Count,
     Exists,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -23,8 +24,8 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from inspections.models import Answer, AnswerResult, InspectionPlan, Visit, VisitStatus
-from inspections.selectors import team_prefetch, units_under, visible_visit_ids, visits_visible_to
+from inspections.models import Answer, AnswerResult, InspectionPlan, TeamRole, Visit, VisitStatus
+from inspections.selectors import units_under, visible_visit_ids, visits_visible_to
 from units.models import IssuingBody, Unit
 from units.roles import Role, has_role, is_staff_member
 from units.rules import scope_prefix
@@ -366,39 +367,95 @@ def carry_forward(*, visit: Visit) -> list[EarlierRecommendation]:
 # The review
 
 
-def review_queue(*, user) -> QuerySet[Visit]:
-    """Submitted visits in the head's scope, oldest first (one query; review_queue_counts adds
-    the finding counts of a page of them). Not annotated with the counts: grouping the visits,
-    plans and units by every column cost PostgreSQL more to plan than to run."""
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """What the review queue shows of one submitted visit (findings.queue_rows): no model
+    instances (a page of 25 visits with their unit, plan and team members was some 150 objects)."""
+
+    pk: int
+    starts_at: datetime
+    ends_at: datetime
+    unit_name: str
+    plan_title: str
+    # The team leader's name as User.__str__ writes it, or None for a visit without a leader.
+    leader: str | None
+    finding_count: int
+    pending_count: int
+    returned_count: int
+    limitation_count: int
+
+
+def _count_of_findings(condition: Q | None = None) -> Subquery:
+    """How many findings of the outer visit (matching ``condition``): one probe of the findings'
+    visit index per visit of the page."""
+    findings = Finding.objects.filter(visit_id=OuterRef("pk"))
+    if condition is not None:
+        findings = findings.filter(condition)
+    return Subquery(
+        findings.order_by().values("visit_id").annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def review_queue(*, user) -> QuerySet:
+    """Submitted visits in the head's scope, oldest first, as the queue shows them: one query of
+    the columns drawn (the unit's name, the plan's title, the leader's name through the team's
+    one-leader row, each count of findings a subquery of the visit's own findings), values()
+    rows for queue_rows: in place of the visits, units and plans as model instances, their teams
+    prefetched, and a second query grouping the page's findings. review_queue_rows makes them
+    QueueRow."""
     return (
         visits_visible_to(user)
         .filter(status=VisitStatus.SUBMITTED)
-        .select_related("unit", "plan")
-        .prefetch_related(team_prefetch())
-        .order_by("ends_at", "id")
-    )
-
-
-def review_queue_counts(visits: list[Visit]) -> list[Visit]:
-    """Sets ``finding_count``, ``pending_count``, ``returned_count`` and ``limitation_count`` on
-    each of ``visits`` (one query over their findings only)."""
-    rows = (
-        Finding.objects.filter(visit_id__in=[visit.pk for visit in visits])
-        .order_by()
-        .values("visit_id")
+        .annotate(leader_row=FilteredRelation("team", condition=Q(team__role=TeamRole.LEADER)))
         .annotate(
-            finding_count=Count("pk"),
-            pending_count=Count("pk", filter=Q(review_state__in=[ReviewState.DRAFT, ReviewState.SUBMITTED])),
-            returned_count=Count("pk", filter=Q(review_state=ReviewState.RETURNED)),
-            limitation_count=Count("pk", filter=Q(kind=FindingKind.LIMITATION)),
+            finding_count=_count_of_findings(),
+            pending_count=_count_of_findings(Q(review_state__in=[ReviewState.DRAFT, ReviewState.SUBMITTED])),
+            returned_count=_count_of_findings(Q(review_state=ReviewState.RETURNED)),
+            limitation_count=_count_of_findings(Q(kind=FindingKind.LIMITATION)),
+        )
+        .order_by("ends_at", "id")
+        .values(
+            "pk",
+            "starts_at",
+            "ends_at",
+            "unit__name",
+            "plan__title",
+            "leader_row__user__last_name",
+            "leader_row__user__first_name",
+            "leader_row__user__username",
+            "finding_count",
+            "pending_count",
+            "returned_count",
+            "limitation_count",
         )
     )
-    by_visit = {row.pop("visit_id"): row for row in rows} if visits else {}
-    empty = {"finding_count": 0, "pending_count": 0, "returned_count": 0, "limitation_count": 0}
-    for visit in visits:
-        for name, value in by_visit.get(visit.pk, empty).items():
-            setattr(visit, name, value)
-    return visits
+
+
+def review_queue_rows(rows: list[dict]) -> list[QueueRow]:
+    """review_queue's rows (a page of them) as QueueRow."""
+    return [
+        QueueRow(
+            pk=row["pk"],
+            starts_at=row["starts_at"],
+            ends_at=row["ends_at"],
+            unit_name=row["unit__name"],
+            plan_title=row["plan__title"],
+            leader=None
+            if row["leader_row__user__username"] is None
+            else (
+                " ".join(
+                    filter(None, [row["leader_row__user__last_name"], row["leader_row__user__first_name"]])
+                ).strip()
+                or row["leader_row__user__username"]
+            ),
+            finding_count=row["finding_count"] or 0,
+            pending_count=row["pending_count"] or 0,
+            returned_count=row["returned_count"] or 0,
+            limitation_count=row["limitation_count"] or 0,
+        )
+        for row in rows
+    ]
 
 
 def review_queue_count(*, user) -> int:
