@@ -79,7 +79,7 @@ def actions_visible_to(user, *, walked: bool = False) -> QuerySet[RemediationAct
     """
     if not user.is_authenticated:
         return RemediationAction.objects.none()
-    ids = visible_visit_ids(user)
+    ids = _visible_visit_ids_sql(user)
     if (prefix := _liaison_prefix(user)) is None:
         return _of_visits(ids, walked=walked)
     # A UNION of id subqueries, each on its index (the action's (visit, state, due_date) index, and
@@ -93,8 +93,9 @@ def actions_visible_to(user, *, walked: bool = False) -> QuerySet[RemediationAct
     return RemediationAction.objects.filter(pk__in=union)
 
 
-def _of_visits(ids: QuerySet | None, *, walked: bool = False) -> QuerySet[RemediationAction]:
-    """The actions of the visits ``ids`` (a subquery; None: every visit).
+def _of_visits(ids, *, walked: bool = False) -> QuerySet[RemediationAction]:
+    """The actions of the visits ``ids`` (compiled by _visit_ids_sql: ALL for every visit, None
+    for none).
 
     ``walked``: the query walks an index of the actions in order and stops at a page. A plain
     ``visit_id IN (ids)`` there became a join that re-read the materialised ids for every action
@@ -106,7 +107,7 @@ def _of_visits(ids: QuerySet | None, *, walked: bool = False) -> QuerySet[Remedi
     page uses it twice in its query (its rows and their count), and Django compiled it again in
     each (0.4 ms a time).
     """
-    if (ids := _visit_ids_sql(ids)) is None:
+    if ids is None:
         return RemediationAction.objects.none()
     if ids is ALL:
         return RemediationAction.objects.all()
@@ -117,6 +118,19 @@ def _of_visits(ids: QuerySet | None, *, walked: bool = False) -> QuerySet[Remedi
 
 # _visit_ids_sql's answer for every visit (an administrator's visibility).
 ALL = object()
+
+
+def _visible_visit_ids_sql(user):
+    """_visit_ids_sql of the visits ``user`` may read (inspections.selectors.visible_visit_ids),
+    remembered on the user object as its roles are (units.models.User.role_names): the
+    remediation list asks for it twice (its rows, its plans), and compiling it costs 0.4 ms. The
+    SQL holds the user's id and scope, not the ids themselves (the database reads them when the
+    query runs): kept for the same roles and unit only."""
+    key = (user.pk, user.unit_id, frozenset(user.role_names))
+    cached = getattr(user, "_visible_visit_ids_sql", None)
+    if cached is None or cached[0] != key:
+        cached = user._visible_visit_ids_sql = (key, _visit_ids_sql(visible_visit_ids(user)))
+    return cached[1]
 
 
 def _visit_ids_sql(ids: QuerySet | None):
@@ -498,7 +512,7 @@ def action_list_plans(*, user) -> list[tuple[int, str, int]]:
         visits = Visit.objects.filter(
             Exists(RemediationAction.objects.filter(visit_id=OuterRef("pk"))), plan_id=OuterRef("pk")
         )
-        if (ids := _visit_ids_sql(visible_visit_ids(user))) is None:
+        if (ids := _visible_visit_ids_sql(user)) is None:
             return []
         if ids is not ALL:
             # OR-ed with an impossible "no id", as in _of_visits: the ids hashed once for every plan.

@@ -424,7 +424,7 @@ def test_remediation_list_filters_by_state_unit_plan_due_date_and_overdue(
     def listed(**params):
         page = client.get(url, params).context["page"]
         shown = {a.pk for a in page.object_list}
-        # The total comes from the plan filter's aggregate (action_list_summary): the same filters.
+        # The total comes with the page's rows (selectors.action_list_rows): the same filters.
         assert page.paginator.count == len(shown)
         return shown
 
