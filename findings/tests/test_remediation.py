@@ -695,6 +695,28 @@ def test_remediation_list_page_and_total_in_one_query_match_the_plain_reading(
     assert seen == expected
 
 
+def test_visible_actions_follow_a_change_of_unit_or_roles_on_the_same_user_object(
+    head, action, other_province
+):
+    """The visible visits' compiled ids are remembered on the user object for a request
+    (findings.selectors._visible_visit_ids_sql), keyed by its unit and roles: the same object
+    moved to another province, or given other roles, sees what its new scope shows."""
+    from units.roles import Role
+
+    assert set(selectors.actions_visible_to(head)) == {action}
+    head.unit = other_province
+    head.save(update_fields=["unit"])
+    assert set(selectors.actions_visible_to(head)) == set()
+    head.unit = action.visit.plan.issuing_unit
+    head.save(update_fields=["unit"])
+    assert set(selectors.actions_visible_to(head)) == {action}
+    head.groups.clear()
+    del head._role_names
+    assert Role.HEAD not in head.role_names
+    assert set(selectors.actions_visible_to(head)) == set()
+    assert selectors.action_list_plans(user=head) == []
+
+
 # The liaison's cards as the page's template drew them before findings/unit_cards.py (kept here to
 # hold the Python drawing to the same markup).
 MY_UNIT_TEMPLATE = (
