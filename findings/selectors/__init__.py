@@ -503,15 +503,8 @@ def action_list_plans(*, user) -> list[tuple[int, str, int]]:
     list no longer counts every visible action to know its plans (7 038 for the department head
     of the large bench set). A liaison's actions include those handed to their units, whatever
     the visit: theirs are the plans of those actions (a handful)."""
-    query = action_list_plans_query(user=user)
-    return [] if query is None else list(query)
-
-
-def action_list_plans_query(*, user) -> QuerySet | None:
-    """action_list_plans' query, not run (None: no plan can be listed): the remediation list
-    reads it in the same statement as its rows on PostgreSQL (action_list_rows)."""
     if not user.is_authenticated:
-        return None
+        return []
     plans = InspectionPlan.objects.order_by("-year", "title", "id")
     if _liaison_prefix(user) is not None:
         plans = plans.filter(pk__in=actions_visible_to(user).values("visit__plan_id"))
@@ -520,14 +513,14 @@ def action_list_plans_query(*, user) -> QuerySet | None:
             Exists(RemediationAction.objects.filter(visit_id=OuterRef("pk"))), plan_id=OuterRef("pk")
         )
         if (ids := _visible_visit_ids_sql(user)) is None:
-            return None
+            return []
         if ids is not ALL:
             # OR-ed with an impossible "no id", as in _of_visits: the ids hashed once for every plan.
             visits = visits.filter(Q(pk__in=ids) | Q(pk__isnull=True))
         plans = plans.alias(first_visit=Subquery(visits.order_by().values("pk")[:1])).filter(
             first_visit__isnull=False
         )
-    return plans.values_list("pk", "title", "year")
+    return list(plans.values_list("pk", "title", "year"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -574,29 +567,14 @@ _LIST_COLUMNS = (
 )
 
 
-@dataclass
-class ActionListRead:
-    """What action_list_rows read: the page's rows with the list's total, and the plans of the
-    list's filter when read in the same statement (None: not read there)."""
-
-    pairs: list[tuple[ActionListRow, int]]
-    plans: list[tuple[int, str, int]] | None = None
-
-
-def action_list_rows(
-    page, *, plan_titles: dict[int, str] | None = None, plans: QuerySet | None = None
-) -> ActionListRead:
+def action_list_rows(page, *, plan_titles: dict[int, str]) -> list[tuple[ActionListRow, int]]:
     """The remediation list's rows and the number of all the list's actions, in ONE query: ``page``
     is the sorted, sliced query of the page's ids and total (core.pagination.paginate_ids), joined
     here to the columns the list shows (no model instances), instead of an aggregate counting
-    every visible action and then a query of the page's rows. Rows soonest due first.
-
-    ``plans`` (action_list_plans_query, not run): on PostgreSQL read in the same statement, as one
-    JSON column beside the rows (one round trip less: under load each costs more than the plans'
-    own probe); the rows' plan titles then come from them. Otherwise the titles come from
-    ``plan_titles``. One more query only for a plan missing there (an action concluded between
+    every visible action and then a query of the page's rows. Returns (ActionListRow, total) pairs,
+    soonest due first. The plans' titles come from ``plan_titles`` (action_list_plans), not joined
+    to each row; one more query only for a plan missing there (an action concluded between the
     two queries)."""
-    plan_titles = dict(plan_titles or {})
     # The total as one COUNT(*) of the list's query beside the page, not paginate_ids' window:
     # counting every matching action under the window made PostgreSQL walk the whole due-date
     # index in order (5.5 ms against 3.4 ms for the department head's 7 045 actions on the large
@@ -610,69 +588,50 @@ def action_list_rows(
     try:
         count_sql, count_params = counted.sql_with_params()
     except EmptyResultSet:  # a query that can match nothing (an outsider's none())
-        return ActionListRead([])
+        return []
     # Django's own compiled query (its values in its params): nothing typed goes in.
     count = f"SELECT COUNT(*) FROM ({count_sql}) counted"  # noqa: S608
     query.annotations["_page_total"] = RawSQL(count, count_params, output_field=IntegerField())  # noqa: S611
     inner, params = query.sql_with_params()
     columns = _with_pending_extension(RemediationAction.objects.order_by()).values_list(*_LIST_COLUMNS)
     shown, shown_params = columns.query.sql_with_params()
-    connection = connections[page.db]
-    qn = connection.ops.quote_name
-    together, plan_params, read_plans = "", (), None
-    if plans is not None and connection.vendor != "postgresql":
-        read_plans = list(plans)
-        plan_titles = {pk: title for pk, title, _year in read_plans}
-    elif plans is not None:
-        plan_sql, plan_params = plans.query.sql_with_params()
-        # The plans' own compiled query, ordered inside the aggregate as it orders them.
-        together = (
-            f", (SELECT json_agg(json_build_array(pl.{qn('pk')}, pl.{qn('title')}, pl.{qn('year')}) "  # noqa: S608
-            f"ORDER BY pl.{qn('year')} DESC, pl.{qn('title')}, pl.{qn('pk')}) FROM ({plan_sql}) pl) AS plans"
-        )
+    qn = connections[page.db].ops.quote_name
     # Django's own compiled queries (their values in the params) and quoted names: nothing typed.
     # PostgreSQL pulls the columns' query up into the join: the page's 25 ids, each joined once.
     sql = (
-        f"SELECT shown.*, page.{qn('_page_total')}{together} FROM ({inner}) page "  # noqa: S608
+        f"SELECT shown.*, page.{qn('_page_total')} FROM ({inner}) page "  # noqa: S608
         f"INNER JOIN ({shown}) shown ON shown.{qn('pk')} = page.{qn('pk')} "
         f"ORDER BY shown.{qn('due_date')}, shown.{qn('pk')}"
     )
     due = _converter(RemediationAction._meta.get_field("due_date"), page.db)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*plan_params, *params, *shown_params))
+    with connections[page.db].cursor() as cursor:
+        cursor.execute(sql, (*params, *shown_params))
         fetched = cursor.fetchall()
-    if together and fetched:
-        read_plans = [(pk, title, year) for pk, title, year in (fetched[0][-1] or [])]
-        plan_titles = {pk: title for pk, title, _year in read_plans}
-        fetched = [row[:-1] for row in fetched]
     if missing := {row[8] for row in fetched} - plan_titles.keys():
         plan_titles = {
             **plan_titles,
             **dict(InspectionPlan.objects.filter(pk__in=missing).values_list("pk", "title")),
         }
-    return ActionListRead(
-        [
-            (
-                ActionListRow(
-                    pk,
-                    due(due_date),
-                    state,
-                    unit_id,
-                    unit_name,
-                    recommendation,
-                    code,
-                    visit_unit_id,
-                    plan_titles.get(plan_id, ""),
-                    number,
-                    symbol,
-                    bool(pending),
-                ),
-                total,
-            )
-            for pk, due_date, state, unit_id, unit_name, recommendation, code, visit_unit_id, plan_id, number, symbol, pending, total in fetched
-        ],
-        read_plans,
-    )
+    return [
+        (
+            ActionListRow(
+                pk,
+                due(due_date),
+                state,
+                unit_id,
+                unit_name,
+                recommendation,
+                code,
+                visit_unit_id,
+                plan_titles.get(plan_id, ""),
+                number,
+                symbol,
+                bool(pending),
+            ),
+            total,
+        )
+        for pk, due_date, state, unit_id, unit_name, recommendation, code, visit_unit_id, plan_id, number, symbol, pending, total in fetched
+    ]
 
 
 def _converter(field, alias: str):

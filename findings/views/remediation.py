@@ -32,25 +32,20 @@ VERIFY = "findings.verify_remediation"
 def action_list(request):
     actions = selectors.action_list(user=request.user)
     filterset = ActionFilter(request.GET or None, queryset=actions, request=request)
-    # The plan filter's options (one probe per plan) read with the page's rows and the list's
-    # total in one statement (core.pagination.paginate_ids; selectors.action_list_rows).
-    plans_query = selectors.action_list_plans_query(user=request.user)
-    read = selectors.ActionListRead([])
-
-    def rows(page):
-        nonlocal read
-        read = selectors.action_list_rows(page, plans=plans_query)
-        return read.pairs
-
-    page = paginate_ids(request, filterset.qs, PAGE_SIZE, rows=rows)
-    plans = read.plans
-    if plans is None:  # no row to carry them, or not PostgreSQL: their own query
-        plans = [] if plans_query is None else list(plans_query)
+    # The plan filter's options and the rows' plan titles: one probe per plan (few), not a count
+    # of every visible action.
+    plans = selectors.action_list_plans(user=request.user)
     filterset.show_plans([(pk, f"{title} ({year})") for pk, title, year in plans])
-    rows_html = action_rows_html(page.object_list, today=timezone.localdate())
-    return render(
-        request, "findings/action_list.html", {"filter": filterset, "page": page, "rows": rows_html}
+    titles = {pk: title for pk, title, _year in plans}
+    # The page's rows and the list's total in one query (core.pagination.paginate_ids).
+    page = paginate_ids(
+        request,
+        filterset.qs,
+        PAGE_SIZE,
+        rows=lambda page: selectors.action_list_rows(page, plan_titles=titles),
     )
+    rows = action_rows_html(page.object_list, today=timezone.localdate())
+    return render(request, "findings/action_list.html", {"filter": filterset, "page": page, "rows": rows})
 
 
 def _action_context(request, action, **forms) -> dict:
