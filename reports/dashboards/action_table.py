@@ -7,6 +7,7 @@ rest of the page. This writes the template's markup with every text escaped, the
 reversed pattern and the state labels read once per table.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -87,6 +88,13 @@ def action_table_page(actions: QuerySet[RemediationAction], size: int, number) -
     return page
 
 
+@functools.cache
+def _columns_sql(alias: str) -> tuple[str, tuple]:
+    """The table's columns as one query of every action (_page_rows joins the page to it),
+    compiled once per process: it holds no value of a request."""
+    return RemediationAction.objects.using(alias).order_by().values_list(*_COLUMNS).query.sql_with_params()
+
+
 def _page_rows(actions: QuerySet[RemediationAction], size: int, number: int) -> tuple[list[ActionRow], int]:
     start = (number - 1) * size
     ordering = actions.query.order_by
@@ -97,7 +105,7 @@ def _page_rows(actions: QuerySet[RemediationAction], size: int, number: int) -> 
         inner, params = page.query.sql_with_params()
     except EmptyResultSet:  # a query that can match nothing (none(), an empty list of ids)
         return [], 0
-    shown, shown_params = RemediationAction.objects.order_by().values_list(*_COLUMNS).query.sql_with_params()
+    shown, shown_params = _columns_sql(actions.db)
     db = actions.db
     qn = connections[db].ops.quote_name
     # Django's own compiled queries (their values in the params) and quoted names: nothing typed.
