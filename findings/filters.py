@@ -7,7 +7,6 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.constants import EMPTY_VALUES
 
 from core.forms import IdChoiceFilter
 from core.selects import FastSelect, listed_choices
@@ -20,7 +19,7 @@ from .widgets import FastCheckboxInput, FastDateInput, FastTextInput
 
 def _plans(actions):
     """The plans of ``actions`` (the list's visible actions): a chosen plan is validated against
-    them; the options shown come from selectors.action_list_summary (ActionFilter.show_plans)."""
+    them; the options shown come from selectors.action_list_plans (ActionFilter.show_plans)."""
     return (
         InspectionPlan.objects.filter(pk__in=actions.values("visit__plan_id"))
         .only("id", "title", "year")
@@ -73,29 +72,10 @@ class ActionFilter(django_filters.FilterSet):
         listed_choices(self.form.fields["plan"])  # one plain query when drawn (core.selects)
 
     def show_plans(self, plans: list[tuple[int, str]]) -> None:
-        """The plan filter's options, (id, label) as selectors.action_list_summary read them with
-        the list's total (validating a chosen plan still asks the field's own query)."""
+        """The plan filter's options, (id, label) of the plans selectors.action_list_plans read
+        (validating a chosen plan still asks the field's own query)."""
         field = self.form.fields["plan"]
         field.choices = [("", field.empty_label), *plans]
-
-    def matching(self) -> Q | None:
-        """The chosen filters as one condition (None for none), for the list's aggregate: the
-        filters of filter_queryset, field by field (the method filters' conditions below)."""
-        if not self.is_bound:
-            return None
-        self.errors  # noqa: B018 - validates the form, as filter_queryset expects
-        conditions = []
-        for name, value in self.form.cleaned_data.items():
-            if value in EMPTY_VALUES:
-                continue
-            spec = self.filters[name]
-            if spec.method:
-                condition = getattr(self, f"{name}_q")(value)
-            else:
-                condition = Q(**{f"{spec.field_name}__{spec.lookup_expr}": value})
-            if condition is not None:
-                conditions.append(condition)
-        return reduce(and_, conditions) if conditions else None
 
     @staticmethod
     def unit_q(value) -> Q | None:

@@ -12,16 +12,17 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from inspections.models import Visit
 from inspections.templatetags.inspections_tags import local_day
+
+from .selectors import QueueRow
 
 
 def _badge(count: int, style: str) -> str:
     return f'<span class="badge {style}">{count}</span>' if count else "0"
 
 
-def review_queue_rows_html(visits: list[Visit]) -> SafeString:
-    """<tr> rows of ``visits`` (review_queue with review_queue_counts): unit, date, plan, leader,
+def review_queue_rows_html(visits: list[QueueRow]) -> SafeString:
+    """<tr> rows of ``visits`` (selectors.review_queue_rows): unit, date, plan, leader,
     findings (and limitations), to decide, returned, the review link."""
     labels = {
         "date": escape(_("Date")),
@@ -36,17 +37,16 @@ def review_queue_rows_html(visits: list[Visit]) -> SafeString:
     before, after = reverse("findings:visit_review", args=[0]).rsplit("/0/", 1)
     rows = []
     for visit in visits:
-        leader = visit.leader
         limitations = escape(
             ngettext("%(counter)s limitation", "%(counter)s limitations", visit.limitation_count)
             % {"counter": visit.limitation_count}
         )
         rows.append(
             "  <tr>\n"
-            f'    <td class="card-title-cell">{escape(visit.unit.name)}</td>\n'
+            f'    <td class="card-title-cell">{escape(visit.unit_name)}</td>\n'
             f'    <td data-label="{labels["date"]}">{local_day(visit.starts_at)}</td>\n'
-            f'    <td class="small" data-label="{labels["plan"]}">{escape(visit.plan.title)}</td>\n'
-            f'    <td class="small" data-label="{labels["leader"]}">{escape(leader) if leader else "—"}</td>\n'
+            f'    <td class="small" data-label="{labels["plan"]}">{escape(visit.plan_title)}</td>\n'
+            f'    <td class="small" data-label="{labels["leader"]}">{escape(visit.leader) if visit.leader else "—"}</td>\n'
             f'    <td class="text-end" data-label="{labels["findings"]}">{int(visit.finding_count)} '
             f'<span class="text-muted small">({limitations})</span></td>\n'
             f'    <td class="text-end" data-label="{labels["decide"]}">'

@@ -3,18 +3,30 @@
 The history panels (audit log and visit events as lines to read) are in history.py.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from inspections.models import Answer, AnswerResult, InspectionPlan, Visit, VisitStatus
-from inspections.selectors import team_prefetch, units_under, visible_visit_ids, visits_visible_to
+from inspections.models import Answer, AnswerResult, InspectionPlan, TeamRole, Visit, VisitStatus
+from inspections.selectors import units_under, visible_visit_ids, visits_visible_to
 from units.models import IssuingBody, Unit
 from units.roles import Role, has_role, is_staff_member
 from units.rules import scope_prefix
@@ -68,7 +80,7 @@ def actions_visible_to(user, *, walked: bool = False) -> QuerySet[RemediationAct
     """
     if not user.is_authenticated:
         return RemediationAction.objects.none()
-    ids = visible_visit_ids(user)
+    ids = _visible_visit_ids_sql(user)
     if (prefix := _liaison_prefix(user)) is None:
         return _of_visits(ids, walked=walked)
     # A UNION of id subqueries, each on its index (the action's (visit, state, due_date) index, and
@@ -82,8 +94,9 @@ def actions_visible_to(user, *, walked: bool = False) -> QuerySet[RemediationAct
     return RemediationAction.objects.filter(pk__in=union)
 
 
-def _of_visits(ids: QuerySet | None, *, walked: bool = False) -> QuerySet[RemediationAction]:
-    """The actions of the visits ``ids`` (a subquery; None: every visit).
+def _of_visits(ids, *, walked: bool = False) -> QuerySet[RemediationAction]:
+    """The actions of the visits ``ids`` (compiled by _visit_ids_sql: ALL for every visit, None
+    for none).
 
     ``walked``: the query walks an index of the actions in order and stops at a page. A plain
     ``visit_id IN (ids)`` there became a join that re-read the materialised ids for every action
@@ -91,24 +104,52 @@ def _of_visits(ids: QuerySet | None, *, walked: bool = False) -> QuerySet[Remedi
     set); OR-ed with an impossible "no visit" (the column is required), PostgreSQL cannot make it
     a join: it hashes the ids once and looks each action up as it walks (0.65 ms instead of 1.1).
 
-    The ids' subquery (a UNION of subqueries) is compiled to SQL here, once: a page uses it in two
-    queries (its aggregate and its rows), and Django compiled it again in each (0.4 ms a time).
+    The ids' subquery (a UNION of subqueries) is compiled to SQL here, once (_visit_ids_sql): a
+    page uses it twice in its query (its rows and their count), and Django compiled it again in
+    each (0.4 ms a time).
     """
     if ids is None:
+        return RemediationAction.objects.none()
+    if ids is ALL:
         return RemediationAction.objects.all()
-    # Compiled as Django compiles a subquery: without the models' default ordering (in a UNION's
-    # branches SQLite refuses it).
+    if walked:
+        return RemediationAction.objects.filter(Q(visit_id__in=ids) | Q(visit__isnull=True))
+    return RemediationAction.objects.filter(visit_id__in=ids)
+
+
+# _visit_ids_sql's answer for every visit (an administrator's visibility).
+ALL = object()
+
+
+def _visible_visit_ids_sql(user):
+    """_visit_ids_sql of the visits ``user`` may read (inspections.selectors.visible_visit_ids),
+    remembered on the user object as its roles are (units.models.User.role_names): the
+    remediation list asks for it twice (its rows, its plans), and compiling it costs 0.4 ms. The
+    SQL holds the user's id and scope, not the ids themselves (the database reads them when the
+    query runs): kept for the same roles and unit only."""
+    key = (user.pk, user.unit_id, frozenset(user.role_names))
+    cached = getattr(user, "_visible_visit_ids_sql", None)
+    if cached is None or cached[0] != key:
+        cached = user._visible_visit_ids_sql = (key, _visit_ids_sql(visible_visit_ids(user)))
+    return cached[1]
+
+
+def _visit_ids_sql(ids: QuerySet | None):
+    """The visits ``ids`` (a subquery of visible_visit_ids) compiled to SQL once, ALL for every
+    visit (None given), None when it can match nothing.
+
+    Compiled as Django compiles a subquery: without the models' default ordering (in a UNION's
+    branches SQLite refuses it)."""
+    if ids is None:
+        return ALL
     query = ids.query.clone()
     for part in (query, *query.combined_queries):
         part.clear_ordering(force=True)
     try:
         # Django's own compiled query (its values in its params): nothing typed goes in.
-        ids = RawSQL(*query.sql_with_params())  # noqa: S611
+        return RawSQL(*query.sql_with_params())  # noqa: S611
     except EmptyResultSet:
-        return RemediationAction.objects.none()
-    if walked:
-        return RemediationAction.objects.filter(Q(visit_id__in=ids) | Q(visit__isnull=True))
-    return RemediationAction.objects.filter(visit_id__in=ids)
+        return None
 
 
 def _liaison_prefix(user) -> str | None:
@@ -341,39 +382,95 @@ def carry_forward(*, visit: Visit) -> list[EarlierRecommendation]:
 # The review
 
 
-def review_queue(*, user) -> QuerySet[Visit]:
-    """Submitted visits in the head's scope, oldest first (one query; review_queue_counts adds
-    the finding counts of a page of them). Not annotated with the counts: grouping the visits,
-    plans and units by every column cost PostgreSQL more to plan than to run."""
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """What the review queue shows of one submitted visit (findings.queue_rows): no model
+    instances (a page of 25 visits with their unit, plan and team members was some 150 objects)."""
+
+    pk: int
+    starts_at: datetime
+    ends_at: datetime
+    unit_name: str
+    plan_title: str
+    # The team leader's name as User.__str__ writes it, or None for a visit without a leader.
+    leader: str | None
+    finding_count: int
+    pending_count: int
+    returned_count: int
+    limitation_count: int
+
+
+def _count_of_findings(condition: Q | None = None) -> Subquery:
+    """How many findings of the outer visit (matching ``condition``): one probe of the findings'
+    visit index per visit of the page."""
+    findings = Finding.objects.filter(visit_id=OuterRef("pk"))
+    if condition is not None:
+        findings = findings.filter(condition)
+    return Subquery(
+        findings.order_by().values("visit_id").annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def review_queue(*, user) -> QuerySet:
+    """Submitted visits in the head's scope, oldest first, as the queue shows them: one query of
+    the columns drawn (the unit's name, the plan's title, the leader's name through the team's
+    one-leader row, each count of findings a subquery of the visit's own findings), values()
+    rows for queue_rows: in place of the visits, units and plans as model instances, their teams
+    prefetched, and a second query grouping the page's findings. review_queue_rows makes them
+    QueueRow."""
     return (
         visits_visible_to(user)
         .filter(status=VisitStatus.SUBMITTED)
-        .select_related("unit", "plan")
-        .prefetch_related(team_prefetch())
-        .order_by("ends_at", "id")
-    )
-
-
-def review_queue_counts(visits: list[Visit]) -> list[Visit]:
-    """Sets ``finding_count``, ``pending_count``, ``returned_count`` and ``limitation_count`` on
-    each of ``visits`` (one query over their findings only)."""
-    rows = (
-        Finding.objects.filter(visit_id__in=[visit.pk for visit in visits])
-        .order_by()
-        .values("visit_id")
+        .annotate(leader_row=FilteredRelation("team", condition=Q(team__role=TeamRole.LEADER)))
         .annotate(
-            finding_count=Count("pk"),
-            pending_count=Count("pk", filter=Q(review_state__in=[ReviewState.DRAFT, ReviewState.SUBMITTED])),
-            returned_count=Count("pk", filter=Q(review_state=ReviewState.RETURNED)),
-            limitation_count=Count("pk", filter=Q(kind=FindingKind.LIMITATION)),
+            finding_count=_count_of_findings(),
+            pending_count=_count_of_findings(Q(review_state__in=[ReviewState.DRAFT, ReviewState.SUBMITTED])),
+            returned_count=_count_of_findings(Q(review_state=ReviewState.RETURNED)),
+            limitation_count=_count_of_findings(Q(kind=FindingKind.LIMITATION)),
+        )
+        .order_by("ends_at", "id")
+        .values(
+            "pk",
+            "starts_at",
+            "ends_at",
+            "unit__name",
+            "plan__title",
+            "leader_row__user__last_name",
+            "leader_row__user__first_name",
+            "leader_row__user__username",
+            "finding_count",
+            "pending_count",
+            "returned_count",
+            "limitation_count",
         )
     )
-    by_visit = {row.pop("visit_id"): row for row in rows} if visits else {}
-    empty = {"finding_count": 0, "pending_count": 0, "returned_count": 0, "limitation_count": 0}
-    for visit in visits:
-        for name, value in by_visit.get(visit.pk, empty).items():
-            setattr(visit, name, value)
-    return visits
+
+
+def review_queue_rows(rows: list[dict]) -> list[QueueRow]:
+    """review_queue's rows (a page of them) as QueueRow."""
+    return [
+        QueueRow(
+            pk=row["pk"],
+            starts_at=row["starts_at"],
+            ends_at=row["ends_at"],
+            unit_name=row["unit__name"],
+            plan_title=row["plan__title"],
+            leader=None
+            if row["leader_row__user__username"] is None
+            else (
+                " ".join(
+                    filter(None, [row["leader_row__user__last_name"], row["leader_row__user__first_name"]])
+                ).strip()
+                or row["leader_row__user__username"]
+            ),
+            finding_count=row["finding_count"] or 0,
+            pending_count=row["pending_count"] or 0,
+            returned_count=row["returned_count"] or 0,
+            limitation_count=row["limitation_count"] or 0,
+        )
+        for row in rows
+    ]
 
 
 def review_queue_count(*, user) -> int:
@@ -392,54 +489,39 @@ def _with_pending_extension(actions: QuerySet[RemediationAction]) -> QuerySet[Re
 
 def action_list(*, user) -> QuerySet[RemediationAction]:
     """Visible actions, soonest due first, without their related rows: filter and paginate this,
-    then load the page with action_list_rows (sorting thousands of wide joined rows to show 25
+    loading the page with action_list_rows (sorting thousands of wide joined rows to show 25
     costs four times more than sorting the ids)."""
     return actions_visible_to(user, walked=True).order_by("due_date", "id")
 
 
-@dataclass
-class ActionListSummary:
-    """What the remediation list knows from its one aggregate over the visible actions."""
+def action_list_plans(*, user) -> list[tuple[int, str, int]]:
+    """The plans of the actions ``user`` may read, as (id, title, year), newest year first: the
+    remediation list's plan filter offers them and its rows take their titles from them.
 
-    # The plans of the visible actions as the plan filter lists them: (id, "title (year)"),
-    # newest year first.
-    plans: list[tuple[int, str]]
-    # Each of those plans' title (the rows show it: read here, not joined to each row).
-    titles: dict[int, str]
-    # How many visible actions match the list's filters.
-    total: int
-
-
-def action_list_summary(*, actions: QuerySet[RemediationAction], matching: Q | None) -> ActionListSummary:
-    """The plans of ``actions`` and how many of them match ``matching`` (the list's filters): one
-    aggregate grouped by plan, in place of a count of the list and a query of its plans, each of
-    which read every visible action.
-
-    The actions are counted by their visit's plan id, then the few plans joined to the counts:
-    grouped by the plan's title and year, PostgreSQL joined every action to its plan and hashed
-    their texts (3.2 ms on the large bench set; 2.4 ms this way). Django has no subquery in FROM:
-    the counts are its compiled query, wrapped here."""
-    counts = (
-        actions.order_by()
-        .values("visit__plan_id")
-        .annotate(matching=Count("pk", filter=matching) if matching is not None else Count("pk"))
-    )
-    sql, params = counts.query.sql_with_params()
-    quote = connections[actions.db].ops.quote_name
-    # Django's own compiled query (its values are in ``params``) and quoted names: nothing typed.
-    query = (
-        f"SELECT p.id, p.title, p.year, counts.matching FROM ({sql}) counts "  # noqa: S608
-        f"INNER JOIN {quote(InspectionPlan._meta.db_table)} p ON p.id = counts.{quote('visit__plan_id')} "
-        "ORDER BY p.year DESC, p.title"
-    )
-    with connections[actions.db].cursor() as cursor:
-        cursor.execute(query, params)
-        rows = cursor.fetchall()
-    return ActionListSummary(
-        plans=[(plan_id, f"{title} ({year})") for plan_id, title, year, _count in rows],
-        titles={plan_id: title for plan_id, title, _year, _count in rows},
-        total=sum(count for *_plan, count in rows),
-    )
+    Each plan is asked whether one of its visits is visible and has an action, a probe along the
+    visit's plan index that stops at the first such visit (a scalar subquery with LIMIT 1, which
+    PostgreSQL keeps per plan instead of turning it into a join of every visible action): the
+    list no longer counts every visible action to know its plans (7 038 for the department head
+    of the large bench set). A liaison's actions include those handed to their units, whatever
+    the visit: theirs are the plans of those actions (a handful)."""
+    if not user.is_authenticated:
+        return []
+    plans = InspectionPlan.objects.order_by("-year", "title", "id")
+    if _liaison_prefix(user) is not None:
+        plans = plans.filter(pk__in=actions_visible_to(user).values("visit__plan_id"))
+    else:
+        visits = Visit.objects.filter(
+            Exists(RemediationAction.objects.filter(visit_id=OuterRef("pk"))), plan_id=OuterRef("pk")
+        )
+        if (ids := _visible_visit_ids_sql(user)) is None:
+            return []
+        if ids is not ALL:
+            # OR-ed with an impossible "no id", as in _of_visits: the ids hashed once for every plan.
+            visits = visits.filter(Q(pk__in=ids) | Q(pk__isnull=True))
+        plans = plans.alias(first_visit=Subquery(visits.order_by().values("pk")[:1])).filter(
+            first_visit__isnull=False
+        )
+    return list(plans.values_list("pk", "title", "year"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,23 +568,95 @@ _LIST_COLUMNS = (
 )
 
 
-def action_list_rows(*, ids, plan_titles: dict[int, str]) -> list[ActionListRow]:
-    """The remediation list's rows: the actions ``ids`` (a list, or the page's sliced queryset of
-    ids, read as a subquery of this one) soonest due first, with only the columns the list shows
-    (one query). The plans' titles come from ``plan_titles`` (ActionListSummary.titles: every
-    visible action's plan), not joined to each row; one more query only for a plan missing there
-    (an action concluded between the two queries)."""
-    rows = list(
-        _with_pending_extension(RemediationAction.objects.filter(pk__in=ids))
-        .order_by("due_date", "id")
-        .values_list(*_LIST_COLUMNS)
+@functools.cache
+def _list_columns_sql(alias: str) -> tuple[str, tuple]:
+    """The list's columns as one query of every action (action_list_rows joins the page to it),
+    compiled once per process: it holds no value of a request (0.4 ms of compiling a page)."""
+    columns = _with_pending_extension(RemediationAction.objects.using(alias).order_by())
+    return columns.values_list(*_LIST_COLUMNS).query.sql_with_params()
+
+
+def action_list_rows(page, *, plan_titles: dict[int, str]) -> list[tuple[ActionListRow, int]]:
+    """The remediation list's rows and the number of all the list's actions, in ONE query: ``page``
+    is the sorted, sliced query of the page's ids and total (core.pagination.paginate_ids), joined
+    here to the columns the list shows (no model instances), instead of an aggregate counting
+    every visible action and then a query of the page's rows. Returns (ActionListRow, total) pairs,
+    soonest due first. The plans' titles come from ``plan_titles`` (action_list_plans), not joined
+    to each row; one more query only for a plan missing there (an action concluded between the
+    two queries)."""
+    # The total as one COUNT(*) of the list's query beside the page, not paginate_ids' window:
+    # counting every matching action under the window made PostgreSQL walk the whole due-date
+    # index in order (5.5 ms against 3.4 ms for the department head's 7 045 actions on the large
+    # bench set); this way the page still stops at its 25th row and the count reads the table.
+    query = page.query.clone()
+    counted = query.clone()
+    counted.clear_limits()
+    counted.clear_ordering(force=True)
+    counted.clear_select_clause()
+    counted.add_fields(["pk"])
+    try:
+        count_sql, count_params = counted.sql_with_params()
+    except EmptyResultSet:  # a query that can match nothing (an outsider's none())
+        return []
+    # Django's own compiled query (its values in its params): nothing typed goes in.
+    count = f"SELECT COUNT(*) FROM ({count_sql}) counted"  # noqa: S608
+    query.annotations["_page_total"] = RawSQL(count, count_params, output_field=IntegerField())  # noqa: S611
+    inner, params = query.sql_with_params()
+    shown, shown_params = _list_columns_sql(page.db)
+    qn = connections[page.db].ops.quote_name
+    # Django's own compiled queries (their values in the params) and quoted names: nothing typed.
+    # PostgreSQL pulls the columns' query up into the join: the page's 25 ids, each joined once.
+    sql = (
+        f"SELECT shown.*, page.{qn('_page_total')} FROM ({inner}) page "  # noqa: S608
+        f"INNER JOIN ({shown}) shown ON shown.{qn('pk')} = page.{qn('pk')} "
+        f"ORDER BY shown.{qn('due_date')}, shown.{qn('pk')}"
     )
-    if missing := {row[8] for row in rows} - plan_titles.keys():
+    due = _converter(RemediationAction._meta.get_field("due_date"), page.db)
+    with connections[page.db].cursor() as cursor:
+        cursor.execute(sql, (*params, *shown_params))
+        fetched = cursor.fetchall()
+    if missing := {row[8] for row in fetched} - plan_titles.keys():
         plan_titles = {
             **plan_titles,
             **dict(InspectionPlan.objects.filter(pk__in=missing).values_list("pk", "title")),
         }
-    return [ActionListRow(*row[:8], plan_titles.get(row[8], ""), *row[9:]) for row in rows]
+    return [
+        (
+            ActionListRow(
+                pk,
+                due(due_date),
+                state,
+                unit_id,
+                unit_name,
+                recommendation,
+                code,
+                visit_unit_id,
+                plan_titles.get(plan_id, ""),
+                number,
+                symbol,
+                bool(pending),
+            ),
+            total,
+        )
+        for pk, due_date, state, unit_id, unit_name, recommendation, code, visit_unit_id, plan_id, number, symbol, pending, total in fetched
+    ]
+
+
+def _converter(field, alias: str):
+    """The database's value of ``field`` as the ORM gives it (on SQLite a date comes back as text
+    from a plain cursor)."""
+    connection = connections[alias]
+    col = field.get_col(field.model._meta.db_table)
+    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+    if not converters:
+        return lambda value: value
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, col, connection)
+        return value
+
+    return convert
 
 
 def action_detail(*, action: RemediationAction) -> dict:

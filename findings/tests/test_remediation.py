@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Value
 from django.template import engines
 from django.urls import reverse
 from django.utils.html import escape
@@ -18,6 +19,7 @@ from findings.models import (
     UpdateKind,
 )
 from findings.unit_cards import unit_cards_html
+from inspections.models import InspectionPlan
 from inspections.tests.factories import PlanFactory, VisitFactory, at
 from units.tests.factories import UnitFactory
 
@@ -422,7 +424,7 @@ def test_remediation_list_filters_by_state_unit_plan_due_date_and_overdue(
     def listed(**params):
         page = client.get(url, params).context["page"]
         shown = {a.pk for a in page.object_list}
-        # The total comes from the plan filter's aggregate (action_list_summary): the same filters.
+        # The total comes with the page's rows (selectors.action_list_rows): the same filters.
         assert page.paginator.count == len(shown)
         return shown
 
@@ -593,22 +595,126 @@ def test_row_texts_are_truncated_as_django_truncates_them():
             assert _chars(text, length) == Truncator(text).chars(length)
 
 
-def test_remediation_list_rows_read_a_plan_missing_from_the_summary(action, other_action):
-    """The rows take the plans' titles from the list's aggregate; a plan it did not see (an action
-    concluded between the two queries) is read, not left blank."""
-    ids = [action.pk, other_action.pk]
-    plan = action.finding.visit.plan
-    summary = selectors.action_list_summary(
-        actions=RemediationAction.objects.filter(pk__in=ids), matching=None
+def _list_page(user, params=None, number=1, size=25):
+    """The remediation list's page ``number`` as the view reads it: its query filtered, sliced
+    with the total as core.pagination.paginate_ids slices it, and the rows joined to it."""
+    from django.test import RequestFactory
+
+    from core.pagination import paginate_ids
+    from findings.filters import ActionFilter
+
+    request = RequestFactory().get("/", {**(params or {}), "page": number})
+    request.user = user
+    filterset = ActionFilter(params or None, queryset=selectors.action_list(user=user), request=request)
+    titles = {pk: title for pk, title, _year in selectors.action_list_plans(user=user)}
+    return filterset, paginate_ids(
+        request,
+        filterset.qs,
+        size,
+        rows=lambda page: selectors.action_list_rows(page, plan_titles=titles),
     )
-    assert summary.titles == {plan.pk: plan.title} and summary.total == 2
-    assert summary.plans == [(plan.pk, f"{plan.title} ({plan.year})")]
-    for titles in (summary.titles, {}):
-        rows = selectors.action_list_rows(ids=ids, plan_titles=titles)
-        assert [row.pk for row in rows] == sorted(
-            ids, key=lambda pk: (RemediationAction.objects.get(pk=pk).due_date, pk)
+
+
+def test_remediation_list_rows_read_a_plan_missing_from_the_plans(head, action, other_action):
+    """The rows take the plans' titles from action_list_plans; a plan it did not see (an action
+    concluded between the two queries) is read, not left blank."""
+    plan = action.finding.visit.plan
+    assert selectors.action_list_plans(user=head) == [(plan.pk, plan.title, plan.year)]
+    page = (
+        RemediationAction.objects.filter(pk__in=[action.pk, other_action.pk])
+        .annotate(_page_total=Value(2))
+        .order_by("due_date", "id")
+        .values_list("pk", "_page_total")[:25]
+    )
+    for titles in ({plan.pk: plan.title}, {}):
+        rows = selectors.action_list_rows(page, plan_titles=titles)
+        assert [row.pk for row, _total in rows] == sorted(
+            [action.pk, other_action.pk], key=lambda pk: (RemediationAction.objects.get(pk=pk).due_date, pk)
         )
-        assert {row.plan_title for row in rows} == {plan.title}
+        assert {row.plan_title for row, _total in rows} == {plan.title}
+        assert {total for _row, total in rows} == {2}
+
+
+@pytest.mark.parametrize(
+    "role", ["head", "inspector", "leader", "other_inspector", "liaison", "administrator", "outsider"]
+)
+def test_remediation_list_plans_are_those_of_the_visible_actions(request, role, action, other_action):
+    """action_list_plans (a probe per plan along its visits) gives the plans of the actions the
+    plain reading says the user may see, newest first, for every role; a plan whose visits have
+    no action, or none visible, is not listed."""
+    user = request.getfixturevalue(role)
+    plan = action.finding.visit.plan
+    # A later plan of the same department: a visit with an action that only some roles see, and
+    # a plan with a concluded visit but no action.
+    later = PlanFactory(issuing_unit=plan.issuing_unit, template=plan.template, year=plan.year + 1)
+    leader = request.getfixturevalue("other_inspector")
+    visit = VisitFactory(plan=later, unit=action.finding.visit.unit, leader=leader)
+    finding = FindingFactory(visit=visit, created_by=leader, approved=True)
+    conclude(visit, leader)
+    ActionFactory(finding=finding)
+    empty = PlanFactory(issuing_unit=plan.issuing_unit, template=plan.template, year=plan.year + 2)
+    conclude(VisitFactory(plan=empty, unit=action.finding.visit.unit), finding.created_by)
+
+    plain = list(
+        InspectionPlan.objects.filter(pk__in=selectors.actions_visible_to(user).values("visit__plan_id"))
+        .order_by("-year", "title", "id")
+        .values_list("pk", "title", "year")
+    )
+    assert selectors.action_list_plans(user=user) == plain
+    assert empty.pk not in {pk for pk, _title, _year in plain}
+
+
+@pytest.mark.parametrize("role", ["head", "inspector", "liaison", "administrator"])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"overdue": "on"}, {"state": ActionState.OPEN}, {"unit": "binh tan"}, {"due_before": "2026-01-01"}],
+)
+def test_remediation_list_page_and_total_in_one_query_match_the_plain_reading(
+    request, role, params, action, other_action, time_machine
+):
+    """The list's rows and total from one query (the page's ids, a COUNT(*) of the list's query
+    beside them, the shown columns joined) equal a count of the filtered list and its slices,
+    page by page."""
+    time_machine.move_to(dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC))
+    user = request.getfixturevalue(role)
+    for n in range(5):
+        for finding_of in (action, other_action):
+            finding = FindingFactory(
+                visit=finding_of.finding.visit, created_by=finding_of.finding.created_by, approved=True
+            )
+            ActionFactory(finding=finding, due_date=dt.date(2027, 2, 10 + n))
+    _set_state(other_action, ActionState.VERIFIED)
+    filterset, _page = _list_page(user, params)
+    expected = list(filterset.qs.values_list("pk", flat=True))
+    assert expected or params or role == "liaison"
+    seen = []
+    for number in (1, 2, 3, 4):
+        _filterset, page = _list_page(user, params, number, size=3)
+        assert page.paginator.count == len(expected)
+        seen += [row.pk for row in page.object_list] if number <= page.paginator.num_pages else []
+    assert seen == expected
+
+
+def test_visible_actions_follow_a_change_of_unit_or_roles_on_the_same_user_object(
+    head, action, other_province
+):
+    """The visible visits' compiled ids are remembered on the user object for a request
+    (findings.selectors._visible_visit_ids_sql), keyed by its unit and roles: the same object
+    moved to another province, or given other roles, sees what its new scope shows."""
+    from units.roles import Role
+
+    assert set(selectors.actions_visible_to(head)) == {action}
+    head.unit = other_province
+    head.save(update_fields=["unit"])
+    assert set(selectors.actions_visible_to(head)) == set()
+    head.unit = action.visit.plan.issuing_unit
+    head.save(update_fields=["unit"])
+    assert set(selectors.actions_visible_to(head)) == {action}
+    head.groups.clear()
+    del head._role_names
+    assert Role.HEAD not in head.role_names
+    assert set(selectors.actions_visible_to(head)) == set()
+    assert selectors.action_list_plans(user=head) == []
 
 
 # The liaison's cards as the page's template drew them before findings/unit_cards.py (kept here to

@@ -157,6 +157,50 @@ def test_review_queue_query_count_does_not_grow_with_visits(
     assert response.context["visits"].paginator.count == 8
 
 
+def test_review_queue_rows_in_one_query_match_the_visits_read_plainly(client, head, plan, leader, district):
+    """The queue's one query (the leader through the team's leader row, each count a subquery of
+    the visit's findings) gives what the visits, their teams and their findings say read one by
+    one: a visit without a leader or without findings included."""
+    from findings.models import Finding, FindingKind
+    from inspections.models import Visit
+
+    visits = [
+        _submitted_visit(plan, district, leader, plan.period_start + timedelta(days=n + 1), findings=n)
+        for n in range(3)
+    ]
+    Finding.objects.filter(visit=visits[2]).update(review_state=ReviewState.RETURNED)
+    FindingFactory(visit=visits[1], created_by=leader, kind=FindingKind.STRENGTH, recommendation="")
+    leaderless = VisitFactory(
+        plan=plan,
+        unit=UnitFactory(parent=district),
+        status=VisitStatus.SUBMITTED,
+        starts_at=at(plan.period_start + timedelta(days=9), 8),
+        ends_at=at(plan.period_start + timedelta(days=9), 11),
+    )
+    client.force_login(head)
+    rows = client.get(reverse("findings:review_queue")).context["visits"].object_list
+    assert [row.pk for row in rows] == [v.pk for v in [*visits, leaderless]]
+    for row in rows:
+        visit = Visit.objects.get(pk=row.pk)
+        findings = list(visit.findings.all())
+        assert (row.unit_name, row.plan_title, row.starts_at, row.ends_at) == (
+            visit.unit.name,
+            visit.plan.title,
+            visit.starts_at,
+            visit.ends_at,
+        )
+        assert row.leader == (str(visit.leader) if visit.leader else None)
+        assert (row.finding_count, row.pending_count, row.returned_count, row.limitation_count) == (
+            len(findings),
+            sum(f.review_state in {ReviewState.DRAFT, ReviewState.SUBMITTED} for f in findings),
+            sum(f.review_state == ReviewState.RETURNED for f in findings),
+            sum(f.kind == FindingKind.LIMITATION for f in findings),
+        )
+    assert rows[0].leader == str(leader) and rows[-1].leader is None
+    body = client.get(reverse("findings:review_queue")).content.decode()
+    assert body.count('data-label="Trưởng đoàn">—</td>') == 1 or body.count(">—</td>") == 1
+
+
 def test_review_queue_pages_keep_the_total_and_the_counts(client, head, plan, leader, district):
     """27 visits: the first page 25 oldest first with the total of all, the second the last two
     (a page past the end shows the last), each with its finding counts."""

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.downloads import private_file_response
-from core.pagination import paginate
+from core.pagination import paginate_ids
 
 from .. import selectors, services
 from ..access import (
@@ -32,13 +32,18 @@ VERIFY = "findings.verify_remediation"
 def action_list(request):
     actions = selectors.action_list(user=request.user)
     filterset = ActionFilter(request.GET or None, queryset=actions, request=request)
-    # The plan filter's options, their titles and the list's total from one aggregate over the
-    # visible actions (the list's own query, unordered).
-    summary = selectors.action_list_summary(actions=actions, matching=filterset.matching())
-    filterset.show_plans(summary.plans)
-    page = paginate(request, filterset.qs.values_list("pk", flat=True), PAGE_SIZE, count=summary.total)
-    # The page's ids (a sliced query, not yet run) are a subquery of the rows' one query.
-    page.object_list = selectors.action_list_rows(ids=page.object_list, plan_titles=summary.titles)
+    # The plan filter's options and the rows' plan titles: one probe per plan (few), not a count
+    # of every visible action.
+    plans = selectors.action_list_plans(user=request.user)
+    filterset.show_plans([(pk, f"{title} ({year})") for pk, title, year in plans])
+    titles = {pk: title for pk, title, _year in plans}
+    # The page's rows and the list's total in one query (core.pagination.paginate_ids).
+    page = paginate_ids(
+        request,
+        filterset.qs,
+        PAGE_SIZE,
+        rows=lambda page: selectors.action_list_rows(page, plan_titles=titles),
+    )
     rows = action_rows_html(page.object_list, today=timezone.localdate())
     return render(request, "findings/action_list.html", {"filter": filterset, "page": page, "rows": rows})
 

@@ -28,9 +28,9 @@ REVIEW = "findings.review_findings"
 @require_safe
 def review_queue(request):
     require_perm(request.user, "findings.view_review_queue")
-    # The page and the total from one query (reports.paging), the page's finding counts from one more.
+    # The page with its columns, counts and leader, and the total, from one query (reports.paging).
     visits = counted_page(selectors.review_queue(user=request.user), PAGE_SIZE, request.GET.get("page"))
-    selectors.review_queue_counts(visits.object_list)
+    visits.object_list = selectors.review_queue_rows(visits.object_list)
     rows = review_queue_rows_html(visits.object_list)
     return render(request, "findings/review_queue.html", {"visits": visits, "rows": rows})
 

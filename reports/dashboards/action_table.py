@@ -7,9 +7,14 @@ rest of the page. This writes the template's markup with every text escaped, the
 reversed pattern and the state labels read once per table.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Page, Paginator
+from django.db import connections
+from django.db.models import Count, QuerySet, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -57,13 +62,86 @@ class ActionRow:
         return reverse("findings:action_detail", args=[self.pk])
 
 
-def action_table_rows(*, ids: list[int]) -> list[ActionRow]:
-    """The actions ``ids`` (already checked visible: the page of the follow-up's query) in that
-    order, with only the columns the table shows (one query)."""
-    rows = {
-        row[0]: ActionRow(*row) for row in RemediationAction.objects.filter(pk__in=ids).values_list(*_COLUMNS)
-    }
-    return [rows[pk] for pk in ids if pk in rows]
+def action_table_page(actions: QuerySet[RemediationAction], size: int, number) -> Page:
+    """Page ``number`` of ``actions`` (the follow-up's filtered query, soonest due first) by
+    ``size``, as reports.paging.counted_page gives it (the same page numbers and count), with its
+    rows (ActionRow) read in the SAME query: the page's ids and the count of all (``COUNT(*) OVER
+    ()``) joined to the columns the table shows, instead of one query of the ids and another of
+    the rows (a round trip and a six-table plan less)."""
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    rows, total = _page_rows(actions, size, number)
+    if not rows:
+        # Nothing matched, or a page past the last (a stale link): count, then read the last page.
+        total = actions.count() if number > 1 else 0
+        if total:
+            number = -(-total // size)
+            rows, total = _page_rows(actions, size, number)
+        else:
+            number = 1
+    paginator = Paginator(actions, size)
+    paginator.count = total  # a cached_property: Paginator does not count again
+    page = paginator.page(number)
+    page.object_list = rows
+    return page
+
+
+@functools.cache
+def _columns_sql(alias: str) -> tuple[str, tuple]:
+    """The table's columns as one query of every action (_page_rows joins the page to it),
+    compiled once per process: it holds no value of a request."""
+    return RemediationAction.objects.using(alias).order_by().values_list(*_COLUMNS).query.sql_with_params()
+
+
+def _page_rows(actions: QuerySet[RemediationAction], size: int, number: int) -> tuple[list[ActionRow], int]:
+    start = (number - 1) * size
+    ordering = actions.query.order_by
+    if tuple(ordering) != ("due_date", "id"):
+        raise ValueError(f"the follow-up's rows are read soonest due first, not by {ordering}")
+    page = actions.annotate(_total=Window(Count("*"))).values_list("pk", "_total")[start : start + size]
+    try:
+        inner, params = page.query.sql_with_params()
+    except EmptyResultSet:  # a query that can match nothing (none(), an empty list of ids)
+        return [], 0
+    shown, shown_params = _columns_sql(actions.db)
+    db = actions.db
+    qn = connections[db].ops.quote_name
+    # Django's own compiled queries (their values in the params) and quoted names: nothing typed.
+    sql = (
+        f"SELECT shown.*, page.{qn('_total')} FROM ({inner}) page "  # noqa: S608
+        f"INNER JOIN ({shown}) shown ON shown.{qn('pk')} = page.{qn('pk')} "
+        f"ORDER BY shown.{qn('due_date')}, shown.{qn('pk')}"
+    )
+    convert = [
+        _converter(RemediationAction, "visit__starts_at", db),
+        _converter(RemediationAction, "due_date", db),
+    ]
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, (*params, *shown_params))
+        fetched = cursor.fetchall()
+    rows = [ActionRow(*row[:7], convert[0](row[7]), row[8], convert[1](row[9]), row[10]) for row in fetched]
+    return rows, (fetched[0][-1] if fetched else 0)
+
+
+def _converter(model, path: str, alias: str):
+    """The database's value of the field at ``path`` as the ORM gives it (on SQLite a date or a
+    time comes back as text from a plain cursor)."""
+    *joins, name = path.split("__")
+    for step in joins:
+        model = model._meta.get_field(step).related_model
+    field = model._meta.get_field(name)
+    connection = connections[alias]
+    col = field.get_col(field.model._meta.db_table)
+    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, col, connection)
+        return value
+
+    return convert
 
 
 def _words(text: str, length: int) -> str:
@@ -75,7 +153,7 @@ def _words(text: str, length: int) -> str:
 
 
 def action_rows_html(actions, *, today=None) -> SafeString:
-    """The ``<tr>`` of each action (action_table_rows), as the
+    """The ``<tr>`` of each action (action_table_page), as the
     template drew them: responsible unit, recommendation (or the finding's text) cut at 24 words
     with its criterion's code, the visit's date and plan, the due date ("overdue" when past due
     while still open) and the state."""

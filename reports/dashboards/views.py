@@ -23,7 +23,7 @@ from units.models import Unit
 from units.selectors import unit_list
 
 from . import charts, columns, selectors
-from .action_table import action_rows_html, action_table_rows
+from .action_table import action_rows_html, action_table_page
 from .forms import ActionFilter, DashboardFilterForm
 from .ranking_table import ranking_rows_html
 
@@ -120,10 +120,8 @@ def action_list_view(request):
             fmt=fmt,
             sheet=_("Remediation actions"),
         )
-    # The page's ids with the count of all (one query), then the page's rows with their finding,
-    # visit and unit (one query).
-    page = counted_page(filterset.qs.only("pk"), 50, request.GET.get("page"))
-    page.object_list = action_table_rows(ids=[action.pk for action in page.object_list])
+    # The page's rows with their finding, visit and unit, and the count of all, in one query.
+    page = action_table_page(filterset.qs, 50, request.GET.get("page"))
     return render(
         request,
         "dashboards/action_list.html",

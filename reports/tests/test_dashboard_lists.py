@@ -88,11 +88,43 @@ def test_action_list_runs_a_fixed_number_of_queries(
         finding = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
         factories.action(finding=finding, due=world.today - timedelta(days=n + 1))
     client.force_login(head)
-    # Session, user, roles, home unit, the page with its count, the page's rows: the scope's
-    # units are a subquery of the page's query, not a list read first.
-    with django_assert_max_num_queries(6):
+    # Session, user, roles, home unit, the page's rows with the count of all (one query): the
+    # scope's units are a subquery of the page's query, not a list read first.
+    with django_assert_max_num_queries(5):
         response = client.get(ACTIONS, {"lateness": "overdue"})
     assert len(response.context["page"]) == 7
+
+
+@pytest.mark.parametrize("params", [{}, {"lateness": "overdue"}, {"state": ActionState.OPEN}, {"q": "xa"}])
+def test_follow_up_page_rows_and_count_in_one_query_match_the_plain_reading(
+    client, head, world, leader, params
+):
+    """action_table_page reads the page's rows and the count of all in one query (the page's ids
+    with COUNT(*) OVER () joined to the shown columns): the same actions, in the same order, and
+    the same count as the follow-up's query read plainly, page by page; a page past the end is
+    the last, a word the first."""
+    from reports.dashboards import columns, selectors
+    from reports.dashboards.action_table import action_table_page
+    from reports.dashboards.forms import ActionFilter
+
+    for n in range(5):
+        finding = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
+        factories.action(finding=finding, due=world.today - timedelta(days=n + 1))
+    actions = ActionFilter(params, queryset=columns.with_lateness(selectors.followup_actions(user=head))).qs
+    expected = list(actions.values_list("pk", "due_date", "state", "unit__name", "visit__plan__title"))
+    assert expected
+    seen = []
+    for number in (1, 2, 3, 4, 5):
+        page = action_table_page(actions, 2, number)
+        assert page.paginator.count == len(expected)
+        if number <= page.paginator.num_pages:
+            seen += [(r.pk, r.due_date, r.state, r.unit_name, r.plan_title) for r in page.object_list]
+    assert seen == expected
+    last = -(-len(expected) // 2)
+    assert action_table_page(actions, 2, 99).number == last
+    assert action_table_page(actions, 2, "abc").number == 1
+    empty = action_table_page(actions.none(), 2, 3)
+    assert (empty.number, empty.paginator.count, list(empty.object_list)) == (1, 0, [])
 
 
 def test_follow_up_lists_only_the_units_of_the_heads_own_province(client, head, world):
