@@ -237,3 +237,70 @@ def test_the_history_panel_is_drawn_as_the_template_drew_it(client, inspector, l
             assert history_html(history) == reference.render({"history": history}), language
     body = client.get(reverse("findings:visit_findings_history", args=[visit.pk])).content.decode()
     assert "Chưa &lt;tự&gt; kiểm tra" in body and 'class="history-panel"' in body
+
+
+@pytest.mark.postgres
+def test_the_visits_history_in_one_query_reads_what_the_orm_reads(
+    leader, head, visit, other_visit_of_history
+):
+    """selectors.history.visit_findings_history (one written-out query) against the ORM reading
+    it replaced (audit_entries and the events' queryset): the same lines in the same order, with
+    the same actors (the system's as None), whatever the limit; another visit's lines stay out."""
+    from findings import selectors, services
+    from findings.models import Finding
+    from findings.selectors.history import visit_findings_history, visit_findings_history_orm
+    from inspections.services import visit_transition
+
+    kept = services.finding_create(
+        visit=visit,
+        actor=leader,
+        kind="limitation",
+        text="Chưa niêm yết TTHC.",
+        severity="low",
+        recommendation="Niêm yết.",
+    )
+    gone = services.finding_create(visit=visit, actor=leader, kind="strength", text="Tốt.")
+    services.finding_update(finding=kept, version=kept.version, actor=leader, text="Chưa niêm yết đủ TTHC.")
+    gone.refresh_from_db()
+    services.finding_delete(finding=gone, version=gone.version, actor=leader)
+    visit_transition(visit=visit, status=VisitStatus.SUBMITTED, actor=leader)
+    Finding.objects.filter(pk=kept.pk).update(review_state="approved")
+    conclusion = conclude(visit, head)
+    ActionFactory(finding=Finding.objects.get(pk=kept.pk), state=ActionState.IN_PROGRESS)
+
+    def orm_reading(limit):
+        data = selectors.visit_findings(visit=visit, reviews_of_approved=False)
+        return data, visit_findings_history_orm(
+            visit=visit, findings=data.all, conclusion=data.conclusion, limit=limit
+        )
+
+    for limit in (200, 15, 3, 1):
+        data, expected = orm_reading(limit)
+        assert data.conclusion == conclusion
+        ours = visit_findings_history(visit=visit, findings=data.all, conclusion=data.conclusion, limit=limit)
+        assert ours == expected, limit
+        assert [str(e.actor) if e.actor else None for e in ours] == [
+            str(e.actor) if e.actor else None for e in expected
+        ]
+    assert len(ours) == 1
+    data, expected = orm_reading(200)
+    # Lines of each kind: the findings (the removed one too), the visit's events, the conclusion.
+    labels = {e.model_label for e in expected}
+    assert len(expected) >= 6 and len(labels) >= 3, labels
+    assert any(e.action == 2 for e in expected)  # the removed finding
+    other = other_visit_of_history
+    assert not {e.object_label for e in expected} & {str(f) for f in other.findings.all()}
+
+
+@pytest.fixture
+def other_visit_of_history(leader, department, template, commune):
+    """Another visit of the unit with a finding of its own: none of its lines are the visit's."""
+    other = VisitFactory(
+        plan=_plan_2026(department, template, [commune]),
+        unit=commune,
+        leader=leader,
+        starts_at=at(dt.date(2026, 2, 2), 8),
+        ends_at=at(dt.date(2026, 2, 2), 11),
+    )
+    FindingFactory(visit=other, created_by=leader, text="Của lượt khác.")
+    return other
