@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import (
     Count,
     Exists,
@@ -332,11 +332,64 @@ class EarlierRecommendation:
         ).is_overdue_on(today)
 
 
+# carry_forward's query written out (PostgreSQL): the ORM's compiling of it (a UNION subquery and
+# four joins) cost twice its running (issue 17). test_carry_forward_and_history holds it to the
+# ORM reading, carry_forward_orm.
+_CARRY_FORWARD_SQL = """
+SELECT f.id, f.recommendation, v.starts_at, v.unit_id, u.name, c.number, c.symbol, a.id, a.state, a.due_date
+FROM findings_finding f
+JOIN inspections_visit v ON v.id = f.visit_id
+JOIN units_unit u ON u.id = v.unit_id
+LEFT OUTER JOIN findings_conclusion c ON c.visit_id = v.id
+LEFT OUTER JOIN findings_remediationaction a ON a.finding_id = f.id
+WHERE f.kind = %(limitation)s AND NOT (f.recommendation = '')
+  AND v.starts_at < %(starts_at)s
+  AND v.unit_id IN (SELECT %(unit)s UNION SELECT p.to_unit_id FROM units_unit_predecessors p WHERE p.from_unit_id = %(unit)s)
+  AND NOT (f.visit_id = %(visit)s) AND NOT (v.status = %(cancelled)s)
+ORDER BY v.starts_at DESC, f."order", f.id
+"""
+
+
 def carry_forward(*, visit: Visit) -> list[EarlierRecommendation]:
     """The recommendations of the unit's earlier visits (and of the units it replaced), newest
     first, with their remediation action's current state: the team checks them on site
     (criterion 1.8 of the CCHC checklist). One query, the columns shown (findings.panels draws
-    them: a unit inspected every year has many)."""
+    them: a unit inspected every year has many); written out on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return carry_forward_orm(visit=visit)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CARRY_FORWARD_SQL,
+            {
+                "limitation": FindingKind.LIMITATION,
+                "starts_at": visit.starts_at,
+                "unit": visit.unit_id,
+                "visit": visit.pk,
+                "cancelled": VisitStatus.CANCELLED,
+            },
+        )
+        return _earlier_recommendations(cursor.fetchall())
+
+
+def _earlier_recommendations(rows) -> list[EarlierRecommendation]:
+    return [
+        EarlierRecommendation(
+            pk=pk,
+            recommendation=recommendation,
+            starts_at=starts_at,
+            unit_id=unit_id,
+            unit_name=unit_name,
+            reference=None if number is None else f"{number}/{symbol}",
+            action_id=action_id,
+            action_state=action_state,
+            action_due_date=due_date,
+        )
+        for pk, recommendation, starts_at, unit_id, unit_name, number, symbol, action_id, action_state, due_date in rows
+    ]
+
+
+def carry_forward_orm(*, visit: Visit) -> list[EarlierRecommendation]:
+    """carry_forward read through the ORM: SQLite's, and the reference of the written-out query."""
     # The unit and the units it replaced as one subquery: a UNION of two index lookups (an OR of
     # the two made PostgreSQL read every finding of the country), in place of a query of its own.
     units = (
@@ -363,20 +416,7 @@ def carry_forward(*, visit: Visit) -> list[EarlierRecommendation]:
             "action__due_date",
         )
     )
-    return [
-        EarlierRecommendation(
-            pk=pk,
-            recommendation=recommendation,
-            starts_at=starts_at,
-            unit_id=unit_id,
-            unit_name=unit_name,
-            reference=None if number is None else f"{number}/{symbol}",
-            action_id=action_id,
-            action_state=action_state,
-            action_due_date=due_date,
-        )
-        for pk, recommendation, starts_at, unit_id, unit_name, number, symbol, action_id, action_state, due_date in rows
-    ]
+    return _earlier_recommendations(rows)
 
 
 # The review

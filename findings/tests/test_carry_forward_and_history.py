@@ -304,3 +304,63 @@ def other_visit_of_history(leader, department, template, commune):
     )
     FindingFactory(visit=other, created_by=leader, text="Của lượt khác.")
     return other
+
+
+@pytest.mark.postgres
+def test_the_written_out_carry_forward_reads_what_the_orm_reads(
+    client, inspector, leader, visit, department, template, commune, other_commune
+):
+    """selectors.carry_forward (its query written out on PostgreSQL) against carry_forward_orm:
+    the same rows in the same order: the unit's and a replaced unit's, with a notice or none, an
+    action or none; a cancelled visit, strengths and limitations without a
+    recommendation left out; and the page shows them."""
+    from findings import selectors
+    from inspections.models import Visit
+
+    def read_both():
+        ours, orm = selectors.carry_forward(visit=visit), selectors.carry_forward_orm(visit=visit)
+        assert ours == orm
+        return ours
+
+    assert read_both() == []
+    shown = []
+    for day, unit in ((10, commune), (11, other_commune), (12, commune)):
+        earlier = VisitFactory(
+            plan=_plan_2026(department, template, [unit]),
+            unit=unit,
+            leader=leader,
+            starts_at=at(dt.date(2026, 3, day), 8),
+            ends_at=at(dt.date(2026, 3, day), 11),
+        )
+        first = FindingFactory(
+            visit=earlier, created_by=leader, approved=True, recommendation=f"Khuyến nghị {day}a"
+        )
+        second = FindingFactory(
+            visit=earlier, created_by=leader, approved=True, recommendation=f"Khuyến nghị {day}b"
+        )
+        FindingFactory(visit=earlier, created_by=leader, approved=True, recommendation="")
+        FindingFactory(visit=earlier, created_by=leader, approved=True, strength=True)
+        if day != 12:
+            conclude(earlier, leader)
+            ActionFactory(finding=first, state=ActionState.IN_PROGRESS)
+        shown.append((unit, [first.pk, second.pk]))
+    cancelled = VisitFactory(
+        plan=_plan_2026(department, template, [commune]),
+        unit=commune,
+        leader=leader,
+        starts_at=at(dt.date(2026, 3, 9), 8),
+        ends_at=at(dt.date(2026, 3, 9), 11),
+    )
+    FindingFactory(visit=cancelled, created_by=leader, approved=True, recommendation="Đã hủy")
+    Visit.objects.filter(pk=cancelled.pk).update(status=VisitStatus.CANCELLED)
+    # The replaced unit is not read until the unit replaces it.
+    assert [r.pk for r in read_both()] == [*shown[2][1], *shown[0][1]]
+    commune.predecessors.add(other_commune)
+    rows = read_both()
+    assert [r.pk for r in rows] == [*shown[2][1], *shown[1][1], *shown[0][1]]
+    assert [r.reference is None for r in rows] == [True, True, False, False, False, False]
+    assert [r.action_id is not None for r in rows] == [False, False, True, False, True, False]
+    client.force_login(inspector)
+    body = client.get(reverse("findings:visit_findings", args=[visit.pk])).content.decode()
+    assert all(f"Khuyến nghị {day}{k}" in body for day in (10, 11, 12) for k in "ab")
+    assert "Đã hủy" not in body
