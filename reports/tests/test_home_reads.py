@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.template import engines
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
@@ -423,3 +424,25 @@ def test_any_of_gives_the_rows_of_in(world, district):
         with CaptureQueriesContext(connection) as queries:
             list(ours)
         assert "= ANY(ARRAY(SELECT" in queries[0]["sql"]
+
+
+def test_a_liaisons_scope_units_are_the_subtree_and_the_units_it_replaced(commune, district, province):
+    from config.home.selectors import scope_units
+    from units.models import Unit
+    from units.selectors import replaced_units_of
+
+    elsewhere = UnitFactory(parent=UnitFactory(parent=province, kind="district"), name="Xã Cũ")
+    UnitFactory(parent=commune, name="Thôn Một")
+    for prefix in (commune.path, district.path, province.path):
+        plain = Unit.objects.filter(Q(path__startswith=prefix) | Q(pk__in=replaced_units_of(prefix)))
+        assert set(scope_units(prefix).values_list("pk", flat=True)) == set(
+            plain.values_list("pk", flat=True)
+        )
+    assert set(scope_units(commune.path).values_list("pk", flat=True)) == set(
+        Unit.objects.filter(path__startswith=commune.path).values_list("pk", flat=True)
+    )
+    commune.predecessors.add(elsewhere)  # a merger: the replaced commune joins the scope
+    ours = set(scope_units(commune.path).values_list("pk", flat=True))
+    assert elsewhere.pk in ours and commune.pk in ours
+    plain = Unit.objects.filter(Q(path__startswith=commune.path) | Q(pk__in=replaced_units_of(commune.path)))
+    assert ours == set(plain.values_list("pk", flat=True))
