@@ -61,11 +61,16 @@ def waiting_items(rows) -> SafeString:
 def load_rows(load) -> SafeString:
     """The inspectors' load rows: the name, then a cell per month (6 visits or more stand out)."""
     rows = []
+    # A cell per distinct count, drawn once: a province's load holds some 150 cells of a dozen
+    # values, and localize() looks the number formats up at every call.
+    cells_of: dict[int, str] = {}
     for name, counts in load.rows:
-        cells = "".join(
-            f'<td class="text-end{" text-danger fw-semibold" if n >= 6 else ""}">{escape(localize(n))}</td>'
-            for n in counts
-        )
+        for n in counts:
+            if n not in cells_of:
+                cells_of[n] = (
+                    f'<td class="text-end{" text-danger fw-semibold" if n >= 6 else ""}">{escape(localize(n))}</td>'
+                )
+        cells = "".join(cells_of[n] for n in counts)
         rows.append(f'<tr><th scope="row" class="fw-normal">{escape(name)}</th>{cells}</tr>')
     return mark_safe("".join(rows))  # noqa: S308 (every value above is escaped)
 

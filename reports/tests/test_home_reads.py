@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.template import engines
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
@@ -354,3 +355,94 @@ def test_the_waiting_units_and_their_plans_are_those_plans_visible_to_lets_throu
     assert total == len(rows)
     if role in ("scheduler", "head", "administrator", "other_head"):
         assert rows  # the case is not empty
+
+
+# The scheduler's load: the team rows of the window's visible visits --------------------------------
+
+
+def _load_reference(user, months) -> list:
+    """inspector_load's rows counted in Python from the team rows of visits_visible_to's visits."""
+    counts: dict = {}
+    visible = visits_visible_to(user).exclude(status=VisitStatus.CANCELLED).values("pk")
+    for member in TeamMember.objects.filter(visit__in=visible).select_related("visit", "user"):
+        month = timezone.localtime(member.visit.starts_at).date().replace(day=1)
+        if month in months:
+            counts.setdefault(str(member.user), [0] * len(months))[months.index(month)] += 1
+    return sorted(counts.items())
+
+
+@pytest.mark.parametrize(
+    "role", ["scheduler", "head", "inspector", "leader", "liaison", "administrator", "outsider", "other_head"]
+)
+def test_the_inspectors_load_counts_the_team_rows_of_the_windows_visible_visits(
+    request, role, world, district, other_department, inspector, leader, liaison
+):
+    # inspector_load reads the window's visible visits' ids as one array (_AnyOf) and their team
+    # rows by the team's visit index: the same counts as every visible visit's team rows.
+    from config.home.selectors import inspector_load
+
+    today = timezone.localdate()
+    plan = factories.plan(
+        department=world.plan_2026.issuing_unit, template=world.template, year=today.year, status="approved"
+    )
+    other = factories.plan(
+        department=other_department, template=world.template, year=today.year, status="approved"
+    )
+    statuses = [VisitStatus.SCHEDULED, VisitStatus.CANCELLED, VisitStatus.IN_PROGRESS, VisitStatus.DRAFT]
+    for n in range(8):
+        day = today + timedelta(days=[0, 20, 40, 60, 100][n % 5])
+        ours = factories.visit(
+            plan=plan, unit=UnitFactory(parent=district), day=day, status=statuses[n % 4], leader=leader
+        )
+        theirs = factories.visit(
+            plan=other, unit=UnitFactory(parent=other_department), day=day, status=statuses[n % 4]
+        )
+        TeamMember.objects.create(visit=ours, user=inspector, role=TeamRole.MEMBER)
+        if n % 2:  # our inspector and liaison on some of the other province's visits
+            TeamMember.objects.create(visit=theirs, user=inspector, role=TeamRole.MEMBER)
+            TeamMember.objects.create(visit=theirs, user=liaison, role=TeamRole.MEMBER)
+    user = request.getfixturevalue(role)
+    load = inspector_load(user=user)
+    assert sorted(load.rows) == _load_reference(user, load.months), role
+    if role in ("scheduler", "head", "administrator", "inspector"):
+        assert load.rows  # the case is not empty
+
+
+def test_any_of_gives_the_rows_of_in(world, district):
+    from django.db.models import F, Subquery
+
+    from config.home.selectors import _AnyOf
+    from inspections.models import Visit
+
+    visits = Visit.objects.filter(unit__path__startswith=district.path).order_by().values("id")
+    assert TeamMember.objects.exists() and visits.exists()
+    ours = TeamMember.objects.filter(_AnyOf(F("visit_id"), Subquery(visits))).order_by("pk")
+    plain = TeamMember.objects.filter(visit_id__in=visits).order_by("pk")
+    assert list(ours.values_list("pk", flat=True)) == list(plain.values_list("pk", flat=True))
+    assert not TeamMember.objects.filter(_AnyOf(F("visit_id"), Subquery(visits.none()))).exists()
+    if connection.vendor == "postgresql":
+        with CaptureQueriesContext(connection) as queries:
+            list(ours)
+        assert "= ANY(ARRAY(SELECT" in queries[0]["sql"]
+
+
+def test_a_liaisons_scope_units_are_the_subtree_and_the_units_it_replaced(commune, district, province):
+    from config.home.selectors import scope_units
+    from units.models import Unit
+    from units.selectors import replaced_units_of
+
+    elsewhere = UnitFactory(parent=UnitFactory(parent=province, kind="district"), name="Xã Cũ")
+    UnitFactory(parent=commune, name="Thôn Một")
+    for prefix in (commune.path, district.path, province.path):
+        plain = Unit.objects.filter(Q(path__startswith=prefix) | Q(pk__in=replaced_units_of(prefix)))
+        assert set(scope_units(prefix).values_list("pk", flat=True)) == set(
+            plain.values_list("pk", flat=True)
+        )
+    assert set(scope_units(commune.path).values_list("pk", flat=True)) == set(
+        Unit.objects.filter(path__startswith=commune.path).values_list("pk", flat=True)
+    )
+    commune.predecessors.add(elsewhere)  # a merger: the replaced commune joins the scope
+    ours = set(scope_units(commune.path).values_list("pk", flat=True))
+    assert elsewhere.pk in ours and commune.pk in ours
+    plain = Unit.objects.filter(Q(path__startswith=commune.path) | Q(pk__in=replaced_units_of(commune.path)))
+    assert ours == set(plain.values_list("pk", flat=True))
