@@ -38,7 +38,6 @@ from inspections.models import Criterion, Visit
 from inspections.selectors import visits_visible_to
 from units.access import units_visible_to
 from units.models import Unit
-from units.roles import is_staff_member
 from units.selectors import unit_with_predecessors_ids
 
 
@@ -242,18 +241,13 @@ class InSubquery(Func):
         return f"{column} IN ({self.sql})", (*params, *self.params)
 
 
-def search_visits(*, user, query: str, visible_ids: "IdList | None" = None) -> QuerySet[Visit]:
+def search_visits(*, user, query: str) -> QuerySet[Visit]:
     """Visible visits whose unit, plan title or place has every word of ``query``, newest first;
     and the visits of the units that a unit so named replaced (searching "Bình Tân Mỹ" finds the
     2020 visits of Bình Tấn and Tân Mỹ, each shown as before the reorganisation)."""
     words = folded_words(query)
     visible = visits_visible_to(user)
-    if visible_ids is not None:
-        # The ids of visits_visible_to(user) read already this search (search_results): the
-        # visibility rule is neither compiled nor planned again.
-        within = Visit.objects.filter(InIds("id", visible_ids)).values("pk")
-    else:
-        within = visible.order_by().values("pk")
+    within = visible.order_by().values("pk")
     if connection.vendor == "postgresql" and words and all(len(word) >= TRIGRAM_WORD for word in words):
         # One array of ids: the visible visits matching the words or of a replaced unit. The
         # visibility rule is compiled and planned once (it was also the outer query's ``id IN``:
@@ -681,16 +675,6 @@ def search_results(
                 pages=pages,
             )
             results.append((kind, reader))
-        elif (
-            kind.key == "visits"
-            and visit_ids is not None
-            and connection.vendor == "postgresql"
-            and is_staff_member(user)
-        ):
-            # Staff see the findings of every visit they see (findings.selectors
-            # finding_visits_visible_to): the visible visits' ids just read are the visits
-            # kind's too.
-            results.append((kind, kind.search(user=user, query=query, visible_ids=visit_ids)))
         else:
             results.append((kind, kind.search(user=user, query=query)))
     return results

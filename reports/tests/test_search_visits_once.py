@@ -40,8 +40,8 @@ def test_the_visits_kind_gives_the_plain_reading_for_every_role(
     liaison,
     outsider,
     world,
-    merged,  # noqa: F811
-    query,
+    merged,
+    query,  # noqa: F811
 ):
     Visit.objects.filter(pk=world.binh_tan_2026.pk).update(place="Hội trường UBND xã")
     nobody = UserFactory(username="nobody")
@@ -78,41 +78,3 @@ def test_the_head_searching_the_new_name_sees_the_predecessors_visits_and_the_ou
     response = client.get(reverse("search:search"), {"q": "binh tan my", "kind": "visits"})
     (group,) = response.context["groups"]
     assert list(group["page"].object_list) == []
-
-
-@pytest.mark.parametrize("query", QUERIES)
-def test_the_search_of_everything_reads_the_visits_among_the_ids_read_for_the_findings(
-    head,
-    scheduler,
-    liaison,
-    outsider,
-    world,
-    merged,  # noqa: F811
-    query,
-):
-    """Staff's visible visits, read once for the findings (counted_with_visible_ids), are the
-    visits kind's too: the same visits as the plain reading, for every role (a liaison's findings
-    are of concluded visits only: their visits kind keeps its own rule)."""
-    Visit.objects.filter(pk=world.binh_tan_2026.pk).update(place="Hội trường UBND xã")
-    nobody = UserFactory(username="nobody")
-    for user in (head, scheduler, liaison, outsider, nobody):
-        results = dict(
-            (kind.key, found)
-            for kind, found in selectors.search_results(user=user, query=query, kinds=selectors.KINDS)
-        )
-        found = [visit.pk for visit in results["visits"]]
-        assert len(found) == len(set(found)), (user, query)
-        assert set(found) == _plain(user, query), (user, query)
-
-
-def test_the_head_searching_everything_compiles_the_visibility_rule_once(head, world, merged):  # noqa: F811
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    if connection.vendor != "postgresql":
-        pytest.skip("the shared ids are PostgreSQL's")
-    with CaptureQueriesContext(connection) as queries:
-        results = selectors.search_results(user=head, query="binh tan", kinds=selectors.KINDS)
-        visits = list(dict((kind.key, found) for kind, found in results)["visits"])
-    assert visits
-    assert sum(q["sql"].count("inspections_teammember") for q in queries.captured_queries) == 1
