@@ -40,8 +40,8 @@ def test_the_visits_kind_gives_the_plain_reading_for_every_role(
     liaison,
     outsider,
     world,
-    merged,
-    query,  # noqa: F811
+    merged,  # noqa: F811
+    query,
 ):
     Visit.objects.filter(pk=world.binh_tan_2026.pk).update(place="Hội trường UBND xã")
     nobody = UserFactory(username="nobody")
