@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -12,8 +13,10 @@ from findings.models import (
     ActionState,
     Finding,
     FindingKind,
+    RemediationAction,
 )
-from inspections.models import Visit, VisitStatus
+from inspections.models import InspectionPlan, Visit, VisitStatus
+from units.models import Unit
 
 from .scope import (
     AGE_BANDS,
@@ -75,12 +78,9 @@ class RemediationByUnit:
         return len(self.rows) if self.count is None else self.count
 
 
-def remediation_by_unit(*, scope: Scope, today: date | None = None) -> RemediationByUnit:
-    """Per responsible unit: open, overdue by age band, reported done, verified. One query.
-
-    Rows are sorted by the most overdue first; ``totals`` adds every row up.
-    """
-    today = today or timezone.localdate()
+def _remediation_rows_orm(scope: Scope, today: date) -> list[tuple]:
+    """(unit id, unit name, open, overdue_30, overdue_90, overdue_more, reported, verified) per
+    responsible unit, through the ORM (any scope)."""
     bands = {key: Count("id", filter=_band_filter(today, first, last)) for key, first, last in AGE_BANDS}
     rows = (
         scope.actions()
@@ -93,8 +93,8 @@ def remediation_by_unit(*, scope: Scope, today: date | None = None) -> Remediati
         )
         .order_by()
     )
-    result = [
-        RemediationRow(
+    return [
+        (
             r["unit_id"],
             r["unit__name"],
             r["open"],
@@ -106,6 +106,73 @@ def remediation_by_unit(*, scope: Scope, today: date | None = None) -> Remediati
         )
         for r in rows
     ]
+
+
+def _remediation_rows_sql(scope: Scope, today: date, unit_ids: list[int]) -> list[tuple]:
+    """The rows of :func:`_remediation_rows_orm` for a scope of ``unit_ids`` (a live dashboard of
+    a commune or district), in hand-written SQL: the same query, without the 5-10 ms of CPU the
+    ORM spends building and compiling its nine filtered counts on every request. Portable SQL
+    (``COUNT(CASE ...)``, no ``FILTER``): PostgreSQL and SQLite alike. The test
+    (reports/tests/test_dashboard_remediation_sql.py) compares both for several scopes."""
+    if not unit_ids:
+        return []
+    open_states = ", ".join(["%s"] * len(ACTION_OPEN_STATES))
+    is_open = f"a.state IN ({open_states})"
+    counts = [
+        f"COUNT(CASE WHEN {is_open} THEN 1 END)",
+        *(
+            f"COUNT(CASE WHEN {is_open} AND a.due_date <= %s"
+            + ("" if last is None else " AND a.due_date >= %s")
+            + " THEN 1 END)"
+            for _key, _first, last in AGE_BANDS
+        ),
+        "COUNT(CASE WHEN a.state = %s THEN 1 END)",
+        "COUNT(CASE WHEN a.state = %s THEN 1 END)",
+    ]
+    params: list = [*ACTION_OPEN_STATES]
+    for _key, first, last in AGE_BANDS:
+        params += [*ACTION_OPEN_STATES, today - timedelta(days=first)]
+        if last is not None:
+            params.append(today - timedelta(days=last))
+    params += [ActionState.REPORTED_DONE, ActionState.VERIFIED, VisitStatus.CANCELLED]
+    # Only table names and placeholders are formatted into the SQL; every value is a parameter.
+    visits = (
+        f"SELECT v.id FROM {Visit._meta.db_table} v"  # noqa: S608
+        f" INNER JOIN {InspectionPlan._meta.db_table} p ON v.plan_id = p.id"
+        f" WHERE v.status <> %s AND v.unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
+    )
+    params += unit_ids
+    if scope.year:
+        visits += " AND p.year = %s"
+        params.append(scope.year)
+    if scope.plan_id:
+        visits += " AND v.plan_id = %s"
+        params.append(scope.plan_id)
+    sql = (
+        f"SELECT a.unit_id, u.name, {', '.join(counts)}"  # noqa: S608
+        f" FROM {RemediationAction._meta.db_table} a"
+        f" INNER JOIN {Finding._meta.db_table} f ON a.finding_id = f.id"
+        f" INNER JOIN {Unit._meta.db_table} u ON a.unit_id = u.id"
+        f" WHERE f.visit_id IN ({visits}) GROUP BY a.unit_id, u.name"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def remediation_by_unit(*, scope: Scope, today: date | None = None) -> RemediationByUnit:
+    """Per responsible unit: open, overdue by age band, reported done, verified. One query.
+
+    Rows are sorted by the most overdue first; ``totals`` adds every row up.
+    """
+    today = today or timezone.localdate()
+    unit_ids = scope.unit_ids
+    if unit_ids is None:
+        rows = _remediation_rows_orm(scope, today)
+    else:
+        rows = _remediation_rows_sql(scope, today, unit_ids)
+    # Columns: unit id, name, open, overdue_30, overdue_90, overdue_more, reported, verified.
+    result = [RemediationRow(*row) for row in rows]
     result.sort(key=lambda r: (-r.overdue_more, -r.overdue, -r.open, r.unit_name))
     totals = RemediationRow(None, "")
     for row in result:
