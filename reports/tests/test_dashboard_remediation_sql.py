@@ -1,6 +1,7 @@
-"""The live dashboard's remediation counts in hand-written SQL give the ORM reading's rows."""
+"""The live dashboard's remediation counts and repeat limitations in hand-written SQL give the ORM
+reading's rows."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -8,7 +9,12 @@ from django.urls import reverse
 from findings.models import ActionState
 from inspections.models import VisitStatus
 from reports.dashboards import selectors
-from reports.dashboards.selectors.remediation import _remediation_rows_orm, _remediation_rows_sql
+from reports.dashboards.selectors.remediation import (
+    _remediation_rows_orm,
+    _remediation_rows_sql,
+    _repeat_rows_orm,
+    _repeat_rows_sql,
+)
 from units.tests.factories import UnitFactory
 
 from . import factories
@@ -80,3 +86,48 @@ def test_the_commune_dashboard_shows_the_same_remediation_as_the_orm_reading(
     ]
     assert sorted(rows) == expected and rows
     assert board.remediation.totals.overdue == sum(r[3] + r[4] + r[5] for r in expected)
+
+
+@pytest.fixture
+def repeats(world, commune, leader):
+    """A hamlet with three concluded visits (only the two latest count), one in progress after them."""
+    hamlet = UnitFactory(parent=commune, name='Ấp <Ba> & "Bốn"')
+    found = [
+        (2025, date(2025, 3, 1), VisitStatus.CONCLUDED, ["1.1", "2.1"]),
+        (2025, date(2025, 9, 1), VisitStatus.CONCLUDED, ["2.1"]),
+        (2026, date(2026, 3, 1), VisitStatus.CONCLUDED, ["1.1", "2.1"]),
+        (2026, date(2026, 6, 1), VisitStatus.IN_PROGRESS, ["1.1"]),
+    ]
+    for year, day, status, codes in found:
+        plan = factories.plan(
+            department=world.plan_2026.issuing_unit,
+            template=world.plan_2026.template,
+            year=year,
+            units=[hamlet],
+        )
+        visit = factories.visit(plan=plan, unit=hamlet, day=day, status=status)
+        for code in codes:
+            factories.limitation(visit=visit, code=code, creator=leader, text=f"{code} {day}")
+    return hamlet
+
+
+@pytest.mark.parametrize("where", ["province", "commune", "other_commune", "nowhere"])
+@pytest.mark.parametrize("year", [None, 2026, 2025, 2024])
+def test_the_sql_repeats_equal_the_orm_repeats(repeats, province, commune, other_commune, where, year):
+    prefix = {
+        "province": province.path,
+        "commune": commune.path,
+        "other_commune": other_commune.path,
+        "nowhere": "/999999/",
+    }[where]
+    scope = selectors.Scope(prefix=prefix, year=year)
+    sql = _repeat_rows_sql(scope, scope.unit_ids)
+    assert sql == _repeat_rows_orm(scope)
+    if where == "commune" and year in (None, 2026):
+        # Bình Tấn's 1.1; the hamlet's 2.1, not its 1.1 (found at its third-latest concluded visit
+        # and at one still in progress).
+        assert {(row[0], row[2]) for row in sql} == {(commune.pk, "1.1"), (repeats.pk, "2.1")}
+        assert {row[4].date() for row in sql if row[0] == repeats.pk} == {date(2026, 3, 1)}
+    if where == "commune" and year == 2025:
+        # Up to 2025 the hamlet's two latest are both of 2025: 2.1 only.
+        assert {(row[0], row[2]) for row in sql if row[0] == repeats.pk} == {(repeats.pk, "2.1")}
