@@ -131,3 +131,40 @@ def test_the_sql_repeats_equal_the_orm_repeats(repeats, province, commune, other
     if where == "commune" and year == 2025:
         # Up to 2025 the hamlet's two latest are both of 2025: 2.1 only.
         assert {(row[0], row[2]) for row in sql if row[0] == repeats.pk} == {(repeats.pk, "2.1")}
+
+
+@pytest.mark.parametrize("where", ["province", "commune", "other_commune", "nowhere"])
+@pytest.mark.parametrize(
+    "filters", [{}, {"year": 2026}, {"year": 2025}, {"plan": "plan_2026"}, {"year": 2024}]
+)
+def test_the_sql_domains_equal_the_orm_domains(world, province, commune, other_commune, where, filters):
+    from reports.dashboards.selectors.scores import _domain_rows_orm, _domain_rows_sql
+
+    # A visit not finished and a domain with no scored answer count for nothing.
+    unfinished = factories.visit(
+        plan=world.plan_2026,
+        unit=UnitFactory(parent=commune),
+        day=world.today,
+        status=VisitStatus.IN_PROGRESS,
+    )
+    unfinished.domain_scores.create(
+        domain=world.template.domains.get(code="1"), points=3, max_points=9, answered=2, applicable=2
+    )
+    world.binh_tan_2026.domain_scores.filter(domain__code="2").update(answered=0)
+    prefix = {
+        "province": province.path,
+        "commune": commune.path,
+        "other_commune": other_commune.path,
+        "nowhere": "/999999/",
+    }[where]
+    plan = filters.get("plan")
+    scope = selectors.Scope(
+        prefix=prefix, year=filters.get("year"), plan_id=getattr(world, plan).pk if plan else None
+    )
+    sql = _domain_rows_sql(scope, scope.unit_ids)
+    assert sql == _domain_rows_orm(scope)
+    if where == "province" and not filters:
+        assert [(code, total, maximum, visits) for code, _title, total, maximum, visits in sql] == [
+            ("1", 17, 30, 3),
+            ("2", 1, 4, 2),
+        ]
