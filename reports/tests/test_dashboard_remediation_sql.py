@@ -168,3 +168,39 @@ def test_the_sql_domains_equal_the_orm_domains(world, province, commune, other_c
             ("1", 17, 30, 3),
             ("2", 1, 4, 2),
         ]
+
+
+@pytest.mark.parametrize("where", ["province", "commune", "other_commune", "nowhere"])
+def test_the_sql_progress_rows_equal_the_orm_progress_rows(world, province, commune, other_commune, where):
+    from reports.dashboards.selectors.scores import _progress_rows_orm, _progress_rows_sql
+
+    # Planned, cancelled, unfinished, finished but unscored: each counts differently (or not at all).
+    for status in (VisitStatus.SCHEDULED, VisitStatus.CANCELLED, VisitStatus.IN_PROGRESS):
+        unit = UnitFactory(parent=commune, name=f'Thôn <{status}> & "x"')
+        factories.visit(plan=world.plan_2026, unit=unit, day=world.today, status=status)
+    unscored = factories.visit(
+        plan=world.plan_2026, unit=UnitFactory(parent=commune), day=world.today, status=VisitStatus.SUBMITTED
+    )
+    unscored.domain_scores.create(
+        domain=world.template.domains.get(code="1"), points=0, max_points=10, answered=0, applicable=1
+    )
+    prefix = {
+        "province": province.path,
+        "commune": commune.path,
+        "other_commune": other_commune.path,
+        "nowhere": "/999999/",
+    }[where]
+    scope = selectors.Scope(prefix=prefix)
+
+    def key(row):
+        return (row["unit_id"], row["plan_id"])
+
+    sql = sorted(_progress_rows_sql(scope.unit_ids), key=key)
+    assert sql == sorted(_progress_rows_orm(scope), key=key)
+    if where == "commune":
+        assert len(sql) == 5  # the cancelled visit is not counted
+        assert {(r["planned"], r["done"], r["concluded"], r["scored"]) for r in sql} >= {
+            (1, 1, 0, 0),
+            (1, 0, 0, 0),
+            (1, 1, 1, 1),
+        }
