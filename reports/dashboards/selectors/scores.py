@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 
-from inspections.models import Visit, VisitStatus
+from inspections.models import Domain, InspectionPlan, Visit, VisitDomainScore, VisitStatus
+from units.models import Unit
 
 from .scope import (
     DONE_STATUSES,
@@ -76,8 +78,8 @@ class ScoreRow:
         return percent(self.points, self.max_points)
 
 
-def compliance_by_domain(*, scope: Scope) -> list[ScoreRow]:
-    """Per checklist domain (by code, across template versions): the share of points obtained. One query."""
+def _domain_rows_orm(scope: Scope) -> list[tuple]:
+    """(code, title, total, maximum, visits) per domain code, in the domains' order, through the ORM."""
     rows = (
         scope.scores()
         .values("domain__code")
@@ -90,11 +92,57 @@ def compliance_by_domain(*, scope: Scope) -> list[ScoreRow]:
         )
         .order_by("position", "domain__code")
     )
+    return [(r["domain__code"], r["title"], r["total"], r["maximum"], r["visits"]) for r in rows]
+
+
+def _decimal(value):
+    """A sum read by a raw cursor as a Decimal, as the ORM gives it (SQLite returns a float)."""
+    return value if value is None or isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _domain_rows_sql(scope: Scope, unit_ids: list[int]) -> list[tuple]:
+    """The rows of :func:`_domain_rows_orm` for a scope of ``unit_ids`` in hand-written SQL (the
+    same query without the ORM's build and compile on every request). Tested equal to the ORM
+    reading (reports/tests/test_dashboard_remediation_sql.py)."""
+    if not unit_ids:
+        return []
+    qn = connection.ops.quote_name
+    params: list = [*DONE_STATUSES, *unit_ids]
+    where = (
+        f"s.answered > 0 AND v.status IN ({', '.join(['%s'] * len(DONE_STATUSES))})"
+        f" AND v.unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
+    )
+    if scope.year:
+        where += " AND p.year = %s"
+        params.append(scope.year)
+    if scope.plan_id:
+        where += " AND v.plan_id = %s"
+        params.append(scope.plan_id)
+    # Only table names and placeholders are formatted into the SQL; every value is a parameter.
+    sql = (
+        f"SELECT d.code, MAX(d.title), SUM(s.points), SUM(s.max_points), COUNT(DISTINCT s.visit_id)"  # noqa: S608
+        f" FROM {VisitDomainScore._meta.db_table} s"
+        f" INNER JOIN {Visit._meta.db_table} v ON s.visit_id = v.id"
+        + (f" INNER JOIN {InspectionPlan._meta.db_table} p ON v.plan_id = p.id" if scope.year else "")
+        + f" INNER JOIN {Domain._meta.db_table} d ON s.domain_id = d.id"
+        f" WHERE {where} GROUP BY d.code ORDER BY MIN(d.{qn('order')}), d.code"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            (code, title, _decimal(total), _decimal(maximum), visits)
+            for code, title, total, maximum, visits in cursor.fetchall()
+        ]
+
+
+def compliance_by_domain(*, scope: Scope) -> list[ScoreRow]:
+    """Per checklist domain (by code, across template versions): the share of points obtained. One
+    query: a scope of listed units (a live dashboard) in hand-written SQL, the country by the ORM."""
+    unit_ids = scope.unit_ids
+    rows = _domain_rows_orm(scope) if unit_ids is None else _domain_rows_sql(scope, unit_ids)
     return [
-        ScoreRow(
-            f"{r['domain__code']}. {r['title']}", r["total"], r["maximum"], r["visits"], key=r["domain__code"]
-        )
-        for r in rows
+        ScoreRow(f"{code}. {title}", total, maximum, visits, key=code)
+        for code, title, total, maximum, visits in rows
     ]
 
 
@@ -220,16 +268,17 @@ def score_trend(*, scope: Scope) -> list[ScoreRow]:
     ]
 
 
-def progress_ranking_and_trend(*, scope: Scope) -> tuple[list[PlanProgressRow], Ranking, list[ScoreRow]]:
-    """plan_progress and ranking_and_trend in one query (the live dashboard's first read).
+_PROGRESS_KEYS = (
+    "unit_id", "unit__name", "plan_id", "plan__title", "plan__year",
+    "planned", "done", "concluded", "total", "maximum", "scored",
+)  # fmt: skip
 
-    The active visits of the scope's units, of every year and plan, are counted per unit and
-    plan (planned, done, concluded) with the sums of their finished visits' domain scores (a
-    left join: a visit with no score row counts as planned only); Python then keeps the scope's
-    year and plan for the progress and the ranking, and every year for the trend, as the two
-    functions do (the tests compare them)."""
+
+def _progress_rows_orm(scope: Scope) -> list[dict]:
+    """The active visits of the scope's units, of every year and plan, counted per unit and plan
+    with the sums of their finished visits' domain scores, through the ORM (any scope)."""
     scored = Q(status__in=DONE_STATUSES, domain_scores__answered__gt=0)
-    rows = list(
+    return list(
         scope.in_units(Visit.objects.exclude(status=VisitStatus.CANCELLED), "unit_id")
         .values("unit_id", "unit__name", "plan_id", "plan__title", "plan__year")
         .annotate(
@@ -242,6 +291,59 @@ def progress_ranking_and_trend(*, scope: Scope) -> tuple[list[PlanProgressRow], 
         )
         .order_by()
     )
+
+
+def _progress_rows_sql(unit_ids: list[int]) -> list[dict]:
+    """The rows of :func:`_progress_rows_orm` for the units ``unit_ids`` in hand-written SQL (the
+    same query without the ORM's build and compile on every request). Tested equal to the ORM
+    reading (reports/tests/test_dashboard_remediation_sql.py)."""
+    if not unit_ids:
+        return []
+    done = ", ".join(["%s"] * len(DONE_STATUSES))
+    scored = f"s.answered > 0 AND v.status IN ({done})"
+    params: list = [
+        *DONE_STATUSES,
+        VisitStatus.CONCLUDED,
+        *DONE_STATUSES,
+        *DONE_STATUSES,
+        *DONE_STATUSES,
+        VisitStatus.CANCELLED,
+        *unit_ids,
+    ]
+    # Only table names and placeholders are formatted into the SQL; every value is a parameter.
+    sql = (
+        "SELECT v.unit_id, u.name, v.plan_id, p.title, p.year, COUNT(DISTINCT v.id),"  # noqa: S608
+        f" COUNT(DISTINCT CASE WHEN v.status IN ({done}) THEN v.id END),"
+        " COUNT(DISTINCT CASE WHEN v.status = %s THEN v.id END),"
+        f" SUM(CASE WHEN {scored} THEN s.points END),"
+        f" SUM(CASE WHEN {scored} THEN s.max_points END),"
+        f" COUNT(DISTINCT CASE WHEN {scored} THEN v.id END)"
+        f" FROM {Visit._meta.db_table} v"
+        f" INNER JOIN {Unit._meta.db_table} u ON v.unit_id = u.id"
+        f" INNER JOIN {InspectionPlan._meta.db_table} p ON v.plan_id = p.id"
+        f" LEFT OUTER JOIN {VisitDomainScore._meta.db_table} s ON s.visit_id = v.id"
+        f" WHERE v.status <> %s AND v.unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
+        " GROUP BY v.unit_id, u.name, v.plan_id, p.title, p.year"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        dict(zip(_PROGRESS_KEYS, (*row[:8], _decimal(row[8]), _decimal(row[9]), row[10]), strict=True))
+        for row in rows
+    ]
+
+
+def progress_ranking_and_trend(*, scope: Scope) -> tuple[list[PlanProgressRow], Ranking, list[ScoreRow]]:
+    """plan_progress and ranking_and_trend in one query (the live dashboard's first read).
+
+    The active visits of the scope's units, of every year and plan, are counted per unit and
+    plan (planned, done, concluded) with the sums of their finished visits' domain scores (a
+    left join: a visit with no score row counts as planned only); Python then keeps the scope's
+    year and plan for the progress and the ranking, and every year for the trend, as the two
+    functions do (the tests compare them)."""
+    unit_ids = scope.unit_ids
+    rows = _progress_rows_orm(scope) if unit_ids is None else _progress_rows_sql(unit_ids)
     if scope.latest_year:
         # As ranking_and_trend: the latest year with scores, which the other panels then use.
         scope.year = latest_year({r["plan__year"] for r in rows if r["scored"] and r["maximum"]})
