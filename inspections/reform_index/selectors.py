@@ -7,7 +7,7 @@ from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from findings.models import ActionState, Finding, FindingKind
-from inspections.models import Answer, Domain, Visit, VisitStatus
+from inspections.models import Answer, Domain, InspectionPlan, Visit, VisitStatus
 from reports.models import IssuedDocument
 from units.models import Unit
 from units.rules import scope_prefix
@@ -79,7 +79,10 @@ def card_blocks(*, card: Scorecard, with_facts: bool = False) -> list[DomainBloc
         if row.file_pk is not None:
             s.evidence_files.append(IndexEvidence(id=row.file_pk, score_id=s.pk, original_name=row.file_name))
     if with_facts:
-        facts = inspection_facts(unit=card.unit, codes=[s.criterion.code for s in scores])
+        # A card read by access.get_card_for_user knows whether its unit replaced any: if not,
+        # its predecessors are not looked for (a query less).
+        unit_ids = [card.unit_id] if getattr(card, "unit_has_predecessors", None) is False else None
+        facts = inspection_facts(unit=card.unit, codes=[s.criterion.code for s in scores], unit_ids=unit_ids)
         for s in scores:
             s.facts = facts.get(s.criterion.code) or InspectionFacts(
                 visit=facts.get("", InspectionFacts()).visit
@@ -92,29 +95,68 @@ def card_blocks(*, card: Scorecard, with_facts: bool = False) -> list[DomainBloc
     return blocks
 
 
-def inspection_facts(*, unit: Unit, codes: list[str]) -> dict[str, InspectionFacts]:
+# The last visit's columns read beside its answers (one query for both): what the page uses of
+# the visit and its plan; the others are deferred (read on access, as any deferred field).
+_VISIT_COLUMNS = ("id", "plan_id", "unit_id", "template_id", "starts_at", "ends_at", "status", "version")
+_PLAN_COLUMNS = ("id", "title", "year")
+
+
+def _latest_visit(unit_ids: list[int]):
+    return Visit.objects.filter(unit_id__in=unit_ids, status__in=FINISHED_VISITS).order_by(
+        "-starts_at", "-pk"
+    )
+
+
+def _from_row(model, db, row, prefix: str, columns: tuple[str, ...]):
+    """An instance of ``model`` as the ORM builds one from ``columns`` (the others deferred): the
+    values given in the model's field order, as ``Model.from_db`` expects them."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in columns]
+    return model.from_db(db, names, [getattr(row, f"{prefix}{name}") for name in names])
+
+
+def _visit_with_answers(unit_ids: list[int], codes: list[str]) -> tuple[Visit | None, list[Answer]]:
+    """The latest finished visit of ``unit_ids`` and its answers to ``codes``, in one query when it
+    has some: the answers of the visit found by a scalar subquery (``visit_id = (SELECT ... LIMIT
+    1)``), the visit's and its plan's shown columns beside each (the same values in every row,
+    one Visit and one plan built from the first). A visit without an answer to these criteria (or
+    no visit) is read by itself, as before: two queries, never more."""
+    latest = _latest_visit(unit_ids).values("pk")[:1]
+    answers = list(
+        Answer.objects.filter(visit_id=Subquery(latest), criterion__code__in=codes)
+        .only("id", "visit_id", "criterion_id", "result", "score")
+        .annotate(
+            code=F("criterion__code"),
+            **{f"lv_{c}": F(f"visit__{c}") for c in _VISIT_COLUMNS},
+            **{f"lp_{c}": F(f"visit__plan__{c}") for c in _PLAN_COLUMNS},
+        )
+        .order_by()
+    )
+    if not answers:
+        return _latest_visit(unit_ids).select_related("plan").first(), []
+    first = answers[0]
+    db = first._state.db
+    visit = _from_row(Visit, db, first, "lv_", _VISIT_COLUMNS)
+    visit.plan = _from_row(InspectionPlan, db, first, "lp_", _PLAN_COLUMNS)
+    for answer in answers:
+        answer.visit = visit
+    return visit, answers
+
+
+def inspection_facts(
+    *, unit: Unit, codes: list[str], unit_ids: list[int] | None = None
+) -> dict[str, InspectionFacts]:
     """Per criterion code: the latest finished visit's answer and the open limitations found at
     the unit (any visit) for it, the units it replaced in a merger included (a commune merged in
-    2025 is appraised with its predecessors' inspections). Four queries whatever the number of
-    criteria. Key "" holds the visit alone."""
-    unit_ids = unit_with_predecessors_ids(unit)
-    visit = (
-        Visit.objects.filter(unit_id__in=unit_ids, status__in=FINISHED_VISITS)
-        .select_related("plan")
-        .order_by("-starts_at", "-pk")
-        .first()
-    )
+    2025 is appraised with its predecessors' inspections). At most four queries whatever the
+    number of criteria (the predecessors, the visit with its answers, the limitations; the visit
+    alone again when it answered none of them); ``unit_ids`` (the unit and its predecessors) when
+    the caller knows them. Key "" holds the visit alone."""
+    if unit_ids is None:
+        unit_ids = unit_with_predecessors_ids(unit)
+    visit, answers = _visit_with_answers(unit_ids, codes)
     out: dict[str, InspectionFacts] = {"": InspectionFacts(visit=visit)}
-    if visit is not None:
-        # The columns the page shows (score, result, the link's visit and criterion), the code
-        # alongside: no criterion instance per answer.
-        answers = (
-            Answer.objects.filter(visit=visit, criterion__code__in=codes)
-            .only("id", "visit_id", "criterion_id", "result", "score")
-            .annotate(code=F("criterion__code"))
-        )
-        for answer in answers:
-            out[answer.code] = InspectionFacts(visit=visit, answer=answer)
+    for answer in answers:
+        out[answer.code] = InspectionFacts(visit=visit, answer=answer)
     open_limitations = (
         Finding.objects.filter(
             visit__unit_id__in=unit_ids, kind=FindingKind.LIMITATION, criterion__code__in=codes
