@@ -3,11 +3,11 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from findings.models import ActionState, Finding, FindingKind
-from inspections.models import Answer, Domain, InspectionPlan, Visit, VisitStatus
+from inspections.models import Answer, Criterion, Domain, InspectionPlan, Visit, VisitStatus
 from reports.models import IssuedDocument
 from units.models import Unit
 from units.rules import scope_prefix
@@ -107,38 +107,58 @@ def _latest_visit(unit_ids: list[int]):
     )
 
 
-def _from_row(model, db, row, prefix: str, columns: tuple[str, ...]):
-    """An instance of ``model`` as the ORM builds one from ``columns`` (the others deferred): the
-    values given in the model's field order, as ``Model.from_db`` expects them."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in columns]
-    return model.from_db(db, names, [getattr(row, f"{prefix}{name}") for name in names])
+_ANSWER_COLUMNS = ("id", "visit_id", "criterion_id", "result", "score")
+
+
+def _instance(model, db, values: dict):
+    """An instance of ``model`` as the ORM builds one from the columns in ``values`` (the others
+    deferred): the values given in the model's field order, as ``Model.from_db`` expects them."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
 
 
 def _visit_with_answers(unit_ids: list[int], codes: list[str]) -> tuple[Visit | None, list[Answer]]:
-    """The latest finished visit of ``unit_ids`` and its answers to ``codes``, in one query when it
-    has some: the answers of the visit found by a scalar subquery (``visit_id = (SELECT ... LIMIT
-    1)``), the visit's and its plan's shown columns beside each (the same values in every row,
-    one Visit and one plan built from the first). A visit without an answer to these criteria (or
-    no visit) is read by itself, as before: two queries, never more."""
+    """The latest finished visit of ``unit_ids`` and its answers to ``codes``, in one query: the
+    visit found by a scalar subquery (``id = (SELECT ... LIMIT 1)``), its plan joined, its answers
+    to these criteria LEFT JOINed (a row per answer, one row without an answer's columns when it
+    has none). Plain values; one Visit and one plan built from the first row, the shown columns
+    read (the others deferred)."""
     latest = _latest_visit(unit_ids).values("pk")[:1]
-    answers = list(
-        Answer.objects.filter(visit_id=Subquery(latest), criterion__code__in=codes)
-        .only("id", "visit_id", "criterion_id", "result", "score")
+    # The criteria of these codes (any checklist: the visit's answers narrow them to its own).
+    criteria = Subquery(Criterion.objects.filter(code__in=codes).values("pk"))
+    names = [
+        *(f"lv_{c}" for c in _VISIT_COLUMNS),
+        *(f"lp_{c}" for c in _PLAN_COLUMNS),
+        *(f"la_{c}" for c in _ANSWER_COLUMNS),
+        "la_code",
+    ]
+    rows = list(
+        Visit.objects.filter(pk=Subquery(latest))
+        .annotate(la=FilteredRelation("answers", condition=Q(answers__criterion_id__in=criteria)))
         .annotate(
-            code=F("criterion__code"),
-            **{f"lv_{c}": F(f"visit__{c}") for c in _VISIT_COLUMNS},
-            **{f"lp_{c}": F(f"visit__plan__{c}") for c in _PLAN_COLUMNS},
+            **{f"lv_{c}": F(c) for c in _VISIT_COLUMNS},
+            **{f"lp_{c}": F(f"plan__{c}") for c in _PLAN_COLUMNS},
+            **{f"la_{c}": F(f"la__{c}") for c in _ANSWER_COLUMNS},
+            la_code=Subquery(Criterion.objects.filter(pk=OuterRef("la__criterion_id")).values("code")),
         )
         .order_by()
+        .values_list(*names)
     )
-    if not answers:
-        return _latest_visit(unit_ids).select_related("plan").first(), []
-    first = answers[0]
-    db = first._state.db
-    visit = _from_row(Visit, db, first, "lv_", _VISIT_COLUMNS)
-    visit.plan = _from_row(InspectionPlan, db, first, "lp_", _PLAN_COLUMNS)
-    for answer in answers:
+    if not rows:
+        return None, []
+    db = Visit.objects.db
+    rows = [dict(zip(names, row, strict=True)) for row in rows]
+    first = rows[0]
+    visit = _instance(Visit, db, {c: first[f"lv_{c}"] for c in _VISIT_COLUMNS})
+    visit.plan = _instance(InspectionPlan, db, {c: first[f"lp_{c}"] for c in _PLAN_COLUMNS})
+    answers = []
+    for row in rows:
+        if row["la_id"] is None:  # the visit answered none of these criteria
+            continue
+        answer = _instance(Answer, db, {c: row[f"la_{c}"] for c in _ANSWER_COLUMNS})
+        answer.code = row["la_code"]
         answer.visit = visit
+        answers.append(answer)
     return visit, answers
 
 
