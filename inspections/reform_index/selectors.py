@@ -125,7 +125,7 @@ def _visit_with_answers(unit_ids: list[int], codes: list[str]) -> tuple[Visit | 
     read (the others deferred)."""
     latest = _latest_visit(unit_ids).values("pk")[:1]
     # The criteria of these codes (any checklist: the visit's answers narrow them to its own).
-    criteria = Subquery(Criterion.objects.filter(code__in=codes).values("pk"))
+    criteria = Subquery(Criterion.objects.filter(code__in=codes).order_by().values("pk"))
     names = [
         *(f"lv_{c}" for c in _VISIT_COLUMNS),
         *(f"lp_{c}" for c in _PLAN_COLUMNS),
@@ -139,7 +139,9 @@ def _visit_with_answers(unit_ids: list[int], codes: list[str]) -> tuple[Visit | 
             **{f"lv_{c}": F(c) for c in _VISIT_COLUMNS},
             **{f"lp_{c}": F(f"plan__{c}") for c in _PLAN_COLUMNS},
             **{f"la_{c}": F(f"la__{c}") for c in _ANSWER_COLUMNS},
-            la_code=Subquery(Criterion.objects.filter(pk=OuterRef("la__criterion_id")).values("code")),
+            la_code=Subquery(
+                Criterion.objects.filter(pk=OuterRef("la__criterion_id")).order_by().values("code")
+            ),
         )
         .order_by()
         .values_list(*names)
