@@ -3,11 +3,11 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from findings.models import ActionState, Finding, FindingKind
-from inspections.models import Answer, Criterion, Domain, InspectionPlan, Visit, VisitStatus
+from inspections.models import Answer, Domain, Visit, VisitStatus
 from reports.models import IssuedDocument
 from units.models import Unit
 from units.rules import scope_prefix
@@ -95,90 +95,33 @@ def card_blocks(*, card: Scorecard, with_facts: bool = False) -> list[DomainBloc
     return blocks
 
 
-# The last visit's columns read beside its answers (one query for both): what the page uses of
-# the visit and its plan; the others are deferred (read on access, as any deferred field).
-_VISIT_COLUMNS = ("id", "plan_id", "unit_id", "template_id", "starts_at", "ends_at", "status", "version")
-_PLAN_COLUMNS = ("id", "title", "year")
-
-
-def _latest_visit(unit_ids: list[int]):
-    return Visit.objects.filter(unit_id__in=unit_ids, status__in=FINISHED_VISITS).order_by(
-        "-starts_at", "-pk"
-    )
-
-
-_ANSWER_COLUMNS = ("id", "visit_id", "criterion_id", "result", "score")
-
-
-def _instance(model, db, values: dict):
-    """An instance of ``model`` as the ORM builds one from the columns in ``values`` (the others
-    deferred): the values given in the model's field order, as ``Model.from_db`` expects them."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(db, names, [values[name] for name in names])
-
-
-def _visit_with_answers(unit_ids: list[int], codes: list[str]) -> tuple[Visit | None, list[Answer]]:
-    """The latest finished visit of ``unit_ids`` and its answers to ``codes``, in one query: the
-    visit found by a scalar subquery (``id = (SELECT ... LIMIT 1)``), its plan joined, its answers
-    to these criteria LEFT JOINed (a row per answer, one row without an answer's columns when it
-    has none). Plain values; one Visit and one plan built from the first row, the shown columns
-    read (the others deferred)."""
-    latest = _latest_visit(unit_ids).values("pk")[:1]
-    # The criteria of these codes (any checklist: the visit's answers narrow them to its own).
-    criteria = Subquery(Criterion.objects.filter(code__in=codes).order_by().values("pk"))
-    names = [
-        *(f"lv_{c}" for c in _VISIT_COLUMNS),
-        *(f"lp_{c}" for c in _PLAN_COLUMNS),
-        *(f"la_{c}" for c in _ANSWER_COLUMNS),
-        "la_code",
-    ]
-    rows = list(
-        Visit.objects.filter(pk=Subquery(latest))
-        .annotate(la=FilteredRelation("answers", condition=Q(answers__criterion_id__in=criteria)))
-        .annotate(
-            **{f"lv_{c}": F(c) for c in _VISIT_COLUMNS},
-            **{f"lp_{c}": F(f"plan__{c}") for c in _PLAN_COLUMNS},
-            **{f"la_{c}": F(f"la__{c}") for c in _ANSWER_COLUMNS},
-            la_code=Subquery(
-                Criterion.objects.filter(pk=OuterRef("la__criterion_id")).order_by().values("code")
-            ),
-        )
-        .order_by()
-        .values_list(*names)
-    )
-    if not rows:
-        return None, []
-    db = Visit.objects.db
-    rows = [dict(zip(names, row, strict=True)) for row in rows]
-    first = rows[0]
-    visit = _instance(Visit, db, {c: first[f"lv_{c}"] for c in _VISIT_COLUMNS})
-    visit.plan = _instance(InspectionPlan, db, {c: first[f"lp_{c}"] for c in _PLAN_COLUMNS})
-    answers = []
-    for row in rows:
-        if row["la_id"] is None:  # the visit answered none of these criteria
-            continue
-        answer = _instance(Answer, db, {c: row[f"la_{c}"] for c in _ANSWER_COLUMNS})
-        answer.code = row["la_code"]
-        answer.visit = visit
-        answers.append(answer)
-    return visit, answers
-
-
 def inspection_facts(
     *, unit: Unit, codes: list[str], unit_ids: list[int] | None = None
 ) -> dict[str, InspectionFacts]:
     """Per criterion code: the latest finished visit's answer and the open limitations found at
     the unit (any visit) for it, the units it replaced in a merger included (a commune merged in
-    2025 is appraised with its predecessors' inspections). At most four queries whatever the
-    number of criteria (the predecessors, the visit with its answers, the limitations; the visit
-    alone again when it answered none of them); ``unit_ids`` (the unit and its predecessors) when
-    the caller knows them. Key "" holds the visit alone."""
+    2025 is appraised with its predecessors' inspections). Four queries whatever the number of
+    criteria, three when the caller gives ``unit_ids`` (the unit and its predecessors). Key ""
+    holds the visit alone."""
     if unit_ids is None:
         unit_ids = unit_with_predecessors_ids(unit)
-    visit, answers = _visit_with_answers(unit_ids, codes)
+    visit = (
+        Visit.objects.filter(unit_id__in=unit_ids, status__in=FINISHED_VISITS)
+        .select_related("plan")
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
     out: dict[str, InspectionFacts] = {"": InspectionFacts(visit=visit)}
-    for answer in answers:
-        out[answer.code] = InspectionFacts(visit=visit, answer=answer)
+    if visit is not None:
+        # The columns the page shows (score, result, the link's visit and criterion), the code
+        # alongside: no criterion instance per answer.
+        answers = (
+            Answer.objects.filter(visit=visit, criterion__code__in=codes)
+            .only("id", "visit_id", "criterion_id", "result", "score")
+            .annotate(code=F("criterion__code"))
+        )
+        for answer in answers:
+            out[answer.code] = InspectionFacts(visit=visit, answer=answer)
     open_limitations = (
         Finding.objects.filter(
             visit__unit_id__in=unit_ids, kind=FindingKind.LIMITATION, criterion__code__in=codes

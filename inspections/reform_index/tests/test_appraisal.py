@@ -438,61 +438,6 @@ def test_the_domains_drawn_in_python_are_the_reference_template_s_markup(submitt
         assert " · 4,50 → 3,25 / 6,00</h2>" in appraisal_blocks_html(blocks, False)
 
 
-def _plain_facts(unit_ids, codes):
-    """The plain reading of the last visit and its answers (two queries), for comparison."""
-    from inspections.models import Answer, Visit
-
-    from ..selectors import FINISHED_VISITS
-
-    visit = (
-        Visit.objects.filter(unit_id__in=unit_ids, status__in=FINISHED_VISITS)
-        .select_related("plan")
-        .order_by("-starts_at", "-pk")
-        .first()
-    )
-    answers = Answer.objects.filter(visit=visit, criterion__code__in=codes) if visit else []
-    return visit, sorted((a.pk, a.visit_id, a.criterion_id, a.result, a.score) for a in answers)
-
-
-@pytest.mark.parametrize("answered", [True, False])
-def test_the_visit_read_with_its_answers_is_the_plain_reading(
-    django_assert_num_queries, commune, department, index_tpl, leader, answered
-):
-    from inspections.models import Criterion
-
-    from ..selectors import _visit_with_answers
-
-    codes = list(Criterion.objects.filter(domain__template=index_tpl).values_list("code", flat=True))
-    assert _visit_with_answers([commune.pk], codes) == (None, [])  # never inspected
-    inspected(
-        unit=commune, department=department, template=index_tpl, leader=leader, scores={}, limitations={}
-    )
-    inspected(
-        unit=commune,
-        department=department,
-        template=index_tpl,
-        leader=leader,
-        scores={"1.1": Decimal("0.5"), "1.2": Decimal("1")} if answered else {},
-        limitations={},
-    )
-    plain_visit, plain_answers = _plain_facts([commune.pk], codes)
-    with django_assert_num_queries(1):
-        visit, answers = _visit_with_answers([commune.pk], codes)
-    assert visit.pk == plain_visit.pk
-    assert (visit.starts_at, visit.status, visit.unit_id, visit.plan.title) == (
-        plain_visit.starts_at,
-        plain_visit.status,
-        plain_visit.unit_id,
-        plain_visit.plan.title,
-    )
-    assert visit.get_absolute_url() == plain_visit.get_absolute_url()
-    assert sorted((a.pk, a.visit_id, a.criterion_id, a.result, a.score) for a in answers) == plain_answers
-    assert len(answers) == (2 if answered else 0)
-    assert all(a.visit is visit for a in answers)
-    # A column not read with the answers is still the visit's (deferred, read on access).
-    assert visit.place == plain_visit.place
-
-
 def test_the_appraisal_reads_a_predecessor_s_inspection_and_skips_the_search_without_one(
     client, django_assert_num_queries, inspector, submitted, commune, department, index_tpl, leader, province
 ):
@@ -502,7 +447,7 @@ def test_the_appraisal_reads_a_predecessor_s_inspection_and_skips_the_search_wit
     url = reverse("reform_index:card_appraise", args=[submitted.pk])
     client.force_login(inspector)
     client.get(url)
-    # No predecessor (not looked for), no visit (the visit-with-answers query finds no row).
+    # No predecessor (not looked for), no visit (nor its answers).
     with django_assert_num_queries(8):
         response = client.get(url)
     assert response.context["visit"] is None
@@ -513,7 +458,7 @@ def test_the_appraisal_reads_a_predecessor_s_inspection_and_skips_the_search_wit
         unit=old, department=department, template=index_tpl, leader=leader, scores={"1.1": Decimal("0.5")},
         limitations={},
     )  # fmt: skip
-    with django_assert_num_queries(9):  # the predecessors, then the visit with its answers
+    with django_assert_num_queries(10):  # the predecessors, the visit, its answers
         response = client.get(url)
     page = response.content.decode()
     assert response.context["visit"].pk == visit.pk
@@ -524,7 +469,7 @@ def test_the_appraisal_reads_a_predecessor_s_inspection_and_skips_the_search_wit
         unit=commune, department=department, template=index_tpl, leader=leader, scores={"1.1": Decimal("1")},
         limitations={},
     )  # fmt: skip
-    with django_assert_num_queries(8):  # no predecessor any more: the visit with its answers only
+    with django_assert_num_queries(9):  # no predecessor any more: not looked for
         response = client.get(url)
     page = response.content.decode()
     assert response.context["visit"].pk == own.pk

@@ -14,7 +14,7 @@ from ..services import evidence_store
 from .factories import fill_and_submit, index_template, inspected, open_round
 
 # Budgets per page (the same at every size below).
-BUDGETS = {"card": 8, "score": 7, "appraise": 9, "round": 7, "ranking": 8}
+BUDGETS = {"card": 8, "score": 7, "appraise": 10, "round": 7, "ranking": 8}
 
 
 def _world(size, *, administrator, province, department, leader, liaison, commune):
