@@ -4,11 +4,15 @@ Whoever may not see the object gets 404 (its existence is not confirmed); whoeve
 not do what the view does gets 403.
 """
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from core.permissions import can, require
+from units.models import Unit
 
 from .models import IndexEvidence, IndexRound, Scorecard
+
+_MERGERS = Unit.predecessors.through
 
 
 def get_round_for_user(user, pk: int, *, perm: str = "reform_index.view_round") -> IndexRound:
@@ -29,8 +33,14 @@ def get_card_for_user(user, pk: int, *, perm: str = "reform_index.view_scorecard
     """The scorecard ``pk`` if ``user`` may see it (404 otherwise), and holds ``perm`` on it (403)."""
     # By its primary key, without .first()'s ORDER BY ... LIMIT 1 over the joins (which PostgreSQL
     # may plan for milliseconds): at most one row.
+    # ``unit_has_predecessors``: whether the unit replaced any (an index probe of the mergers'
+    # table), so that the pages reading the unit's inspections skip looking for its predecessors.
     card = next(
-        iter(Scorecard.objects.select_related("round__province", "round__template", "unit").filter(pk=pk)),
+        iter(
+            Scorecard.objects.select_related("round__province", "round__template", "unit")
+            .annotate(unit_has_predecessors=Exists(_MERGERS.objects.filter(from_unit_id=OuterRef("unit_id"))))
+            .filter(pk=pk)
+        ),
         None,
     )
     if card is None or not can(user, "reform_index.view_scorecard", card):

@@ -79,7 +79,10 @@ def card_blocks(*, card: Scorecard, with_facts: bool = False) -> list[DomainBloc
         if row.file_pk is not None:
             s.evidence_files.append(IndexEvidence(id=row.file_pk, score_id=s.pk, original_name=row.file_name))
     if with_facts:
-        facts = inspection_facts(unit=card.unit, codes=[s.criterion.code for s in scores])
+        # A card read by access.get_card_for_user knows whether its unit replaced any: if not,
+        # its predecessors are not looked for (a query less).
+        unit_ids = [card.unit_id] if getattr(card, "unit_has_predecessors", None) is False else None
+        facts = inspection_facts(unit=card.unit, codes=[s.criterion.code for s in scores], unit_ids=unit_ids)
         for s in scores:
             s.facts = facts.get(s.criterion.code) or InspectionFacts(
                 visit=facts.get("", InspectionFacts()).visit
@@ -92,12 +95,16 @@ def card_blocks(*, card: Scorecard, with_facts: bool = False) -> list[DomainBloc
     return blocks
 
 
-def inspection_facts(*, unit: Unit, codes: list[str]) -> dict[str, InspectionFacts]:
+def inspection_facts(
+    *, unit: Unit, codes: list[str], unit_ids: list[int] | None = None
+) -> dict[str, InspectionFacts]:
     """Per criterion code: the latest finished visit's answer and the open limitations found at
     the unit (any visit) for it, the units it replaced in a merger included (a commune merged in
     2025 is appraised with its predecessors' inspections). Four queries whatever the number of
-    criteria. Key "" holds the visit alone."""
-    unit_ids = unit_with_predecessors_ids(unit)
+    criteria, three when the caller gives ``unit_ids`` (the unit and its predecessors). Key ""
+    holds the visit alone."""
+    if unit_ids is None:
+        unit_ids = unit_with_predecessors_ids(unit)
     visit = (
         Visit.objects.filter(unit_id__in=unit_ids, status__in=FINISHED_VISITS)
         .select_related("plan")

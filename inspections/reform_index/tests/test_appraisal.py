@@ -436,3 +436,43 @@ def test_the_domains_drawn_in_python_are_the_reference_template_s_markup(submitt
                 assert parse_html(drawn) == parse_html(reference)
     with translation.override("vi"):
         assert " · 4,50 → 3,25 / 6,00</h2>" in appraisal_blocks_html(blocks, False)
+
+
+def test_the_appraisal_reads_a_predecessor_s_inspection_and_skips_the_search_without_one(
+    client, django_assert_num_queries, inspector, submitted, commune, department, index_tpl, leader, province
+):
+    from units.models import UnitKind
+    from units.tests.factories import UnitFactory
+
+    url = reverse("reform_index:card_appraise", args=[submitted.pk])
+    client.force_login(inspector)
+    client.get(url)
+    # No predecessor (not looked for), no visit (nor its answers).
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert response.context["visit"] is None
+    assert 'id="last-visit"' not in response.content.decode()
+    old = UnitFactory(name="Xã cũ", kind=UnitKind.COMMUNE, parent=province)
+    commune.predecessors.add(old)
+    visit = inspected(
+        unit=old, department=department, template=index_tpl, leader=leader, scores={"1.1": Decimal("0.5")},
+        limitations={},
+    )  # fmt: skip
+    with django_assert_num_queries(10):  # the predecessors, the visit, its answers
+        response = client.get(url)
+    page = response.content.decode()
+    assert response.context["visit"].pk == visit.pk
+    assert visit.get_absolute_url() in page and visit.plan.title in page
+    assert response.context["blocks"][0].rows[0].facts.answer.score == Decimal("0.5")
+    commune.predecessors.clear()
+    own = inspected(
+        unit=commune, department=department, template=index_tpl, leader=leader, scores={"1.1": Decimal("1")},
+        limitations={},
+    )  # fmt: skip
+    with django_assert_num_queries(9):  # no predecessor any more: not looked for
+        response = client.get(url)
+    page = response.content.decode()
+    assert response.context["visit"].pk == own.pk
+    assert own.get_absolute_url() in page and own.plan.title in page
+    assert visit.get_absolute_url() not in page
+    assert response.context["blocks"][0].rows[0].facts.answer.score == Decimal("1")
