@@ -22,6 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.pagination import paginate
+from core.sql import column_converter
 from units.models import Unit
 
 from .models import InspectionPlan, TeamMember, TeamRole, Visit, VisitStatus
@@ -80,22 +81,6 @@ def _sql() -> str:
         "WHERE w.row_no >= %(first)s AND w.row_no <= %(last)s "
         "ORDER BY w.starts_at, w.id"
     )
-
-
-def column_converter(field):
-    """The database's value of ``field`` as the ORM gives it (on SQLite a date or a time comes
-    back as text from a plain cursor)."""
-    col = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-    if not converters:
-        return lambda value: value
-
-    def convert(value):
-        for converter in converters:
-            value = converter(value, col, connection)
-        return value
-
-    return convert
 
 
 def section_rows(

@@ -18,11 +18,11 @@ from django.core.paginator import Page
 from django.db import connection
 
 from core.pagination import paginate
+from core.sql import column_converter
 from units.models import Unit
 from units.roles import is_admin
 
 from .models import InspectionPlan, TeamMember, TeamRole, Visit
-from .my_visit_reads import column_converter
 from .visit_reads import RowPlan, RowUnit, VisitRow
 
 User = get_user_model()

@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
+from core.sql import column_converter
 from units.models import Unit
 
 from .models import InspectionPlan, TeamMember, TeamRole, Visit
@@ -129,22 +130,6 @@ class VisitRow:
         return f"<VisitRow {self.pk}>"
 
 
-def _converter(field):
-    """The database's value of ``field`` as the ORM gives it (on SQLite a date or a time comes
-    back as text from a plain cursor)."""
-    col = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-    if not converters:
-        return lambda value: value
-
-    def convert(value):
-        for converter in converters:
-            value = converter(value, col, connection)
-        return value
-
-    return convert
-
-
 def visit_page_rows(page) -> list[tuple[VisitRow, int]]:
     """The rows of a page of visits and their total, in ONE query: ``page`` is the sorted, sliced
     query of the page's ids and total (core.pagination.paginate_ids), joined here to the columns
@@ -179,10 +164,10 @@ def visit_page_rows(page) -> list[tuple[VisitRow, int]]:
         f"ORDER BY {order}"
     )
     starts, ends = (
-        _converter(Visit._meta.get_field("starts_at")),
-        _converter(Visit._meta.get_field("ends_at")),
+        column_converter(Visit._meta.get_field("starts_at")),
+        column_converter(Visit._meta.get_field("ends_at")),
     )
-    valid_to = _converter(Unit._meta.get_field("valid_to"))
+    valid_to = column_converter(Unit._meta.get_field("valid_to"))
     with connection.cursor() as cursor:
         cursor.execute(sql, (*params, TeamRole.LEADER.value))
         fetched = cursor.fetchall()
@@ -237,8 +222,8 @@ def calendar_rows(visits: QuerySet[Visit], *, tz, month_start, month_end, per_da
         "WHERE w.row_no <= %s ORDER BY w.c_starts, w.c_id"
     )
     starts, ends = (
-        _converter(Visit._meta.get_field("starts_at")),
-        _converter(Visit._meta.get_field("ends_at")),
+        column_converter(Visit._meta.get_field("starts_at")),
+        column_converter(Visit._meta.get_field("ends_at")),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (*params, TeamRole.LEADER.value, per_day))

@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from core.sql import column_converter
 from inspections.models import Answer, AnswerResult, InspectionPlan, TeamRole, Visit, VisitStatus
 from inspections.selectors import units_under, visible_visit_ids, visits_visible_to
 from units.models import IssuingBody, Unit
@@ -651,7 +652,7 @@ def action_list_rows(page, *, plan_titles: dict[int, str]) -> list[tuple[ActionL
         f"INNER JOIN ({shown}) shown ON shown.{qn('pk')} = page.{qn('pk')} "
         f"ORDER BY shown.{qn('due_date')}, shown.{qn('pk')}"
     )
-    due = _converter(RemediationAction._meta.get_field("due_date"), page.db)
+    due = column_converter(RemediationAction._meta.get_field("due_date"), page.db)
     with connections[page.db].cursor() as cursor:
         cursor.execute(sql, (*params, *shown_params))
         fetched = cursor.fetchall()
@@ -680,23 +681,6 @@ def action_list_rows(page, *, plan_titles: dict[int, str]) -> list[tuple[ActionL
         )
         for pk, due_date, state, unit_id, unit_name, recommendation, code, visit_unit_id, plan_id, number, symbol, pending, total in fetched
     ]
-
-
-def _converter(field, alias: str):
-    """The database's value of ``field`` as the ORM gives it (on SQLite a date comes back as text
-    from a plain cursor)."""
-    connection = connections[alias]
-    col = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-    if not converters:
-        return lambda value: value
-
-    def convert(value):
-        for converter in converters:
-            value = converter(value, col, connection)
-        return value
-
-    return convert
 
 
 def action_detail(*, action: RemediationAction) -> dict:

@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from core.sql import column_converter
 from findings.models import ACTION_OPEN_STATES, ActionState, RemediationAction
 
 _COLUMNS = (
@@ -126,22 +127,11 @@ def _page_rows(actions: QuerySet[RemediationAction], size: int, number: int) -> 
 
 
 def _converter(model, path: str, alias: str):
-    """The database's value of the field at ``path`` as the ORM gives it (on SQLite a date or a
-    time comes back as text from a plain cursor)."""
+    """core.sql.column_converter of the field at ``path`` from ``model``."""
     *joins, name = path.split("__")
     for step in joins:
         model = model._meta.get_field(step).related_model
-    field = model._meta.get_field(name)
-    connection = connections[alias]
-    col = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-
-    def convert(value):
-        for converter in converters:
-            value = converter(value, col, connection)
-        return value
-
-    return convert
+    return column_converter(model._meta.get_field(name), alias)
 
 
 def _words(text: str, length: int) -> str:
