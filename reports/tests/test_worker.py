@@ -88,7 +88,9 @@ def test_the_same_task_delivered_twice_makes_one_file(worker, binh_tan_visit, he
     report = services.report_request(
         user=head, kind=ReportKind.CONCLUSION, format=ReportFormat.DOCX, visit=binh_tan_visit
     )
-    wait_until_finished(report)
+    # Under load the first delivery may take a second attempt (SQLite's shared test database can
+    # refuse a write with "table is locked"); what matters is that the late delivery adds none.
+    attempts = wait_until_finished(report).attempts
     finished = threading.Event()
     second = None
 
@@ -106,5 +108,5 @@ def test_the_same_task_delivered_twice_makes_one_file(worker, binh_tan_visit, he
         task_postrun.disconnect(on_postrun)
 
     wait_until_finished(report)
-    assert (report.state, report.attempts) == (ReportState.DONE, 1)
+    assert (report.state, report.attempts) == (ReportState.DONE, attempts)
     assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1
