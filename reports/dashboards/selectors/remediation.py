@@ -3,13 +3,12 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from core.sql import column_converter
 from findings.models import (
     ACTION_OPEN_STATES,
     ActionState,
@@ -248,15 +247,6 @@ def _repeat_rows_orm(scope: Scope) -> list[tuple]:
     ]
 
 
-def _datetime(value):
-    """A datetime read by a raw cursor as the ORM would give it (SQLite returns text)."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and settings.USE_TZ and timezone.is_naive(value):
-        value = timezone.make_aware(value, connection.timezone)
-    return value
-
-
 def _repeat_rows_sql(scope: Scope, unit_ids: list[int]) -> list[tuple]:
     """The rows of :func:`_repeat_rows_orm` for a scope of ``unit_ids`` in hand-written SQL (the
     same query, window and all, without the ORM's build and compile on every request). Tested equal
@@ -289,7 +279,10 @@ def _repeat_rows_sql(scope: Scope, unit_ids: list[int]) -> list[tuple]:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(*row[:4], _datetime(row[4])) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    # MAX(v.starts_at) as the ORM gives it (SQLite returns text).
+    starts = column_converter(Visit._meta.get_field("starts_at"))
+    return [(*row[:4], starts(row[4])) for row in rows]
 
 
 def repeat_limitations(*, scope: Scope) -> Repeats:

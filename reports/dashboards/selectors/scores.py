@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 
+from core.sql import column_converter
 from inspections.models import Domain, InspectionPlan, Visit, VisitDomainScore, VisitStatus
 from units.models import Unit
 
@@ -95,9 +96,13 @@ def _domain_rows_orm(scope: Scope) -> list[tuple]:
     return [(r["domain__code"], r["title"], r["total"], r["maximum"], r["visits"]) for r in rows]
 
 
-def _decimal(value):
-    """A sum read by a raw cursor as a Decimal, as the ORM gives it (SQLite returns a float)."""
-    return value if value is None or isinstance(value, Decimal) else Decimal(str(value))
+def _sum_converters():
+    """core.sql.column_converter of the summed points and maxima: a sum read by a raw cursor as
+    the ORM gives Sum() of the field (a Decimal of its places; SQLite returns a float)."""
+    return (
+        column_converter(VisitDomainScore._meta.get_field("points")),
+        column_converter(VisitDomainScore._meta.get_field("max_points")),
+    )
 
 
 def _domain_rows_sql(scope: Scope, unit_ids: list[int]) -> list[tuple]:
@@ -127,10 +132,11 @@ def _domain_rows_sql(scope: Scope, unit_ids: list[int]) -> list[tuple]:
         + f" INNER JOIN {Domain._meta.db_table} d ON s.domain_id = d.id"
         f" WHERE {where} GROUP BY d.code ORDER BY MIN(d.{qn('order')}), d.code"
     )
+    points, maxima = _sum_converters()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [
-            (code, title, _decimal(total), _decimal(maximum), visits)
+            (code, title, points(total), maxima(maximum), visits)
             for code, title, total, maximum, visits in cursor.fetchall()
         ]
 
@@ -328,8 +334,9 @@ def _progress_rows_sql(unit_ids: list[int]) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    points, maxima = _sum_converters()
     return [
-        dict(zip(_PROGRESS_KEYS, (*row[:8], _decimal(row[8]), _decimal(row[9]), row[10]), strict=True))
+        dict(zip(_PROGRESS_KEYS, (*row[:8], points(row[8]), maxima(row[9]), row[10]), strict=True))
         for row in rows
     ]
 
