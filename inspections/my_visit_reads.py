@@ -22,11 +22,10 @@ from django.db import connection
 from django.utils import timezone
 
 from core.pagination import paginate
-from core.sql import column_converter
 from units.models import Unit
 
 from .models import InspectionPlan, TeamMember, TeamRole, Visit, VisitStatus
-from .visit_reads import RowPlan, RowUnit, VisitRow, person_name
+from .visit_reads import RowPlan, RowUnit, VisitRow, person_name, row_converters
 
 User = get_user_model()
 
@@ -109,11 +108,7 @@ def section_rows(
         fetched = cursor.fetchall()
     if not fetched:
         return []
-    starts, ends = (
-        column_converter(Visit._meta.get_field("starts_at")),
-        column_converter(Visit._meta.get_field("ends_at")),
-    )
-    valid_to = column_converter(Unit._meta.get_field("valid_to"))
+    starts, ends, valid_to = row_converters()
     rows = []
     for (
         pk,

@@ -18,12 +18,11 @@ from django.core.paginator import Page
 from django.db import connection
 
 from core.pagination import paginate
-from core.sql import column_converter
 from units.models import Unit
 from units.roles import is_admin
 
 from .models import InspectionPlan, TeamMember, TeamRole, Visit
-from .visit_reads import RowPlan, RowUnit, VisitRow
+from .visit_reads import RowPlan, RowUnit, VisitRow, row_converters
 
 User = get_user_model()
 
@@ -80,11 +79,7 @@ def plan_visit_rows(
     with connection.cursor() as cursor:
         cursor.execute(_sql(with_seat), params)
         fetched = cursor.fetchall()
-    starts, ends = (
-        column_converter(Visit._meta.get_field("starts_at")),
-        column_converter(Visit._meta.get_field("ends_at")),
-    )
-    valid_to = column_converter(Unit._meta.get_field("valid_to"))
+    starts, ends, valid_to = row_converters()
     in_plan = RowPlan(plan.title, plan.year)
     rows = []
     for pk, unit_id, status, start, end, name, short, closed, path, last, first, username, seat in fetched:

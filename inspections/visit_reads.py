@@ -130,6 +130,16 @@ class VisitRow:
         return f"<VisitRow {self.pk}>"
 
 
+def row_converters() -> tuple:
+    """(start, end, unit's end) converters of a visit row read by a plain cursor
+    (core.sql.column_converter): the readers of visit_page_rows, my_visit_reads and plan_reads."""
+    return (
+        column_converter(Visit._meta.get_field("starts_at")),
+        column_converter(Visit._meta.get_field("ends_at")),
+        column_converter(Unit._meta.get_field("valid_to")),
+    )
+
+
 def visit_page_rows(page) -> list[tuple[VisitRow, int]]:
     """The rows of a page of visits and their total, in ONE query: ``page`` is the sorted, sliced
     query of the page's ids and total (core.pagination.paginate_ids), joined here to the columns
@@ -163,11 +173,7 @@ def visit_page_rows(page) -> list[tuple[VisitRow, int]]:
         f"LEFT JOIN {l} l ON l.id = t.user_id "
         f"ORDER BY {order}"
     )
-    starts, ends = (
-        column_converter(Visit._meta.get_field("starts_at")),
-        column_converter(Visit._meta.get_field("ends_at")),
-    )
-    valid_to = column_converter(Unit._meta.get_field("valid_to"))
+    starts, ends, valid_to = row_converters()
     with connection.cursor() as cursor:
         cursor.execute(sql, (*params, TeamRole.LEADER.value))
         fetched = cursor.fetchall()
@@ -221,10 +227,7 @@ def calendar_rows(visits: QuerySet[Visit], *, tz, month_start, month_end, per_da
         f"LEFT JOIN {l} l ON l.id = t.user_id "
         "WHERE w.row_no <= %s ORDER BY w.c_starts, w.c_id"
     )
-    starts, ends = (
-        column_converter(Visit._meta.get_field("starts_at")),
-        column_converter(Visit._meta.get_field("ends_at")),
-    )
+    starts, ends, _valid_to = row_converters()
     with connection.cursor() as cursor:
         cursor.execute(sql, (*params, TeamRole.LEADER.value, per_day))
         fetched = cursor.fetchall()
