@@ -135,7 +135,8 @@ AUTH_USER_MODEL = "units.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with the user's home unit read in the same query (units/backends.py).
+    "units.backends.UserBackend",
 ]
 # Password policy (core/passwords.py, messages in Vietnamese): a minimum length, letters and
 # digits, not one of the last PASSWORD_HISTORY_COUNT passwords, not like the account's details,
