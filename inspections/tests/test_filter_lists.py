@@ -68,7 +68,7 @@ def test_the_visit_list_draws_the_chosen_plan_and_inspector_and_loads_the_other_
     url = reverse(LIST_URL)
     client.get(url)
 
-    with django_assert_num_queries(5):  # session, user, roles, unit; the page: no list read
+    with django_assert_num_queries(4):  # session, user with their unit, roles; the page: no list read
         body = client.get(url).content.decode()
     assert _options(_select(body, "inspector")) == [("", "Tất cả", True)]
     assert _options(_select(body, "plan")) == [("", "Tất cả kế hoạch", True)]
@@ -76,7 +76,7 @@ def test_the_visit_list_draws_the_chosen_plan_and_inspector_and_loads_the_other_
     assert "vendor/htmx/htmx.min.js" in body
 
     # Chosen: each list shows its record, read when the filter validates the id; the list filters.
-    with django_assert_num_queries(7):  # ... and the chosen plan and person, each by its id
+    with django_assert_num_queries(6):  # ... and the chosen plan and person, each by its id
         response = client.get(url, {"inspector": leader.pk, "plan": plan.pk})
     body = response.content.decode()
     assert [row.pk for row in response.context["page"]] == [visit.pk]
@@ -125,7 +125,7 @@ def test_the_calendar_draws_its_three_lists_the_same_way(
     month = {"year": 2027, "month": 1}
     client.get(url, month)
 
-    with django_assert_num_queries(5):  # session, user, roles, unit; the month
+    with django_assert_num_queries(4):  # session, user with their unit, roles; the month
         body = client.get(url, month).content.decode()
     assert _loader_url(body) == f"{reverse(LIST_URL)}?lists=plan%2Cinspector%2Cleader"
     assert "vendor/htmx/htmx.min.js" in body

@@ -190,7 +190,7 @@ def test_the_visit_list_reads_its_rows_and_total_in_one_query_in_the_lists_order
     client.get(reverse("inspections:visit_list"))  # the session's first touches
 
     # The plans and people lists load after the page (filters.lists_response): none read here.
-    with django_assert_num_queries(5):  # session, user, roles, unit; the page
+    with django_assert_num_queries(4):  # session, user with their unit, roles; the page
         response = client.get(reverse("inspections:visit_list"))
 
     page = response.context["page"]
@@ -251,10 +251,10 @@ def test_plan_page_takes_both_lists_totals_from_its_progress_counts(
     url = reverse("inspections:plan_detail", args=[plan.pk])
     client.get(url)
 
-    # session, user, plan, roles, unit; statuses with the units' counts (and whether the plan has
+    # session, user with their unit, plan, roles; statuses with the units' counts (and whether the plan has
     # amendments or history: this one has neither, so neither is read); the visits' page and the
     # page of units without a visit.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url, {"page": "2"})
 
     progress = response.context["progress"]
@@ -303,7 +303,7 @@ def test_the_visit_lists_unit_filter_walks_every_merger_back_in_the_lists_own_qu
     client.get(url, {"q": "hoa binh moi"})
 
     # The plans and people lists load after the page (filters.lists_response): none read here.
-    with django_assert_num_queries(5):  # session, user, roles, unit; the page
+    with django_assert_num_queries(4):  # session, user with their unit, roles; the page
         response = client.get(url, {"q": "hoa binh moi"})
 
     shown = {row.unit.name for row in response.context["page"]}
@@ -319,10 +319,10 @@ def test_an_approved_plans_page_names_its_approver_without_a_query_of_its_own(
     client.force_login(scheduler)
     url = reverse("inspections:plan_detail", args=[approved_plan.pk])
     client.get(url)
-    # session, user, plan with its approver, roles, unit; statuses and counts (which say the plan
+    # session, user with their unit, plan with its approver, roles; statuses and counts (which say the plan
     # has no amendment nor history line: neither is read); the page of units without a visit (the
     # plan has no visit: no page of visits).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert f" · {head}</dd>" in response.content.decode()
 

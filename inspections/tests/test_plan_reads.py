@@ -110,9 +110,9 @@ def test_the_page_reads_amendments_and_history_only_when_the_plan_has_some(
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    # session, user, plan, roles, unit; the progress (with whether there are amendments or
+    # session, user with their unit, plan, roles; the progress (with whether there are amendments or
     # history); the units without a visit. No visit: no page of them is read.
-    assert len(queries) == 7
+    assert len(queries) == 6
     assert response.context["plan_events"] == [] and response.context["amendments"] == []
     assert 'id="plan-history"' not in response.content.decode()
 
@@ -131,7 +131,7 @@ def test_the_page_reads_amendments_and_history_only_when_the_plan_has_some(
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     # and the amendments, the history and the pending amendment's units (counted by its include)
-    assert len(queries) == 10, [q["sql"][:80] for q in queries.captured_queries]
+    assert len(queries) == 9, [q["sql"][:80] for q in queries.captured_queries]
     body = response.content.decode()
     assert [e.kind for e in response.context["plan_events"]][:2] == ["submitted", "approved"]
     assert response.context["pending_amendment"].number == 1

@@ -251,8 +251,9 @@ def test_the_filters_units_and_the_unit_asked_for_are_read_in_one_query(client, 
         for q in queries.captured_queries
         if q["sql"].lstrip("(").startswith('SELECT "units_unit"."id"')
     ]
-    # The head's own unit (the rules' scope), the filter's units with the one asked for, the scope's ids.
-    assert len(unit_reads) == 3, unit_reads
+    # The filter's units with the one asked for, the scope's ids (the head's own unit, the rules'
+    # scope, comes with the user).
+    assert len(unit_reads) == 2, unit_reads
 
 
 def test_the_unit_list_offers_branches_and_the_chosen_leaf_only(client, head, world, commune, other_commune):

@@ -305,7 +305,7 @@ def test_the_inspectors_panel_holds_each_sections_first_five_of_my_visits(client
     html = response.content.decode()
     for visit in panel.in_progress:
         assert reverse("inspections:checklist", args=[visit.pk]) in html
-    assert len(queries) == 6  # session, user, roles, unit, the panel, the reported count
+    assert len(queries) == 5  # session, user with their unit, roles, the panel, the reported count
 
 
 # The scheduler's waiting units: the plans' visibility as a condition on the joined plan ----------

@@ -69,9 +69,9 @@ def test_the_tree_runs_the_same_queries_at_any_size(client, head, district, extr
     _communes(district, 5 + extra, "Đếm")
     client.force_login(head)
     client.get(reverse("units:tree"))  # warm the session
-    with django_assert_num_queries(6):  # session, user, roles, user's unit, count, rows
+    with django_assert_num_queries(5):  # session, user with their unit, roles, count, rows
         client.get(reverse("units:tree"))
-    with django_assert_num_queries(7 if extra else 6):  # a later page: the units above its first row
+    with django_assert_num_queries(6 if extra else 5):  # a later page: the units above its first row
         client.get(reverse("units:tree"), {"page": 3})
 
 
@@ -84,7 +84,7 @@ def test_the_unit_list_search_reads_its_page_and_count_in_one_query_at_any_size(
     client.force_login(head)
     url = reverse("units:list")
     client.get(url)  # warm the session
-    with django_assert_num_queries(5):  # session, user, roles, user's unit, the page with its count
+    with django_assert_num_queries(4):  # session, user with their unit, roles, the page with its count
         response = client.get(url, {"q": "binh tan"})
     assert response.context["page"].paginator.count == 55 and len(response.context["page"]) == 50
     last = client.get(url, {"q": "binh tan", "page": 9})  # past the end: the last page
@@ -164,12 +164,12 @@ def test_the_unit_forms_run_the_same_queries_at_any_size(
     client.force_login(scheduler)
     create, edit = reverse("units:create"), reverse("units:edit", args=[commune.pk])
     client.get(create)
-    with django_assert_num_queries(6):  # session, user, roles, user's unit, parents, predecessors
+    with django_assert_num_queries(5):  # session, user with their unit, roles, parents, predecessors
         html = client.get(create).content.decode()
     # Province, department, district, commune and the new communes; the parent list starts "---".
     assert _options(html, "parent") == 1 + 4 + 5 + extra
     assert _options(html, "predecessors") == 4 + 5 + extra
-    with django_assert_num_queries(8):  # and the unit, and whether the parent is visible
+    with django_assert_num_queries(7):  # and the unit, and whether the parent is visible
         html = client.get(edit).content.decode()
     assert f'<option value="{district.pk}" selected>Huyện Thanh Bình</option>' in html
 

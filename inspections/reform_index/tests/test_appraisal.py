@@ -448,7 +448,7 @@ def test_the_appraisal_reads_a_predecessor_s_inspection_and_skips_the_search_wit
     client.force_login(inspector)
     client.get(url)
     # No predecessor (not looked for), no visit (nor its answers).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.context["visit"] is None
     assert 'id="last-visit"' not in response.content.decode()
@@ -458,7 +458,7 @@ def test_the_appraisal_reads_a_predecessor_s_inspection_and_skips_the_search_wit
         unit=old, department=department, template=index_tpl, leader=leader, scores={"1.1": Decimal("0.5")},
         limitations={},
     )  # fmt: skip
-    with django_assert_num_queries(10):  # the predecessors, the visit, its answers
+    with django_assert_num_queries(9):  # the predecessors, the visit, its answers
         response = client.get(url)
     page = response.content.decode()
     assert response.context["visit"].pk == visit.pk
@@ -469,7 +469,7 @@ def test_the_appraisal_reads_a_predecessor_s_inspection_and_skips_the_search_wit
         unit=commune, department=department, template=index_tpl, leader=leader, scores={"1.1": Decimal("1")},
         limitations={},
     )  # fmt: skip
-    with django_assert_num_queries(9):  # no predecessor any more: not looked for
+    with django_assert_num_queries(8):  # no predecessor any more: not looked for
         response = client.get(url)
     page = response.content.decode()
     assert response.context["visit"].pk == own.pk
