@@ -408,6 +408,78 @@ def test_the_inspectors_load_counts_the_team_rows_of_the_windows_visible_visits(
         assert load.rows  # the case is not empty
 
 
+def _load_grouped_by_name(user, months: int = 3) -> list:
+    """inspector_load's rows as it read them before: the team rows grouped by the inspector's
+    names and the month (TruncMonth), sorted by name by the database; the ORM reference of the
+    rows' order (the database's collation), which Python's sort of the names need not keep."""
+    from datetime import datetime, time
+
+    from django.db.models import Count, F, Subquery
+    from django.db.models.functions import TruncMonth
+
+    from config.home.selectors import _AnyOf, _visible_in_window
+    from inspections.models import Visit
+
+    first = timezone.localdate().replace(day=1)
+    firsts = []
+    for _i in range(months):
+        firsts.append(first)
+        first = (first + timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    window = _visible_in_window(
+        user,
+        Visit.objects.filter(
+            starts_at__gte=datetime.combine(firsts[0], time.min, tzinfo=tz),
+            starts_at__lt=datetime.combine(first, time.min, tzinfo=tz),
+        ),
+    ).exclude(status=VisitStatus.CANCELLED)
+    rows = (
+        TeamMember.objects.filter(_AnyOf(F("visit_id"), Subquery(window.order_by().values("id"))))
+        .annotate(month=TruncMonth("visit__starts_at", tzinfo=tz))
+        .values("user_id", "user__last_name", "user__first_name", "user__username", "month")
+        .annotate(visits=Count("id"))
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+    by_user: dict = {}
+    for row in rows:
+        name = " ".join(filter(None, [row["user__last_name"], row["user__first_name"]])) or row["user__username"]
+        counts = by_user.setdefault(row["user_id"], (name, [0] * months))[1]
+        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        counts[firsts.index(month)] += row["visits"]
+    return list(by_user.values())
+
+
+def test_the_inspectors_load_is_ordered_as_the_rows_grouped_by_name(world, district, scheduler, head):
+    # inspector_load groups the team rows by the user's id (a filtered count per month) and sorts
+    # the inspectors by name after grouping: the same rows, in the same order, as grouping by
+    # the names and the month. Names that sort apart from the ids (and from Python's order:
+    # "Đ" after "Z", upper case before lower), two inspectors of one name (the id decides) and
+    # one without a name (their username).
+    today = timezone.localdate()
+    plan = factories.plan(
+        department=world.plan_2026.issuing_unit, template=world.template, year=today.year, status="approved"
+    )
+    names = [("Đỗ", "An"), ("Zơ", "Bình"), ("an", "Chi"), ("Lê", "Dũng"), ("Lê", "Dũng"), ("", ""), ("Ánh", "")]
+    people = [UserFactory(last_name=last, first_name=first) for last, first in names]
+    # Visits from the first day of this month to the last day of the window (and just past it).
+    first = today.replace(day=1)
+    days = [first, first + timedelta(days=35), first + timedelta(days=62), first + timedelta(days=95), today]
+    for n, day in enumerate(days * 3):
+        visit = factories.visit(
+            plan=plan, unit=UnitFactory(parent=district), day=day, status=VisitStatus.SCHEDULED, leader=None
+        )
+        for person in people[n % 3 :: 2]:
+            TeamMember.objects.create(visit=visit, user=person, role=TeamRole.MEMBER)
+    from config.home.selectors import inspector_load
+
+    for user in (scheduler, head):
+        load = inspector_load(user=user)
+        expected = _load_grouped_by_name(user)
+        assert [(name, counts) for name, counts in load.rows] == [(name, counts) for name, counts in expected]
+        assert len(load.rows) >= len(people) and any(sum(counts) > 1 for _name, counts in load.rows)
+        assert any(counts[1] for _name, counts in load.rows) and any(counts[2] for _name, counts in load.rows)
+
+
 def test_any_of_gives_the_rows_of_in(world, district):
     from django.db.models import F, Subquery
 
