@@ -8,13 +8,25 @@ only what the user may see.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BooleanField, Count, Exists, F, Func, Min, OuterRef, Q, Subquery, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion, Finding, RemediationAction
 from findings.selectors import RemediationSummary, actions_visible_to, remediation_summary
-from inspections.models import InspectionPlan, PlanStatus, TeamMember, Visit, VisitStatus
+from inspections.models import InspectionPlan, PlanStatus, TeamMember, TeamRole, Visit, VisitStatus
 from inspections.selectors import (
     MyVisits,
     my_visit_sections,
@@ -22,7 +34,7 @@ from inspections.selectors import (
     visible_visit_ids,
     visits_visible_to,
 )
-from inspections.visit_reads import named_leaders, with_leader_name
+from inspections.visit_reads import named_leaders
 from units.models import Unit
 from units.roles import Role, has_role, is_admin, is_staff_member
 from units.rules import scope_prefix
@@ -59,7 +71,8 @@ def _seen_visit(user, visit: str = "") -> Q | None:
 
 def upcoming_visits(*, user, weeks: int = 4, now: datetime | None = None, limit: int = 20) -> list[Visit]:
     """Visible visits starting from today through the coming ``weeks``, soonest first, each with
-    its leader's name (``leader_name``, in the same query: inspections.selectors.with_leader_name)."""
+    its leader's name (``leader_name``, in the same query: _with_leader's join, the fields of
+    inspections.visit_reads.with_leader_name)."""
     now = now or timezone.now()
     start = datetime.combine(timezone.localtime(now).date(), time.min, tzinfo=timezone.get_current_timezone())
     visits = (
@@ -71,7 +84,18 @@ def upcoming_visits(*, user, weeks: int = 4, now: datetime | None = None, limit:
         .only("id", "unit_id", "starts_at", "status", "unit__name")
         .order_by("starts_at", "id")
     )
-    return named_leaders(with_leader_name(visits)[:limit])
+    return named_leaders(_with_leader(visits)[:limit])
+
+
+def _with_leader(visits):
+    """inspections.visit_reads.with_leader_name's fields (``leader_first_name``...) through one
+    outer join to the visit's leader row (the one-leader index: a visit has at most one) and its
+    user, not a subquery per field and row: one join to compile and plan instead of three
+    subqueries, two index look-ups a row instead of six."""
+    leader = FilteredRelation("team", condition=Q(team__role=TeamRole.LEADER))
+    return visits.annotate(leader_team=leader).annotate(
+        **{f"leader_{f}": F(f"leader_team__user__{f}") for f in ("first_name", "last_name", "username")}
+    )
 
 
 # The waiting units the scheduler's panel lists; the others are counted.

@@ -241,6 +241,45 @@ def test_the_scheduler_panels_rows_are_the_templates_markup(
     assert "&lt;đột xuất&gt; &amp; định kỳ" in html and "Trần &lt;Văn&gt; A &amp; B" in html
 
 
+def test_the_coming_visits_leaders_are_with_leader_names(scheduler, head, inspector, world, district, leader):
+    # upcoming_visits reads each visit's leader through one outer join to the leader's row
+    # (_with_leader): the same visits, in the same order, with the names
+    # inspections.visit_reads.with_leader_name's subqueries give (a visit without a leader, a
+    # leader without a name, only a family name, members who do not lead).
+    from config.home.selectors import _visible_in_window, upcoming_visits
+    from inspections.models import Visit
+    from inspections.visit_reads import named_leaders, with_leader_name
+
+    today = timezone.localdate()
+    plan = factories.plan(
+        department=world.plan_2026.issuing_unit, template=world.template, year=today.year, status="approved"
+    )
+    leaders = [leader, UserFactory(last_name="", first_name=""), UserFactory(last_name="Phạm", first_name=""), None]
+    for n in range(9):
+        visit = factories.visit(
+            plan=plan,
+            unit=UnitFactory(parent=district),
+            day=today + timedelta(days=n % 4),
+            status=VisitStatus.SCHEDULED,
+            leader=leaders[n % 4],
+        )
+        TeamMember.objects.create(visit=visit, user=inspector, role=TeamRole.MEMBER)
+    for user in (scheduler, head, inspector):
+        ours = upcoming_visits(user=user)
+        start = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
+        reference = named_leaders(
+            with_leader_name(
+                _visible_in_window(
+                    user, Visit.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(weeks=4))
+                )
+                .exclude(status=VisitStatus.CANCELLED)
+                .order_by("starts_at", "id")
+            )[:20]
+        )
+        assert [(v.pk, v.leader_name) for v in ours] == [(v.pk, v.leader_name) for v in reference], user
+        assert {v.leader_name for v in ours} >= {None, str(leader), "Phạm"}, user
+
+
 def _page(client, user):
     client.force_login(user)
     response = client.get(reverse("home"))
