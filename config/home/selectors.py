@@ -19,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Value,
     Window,
 )
 from django.db.models.functions import RowNumber
@@ -316,14 +317,15 @@ def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dic
         visits = Q(unit_id__in=in_scope, pk__in=visits_visible_to(user).values("pk"))
         return _liaison_panels(actions, visits, user=user, soon_days=soon_days, today=today)
     on_team = TeamMember.objects.filter(user=user).values("visit_id")
-    actions, visits = Q(unit_id__in=own), Q(unit_id__in=own)
+    visits = Q(unit_id__in=own)
     if replaced:
         visits |= Q(unit_id__in=replaced, pk__in=on_team)
-        actions |= Q(unit_id__in=replaced) & (
-            Q(finding__visit__unit_id__in=own) | Q(finding__visit_id__in=on_team)
-        )
-    board = _liaison_panels(actions, visits, user=user, soon_days=soon_days, today=today)
-    board["summary"] = _liaison_summary(own=own, on_team=on_team, today=today)
+    # The actions' panel comes with the counts, from the same rows (_liaison_actions).
+    summary, actions = _liaison_actions(
+        own=own, replaced=replaced, on_team=on_team, today=today, soon_days=soon_days
+    )
+    board = _liaison_panels(None, visits, user=user, soon_days=soon_days, today=today, actions=actions)
+    board["summary"] = summary
     return board
 
 
@@ -336,52 +338,102 @@ def scope_units(prefix: str):
     )
 
 
-def _liaison_summary(*, own: list[int], on_team, today: date) -> RemediationSummary:
-    """findings.selectors.remediation_summary of a liaison, over the same actions (every action
-    they may read, in their scope or not: actions_visible_to's liaison rule, an action of a unit
-    of their subtree or of a visit they read), as a UNION of three id subqueries on the subtree's
-    unit ids already read, each on its index: the actions of those units, the actions of those
-    units' visits, the actions of the visits whose team they are on. The selectors' own UNION
-    nests the visibility of visits in it (five levels of subqueries to compile and plan for one
-    count)."""
-    columns = ("pk", "state", "due_date")
-    rows = (
-        RemediationAction.objects.filter(unit_id__in=own)
-        .order_by()
-        .values_list(*columns)
-        .union(
-            RemediationAction.objects.filter(finding__visit__unit_id__in=own)
+def _liaison_actions(
+    *, own: list[int], replaced: list[int], on_team, today: date, soon_days: int
+) -> tuple[RemediationSummary, list[RemediationAction]]:
+    """findings.selectors.remediation_summary of a liaison, and the actions of their panel, from
+    one query.
+
+    The counts are over every action they may read, in their scope or not (actions_visible_to's
+    liaison rule: an action of a unit of their subtree or of a visit they read), read as three id
+    parts on the subtree's unit ids already read, each on its index: (1) the actions of those
+    units, (2) the actions of those units' visits, (3) the actions of the visits whose team they
+    are on. The selectors' own UNION nests the visibility of visits in it (five levels of
+    subqueries to compile and plan for one count).
+
+    The panel's actions (liaison_home's rule: an action of their subtree, or of a unit it
+    replaced through a visit they read) are among those rows: an action of their units, or one of
+    a replaced unit read by part (2) or (3). So each part carries its number, the action's unit
+    and what the panel draws (the finding's recommendation), and the panel is picked from the
+    rows here (open, due within ``soon_days``), not read by a query of its own."""
+    columns = ("pk", "state", "due_date", "unit_id", "finding_id", "recommendation", "part")
+
+    def part(n: int, condition: Q):
+        return (
+            RemediationAction.objects.filter(condition)
+            .annotate(recommendation=F("finding__recommendation"), part=Value(n))
             .order_by()
-            .values_list(*columns),
-            RemediationAction.objects.filter(finding__visit_id__in=on_team).order_by().values_list(*columns),
+            .values_list(*columns)
         )
+
+    rows = part(1, Q(unit_id__in=own)).union(
+        part(2, Q(finding__visit__unit_id__in=own)), part(3, Q(finding__visit_id__in=on_team)), all=True
     )
-    # Counted here from the liaison's own actions (each once: UNION, with its id), not by
-    # `pk IN (the UNION)` over the actions table, which PostgreSQL answered by reading every
-    # action of the country (a hash join) to keep a few dozen.
+    # Counted here from the liaison's own actions (each once, by its id), not by `pk IN (the
+    # UNION)` over the actions table, which PostgreSQL answered by reading every action of the
+    # country (a hash join) to keep a few dozen.
     open_, overdue, reported = 0, 0, 0
-    for _pk, state, due_date in rows:
+    seen: set[int] = set()
+    shown: dict[int, RemediationAction] = {}
+    own_units, replaced_units = set(own), set(replaced)
+    last_day = today + timedelta(days=soon_days)
+    for pk, state, due_date, unit_id, finding_id, recommendation, n in rows:
+        if state in ACTION_OPEN_STATES:
+            if (
+                pk not in shown
+                and due_date is not None
+                and due_date <= last_day
+                and (unit_id in own_units or (n != 1 and unit_id in replaced_units))
+            ):
+                # As the panel's own query made them (select_related, only): the other fields
+                # deferred, read if asked for.
+                action = shown[pk] = _loaded(
+                    RemediationAction, rows.db, id=pk, finding_id=finding_id, due_date=due_date, state=state
+                )
+                finding = _loaded(Finding, rows.db, id=finding_id, recommendation=recommendation)
+                RemediationAction.finding.field.set_cached_value(action, finding)
+        if pk in seen:
+            continue
+        seen.add(pk)
         if state in ACTION_OPEN_STATES:
             open_ += 1
             overdue += due_date is not None and due_date < today
         elif state == ActionState.REPORTED_DONE:
             reported += 1
-    return RemediationSummary(open=open_, overdue=overdue, reported=reported)
+    actions = sorted(shown.values(), key=lambda action: (action.due_date, action.pk))
+    return RemediationSummary(open=open_, overdue=overdue, reported=reported), actions
 
 
-def _liaison_panels(actions_seen: Q, visits_seen: Q, *, user, soon_days: int, today: date) -> dict:
-    """liaison_home's three reads, of the actions and visits the two conditions let through."""
-    actions = list(
-        RemediationAction.objects.filter(actions_seen)
-        .filter(
-            state__in=ACTION_OPEN_STATES,
-            due_date__lte=today + timedelta(days=soon_days),
+def _loaded(model, db: str, **values):
+    """A ``model`` instance as a queryset's ``.only(*values)`` makes it (Model.from_db: the other
+    fields deferred)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
+def _liaison_panels(
+    actions_seen: Q | None,
+    visits_seen: Q,
+    *,
+    user,
+    soon_days: int,
+    today: date,
+    actions: list[RemediationAction] | None = None,
+) -> dict:
+    """liaison_home's three reads, of the actions and visits the two conditions let through
+    (``actions``: the actions' panel already read, by _liaison_actions)."""
+    if actions is None:
+        actions = list(
+            RemediationAction.objects.filter(actions_seen)
+            .filter(
+                state__in=ACTION_OPEN_STATES,
+                due_date__lte=today + timedelta(days=soon_days),
+            )
+            .select_related("finding")
+            # What the panel draws: the recommendation and the due date (no unit, no finding's texts).
+            .only("id", "due_date", "state", "finding_id", "finding__recommendation")
+            .order_by("due_date", "id")
         )
-        .select_related("finding")
-        # What the panel draws: the recommendation and the due date (no unit, no finding's texts).
-        .only("id", "due_date", "state", "finding_id", "finding__recommendation")
-        .order_by("due_date", "id")
-    )
     next_visit = (
         Visit.objects.filter(visits_seen)
         .filter(

@@ -48,6 +48,7 @@ def _reference(user, today: date, soon_days: int = 30) -> dict:
     ).order_by("-date", "-id")
     return {
         "actions": [a.pk for a in actions],
+        "drawn": [(a.pk, a.due_date, a.state, a.finding_id, a.finding.recommendation) for a in actions],
         "next_visit": next_visit and next_visit.pk,
         "last_conclusion": (last := conclusions.first()) and last.pk,
     }
@@ -57,6 +58,10 @@ def _read(user, today: date) -> dict:
     board = liaison_home(user=user, today=today)
     return {
         "actions": [a.pk for a in board["overdue"] + board["due_soon"]],
+        "drawn": [
+            (a.pk, a.due_date, a.state, a.finding_id, a.finding.recommendation)
+            for a in board["overdue"] + board["due_soon"]
+        ],
         "next_visit": board["next_visit"] and board["next_visit"].pk,
         "last_conclusion": board["last_conclusion"] and board["last_conclusion"].pk,
     }
@@ -111,6 +116,8 @@ def test_the_liaisons_panels_hold_exactly_the_rows_the_visibility_selectors_let_
         (world.binh_tan_2025, commune, ActionState.VERIFIED, -90),
         (world.binh_tan_2025, commune, ActionState.REOPENED, -1),
         (old_on_team, elsewhere, ActionState.REPORTED_DONE, 40),
+        (world.binh_tan_2026, commune, ActionState.IN_PROGRESS, 45),  # open, due after the panel's days
+        (old_on_team, elsewhere, ActionState.OPEN, -2),  # a replaced unit's, overdue, of a visit they sit on
     ):
         finding = factories.limitation(visit=visit, code="1.2", creator=leader)
         ActionFactory(finding=finding, unit=unit, due_date=today + timedelta(days=days), state=state)
@@ -126,12 +133,12 @@ def test_the_liaisons_panels_hold_exactly_the_rows_the_visibility_selectors_let_
     # The cases are not empty: each user's panels differ where the rule says they should.
     assert _read(liaison, today)["next_visit"] == coming_own.pk
     assert _read(on_team, today)["next_visit"] == coming_old.pk
-    assert len(_read(on_team, today)["actions"]) == len(_read(liaison, today)["actions"]) + 1
+    assert len(_read(on_team, today)["actions"]) == len(_read(liaison, today)["actions"]) + 2
     assert _read(on_team, today)["last_conclusion"] == old_on_team.conclusion.pk
     assert _read(liaison, today)["last_conclusion"] == world.binh_tan_2026.conclusion.pk
 
 
-def test_the_liaisons_panels_and_counts_read_five_queries_and_no_visibility_subquery_without_a_merger(
+def test_the_liaisons_panels_and_counts_read_four_queries_and_no_visibility_subquery_without_a_merger(
     world, liaison, leader
 ):
     finding = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
@@ -142,10 +149,14 @@ def test_the_liaisons_panels_and_counts_read_five_queries_and_no_visibility_subq
         board = liaison_home(user=liaison, today=world.today)
     assert [a.finding_id for a in board["due_soon"]] == [finding.pk]
     assert board["summary"] == remediation_summary(user=liaison, today=world.today)
-    assert len(queries) == 5  # the units, three panels, the counts
-    # The panels filter by the units' ids alone; only the counts' UNION asks for their team seats.
-    panels = queries.captured_queries[:4]
-    assert not any("UNION" in q["sql"] or "teammember" in q["sql"] for q in panels)
+    # The units, the counts with the actions' panel (_liaison_actions), the next visit, the last
+    # conclusion.
+    assert len(queries) == 4
+    # The visits' panels filter by the units' ids alone; only the counts' UNION asks for their
+    # team seats.
+    panels = [q for q in queries.captured_queries if "UNION" not in q["sql"]]
+    assert len(panels) == 3
+    assert not any("teammember" in q["sql"] for q in panels)
 
 
 def test_an_inspectors_reported_count_is_the_visible_reported_actions(
