@@ -8,6 +8,8 @@ only what the user may see.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -36,7 +38,7 @@ from inspections.selectors import (
     visits_visible_to,
 )
 from inspections.visit_reads import named_leaders
-from units.models import Unit
+from units.models import Unit, User
 from units.roles import Role, has_role, is_admin, is_staff_member
 from units.rules import scope_prefix
 from units.selectors import replaced_units_of
@@ -158,6 +160,13 @@ class InspectorLoad:
 
 def inspector_load(*, user, months: int = 3, today: date | None = None) -> InspectorLoad:
     """Visits per inspector per month (this month and the next ``months - 1``), over visible visits. One query."""
+    firsts, window, bounds = _load_window(user, months=months, today=today)
+    return InspectorLoad(firsts, _load_rows(window, bounds))
+
+
+def _load_window(user, *, months: int, today: date | None) -> tuple[list[date], object, list[datetime]]:
+    """inspector_load's months (their first days), the visible visits of those months (a
+    queryset) and the months' first instants followed by the window's end."""
     today = today or timezone.localdate()
     firsts = []
     first = today.replace(day=1)
@@ -176,20 +185,62 @@ def inspector_load(*, user, months: int = 3, today: date | None = None) -> Inspe
     window = _visible_in_window(
         user, Visit.objects.filter(starts_at__gte=window_start, starts_at__lt=window_end)
     ).exclude(status=VisitStatus.CANCELLED)
-    # The window's bounds again on the team rows' own visit (true of every one of them): the
-    # visits joined for their start are read by the start-time index, not every visit of the
-    # country hashed against the team rows.
+    bounds = [datetime.combine(month, time.min, tzinfo=tz) for month in firsts] + [window_end]
+    return firsts, window, bounds
+
+
+def _load_rows(window, bounds: list[datetime]) -> list[tuple[str, list[int]]]:
+    """inspector_load's rows: each inspector's name and their team rows among ``window``'s visits
+    by month (``bounds``: the months' first instants, then the window's end), by name. The
+    statement _load_rows_orm builds, written out around the window's own SQL (compiled by the
+    ORM: the visibility rule stays _visible_in_window's): building the grouped query's six
+    aggregates cost more than reading it. reports/tests/test_home_reads.py holds the two equal
+    (and _load_rows_orm equal to the rows grouped by name and month) for every role."""
+    try:
+        ids_sql, ids_params = window.order_by().values("id").query.sql_with_params()
+    except EmptyResultSet:  # a window that can hold no visit (a user who may read none)
+        return []
+    adapt = connection.ops.adapt_datetimefield_value
+    months = len(bounds) - 1
+    counts = ", ".join(["COUNT(CASE WHEN v.starts_at >= %s AND v.starts_at < %s THEN 1 END)"] * months)
+    in_window = f"= ANY(ARRAY({ids_sql}))" if connection.vendor == "postgresql" else f"IN ({ids_sql})"
+    # Only table names, the window's compiled SQL and placeholders go into the text.
+    sql = (
+        f"SELECT t.user_id, MIN(u.last_name), MIN(u.first_name), MIN(u.username), {counts}"  # noqa: S608
+        f" FROM {TeamMember._meta.db_table} t"
+        f" INNER JOIN {Visit._meta.db_table} v ON v.id = t.visit_id"
+        f" INNER JOIN {User._meta.db_table} u ON u.id = t.user_id"
+        f" WHERE t.visit_id {in_window} AND v.starts_at >= %s AND v.starts_at < %s"
+        " GROUP BY t.user_id ORDER BY 2, 3, 1"
+    )
+    params = [adapt(bound) for i in range(months) for bound in (bounds[i], bounds[i + 1])]
+    params += [*ids_params, adapt(bounds[0]), adapt(bounds[-1])]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        (" ".join(filter(None, [last, first])) or username, list(n))
+        for _pk, last, first, username, *n in rows
+    ]
+
+
+def _load_rows_orm(window, bounds: list[datetime]) -> list[tuple[str, list[int]]]:
+    """_load_rows's statement built by the ORM: its reference."""
+    # The window's visible visits first (the start-time index, their visibility as a condition
+    # on each), then their team rows by the team's visit index (_AnyOf). The window's bounds
+    # again on the team rows' own visit (true of every one of them): the visits joined for
+    # their start are read by the start-time index, not every visit of the country hashed
+    # against the team rows.
     members = TeamMember.objects.filter(
         _AnyOf(F("visit_id"), Subquery(window.order_by().values("id"))),
-        visit__starts_at__gte=window_start,
-        visit__starts_at__lt=window_end,
+        visit__starts_at__gte=bounds[0],
+        visit__starts_at__lt=bounds[-1],
     )
     # One row per inspector, grouped by the team rows' user id with a filtered count per month,
     # and only then sorted by name: grouped by the names and the month, PostgreSQL sorted every
     # team row of the three months (931 on the large bench set) by the names before grouping
     # them, to keep a row per inspector and month. The names are the same on each of a user's
     # rows (MIN of one value); the months are the window's, bounded as `window` is.
-    bounds = [datetime.combine(month, time.min, tzinfo=tz) for month in firsts] + [window_end]
     rows = (
         members.values("user_id")
         .annotate(
@@ -200,21 +251,18 @@ def inspector_load(*, user, months: int = 3, today: date | None = None) -> Inspe
                 f"month{i}": Count(
                     "id", filter=Q(visit__starts_at__gte=bounds[i], visit__starts_at__lt=bounds[i + 1])
                 )
-                for i in range(months)
+                for i in range(len(bounds) - 1)
             },
         )
         .order_by("last_name", "first_name", "user_id")
     )
-    return InspectorLoad(
-        firsts,
-        [
-            (
-                " ".join(filter(None, [row["last_name"], row["first_name"]])) or row["username"],
-                [row[f"month{i}"] for i in range(months)],
-            )
-            for row in rows
-        ],
-    )
+    return [
+        (
+            " ".join(filter(None, [row["last_name"], row["first_name"]])) or row["username"],
+            [row[f"month{i}"] for i in range(len(bounds) - 1)],
+        )
+        for row in rows
+    ]
 
 
 class _AnyOf(Func):

@@ -12,7 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from config.home.selectors import _seen_visit, liaison_home, my_visits_panel, reported_actions_count
+from config.home.selectors import (
+    _load_rows,
+    _load_rows_orm,
+    _load_window,
+    _seen_visit,
+    liaison_home,
+    my_visits_panel,
+    reported_actions_count,
+)
 from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion
 from findings.selectors import actions_visible_to, finding_visits_visible_to, remediation_summary
 from findings.tests.factories import ActionFactory, ConclusionFactory
@@ -265,7 +273,12 @@ def test_the_coming_visits_leaders_are_with_leader_names(scheduler, head, inspec
     plan = factories.plan(
         department=world.plan_2026.issuing_unit, template=world.template, year=today.year, status="approved"
     )
-    leaders = [leader, UserFactory(last_name="", first_name=""), UserFactory(last_name="Phạm", first_name=""), None]
+    leaders = [
+        leader,
+        UserFactory(last_name="", first_name=""),
+        UserFactory(last_name="Phạm", first_name=""),
+        None,
+    ]
     for n in range(9):
         visit = factories.visit(
             plan=plan,
@@ -454,6 +467,9 @@ def test_the_inspectors_load_counts_the_team_rows_of_the_windows_visible_visits(
     user = request.getfixturevalue(role)
     load = inspector_load(user=user)
     assert sorted(load.rows) == _load_reference(user, load.months), role
+    # The written-out statement and its ORM reference: the same rows in the same order.
+    _months, window, bounds = _load_window(user, months=3, today=None)
+    assert _load_rows(window, bounds) == _load_rows_orm(window, bounds) == load.rows, role
     if role in ("scheduler", "head", "administrator", "inspector"):
         assert load.rows  # the case is not empty
 
@@ -492,7 +508,9 @@ def _load_grouped_by_name(user, months: int = 3) -> list:
     )
     by_user: dict = {}
     for row in rows:
-        name = " ".join(filter(None, [row["user__last_name"], row["user__first_name"]])) or row["user__username"]
+        name = (
+            " ".join(filter(None, [row["user__last_name"], row["user__first_name"]])) or row["user__username"]
+        )
         counts = by_user.setdefault(row["user_id"], (name, [0] * months))[1]
         month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
         counts[firsts.index(month)] += row["visits"]
@@ -509,7 +527,15 @@ def test_the_inspectors_load_is_ordered_as_the_rows_grouped_by_name(world, distr
     plan = factories.plan(
         department=world.plan_2026.issuing_unit, template=world.template, year=today.year, status="approved"
     )
-    names = [("Đỗ", "An"), ("Zơ", "Bình"), ("an", "Chi"), ("Lê", "Dũng"), ("Lê", "Dũng"), ("", ""), ("Ánh", "")]
+    names = [
+        ("Đỗ", "An"),
+        ("Zơ", "Bình"),
+        ("an", "Chi"),
+        ("Lê", "Dũng"),
+        ("Lê", "Dũng"),
+        ("", ""),
+        ("Ánh", ""),
+    ]
     people = [UserFactory(last_name=last, first_name=first) for last, first in names]
     # Visits from the first day of this month to the last day of the window (and just past it).
     first = today.replace(day=1)
@@ -526,6 +552,8 @@ def test_the_inspectors_load_is_ordered_as_the_rows_grouped_by_name(world, distr
         load = inspector_load(user=user)
         expected = _load_grouped_by_name(user)
         assert [(name, counts) for name, counts in load.rows] == [(name, counts) for name, counts in expected]
+        _months, window, bounds = _load_window(user, months=3, today=None)
+        assert _load_rows_orm(window, bounds) == load.rows
         assert len(load.rows) >= len(people) and any(sum(counts) > 1 for _name, counts in load.rows)
         assert any(counts[1] for _name, counts in load.rows) and any(counts[2] for _name, counts in load.rows)
 
