@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from core.sql import column_converter
 from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion, Finding, RemediationAction
 from findings.selectors import RemediationSummary, actions_visible_to, remediation_summary
 from inspections.models import InspectionPlan, PlanStatus, TeamMember, TeamRole, Visit, VisitStatus
@@ -372,9 +373,119 @@ def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dic
     summary, actions = _liaison_actions(
         own=own, replaced=replaced, on_team=on_team, today=today, soon_days=soon_days
     )
-    board = _liaison_panels(None, visits, user=user, soon_days=soon_days, today=today, actions=actions)
+    if not own:  # (a liaison's unit is among their units: not met, but the statement needs one)
+        board = _liaison_panels(None, visits, user=user, soon_days=soon_days, today=today, actions=actions)
+    else:
+        next_visit, last_conclusion = _next_and_last(
+            own=own, replaced=replaced, user=user, now=timezone.now()
+        )
+        board = {
+            "overdue": [a for a in actions if a.due_date < today],
+            "due_soon": [a for a in actions if a.due_date >= today],
+            "next_visit": next_visit,
+            "last_conclusion": last_conclusion,
+            "today": today,
+        }
     board["summary"] = summary
     return board
+
+
+def _next_and_last(*, own: list[int], replaced: list[int], user, now: datetime) -> tuple:
+    """A liaison's next visit and last conclusion (_liaison_panels' two reads of a liaison, with
+    liaison_home's rule on the visits: a visit of their units, or of a unit they replaced whose
+    team they sit on) in one written-out statement: each read's first row, side by side in a
+    UNION ALL, the columns of the other read left empty. The objects are made as those reads'
+    ``select_related(...).only(...)`` made them (the other fields deferred).
+    reports/tests/test_home_reads.py holds them equal to _liaison_panels' for liaisons with and
+    without team seats on the replaced units' visits."""
+    field = {
+        name: model._meta.get_field(name)
+        for model, names in (
+            (Visit, ("starts_at", "ends_at", "plan")),
+            (InspectionPlan, ("title",)),
+            (Conclusion, ("visit", "number", "symbol", "date", "due_date")),
+        )
+        for name in names
+    }
+
+    def empty(name: str) -> str:
+        return f"CAST(NULL AS {field[name].db_type(connection)})"
+
+    def ids(values: list[int]) -> str:
+        return ", ".join(["%s"] * len(values))
+
+    seen = f"(v.unit_id IN ({ids(own)})"
+    params: list = [*own]
+    if replaced:
+        seen += (
+            f" OR (v.unit_id IN ({ids(replaced)})"  # noqa: S608
+            f" AND v.id IN (SELECT visit_id FROM {TeamMember._meta.db_table} WHERE user_id = %s))"
+        )
+        params += [*replaced, user.pk]
+    seen += ")"
+    # A liaison reads a visit's conclusion once it is concluded, the department's staff as soon
+    # as they read the visit (findings.selectors.finding_visits_visible_to).
+    concluded = "" if is_staff_member(user) else " AND v.status = %s"
+    adapt = connection.ops.adapt_datetimefield_value
+    visits, units, plans = Visit._meta.db_table, Unit._meta.db_table, InspectionPlan._meta.db_table
+    sql = (
+        "SELECT * FROM ("  # noqa: S608 (table names, placeholders and casts only)
+        "SELECT 1 AS kind, v.id, v.unit_id, u.name, v.starts_at, v.ends_at, v.plan_id, p.title,"
+        f" {empty('visit')}, {empty('number')}, {empty('symbol')}, {empty('date')}, {empty('due_date')}"
+        f" FROM {visits} v INNER JOIN {units} u ON u.id = v.unit_id"
+        f" INNER JOIN {plans} p ON p.id = v.plan_id"
+        f" WHERE {seen} AND v.status IN (%s, %s) AND v.ends_at >= %s"
+        " ORDER BY v.starts_at, v.id LIMIT 1) next_visit"
+        " UNION ALL SELECT * FROM ("
+        f"SELECT 2 AS kind, c.id, v.unit_id, u.name, {empty('starts_at')}, {empty('ends_at')},"
+        f" {empty('plan')}, {empty('title')},"
+        " c.visit_id, c.number, c.symbol, c.date, c.due_date"
+        f" FROM {Conclusion._meta.db_table} c INNER JOIN {visits} v ON v.id = c.visit_id"
+        f" INNER JOIN {units} u ON u.id = v.unit_id"
+        f" WHERE {seen}{concluded}"
+        " ORDER BY c.date DESC, c.id DESC LIMIT 1) last_conclusion"
+    )
+    params += [VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS, adapt(now), *params]
+    if concluded:
+        params.append(VisitStatus.CONCLUDED)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    db = connection.alias
+    next_visit = last_conclusion = None
+    for kind, pk, unit_id, unit_name, starts_at, ends_at, plan_id, title, visit_id, *conclusion in rows:
+        unit = _loaded(Unit, db, id=unit_id, name=unit_name)
+        if kind == 1:
+            starts_at, ends_at = (
+                column_converter(field[name])(value)
+                for name, value in (("starts_at", starts_at), ("ends_at", ends_at))
+            )
+            next_visit = _loaded(
+                Visit, db, id=pk, unit_id=unit_id, plan_id=plan_id, starts_at=starts_at, ends_at=ends_at
+            )
+            Visit.unit.field.set_cached_value(next_visit, unit)
+            Visit.plan.field.set_cached_value(
+                next_visit, _loaded(InspectionPlan, db, id=plan_id, title=title)
+            )
+        else:
+            number, symbol, day, due_date = (
+                column_converter(field[name])(value)
+                for name, value in zip(("number", "symbol", "date", "due_date"), conclusion, strict=True)
+            )
+            last_conclusion = _loaded(
+                Conclusion,
+                db,
+                id=pk,
+                visit_id=visit_id,
+                number=number,
+                symbol=symbol,
+                date=day,
+                due_date=due_date,
+            )
+            visit = _loaded(Visit, db, id=visit_id, unit_id=unit_id)
+            Visit.unit.field.set_cached_value(visit, unit)
+            Conclusion.visit.field.set_cached_value(last_conclusion, visit)
+    return next_visit, last_conclusion
 
 
 def scope_units(prefix: str):
