@@ -447,13 +447,31 @@ def _waiting_reference(user) -> list[tuple[int, int]]:
     return [(row.inspectionplan_id, row.unit_id) for row in rows]
 
 
+def _waiting_drawn(row) -> tuple:
+    plan = row.inspectionplan
+    return (
+        row.pk,
+        row.inspectionplan_id,
+        row.unit_id,
+        row.total,
+        plan.pk,
+        plan.title,
+        plan.year,
+        plan.get_absolute_url(),
+        row.unit.name,
+        row.get_deferred_fields(),
+        plan.get_deferred_fields(),
+        row.unit.get_deferred_fields(),
+    )
+
+
 @pytest.mark.parametrize(
     "role", ["scheduler", "head", "inspector", "leader", "liaison", "administrator", "outsider", "other_head"]
 )
 def test_the_waiting_units_and_their_plans_are_those_plans_visible_to_lets_through(
     request, role, world, district, other_department
 ):
-    from config.home.selectors import _seen_plan, units_without_visit
+    from config.home.selectors import _seen_plan, _units_without_visit_orm, units_without_visit
     from inspections.models import InspectionPlan
     from inspections.selectors import plans_visible_to
 
@@ -463,6 +481,11 @@ def test_the_waiting_units_and_their_plans_are_those_plans_visible_to_lets_throu
         plan = factories.plan(department=department, template=world.template, year=today.year, status=status)
         plan.units.add(*[UnitFactory(parent=department, name=f"Chờ {n}") for n in range(3)])
     world.plan_2026.units.add(UnitFactory(parent=district, name="Xã Chờ Lịch"))
+    # A unit whose visit was cancelled still waits; one with a visit scheduled does not.
+    cancelled, scheduled = (UnitFactory(parent=district, name=f"Xã {status}") for status in ("hủy", "lịch"))
+    world.plan_2026.units.add(cancelled, scheduled)
+    factories.visit(plan=world.plan_2026, unit=cancelled, day=today, status=VisitStatus.CANCELLED)
+    factories.visit(plan=world.plan_2026, unit=scheduled, day=today, status=VisitStatus.SCHEDULED)
     user = request.getfixturevalue(role)
     seen = _seen_plan(user, "")
     plans = [] if seen is None else list(InspectionPlan.objects.filter(seen).order_by("pk"))
@@ -470,8 +493,20 @@ def test_the_waiting_units_and_their_plans_are_those_plans_visible_to_lets_throu
     rows, total = units_without_visit(user=user, limit=100)
     assert [(row.inspectionplan_id, row.unit_id) for row in rows] == _waiting_reference(user), role
     assert total == len(rows)
+    # The written-out statement and its ORM reference: the same rows, drawn and deferred alike,
+    # the first few of them with the total of all.
+    for limit in (100, 2):
+        ours, theirs = (
+            units_without_visit(user=user, limit=limit),
+            _units_without_visit_orm(user=user, limit=limit),
+        )
+        assert ours[1] == theirs[1] == total, role
+        assert [_waiting_drawn(row) for row in ours[0]] == [_waiting_drawn(row) for row in theirs[0]], role
     if role in ("scheduler", "head", "administrator", "other_head"):
         assert rows  # the case is not empty
+    if role in ("scheduler", "head", "administrator"):
+        waiting = {row.unit_id for row in rows}
+        assert cancelled.pk in waiting and scheduled.pk not in waiting
 
 
 # The scheduler's load: the team rows of the window's visible visits --------------------------------
