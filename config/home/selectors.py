@@ -8,13 +8,29 @@ only what the user may see.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Q, Subquery, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from core.sql import column_converter
 from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion, Finding, RemediationAction
 from findings.selectors import RemediationSummary, actions_visible_to, remediation_summary
-from inspections.models import InspectionPlan, PlanStatus, TeamMember, Visit, VisitStatus
+from inspections.models import InspectionPlan, PlanStatus, TeamMember, TeamRole, Visit, VisitStatus
 from inspections.selectors import (
     MyVisits,
     my_visit_sections,
@@ -22,8 +38,8 @@ from inspections.selectors import (
     visible_visit_ids,
     visits_visible_to,
 )
-from inspections.visit_reads import named_leaders, with_leader_name
-from units.models import Unit
+from inspections.visit_reads import named_leaders
+from units.models import Unit, User
 from units.roles import Role, has_role, is_admin, is_staff_member
 from units.rules import scope_prefix
 from units.selectors import replaced_units_of
@@ -59,7 +75,8 @@ def _seen_visit(user, visit: str = "") -> Q | None:
 
 def upcoming_visits(*, user, weeks: int = 4, now: datetime | None = None, limit: int = 20) -> list[Visit]:
     """Visible visits starting from today through the coming ``weeks``, soonest first, each with
-    its leader's name (``leader_name``, in the same query: inspections.selectors.with_leader_name)."""
+    its leader's name (``leader_name``, in the same query: _with_leader's join, the fields of
+    inspections.visit_reads.with_leader_name)."""
     now = now or timezone.now()
     start = datetime.combine(timezone.localtime(now).date(), time.min, tzinfo=timezone.get_current_timezone())
     visits = (
@@ -71,7 +88,18 @@ def upcoming_visits(*, user, weeks: int = 4, now: datetime | None = None, limit:
         .only("id", "unit_id", "starts_at", "status", "unit__name")
         .order_by("starts_at", "id")
     )
-    return named_leaders(with_leader_name(visits)[:limit])
+    return named_leaders(_with_leader(visits)[:limit])
+
+
+def _with_leader(visits):
+    """inspections.visit_reads.with_leader_name's fields (``leader_first_name``...) through one
+    outer join to the visit's leader row (the one-leader index: a visit has at most one) and its
+    user, not a subquery per field and row: one join to compile and plan instead of three
+    subqueries, two index look-ups a row instead of six."""
+    leader = FilteredRelation("team", condition=Q(team__role=TeamRole.LEADER))
+    return visits.annotate(leader_team=leader).annotate(
+        **{f"leader_{f}": F(f"leader_team__user__{f}") for f in ("first_name", "last_name", "username")}
+    )
 
 
 # The waiting units the scheduler's panel lists; the others are counted.
@@ -85,7 +113,50 @@ def units_without_visit(*, user, limit: int = WAITING_SHOWN) -> tuple[list, int]
 
     Returns the through rows with ``inspectionplan`` and ``unit`` loaded, by year then tree
     order, and the total.
+
+    Written out (the ORM's statement, _units_without_visit_orm, is its reference:
+    reports/tests/test_home_reads.py holds the two equal for every role): building the ORM's
+    statement (the plans' rule, the anti-join, the window count, two related tables) cost more
+    than running it. The rows are made as ``select_related(...).only(...)`` made them.
     """
+    prefix = None if is_admin(user) else scope_prefix(user)
+    if _seen_plan(user) is None:
+        return [], 0
+    through = InspectionPlan.units.through
+    plan_table, unit_table = InspectionPlan._meta.db_table, Unit._meta.db_table
+    # _seen_plan's rule: every plan for an administrator, else the issuer's path in their scope.
+    issuer, in_scope, params = "", "", []
+    if prefix is not None:
+        issuer = f" INNER JOIN {unit_table} iu ON iu.id = p.issuing_unit_id"
+        in_scope = "iu.path LIKE %s ESCAPE '\\' AND "
+        params.append(f"{connection.ops.prep_for_like_query(prefix)}%")
+    sql = (
+        "SELECT pu.id, pu.inspectionplan_id, pu.unit_id, COUNT(pu.id) OVER (), p.year, p.title, u.name"  # noqa: S608
+        f" FROM {through._meta.db_table} pu"
+        f" INNER JOIN {plan_table} p ON p.id = pu.inspectionplan_id{issuer}"
+        f" INNER JOIN {unit_table} u ON u.id = pu.unit_id"
+        f" WHERE {in_scope}p.status IN (%s, %s) AND NOT EXISTS (SELECT 1 FROM {Visit._meta.db_table} v"
+        " WHERE v.plan_id = pu.inspectionplan_id AND v.unit_id = pu.unit_id AND NOT (v.status = %s))"
+        " ORDER BY p.year DESC, p.title ASC, u.path ASC LIMIT %s"
+    )
+    params += [PlanStatus.APPROVED, PlanStatus.IN_PROGRESS, VisitStatus.CANCELLED, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    db, rows = connection.alias, []
+    for pk, plan_id, unit_id, total, year, title, name in found:
+        row = _loaded(through, db, id=pk, inspectionplan_id=plan_id, unit_id=unit_id)
+        row.total = total
+        through.inspectionplan.field.set_cached_value(
+            row, _loaded(InspectionPlan, db, id=plan_id, year=year, title=title)
+        )
+        through.unit.field.set_cached_value(row, _loaded(Unit, db, id=unit_id, name=name))
+        rows.append(row)
+    return rows, (rows[0].total if rows else 0)
+
+
+def _units_without_visit_orm(*, user, limit: int = WAITING_SHOWN) -> tuple[list, int]:
+    """units_without_visit's statement built by the ORM: its reference."""
     through = InspectionPlan.units.through
     seen = _seen_plan(user)
     if seen is None:
@@ -133,6 +204,13 @@ class InspectorLoad:
 
 def inspector_load(*, user, months: int = 3, today: date | None = None) -> InspectorLoad:
     """Visits per inspector per month (this month and the next ``months - 1``), over visible visits. One query."""
+    firsts, window, bounds = _load_window(user, months=months, today=today)
+    return InspectorLoad(firsts, _load_rows(window, bounds))
+
+
+def _load_window(user, *, months: int, today: date | None) -> tuple[list[date], object, list[datetime]]:
+    """inspector_load's months (their first days), the visible visits of those months (a
+    queryset) and the months' first instants followed by the window's end."""
     today = today or timezone.localdate()
     firsts = []
     first = today.replace(day=1)
@@ -151,24 +229,84 @@ def inspector_load(*, user, months: int = 3, today: date | None = None) -> Inspe
     window = _visible_in_window(
         user, Visit.objects.filter(starts_at__gte=window_start, starts_at__lt=window_end)
     ).exclude(status=VisitStatus.CANCELLED)
-    members = TeamMember.objects.filter(_AnyOf(F("visit_id"), Subquery(window.order_by().values("id"))))
-    rows = (
-        members.annotate(month=TruncMonth("visit__starts_at", tzinfo=tz))
-        .values("user_id", "user__last_name", "user__first_name", "user__username", "month")
-        .annotate(visits=Count("id"))
-        .order_by("user__last_name", "user__first_name", "user_id")
+    bounds = [datetime.combine(month, time.min, tzinfo=tz) for month in firsts] + [window_end]
+    return firsts, window, bounds
+
+
+def _load_rows(window, bounds: list[datetime]) -> list[tuple[str, list[int]]]:
+    """inspector_load's rows: each inspector's name and their team rows among ``window``'s visits
+    by month (``bounds``: the months' first instants, then the window's end), by name. The
+    statement _load_rows_orm builds, written out around the window's own SQL (compiled by the
+    ORM: the visibility rule stays _visible_in_window's): building the grouped query's six
+    aggregates cost more than reading it. reports/tests/test_home_reads.py holds the two equal
+    (and _load_rows_orm equal to the rows grouped by name and month) for every role."""
+    try:
+        ids_sql, ids_params = window.order_by().values("id").query.sql_with_params()
+    except EmptyResultSet:  # a window that can hold no visit (a user who may read none)
+        return []
+    adapt = connection.ops.adapt_datetimefield_value
+    months = len(bounds) - 1
+    counts = ", ".join(["COUNT(CASE WHEN v.starts_at >= %s AND v.starts_at < %s THEN 1 END)"] * months)
+    in_window = f"= ANY(ARRAY({ids_sql}))" if connection.vendor == "postgresql" else f"IN ({ids_sql})"
+    # Only table names, the window's compiled SQL and placeholders go into the text.
+    sql = (
+        f"SELECT t.user_id, MIN(u.last_name), MIN(u.first_name), MIN(u.username), {counts}"  # noqa: S608
+        f" FROM {TeamMember._meta.db_table} t"
+        f" INNER JOIN {Visit._meta.db_table} v ON v.id = t.visit_id"
+        f" INNER JOIN {User._meta.db_table} u ON u.id = t.user_id"
+        f" WHERE t.visit_id {in_window} AND v.starts_at >= %s AND v.starts_at < %s"
+        " GROUP BY t.user_id ORDER BY 2, 3, 1"
     )
-    by_user: dict[int, list[int]] = {}
-    names: dict[int, str] = {}
-    for row in rows:
-        counts = by_user.setdefault(row["user_id"], [0] * months)
-        names[row["user_id"]] = (
-            " ".join(filter(None, [row["user__last_name"], row["user__first_name"]])) or row["user__username"]
+    params = [adapt(bound) for i in range(months) for bound in (bounds[i], bounds[i + 1])]
+    params += [*ids_params, adapt(bounds[0]), adapt(bounds[-1])]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        (" ".join(filter(None, [last, first])) or username, list(n))
+        for _pk, last, first, username, *n in rows
+    ]
+
+
+def _load_rows_orm(window, bounds: list[datetime]) -> list[tuple[str, list[int]]]:
+    """_load_rows's statement built by the ORM: its reference."""
+    # The window's visible visits first (the start-time index, their visibility as a condition
+    # on each), then their team rows by the team's visit index (_AnyOf). The window's bounds
+    # again on the team rows' own visit (true of every one of them): the visits joined for
+    # their start are read by the start-time index, not every visit of the country hashed
+    # against the team rows.
+    members = TeamMember.objects.filter(
+        _AnyOf(F("visit_id"), Subquery(window.order_by().values("id"))),
+        visit__starts_at__gte=bounds[0],
+        visit__starts_at__lt=bounds[-1],
+    )
+    # One row per inspector, grouped by the team rows' user id with a filtered count per month,
+    # and only then sorted by name: grouped by the names and the month, PostgreSQL sorted every
+    # team row of the three months (931 on the large bench set) by the names before grouping
+    # them, to keep a row per inspector and month. The names are the same on each of a user's
+    # rows (MIN of one value); the months are the window's, bounded as `window` is.
+    rows = (
+        members.values("user_id")
+        .annotate(
+            last_name=Min("user__last_name"),
+            first_name=Min("user__first_name"),
+            username=Min("user__username"),
+            **{
+                f"month{i}": Count(
+                    "id", filter=Q(visit__starts_at__gte=bounds[i], visit__starts_at__lt=bounds[i + 1])
+                )
+                for i in range(len(bounds) - 1)
+            },
         )
-        month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
-        if month in firsts:
-            counts[firsts.index(month)] += row["visits"]
-    return InspectorLoad(firsts, [(names[pk], counts) for pk, counts in by_user.items()])
+        .order_by("last_name", "first_name", "user_id")
+    )
+    return [
+        (
+            " ".join(filter(None, [row["last_name"], row["first_name"]])) or row["username"],
+            [row[f"month{i}"] for i in range(len(bounds) - 1)],
+        )
+        for row in rows
+    ]
 
 
 class _AnyOf(Func):
@@ -271,15 +409,126 @@ def liaison_home(*, user, soon_days: int = 30, today: date | None = None) -> dic
         visits = Q(unit_id__in=in_scope, pk__in=visits_visible_to(user).values("pk"))
         return _liaison_panels(actions, visits, user=user, soon_days=soon_days, today=today)
     on_team = TeamMember.objects.filter(user=user).values("visit_id")
-    actions, visits = Q(unit_id__in=own), Q(unit_id__in=own)
+    visits = Q(unit_id__in=own)
     if replaced:
         visits |= Q(unit_id__in=replaced, pk__in=on_team)
-        actions |= Q(unit_id__in=replaced) & (
-            Q(finding__visit__unit_id__in=own) | Q(finding__visit_id__in=on_team)
+    # The actions' panel comes with the counts, from the same rows (_liaison_actions).
+    summary, actions = _liaison_actions(
+        own=own, replaced=replaced, on_team=on_team, today=today, soon_days=soon_days
+    )
+    if not own:  # (a liaison's unit is among their units: not met, but the statement needs one)
+        board = _liaison_panels(None, visits, user=user, soon_days=soon_days, today=today, actions=actions)
+    else:
+        next_visit, last_conclusion = _next_and_last(
+            own=own, replaced=replaced, user=user, now=timezone.now()
         )
-    board = _liaison_panels(actions, visits, user=user, soon_days=soon_days, today=today)
-    board["summary"] = _liaison_summary(own=own, on_team=on_team, today=today)
+        board = {
+            "overdue": [a for a in actions if a.due_date < today],
+            "due_soon": [a for a in actions if a.due_date >= today],
+            "next_visit": next_visit,
+            "last_conclusion": last_conclusion,
+            "today": today,
+        }
+    board["summary"] = summary
     return board
+
+
+def _next_and_last(*, own: list[int], replaced: list[int], user, now: datetime) -> tuple:
+    """A liaison's next visit and last conclusion (_liaison_panels' two reads of a liaison, with
+    liaison_home's rule on the visits: a visit of their units, or of a unit they replaced whose
+    team they sit on) in one written-out statement: each read's first row, side by side in a
+    UNION ALL, the columns of the other read left empty. The objects are made as those reads'
+    ``select_related(...).only(...)`` made them (the other fields deferred).
+    reports/tests/test_home_reads.py holds them equal to _liaison_panels' for liaisons with and
+    without team seats on the replaced units' visits."""
+    field = {
+        name: model._meta.get_field(name)
+        for model, names in (
+            (Visit, ("starts_at", "ends_at", "plan")),
+            (InspectionPlan, ("title",)),
+            (Conclusion, ("visit", "number", "symbol", "date", "due_date")),
+        )
+        for name in names
+    }
+
+    def empty(name: str) -> str:
+        return f"CAST(NULL AS {field[name].db_type(connection)})"
+
+    def ids(values: list[int]) -> str:
+        return ", ".join(["%s"] * len(values))
+
+    seen = f"(v.unit_id IN ({ids(own)})"
+    params: list = [*own]
+    if replaced:
+        seen += (
+            f" OR (v.unit_id IN ({ids(replaced)})"  # noqa: S608
+            f" AND v.id IN (SELECT visit_id FROM {TeamMember._meta.db_table} WHERE user_id = %s))"
+        )
+        params += [*replaced, user.pk]
+    seen += ")"
+    # A liaison reads a visit's conclusion once it is concluded, the department's staff as soon
+    # as they read the visit (findings.selectors.finding_visits_visible_to).
+    concluded = "" if is_staff_member(user) else " AND v.status = %s"
+    adapt = connection.ops.adapt_datetimefield_value
+    visits, units, plans = Visit._meta.db_table, Unit._meta.db_table, InspectionPlan._meta.db_table
+    sql = (
+        "SELECT * FROM ("  # noqa: S608 (table names, placeholders and casts only)
+        "SELECT 1 AS kind, v.id, v.unit_id, u.name, v.starts_at, v.ends_at, v.plan_id, p.title,"
+        f" {empty('visit')}, {empty('number')}, {empty('symbol')}, {empty('date')}, {empty('due_date')}"
+        f" FROM {visits} v INNER JOIN {units} u ON u.id = v.unit_id"
+        f" INNER JOIN {plans} p ON p.id = v.plan_id"
+        f" WHERE {seen} AND v.status IN (%s, %s) AND v.ends_at >= %s"
+        " ORDER BY v.starts_at, v.id LIMIT 1) next_visit"
+        " UNION ALL SELECT * FROM ("
+        f"SELECT 2 AS kind, c.id, v.unit_id, u.name, {empty('starts_at')}, {empty('ends_at')},"
+        f" {empty('plan')}, {empty('title')},"
+        " c.visit_id, c.number, c.symbol, c.date, c.due_date"
+        f" FROM {Conclusion._meta.db_table} c INNER JOIN {visits} v ON v.id = c.visit_id"
+        f" INNER JOIN {units} u ON u.id = v.unit_id"
+        f" WHERE {seen}{concluded}"
+        " ORDER BY c.date DESC, c.id DESC LIMIT 1) last_conclusion"
+    )
+    params += [VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS, adapt(now), *params]
+    if concluded:
+        params.append(VisitStatus.CONCLUDED)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    db = connection.alias
+    next_visit = last_conclusion = None
+    for kind, pk, unit_id, unit_name, starts_at, ends_at, plan_id, title, visit_id, *conclusion in rows:
+        unit = _loaded(Unit, db, id=unit_id, name=unit_name)
+        if kind == 1:
+            starts_at, ends_at = (
+                column_converter(field[name])(value)
+                for name, value in (("starts_at", starts_at), ("ends_at", ends_at))
+            )
+            next_visit = _loaded(
+                Visit, db, id=pk, unit_id=unit_id, plan_id=plan_id, starts_at=starts_at, ends_at=ends_at
+            )
+            Visit.unit.field.set_cached_value(next_visit, unit)
+            Visit.plan.field.set_cached_value(
+                next_visit, _loaded(InspectionPlan, db, id=plan_id, title=title)
+            )
+        else:
+            number, symbol, day, due_date = (
+                column_converter(field[name])(value)
+                for name, value in zip(("number", "symbol", "date", "due_date"), conclusion, strict=True)
+            )
+            last_conclusion = _loaded(
+                Conclusion,
+                db,
+                id=pk,
+                visit_id=visit_id,
+                number=number,
+                symbol=symbol,
+                date=day,
+                due_date=due_date,
+            )
+            visit = _loaded(Visit, db, id=visit_id, unit_id=unit_id)
+            Visit.unit.field.set_cached_value(visit, unit)
+            Conclusion.visit.field.set_cached_value(last_conclusion, visit)
+    return next_visit, last_conclusion
 
 
 def scope_units(prefix: str):
@@ -291,52 +540,102 @@ def scope_units(prefix: str):
     )
 
 
-def _liaison_summary(*, own: list[int], on_team, today: date) -> RemediationSummary:
-    """findings.selectors.remediation_summary of a liaison, over the same actions (every action
-    they may read, in their scope or not: actions_visible_to's liaison rule, an action of a unit
-    of their subtree or of a visit they read), as a UNION of three id subqueries on the subtree's
-    unit ids already read, each on its index: the actions of those units, the actions of those
-    units' visits, the actions of the visits whose team they are on. The selectors' own UNION
-    nests the visibility of visits in it (five levels of subqueries to compile and plan for one
-    count)."""
-    columns = ("pk", "state", "due_date")
-    rows = (
-        RemediationAction.objects.filter(unit_id__in=own)
-        .order_by()
-        .values_list(*columns)
-        .union(
-            RemediationAction.objects.filter(finding__visit__unit_id__in=own)
+def _liaison_actions(
+    *, own: list[int], replaced: list[int], on_team, today: date, soon_days: int
+) -> tuple[RemediationSummary, list[RemediationAction]]:
+    """findings.selectors.remediation_summary of a liaison, and the actions of their panel, from
+    one query.
+
+    The counts are over every action they may read, in their scope or not (actions_visible_to's
+    liaison rule: an action of a unit of their subtree or of a visit they read), read as three id
+    parts on the subtree's unit ids already read, each on its index: (1) the actions of those
+    units, (2) the actions of those units' visits, (3) the actions of the visits whose team they
+    are on. The selectors' own UNION nests the visibility of visits in it (five levels of
+    subqueries to compile and plan for one count).
+
+    The panel's actions (liaison_home's rule: an action of their subtree, or of a unit it
+    replaced through a visit they read) are among those rows: an action of their units, or one of
+    a replaced unit read by part (2) or (3). So each part carries its number, the action's unit
+    and what the panel draws (the finding's recommendation), and the panel is picked from the
+    rows here (open, due within ``soon_days``), not read by a query of its own."""
+    columns = ("pk", "state", "due_date", "unit_id", "finding_id", "recommendation", "part")
+
+    def part(n: int, condition: Q):
+        return (
+            RemediationAction.objects.filter(condition)
+            .annotate(recommendation=F("finding__recommendation"), part=Value(n))
             .order_by()
-            .values_list(*columns),
-            RemediationAction.objects.filter(finding__visit_id__in=on_team).order_by().values_list(*columns),
+            .values_list(*columns)
         )
+
+    rows = part(1, Q(unit_id__in=own)).union(
+        part(2, Q(finding__visit__unit_id__in=own)), part(3, Q(finding__visit_id__in=on_team)), all=True
     )
-    # Counted here from the liaison's own actions (each once: UNION, with its id), not by
-    # `pk IN (the UNION)` over the actions table, which PostgreSQL answered by reading every
-    # action of the country (a hash join) to keep a few dozen.
+    # Counted here from the liaison's own actions (each once, by its id), not by `pk IN (the
+    # UNION)` over the actions table, which PostgreSQL answered by reading every action of the
+    # country (a hash join) to keep a few dozen.
     open_, overdue, reported = 0, 0, 0
-    for _pk, state, due_date in rows:
+    seen: set[int] = set()
+    shown: dict[int, RemediationAction] = {}
+    own_units, replaced_units = set(own), set(replaced)
+    last_day = today + timedelta(days=soon_days)
+    for pk, state, due_date, unit_id, finding_id, recommendation, n in rows:
+        if state in ACTION_OPEN_STATES:
+            if (
+                pk not in shown
+                and due_date is not None
+                and due_date <= last_day
+                and (unit_id in own_units or (n != 1 and unit_id in replaced_units))
+            ):
+                # As the panel's own query made them (select_related, only): the other fields
+                # deferred, read if asked for.
+                action = shown[pk] = _loaded(
+                    RemediationAction, rows.db, id=pk, finding_id=finding_id, due_date=due_date, state=state
+                )
+                finding = _loaded(Finding, rows.db, id=finding_id, recommendation=recommendation)
+                RemediationAction.finding.field.set_cached_value(action, finding)
+        if pk in seen:
+            continue
+        seen.add(pk)
         if state in ACTION_OPEN_STATES:
             open_ += 1
             overdue += due_date is not None and due_date < today
         elif state == ActionState.REPORTED_DONE:
             reported += 1
-    return RemediationSummary(open=open_, overdue=overdue, reported=reported)
+    actions = sorted(shown.values(), key=lambda action: (action.due_date, action.pk))
+    return RemediationSummary(open=open_, overdue=overdue, reported=reported), actions
 
 
-def _liaison_panels(actions_seen: Q, visits_seen: Q, *, user, soon_days: int, today: date) -> dict:
-    """liaison_home's three reads, of the actions and visits the two conditions let through."""
-    actions = list(
-        RemediationAction.objects.filter(actions_seen)
-        .filter(
-            state__in=ACTION_OPEN_STATES,
-            due_date__lte=today + timedelta(days=soon_days),
+def _loaded(model, db: str, **values):
+    """A ``model`` instance as a queryset's ``.only(*values)`` makes it (Model.from_db: the other
+    fields deferred)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
+def _liaison_panels(
+    actions_seen: Q | None,
+    visits_seen: Q,
+    *,
+    user,
+    soon_days: int,
+    today: date,
+    actions: list[RemediationAction] | None = None,
+) -> dict:
+    """liaison_home's three reads, of the actions and visits the two conditions let through
+    (``actions``: the actions' panel already read, by _liaison_actions)."""
+    if actions is None:
+        actions = list(
+            RemediationAction.objects.filter(actions_seen)
+            .filter(
+                state__in=ACTION_OPEN_STATES,
+                due_date__lte=today + timedelta(days=soon_days),
+            )
+            .select_related("finding")
+            # What the panel draws: the recommendation and the due date (no unit, no finding's texts).
+            .only("id", "due_date", "state", "finding_id", "finding__recommendation")
+            .order_by("due_date", "id")
         )
-        .select_related("finding")
-        # What the panel draws: the recommendation and the due date (no unit, no finding's texts).
-        .only("id", "due_date", "state", "finding_id", "finding__recommendation")
-        .order_by("due_date", "id")
-    )
     next_visit = (
         Visit.objects.filter(visits_seen)
         .filter(

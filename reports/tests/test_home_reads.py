@@ -12,7 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from config.home.selectors import _seen_visit, liaison_home, my_visits_panel, reported_actions_count
+from config.home.selectors import (
+    _load_rows,
+    _load_rows_orm,
+    _load_window,
+    _seen_visit,
+    liaison_home,
+    my_visits_panel,
+    reported_actions_count,
+)
 from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion
 from findings.selectors import actions_visible_to, finding_visits_visible_to, remediation_summary
 from findings.tests.factories import ActionFactory, ConclusionFactory
@@ -48,6 +56,7 @@ def _reference(user, today: date, soon_days: int = 30) -> dict:
     ).order_by("-date", "-id")
     return {
         "actions": [a.pk for a in actions],
+        "drawn": [(a.pk, a.due_date, a.state, a.finding_id, a.finding.recommendation) for a in actions],
         "next_visit": next_visit and next_visit.pk,
         "last_conclusion": (last := conclusions.first()) and last.pk,
     }
@@ -57,6 +66,10 @@ def _read(user, today: date) -> dict:
     board = liaison_home(user=user, today=today)
     return {
         "actions": [a.pk for a in board["overdue"] + board["due_soon"]],
+        "drawn": [
+            (a.pk, a.due_date, a.state, a.finding_id, a.finding.recommendation)
+            for a in board["overdue"] + board["due_soon"]
+        ],
         "next_visit": board["next_visit"] and board["next_visit"].pk,
         "last_conclusion": board["last_conclusion"] and board["last_conclusion"].pk,
     }
@@ -111,13 +124,23 @@ def test_the_liaisons_panels_hold_exactly_the_rows_the_visibility_selectors_let_
         (world.binh_tan_2025, commune, ActionState.VERIFIED, -90),
         (world.binh_tan_2025, commune, ActionState.REOPENED, -1),
         (old_on_team, elsewhere, ActionState.REPORTED_DONE, 40),
+        (world.binh_tan_2026, commune, ActionState.IN_PROGRESS, 45),  # open, due after the panel's days
+        (old_on_team, elsewhere, ActionState.OPEN, -2),  # a replaced unit's, overdue, of a visit they sit on
     ):
         finding = factories.limitation(visit=visit, code="1.2", creator=leader)
         ActionFactory(finding=finding, unit=unit, due_date=today + timedelta(days=days), state=state)
 
     TeamMember.objects.create(visit=old_on_team, user=inspector, role=TeamRole.MEMBER)
+    # A conclusion of a visit not yet concluded (the department's staff read it, a liaison not).
+    reviewed = factories.visit(
+        plan=plans[1], unit=commune, day=today - timedelta(days=3), status=VisitStatus.REVIEWED
+    )
+    ConclusionFactory(visit=reviewed, created_by=leader, number=70, year=today.year, date=today)
     for user in (liaison, on_team, staff_liaison, head, inspector, administrator):
         assert _read(user, today) == _reference(user, today), user
+    for user in (liaison, on_team, staff_liaison):  # the written-out next visit and last conclusion
+        assert _drawn(liaison_home(user=user, today=today)) == _drawn(_panels_orm(user, today)), user
+    assert _read(staff_liaison, today)["last_conclusion"] == reviewed.conclusion.pk
     for user in (liaison, on_team, staff_liaison):  # the counts read with the panels
         assert liaison_home(user=user, today=today)["summary"] == remediation_summary(
             user=user, today=today
@@ -126,12 +149,59 @@ def test_the_liaisons_panels_hold_exactly_the_rows_the_visibility_selectors_let_
     # The cases are not empty: each user's panels differ where the rule says they should.
     assert _read(liaison, today)["next_visit"] == coming_own.pk
     assert _read(on_team, today)["next_visit"] == coming_old.pk
-    assert len(_read(on_team, today)["actions"]) == len(_read(liaison, today)["actions"]) + 1
+    assert len(_read(on_team, today)["actions"]) == len(_read(liaison, today)["actions"]) + 2
     assert _read(on_team, today)["last_conclusion"] == old_on_team.conclusion.pk
     assert _read(liaison, today)["last_conclusion"] == world.binh_tan_2026.conclusion.pk
 
 
-def test_the_liaisons_panels_and_counts_read_five_queries_and_no_visibility_subquery_without_a_merger(
+def _panels_orm(user, today: date) -> dict:
+    """liaison_home's next visit and last conclusion as _liaison_panels reads them by the ORM
+    (the reference of _next_and_last's written-out statement)."""
+    from config.home.selectors import _liaison_panels, scope_units
+
+    prefix = scope_prefix(user)
+    own, replaced = [], []
+    for pk, path in scope_units(prefix).values_list("pk", "path"):
+        (own if path.startswith(prefix) else replaced).append(pk)
+    visits = Q(unit_id__in=own)
+    if replaced:
+        visits |= Q(unit_id__in=replaced, pk__in=TeamMember.objects.filter(user=user).values("visit_id"))
+    return _liaison_panels(Q(pk__in=[]), visits, user=user, soon_days=30, today=today)
+
+
+def _drawn(board: dict) -> tuple:
+    """What the liaison's panels draw of the next visit and the last conclusion, and which of
+    their fields were left to read later."""
+    visit, conclusion = board["next_visit"], board["last_conclusion"]
+    return (
+        visit
+        and (
+            visit.pk,
+            visit.starts_at,
+            visit.ends_at,
+            visit.unit.name,
+            visit.plan.title,
+            visit.get_absolute_url(),
+            visit.get_deferred_fields(),
+            visit.unit.get_deferred_fields(),
+            visit.plan.get_deferred_fields(),
+        ),
+        conclusion
+        and (
+            conclusion.pk,
+            conclusion.reference,
+            conclusion.date,
+            conclusion.due_date,
+            conclusion.visit.unit.name,
+            conclusion.get_absolute_url(),
+            conclusion.get_deferred_fields(),
+            conclusion.visit.get_deferred_fields(),
+            conclusion.visit.unit.get_deferred_fields(),
+        ),
+    )
+
+
+def test_the_liaisons_panels_and_counts_read_three_queries_and_no_visibility_subquery_without_a_merger(
     world, liaison, leader
 ):
     finding = factories.limitation(visit=world.binh_tan_2026, code="1.2", creator=leader)
@@ -142,10 +212,13 @@ def test_the_liaisons_panels_and_counts_read_five_queries_and_no_visibility_subq
         board = liaison_home(user=liaison, today=world.today)
     assert [a.finding_id for a in board["due_soon"]] == [finding.pk]
     assert board["summary"] == remediation_summary(user=liaison, today=world.today)
-    assert len(queries) == 5  # the units, three panels, the counts
-    # The panels filter by the units' ids alone; only the counts' UNION asks for their team seats.
-    panels = queries.captured_queries[:4]
-    assert not any("UNION" in q["sql"] or "teammember" in q["sql"] for q in panels)
+    # The units, the counts with the actions' panel (_liaison_actions), the next visit with the
+    # last conclusion (_next_and_last).
+    assert len(queries) == 3
+    # The visits' panels filter by the units' ids alone; only the counts ask for their team seats.
+    units, counts, visits = (q["sql"] for q in queries.captured_queries)
+    assert "teammember" in counts and "remediationaction" in counts
+    assert "teammember" not in units + visits and "conclusion" in visits
 
 
 def test_an_inspectors_reported_count_is_the_visible_reported_actions(
@@ -241,6 +314,50 @@ def test_the_scheduler_panels_rows_are_the_templates_markup(
     assert "&lt;đột xuất&gt; &amp; định kỳ" in html and "Trần &lt;Văn&gt; A &amp; B" in html
 
 
+def test_the_coming_visits_leaders_are_with_leader_names(scheduler, head, inspector, world, district, leader):
+    # upcoming_visits reads each visit's leader through one outer join to the leader's row
+    # (_with_leader): the same visits, in the same order, with the names
+    # inspections.visit_reads.with_leader_name's subqueries give (a visit without a leader, a
+    # leader without a name, only a family name, members who do not lead).
+    from config.home.selectors import _visible_in_window, upcoming_visits
+    from inspections.models import Visit
+    from inspections.visit_reads import named_leaders, with_leader_name
+
+    today = timezone.localdate()
+    plan = factories.plan(
+        department=world.plan_2026.issuing_unit, template=world.template, year=today.year, status="approved"
+    )
+    leaders = [
+        leader,
+        UserFactory(last_name="", first_name=""),
+        UserFactory(last_name="Phạm", first_name=""),
+        None,
+    ]
+    for n in range(9):
+        visit = factories.visit(
+            plan=plan,
+            unit=UnitFactory(parent=district),
+            day=today + timedelta(days=n % 4),
+            status=VisitStatus.SCHEDULED,
+            leader=leaders[n % 4],
+        )
+        TeamMember.objects.create(visit=visit, user=inspector, role=TeamRole.MEMBER)
+    for user in (scheduler, head, inspector):
+        ours = upcoming_visits(user=user)
+        start = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
+        reference = named_leaders(
+            with_leader_name(
+                _visible_in_window(
+                    user, Visit.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(weeks=4))
+                )
+                .exclude(status=VisitStatus.CANCELLED)
+                .order_by("starts_at", "id")
+            )[:20]
+        )
+        assert [(v.pk, v.leader_name) for v in ours] == [(v.pk, v.leader_name) for v in reference], user
+        assert {v.leader_name for v in ours} >= {None, str(leader), "Phạm"}, user
+
+
 def _page(client, user):
     client.force_login(user)
     response = client.get(reverse("home"))
@@ -330,13 +447,31 @@ def _waiting_reference(user) -> list[tuple[int, int]]:
     return [(row.inspectionplan_id, row.unit_id) for row in rows]
 
 
+def _waiting_drawn(row) -> tuple:
+    plan = row.inspectionplan
+    return (
+        row.pk,
+        row.inspectionplan_id,
+        row.unit_id,
+        row.total,
+        plan.pk,
+        plan.title,
+        plan.year,
+        plan.get_absolute_url(),
+        row.unit.name,
+        row.get_deferred_fields(),
+        plan.get_deferred_fields(),
+        row.unit.get_deferred_fields(),
+    )
+
+
 @pytest.mark.parametrize(
     "role", ["scheduler", "head", "inspector", "leader", "liaison", "administrator", "outsider", "other_head"]
 )
 def test_the_waiting_units_and_their_plans_are_those_plans_visible_to_lets_through(
     request, role, world, district, other_department
 ):
-    from config.home.selectors import _seen_plan, units_without_visit
+    from config.home.selectors import _seen_plan, _units_without_visit_orm, units_without_visit
     from inspections.models import InspectionPlan
     from inspections.selectors import plans_visible_to
 
@@ -346,6 +481,11 @@ def test_the_waiting_units_and_their_plans_are_those_plans_visible_to_lets_throu
         plan = factories.plan(department=department, template=world.template, year=today.year, status=status)
         plan.units.add(*[UnitFactory(parent=department, name=f"Chờ {n}") for n in range(3)])
     world.plan_2026.units.add(UnitFactory(parent=district, name="Xã Chờ Lịch"))
+    # A unit whose visit was cancelled still waits; one with a visit scheduled does not.
+    cancelled, scheduled = (UnitFactory(parent=district, name=f"Xã {status}") for status in ("hủy", "lịch"))
+    world.plan_2026.units.add(cancelled, scheduled)
+    factories.visit(plan=world.plan_2026, unit=cancelled, day=today, status=VisitStatus.CANCELLED)
+    factories.visit(plan=world.plan_2026, unit=scheduled, day=today, status=VisitStatus.SCHEDULED)
     user = request.getfixturevalue(role)
     seen = _seen_plan(user, "")
     plans = [] if seen is None else list(InspectionPlan.objects.filter(seen).order_by("pk"))
@@ -353,8 +493,20 @@ def test_the_waiting_units_and_their_plans_are_those_plans_visible_to_lets_throu
     rows, total = units_without_visit(user=user, limit=100)
     assert [(row.inspectionplan_id, row.unit_id) for row in rows] == _waiting_reference(user), role
     assert total == len(rows)
+    # The written-out statement and its ORM reference: the same rows, drawn and deferred alike,
+    # the first few of them with the total of all.
+    for limit in (100, 2):
+        ours, theirs = (
+            units_without_visit(user=user, limit=limit),
+            _units_without_visit_orm(user=user, limit=limit),
+        )
+        assert ours[1] == theirs[1] == total, role
+        assert [_waiting_drawn(row) for row in ours[0]] == [_waiting_drawn(row) for row in theirs[0]], role
     if role in ("scheduler", "head", "administrator", "other_head"):
         assert rows  # the case is not empty
+    if role in ("scheduler", "head", "administrator"):
+        waiting = {row.unit_id for row in rows}
+        assert cancelled.pk in waiting and scheduled.pk not in waiting
 
 
 # The scheduler's load: the team rows of the window's visible visits --------------------------------
@@ -404,8 +556,95 @@ def test_the_inspectors_load_counts_the_team_rows_of_the_windows_visible_visits(
     user = request.getfixturevalue(role)
     load = inspector_load(user=user)
     assert sorted(load.rows) == _load_reference(user, load.months), role
+    # The written-out statement and its ORM reference: the same rows in the same order.
+    _months, window, bounds = _load_window(user, months=3, today=None)
+    assert _load_rows(window, bounds) == _load_rows_orm(window, bounds) == load.rows, role
     if role in ("scheduler", "head", "administrator", "inspector"):
         assert load.rows  # the case is not empty
+
+
+def _load_grouped_by_name(user, months: int = 3) -> list:
+    """inspector_load's rows as it read them before: the team rows grouped by the inspector's
+    names and the month (TruncMonth), sorted by name by the database; the ORM reference of the
+    rows' order (the database's collation), which Python's sort of the names need not keep."""
+    from datetime import datetime, time
+
+    from django.db.models import Count, F, Subquery
+    from django.db.models.functions import TruncMonth
+
+    from config.home.selectors import _AnyOf, _visible_in_window
+    from inspections.models import Visit
+
+    first = timezone.localdate().replace(day=1)
+    firsts = []
+    for _i in range(months):
+        firsts.append(first)
+        first = (first + timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    window = _visible_in_window(
+        user,
+        Visit.objects.filter(
+            starts_at__gte=datetime.combine(firsts[0], time.min, tzinfo=tz),
+            starts_at__lt=datetime.combine(first, time.min, tzinfo=tz),
+        ),
+    ).exclude(status=VisitStatus.CANCELLED)
+    rows = (
+        TeamMember.objects.filter(_AnyOf(F("visit_id"), Subquery(window.order_by().values("id"))))
+        .annotate(month=TruncMonth("visit__starts_at", tzinfo=tz))
+        .values("user_id", "user__last_name", "user__first_name", "user__username", "month")
+        .annotate(visits=Count("id"))
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+    by_user: dict = {}
+    for row in rows:
+        name = (
+            " ".join(filter(None, [row["user__last_name"], row["user__first_name"]])) or row["user__username"]
+        )
+        counts = by_user.setdefault(row["user_id"], (name, [0] * months))[1]
+        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        counts[firsts.index(month)] += row["visits"]
+    return list(by_user.values())
+
+
+def test_the_inspectors_load_is_ordered_as_the_rows_grouped_by_name(world, district, scheduler, head):
+    # inspector_load groups the team rows by the user's id (a filtered count per month) and sorts
+    # the inspectors by name after grouping: the same rows, in the same order, as grouping by
+    # the names and the month. Names that sort apart from the ids (and from Python's order:
+    # "Đ" after "Z", upper case before lower), two inspectors of one name (the id decides) and
+    # one without a name (their username).
+    today = timezone.localdate()
+    plan = factories.plan(
+        department=world.plan_2026.issuing_unit, template=world.template, year=today.year, status="approved"
+    )
+    names = [
+        ("Đỗ", "An"),
+        ("Zơ", "Bình"),
+        ("an", "Chi"),
+        ("Lê", "Dũng"),
+        ("Lê", "Dũng"),
+        ("", ""),
+        ("Ánh", ""),
+    ]
+    people = [UserFactory(last_name=last, first_name=first) for last, first in names]
+    # Visits from the first day of this month to the last day of the window (and just past it).
+    first = today.replace(day=1)
+    days = [first, first + timedelta(days=35), first + timedelta(days=62), first + timedelta(days=95), today]
+    for n, day in enumerate(days * 3):
+        visit = factories.visit(
+            plan=plan, unit=UnitFactory(parent=district), day=day, status=VisitStatus.SCHEDULED, leader=None
+        )
+        for person in people[n % 3 :: 2]:
+            TeamMember.objects.create(visit=visit, user=person, role=TeamRole.MEMBER)
+    from config.home.selectors import inspector_load
+
+    for user in (scheduler, head):
+        load = inspector_load(user=user)
+        expected = _load_grouped_by_name(user)
+        assert [(name, counts) for name, counts in load.rows] == [(name, counts) for name, counts in expected]
+        _months, window, bounds = _load_window(user, months=3, today=None)
+        assert _load_rows_orm(window, bounds) == load.rows
+        assert len(load.rows) >= len(people) and any(sum(counts) > 1 for _name, counts in load.rows)
+        assert any(counts[1] for _name, counts in load.rows) and any(counts[2] for _name, counts in load.rows)
 
 
 def test_any_of_gives_the_rows_of_in(world, district):
