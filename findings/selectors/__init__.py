@@ -177,7 +177,7 @@ class _SharedVisitIds(RawSQL):
         if shared is not None:
             mine = (self.sql, tuple(self.params))
             if shared.setdefault("ids", mine) == mine:
-                return f"(SELECT * FROM {connection.ops.quote_name(SHARED_VISIT_IDS)})", ()
+                return f"(SELECT * FROM {connection.ops.quote_name(SHARED_VISIT_IDS)})", ()  # noqa: S608 - a quoted constant name
         return super().as_sql(compiler, connection)
 
 

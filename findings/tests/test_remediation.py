@@ -900,7 +900,8 @@ def test_remediation_list_reads_the_visible_visits_once_and_counts_each_action_o
         seen += [row.pk for row in page.object_list] if number <= page.paginator.num_pages else []
     assert seen == plain
     if role == "head" and not params:
-        assert len(plain) == 6  # the fixtures' two actions, three more, the team's foreign one (not the other)
+        # The fixtures' two actions, three more, and the foreign visit's on the head's team only.
+        assert len(plain) == 6
 
 
 def test_shared_visit_ids_are_the_whole_subquery_outside_a_statement_that_shares_them(head, action):
