@@ -853,3 +853,62 @@ def test_the_record_is_drawn_as_the_template_drew_it(client, liaison, head, acti
     client.force_login(liaison)
     body = client.get(reverse("findings:action_detail", args=[action.pk])).content.decode()
     assert "Đã làm &lt;b&gt;&quot;xong&quot;&lt;/b&gt; &amp; nộp" in body
+
+
+@pytest.mark.parametrize("role", ["head", "inspector"])
+@pytest.mark.parametrize("params", [{}, {"overdue": "on"}, {"state": ActionState.OPEN}])
+def test_remediation_list_reads_the_visible_visits_once_and_counts_each_action_once(
+    request, role, params, head, visit, action, other_action, foreign_commune, time_machine
+):
+    """The list's statement declares the visible visit ids once (a WITH, a UNION ALL) for its
+    page and its total (selectors._SharedVisitIds): a visit both in the head's scope and on the
+    head's team is listed and counted once, a visit of another province only through the team;
+    rows and total equal the plain reading (actions_visible_to: a UNION, read apart), page by page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from findings.filters import ActionFilter
+    from inspections.models import TeamMember, TeamRole
+
+    time_machine.move_to(dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC))
+    TeamMember.objects.create(visit=visit, user=head, role=TeamRole.MEMBER)  # in the scope too
+    for on_team in (True, False):
+        foreign_plan = PlanFactory(issuing_unit=foreign_commune.parent, template=visit.plan.template)
+        foreign = VisitFactory(plan=foreign_plan, unit=foreign_commune, leader=head if on_team else None)
+        finding = FindingFactory(visit=foreign, created_by=action.finding.created_by, approved=True)
+        conclude(foreign, action.finding.created_by)
+        ActionFactory(finding=finding, due_date=dt.date(2027, 2, 1))
+    for n in range(3):
+        finding = FindingFactory(visit=visit, created_by=action.finding.created_by, approved=True)
+        ActionFactory(finding=finding, due_date=dt.date(2027, 2, 10 + n))
+    user = request.getfixturevalue(role)
+    visible = selectors.actions_visible_to(user)
+    if params:
+        filterset = ActionFilter(params, queryset=selectors.action_list(user=user))
+        assert filterset.is_valid()
+        visible = filterset.filter_queryset(visible)
+    plain = list(visible.order_by("due_date", "id").values_list("pk", flat=True))
+    assert len(plain) == len(set(plain)) > 1
+    seen = []
+    for number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as captured:
+            _filterset, page = _list_page(user, params, number, size=2)
+        statement = captured.captured_queries[-1]["sql"]
+        assert statement.count('FROM "inspections_teammember"') == 1, statement
+        assert statement.startswith('WITH "kt_visible_visit_ids" AS')
+        assert page.paginator.count == len(plain)
+        seen += [row.pk for row in page.object_list] if number <= page.paginator.num_pages else []
+    assert seen == plain
+    if role == "head" and not params:
+        # The fixtures' two actions, three more, and the foreign visit's on the head's team only.
+        assert len(plain) == 6
+
+
+def test_shared_visit_ids_are_the_whole_subquery_outside_a_statement_that_shares_them(head, action):
+    """A _SharedVisitIds compiled in a query that declares no WITH (a count, the export) is the
+    visible visits' own subquery."""
+    qs = selectors.action_list(user=head)
+    sql, _params = qs.query.sql_with_params()
+    assert "kt_visible_visit_ids" not in sql
+    assert list(qs) == [action]
+    assert qs.count() == 1
