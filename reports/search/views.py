@@ -1,5 +1,7 @@
 """One search box across units, visits, findings and recommendations (see selectors)."""
 
+from django.core.paginator import Paginator
+from django.db import connection
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -13,7 +15,9 @@ from .selectors import (
     KINDS_BY_KEY,
     RESULT_CAP,
     FindingPages,
+    findings_page_reader,
     is_searchable,
+    search_everything,
     search_results,
     unit_inspections,
     with_successors,
@@ -33,23 +37,62 @@ def search(request):
         kinds = [KINDS_BY_KEY[kind]] if kind else KINDS
         # The findings' pages are read together once every group's page is known.
         pages = FindingPages()
-        for each, results in search_results(user=request.user, query=query, kinds=kinds, pages=pages):
-            size = PAGE_SIZE if kind else PREVIEW
-            number = request.GET.get("page") if kind else 1
-            if each.of_findings:
-                count, rows = results
-                page = capped_page(count, rows, size, number, cap=RESULT_CAP)
-            else:
-                page = counted_page(results, size, number)
-                if each.key == "visits":
-                    with_successors(page.object_list)
-            groups.append({"kind": each, "page": page})
+        if not kind and connection.vendor == "postgresql":
+            groups = _everything(request.user, query, pages)
+        else:
+            groups = _groups(request, query, kind, kinds, pages)
         pages.load()
         for group in groups:
             group["html"] = results_html(group["kind"].key, group["page"].object_list)
     return render(
         request, "search/search.html", {"form": form, "groups": groups, "query": query, "kind": kind}
     )
+
+
+def _groups(request, query: str, kind: str, kinds, pages: FindingPages) -> list[dict]:
+    """Each kind's page, read kind by kind (one kind asked, or SQLite)."""
+    groups = []
+    for each, results in search_results(user=request.user, query=query, kinds=kinds, pages=pages):
+        size = PAGE_SIZE if kind else PREVIEW
+        number = request.GET.get("page") if kind else 1
+        if each.of_findings:
+            count, rows = results
+            page = capped_page(count, rows, size, number, cap=RESULT_CAP)
+        else:
+            page = counted_page(results, size, number)
+            if each.key == "visits":
+                with_successors(page.object_list)
+        groups.append({"kind": each, "page": page})
+    return groups
+
+
+def _everything(user, query: str, pages: FindingPages) -> list[dict]:
+    """Each kind's first page when searching everything on PostgreSQL: the units' and visits'
+    pages, their totals, the visible visits and the findings' counts from one statement
+    (search_everything), then the findings' pages (read by ``pages.load()``)."""
+    everything = search_everything(user=user, query=query, size=PREVIEW)
+    groups = []
+    for each in KINDS:
+        if each.of_findings:
+            count, rows = findings_page_reader(
+                field=each.field,
+                user=user,
+                query=query,
+                visit_ids=everything.visit_ids,
+                count=everything.counts[each.field],
+                pages=pages,
+            )
+            page = capped_page(count, rows, PREVIEW, 1, cap=RESULT_CAP)
+        else:
+            total, rows = everything.units if each.key == "units" else everything.visits
+            if each.key == "visits":
+                with_successors(rows)
+            # counted_page's first page of a list of ``total`` rows.
+            paginator = Paginator(range(total), PREVIEW)
+            page = paginator.page(1)
+            page.object_list = rows
+        groups.append({"kind": each, "page": page})
+    return groups
 
 
 # Inspections shown on a unit's page (the newest; the visit list has the rest).
