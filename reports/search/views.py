@@ -15,7 +15,6 @@ from .selectors import (
     KINDS_BY_KEY,
     RESULT_CAP,
     FindingPages,
-    findings_page_reader,
     is_searchable,
     search_everything,
     search_results,
@@ -34,14 +33,13 @@ def search(request):
     groups, query, kind = [], "", ""
     if form.is_valid() and is_searchable(form.cleaned_data["q"]):
         query, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
-        kinds = [KINDS_BY_KEY[kind]] if kind else KINDS
-        # The findings' pages are read together once every group's page is known.
-        pages = FindingPages()
         if not kind and connection.vendor == "postgresql":
-            groups = _everything(request.user, query, pages)
+            groups = _everything(request.user, query)
         else:
-            groups = _groups(request, query, kind, kinds, pages)
-        pages.load()
+            # The findings' pages are read together once every group's page is known.
+            pages = FindingPages()
+            groups = _groups(request, query, kind, [KINDS_BY_KEY[kind]] if kind else KINDS, pages)
+            pages.load()
         for group in groups:
             group["html"] = results_html(group["kind"].key, group["page"].object_list)
     return render(
@@ -66,23 +64,16 @@ def _groups(request, query: str, kind: str, kinds, pages: FindingPages) -> list[
     return groups
 
 
-def _everything(user, query: str, pages: FindingPages) -> list[dict]:
-    """Each kind's first page when searching everything on PostgreSQL: the units' and visits'
-    pages, their totals, the visible visits and the findings' counts from one statement
-    (search_everything), then the findings' pages (read by ``pages.load()``)."""
+def _everything(user, query: str) -> list[dict]:
+    """Each kind's first page when searching everything on PostgreSQL, and its count: one
+    statement (search_everything)."""
     everything = search_everything(user=user, query=query, size=PREVIEW)
     groups = []
     for each in KINDS:
         if each.of_findings:
-            count, rows = findings_page_reader(
-                field=each.field,
-                user=user,
-                query=query,
-                visit_ids=everything.visit_ids,
-                count=everything.counts[each.field],
-                pages=pages,
-            )
-            page = capped_page(count, rows, PREVIEW, 1, cap=RESULT_CAP)
+            rows = everything.findings[each.field]
+            count = everything.counts[each.field]
+            page = capped_page(count, lambda start, stop, rows=rows: rows, PREVIEW, 1, cap=RESULT_CAP)
         else:
             total, rows = everything.units if each.key == "units" else everything.visits
             if each.key == "visits":

@@ -28,7 +28,17 @@ from .test_merger_search import merged  # noqa: F401  the fixture
 
 pytestmark = pytest.mark.django_db
 
-QUERIES = ["mot cua", "binh tan", "binh tan my", "tan", "ho so", "ke hoach 2020", "xa", "cchc", "khong-co-dau"]
+QUERIES = [
+    "mot cua",
+    "binh tan",
+    "binh tan my",
+    "tan",
+    "ho so",
+    "ke hoach 2020",
+    "xa",
+    "cchc",
+    "khong-co-dau",
+]
 SIZE = 2
 
 
@@ -43,6 +53,7 @@ def searched(world, merged, leader, department, commune, liaison, monkeypatch): 
     """The world, the merger, findings past a cap of 3 and a draft visit of the liaison's commune
     holding a finding of the words (the liaison sees the visit, not its findings)."""
     monkeypatch.setattr(selectors, "RESULT_CAP", 3)
+    monkeypatch.setattr(views, "RESULT_CAP", 3)
     for n in range(5):
         factories.limitation(
             visit=world.binh_tan_2026,
@@ -95,21 +106,55 @@ def _visit_row(visit):
     )
 
 
+def _finding_row(finding):
+    code = finding.criterion.code if finding.criterion_id else None
+    visit = finding.visit
+    return (
+        finding.pk,
+        finding.kind,
+        finding.text,
+        finding.recommendation,
+        finding.criterion_id,
+        code,
+        finding.visit_id,
+        visit.starts_at,
+        visit.unit_id,
+        visit.unit.name,
+    )
+
+
+@pytest.mark.parametrize("sparse", [60, 1])
 @pytest.mark.parametrize("query", QUERIES)
 def test_one_statement_reads_what_the_kinds_read_for_every_role(
-    postgresql, searched, head, scheduler, inspector, liaison, outsider, administrator, query
+    postgresql,
+    searched,
+    head,
+    scheduler,
+    inspector,
+    liaison,
+    outsider,
+    administrator,
+    query,
+    sparse,
+    monkeypatch,
 ):
+    """``sparse`` 1: the findings' pages walked (findings_page_reader past SPARSE matches)."""
+    monkeypatch.setattr(selectors, "SPARSE", sparse)
     for user in _users(head, scheduler, inspector, liaison, outsider, administrator):
         everything = selectors.search_everything(user=user, query=query, size=SIZE)
         ids = selectors.finding_visit_ids(user=user)
-        assert sorted(everything.visit_ids) == sorted(ids), (user, query)
-        sources = [
-            selectors._capped_count_source(field=field, user=user, query=query, visit_ids=ids)
-            for field in ("text", "recommendation")
-        ]
-        assert [everything.counts["text"], everything.counts["recommendation"]] == selectors.capped_counts(
-            sources
-        ), (user, query)
+        for field in ("text", "recommendation"):
+            count, rows = selectors.findings_page_reader(field=field, user=user, query=query, visit_ids=ids)
+            assert everything.counts[field] == count, (user, query, field)
+            shown = min(count, selectors.RESULT_CAP)
+            expected = rows(0, min(SIZE, shown)) if shown else []
+            assert [_finding_row(f) for f in everything.findings[field]] == [
+                _finding_row(f) for f in expected
+            ], (
+                user,
+                query,
+                field,
+            )
         for (total, rows), reference, draw in (
             (everything.units, selectors.search_units(user=user, query=query), _unit_row),
             (everything.visits, selectors.search_visits(user=user, query=query), _visit_row),
@@ -126,7 +171,9 @@ def test_the_data_reaches_every_branch(postgresql, searched, head, liaison, outs
     assert everything.counts == {"text": 4, "recommendation": 4}
     liaison_sees = selectors.search_everything(user=liaison, query="mot cua", size=SIZE)
     assert searched.pk in [visit.pk for visit in liaison_sees.visits[1]]
-    assert searched.pk not in liaison_sees.visit_ids
+    assert searched.pk not in [finding.visit_id for finding in liaison_sees.findings["text"]]
+    assert everything.findings["text"][0].visit_id == searched.pk
+    assert all(len(rows) == SIZE for rows in everything.findings.values())
     assert selectors.search_everything(user=head, query="tan", size=SIZE).units[0] > SIZE
     merged_visits = selectors.search_everything(user=head, query="binh tan my", size=SIZE).visits
     # Every visit of Bình Tấn and Tân Mỹ (the world's, the merger's 2020 ones, the draft), by the
@@ -150,7 +197,9 @@ def test_staff_read_the_findings_of_every_visit_they_see(
 def _html(client, user, query) -> str:
     client.force_login(user)
     html = client.get(reverse("search:search"), {"q": query}).content.decode()
-    return re.sub(r'("inlineStyleNonce": |"X-CSRFToken": |nonce=|name="csrfmiddlewaretoken" value=)"[^"]*"', "", html)
+    return re.sub(
+        r'("inlineStyleNonce": |"X-CSRFToken": |nonce=|name="csrfmiddlewaretoken" value=)"[^"]*"', "", html
+    )
 
 
 @pytest.mark.parametrize("query", ["mot cua", "binh tan my", "binh tan", "ho so", "tan"])
@@ -164,3 +213,4 @@ def test_the_page_is_the_page_read_kind_by_kind(
         assert _html(client, user, query) == fast, (user, query)
         monkeypatch.undo()
         monkeypatch.setattr(selectors, "RESULT_CAP", 3)
+        monkeypatch.setattr(views, "RESULT_CAP", 3)
