@@ -188,30 +188,48 @@ def _facts_statement():
     visit_cols, plan_cols = columns(visit, "v"), columns(plan, "p")
     answer_cols, finding_cols = columns(answer, "a"), columns(finding, "f")
     names = [f"c{i}" for i in range(visit.width + plan.width)]
+    # The codes as a set (IN a subquery: hashed) rather than ``= ANY(array)``, which a generic plan
+    # compares one by one with every criterion's code.
+    # The last visit of each unit along the (unit, -starts_at) index, then the last of those: a
+    # plan that stays an index probe per unit when PostgreSQL keeps the statement's generic plan
+    # (an ``unit_id = ANY(...)`` filter may instead be planned as a walk back along every visit's
+    # date until one of the units turns up).
+    unit_type = Unit._meta.pk.rel_db_type(connection)
     last_visit = (
         f"SELECT {', '.join(f'{c} AS {n}' for c, n in zip(visit_cols + plan_cols, names, strict=True))}"  # noqa: S608  names from the models
-        f" FROM {_q(Visit._meta.db_table)} v JOIN {_q(InspectionPlan._meta.db_table)} p ON p.id = v.plan_id"
-        " WHERE v.unit_id = ANY(%s) AND v.status = ANY(%s)"
+        f" FROM unnest(%s::{unit_type}[]) AS lu(unit_id)"
+        f" JOIN LATERAL (SELECT {', '.join(c.replace('v.', 'iv.', 1) for c in visit_cols)}"
+        f" FROM {_q(Visit._meta.db_table)} iv WHERE iv.unit_id = lu.unit_id AND iv.status = ANY(%s)"
+        " ORDER BY iv.starts_at DESC, iv.id DESC LIMIT 1) v ON TRUE"
+        f" JOIN {_q(InspectionPlan._meta.db_table)} p ON p.id = v.plan_id"
         " ORDER BY v.starts_at DESC, v.id DESC LIMIT 1"
     )
     answer_criterion = answer_cols[answer.attnames.index("criterion_id")]
+    # The units' limitations read first (MATERIALIZED: by the visits' unit index, then each
+    # visit's findings), their criterion's code checked after: the codes (a parameter whose size
+    # a generic plan does not know) would otherwise lead the plan through every finding of the
+    # criteria with those codes, in every unit.
+    unit_findings = (
+        f"SELECT {', '.join(finding_cols)}, f.criterion_id, f.{_q('order')} AS sort_order, fv.starts_at"  # noqa: S608  names from the models
+        f" FROM {_q(Finding._meta.db_table)} f JOIN {_q(Visit._meta.db_table)} fv ON fv.id = f.visit_id"
+        f" WHERE fv.unit_id = ANY(%s::{unit_type}[]) AND f.kind = %s"
+    )
     sql = (
-        f"WITH lv AS ({last_visit})"  # noqa: S608  names from the models
+        f"WITH lv AS ({last_visit}), uf AS MATERIALIZED ({unit_findings})"  # noqa: S608  names from the models
         f" SELECT 0 AS part, {', '.join(f'lv.{n}' for n in names)}, {', '.join(answer_cols)}, ac.code,"
         f" {', '.join(['NULL'] * (finding.width + 1))}, NULL AS sort_starts, NULL AS sort_order,"
         f" {answer_criterion} AS sort_criterion, a.id AS sort_id"
         " FROM lv LEFT JOIN"
-        f" ({_q(Answer._meta.db_table)} a JOIN {criterion} ac ON ac.id = a.criterion_id AND ac.code = ANY(%s))"
+        f" ({_q(Answer._meta.db_table)} a JOIN {criterion} ac ON ac.id = a.criterion_id"
+        " AND ac.code IN (SELECT unnest(%s::text[])))"
         f" ON a.visit_id = lv.{names[visit.attnames.index('id')]}"
         " UNION ALL"
         f" SELECT 1, {', '.join(['NULL'] * (visit.width + plan.width + answer.width + 1))},"
-        f" {', '.join(finding_cols)}, fc.code, fv.starts_at, f.{_q('order')}, NULL, f.id"
-        f" FROM {_q(Finding._meta.db_table)} f"
-        f" JOIN {criterion} fc ON fc.id = f.criterion_id"
-        f" JOIN {_q(Visit._meta.db_table)} fv ON fv.id = f.visit_id"
-        f" LEFT JOIN {_q(RemediationAction._meta.db_table)} ra ON ra.finding_id = f.id"
-        " WHERE fc.code = ANY(%s) AND f.kind = %s AND fv.unit_id = ANY(%s)"
-        " AND (ra.id IS NULL OR ra.state IS DISTINCT FROM %s)"
+        f" {', '.join(c.replace('f.', 'uf.', 1) for c in finding_cols)}, fc.code, uf.starts_at, uf.sort_order,"
+        " NULL, uf.id"
+        f" FROM uf JOIN {criterion} fc ON fc.id = uf.criterion_id"
+        f" LEFT JOIN {_q(RemediationAction._meta.db_table)} ra ON ra.finding_id = uf.id"
+        " WHERE fc.code IN (SELECT unnest(%s::text[])) AND (ra.id IS NULL OR ra.state IS DISTINCT FROM %s)"
         " ORDER BY part, sort_starts DESC, sort_order, sort_criterion, sort_id"
     )
     return sql, (visit, plan, answer, finding)
@@ -223,8 +241,8 @@ def facts(*, unit_ids: list[int], codes: list[str], statuses: list[str]):
     first), answers and findings with their criterion's ``code``: what selectors._facts_orm
     reads."""
     sql, (visit_part, plan_part, answer_part, finding_part) = _facts_statement()
-    params = [list(unit_ids), list(statuses), list(codes), list(codes), FindingKind.LIMITATION,
-              list(unit_ids), ActionState.VERIFIED]  # fmt: skip
+    params = [list(unit_ids), list(statuses), list(unit_ids), FindingKind.LIMITATION, list(codes), list(codes),
+              ActionState.VERIFIED]  # fmt: skip
     p0 = 1 + visit_part.width
     a0 = p0 + plan_part.width
     f0 = a0 + answer_part.width + 1

@@ -163,6 +163,7 @@ def test_the_inspection_facts_are_read_as_the_orm_reads_them(
         assert _facts(statements.facts, unit_ids, asked) == _facts(_facts_orm, unit_ids, asked)
     assert _facts(statements.facts, [commune.pk], asked)[0] is None
     earlier = visit(old, 0)
+    visit(commune, 5, VisitStatus.SUBMITTED)  # finished, before the last
     last = visit(commune, 10)
     visit(commune, 20, VisitStatus.IN_PROGRESS)  # later, not finished: not the last inspection
     visit(other_commune, 30)  # another unit's
