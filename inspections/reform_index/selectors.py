@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
@@ -13,6 +14,7 @@ from units.models import Unit
 from units.rules import scope_prefix
 from units.selectors import unit_with_predecessors_ids
 
+from . import statements
 from .models import CardStatus, CriterionScore, IndexEvidence, IndexRound, RoundStatus, Scorecard, ScoreTotal
 
 # Visits whose checklist the team has finished: their scores are "what the app knows".
@@ -51,11 +53,34 @@ def card_blocks(*, card: Scorecard, with_facts: bool = False) -> list[DomainBloc
     document and its files (``evidence_files``, a list in the files' order, each with its id and
     name only, read in the rows' query); with ``with_facts`` each row also carries ``facts``
     (InspectionFacts)."""
+    # PostgreSQL: the written-out statement, planned once per connection; _score_rows_orm is its
+    # reference (and SQLite's reading).
+    scores = statements.score_rows(card.pk) if connection.vendor == "postgresql" else _score_rows_orm(card)
+    if with_facts:
+        # A card read by access.get_card_for_user knows whether its unit replaced any: if not,
+        # its predecessors are not looked for (a query less).
+        unit_ids = [card.unit_id] if getattr(card, "unit_has_predecessors", None) is False else None
+        facts = inspection_facts(unit=card.unit, codes=[s.criterion.code for s in scores], unit_ids=unit_ids)
+        for s in scores:
+            s.facts = facts.get(s.criterion.code) or InspectionFacts(
+                visit=facts.get("", InspectionFacts()).visit
+            )
+    blocks: list[DomainBlock] = []
+    for s in scores:
+        if not blocks or blocks[-1].domain.pk != s.criterion.domain_id:
+            blocks.append(DomainBlock(domain=s.criterion.domain, rows=[]))
+        blocks[-1].rows.append(s)
+    return blocks
+
+
+def _score_rows_orm(card: Scorecard) -> list[CriterionScore]:
+    """The reference reading of statements.score_rows: the card's score rows in the template's
+    order, their criterion, domain and document selected, ``evidence_files`` on each."""
     rows = (
         CriterionScore.objects.filter(scorecard=card)
         .select_related("criterion__domain", "document")
         # The criterion's checklist settings (three JSON columns, decoded per row) are not shown.
-        .defer("criterion__applies_to", "criterion__figures", "criterion__figure_rules")
+        .defer(*(f"criterion__{name}" for name in statements.CRITERION_DEFERRED))
         # The row's files in the same query (a LEFT JOIN: a row per file, one for a row without):
         # the link's id and the name are what the pages show of them.
         .annotate(file_pk=F("files__id"), file_name=F("files__original_name"))
@@ -78,21 +103,7 @@ def card_blocks(*, card: Scorecard, with_facts: bool = False) -> list[DomainBloc
             scores.append(s)
         if row.file_pk is not None:
             s.evidence_files.append(IndexEvidence(id=row.file_pk, score_id=s.pk, original_name=row.file_name))
-    if with_facts:
-        # A card read by access.get_card_for_user knows whether its unit replaced any: if not,
-        # its predecessors are not looked for (a query less).
-        unit_ids = [card.unit_id] if getattr(card, "unit_has_predecessors", None) is False else None
-        facts = inspection_facts(unit=card.unit, codes=[s.criterion.code for s in scores], unit_ids=unit_ids)
-        for s in scores:
-            s.facts = facts.get(s.criterion.code) or InspectionFacts(
-                visit=facts.get("", InspectionFacts()).visit
-            )
-    blocks: list[DomainBlock] = []
-    for s in scores:
-        if not blocks or blocks[-1].domain.pk != s.criterion.domain_id:
-            blocks.append(DomainBlock(domain=s.criterion.domain, rows=[]))
-        blocks[-1].rows.append(s)
-    return blocks
+    return scores
 
 
 def inspection_facts(
@@ -100,41 +111,56 @@ def inspection_facts(
 ) -> dict[str, InspectionFacts]:
     """Per criterion code: the latest finished visit's answer and the open limitations found at
     the unit (any visit) for it, the units it replaced in a merger included (a commune merged in
-    2025 is appraised with its predecessors' inspections). Four queries whatever the number of
-    criteria, three when the caller gives ``unit_ids`` (the unit and its predecessors). Key ""
-    holds the visit alone."""
+    2025 is appraised with its predecessors' inspections). Two queries whatever the number of
+    criteria on PostgreSQL (four on SQLite), one (three) when the caller gives ``unit_ids`` (the
+    unit and its predecessors). Key "" holds the visit alone."""
     if unit_ids is None:
         unit_ids = unit_with_predecessors_ids(unit)
+    # PostgreSQL: the visit, its answers and the open limitations in one written-out statement,
+    # planned once per connection; _facts_orm is its reference (and SQLite's reading).
+    read = statements.facts if connection.vendor == "postgresql" else _facts_orm
+    visit, answers, limitations = read(unit_ids=unit_ids, codes=codes, statuses=FINISHED_VISITS)
+    out: dict[str, InspectionFacts] = {"": InspectionFacts(visit=visit)}
+    for answer in answers:
+        out[answer.code] = InspectionFacts(visit=visit, answer=answer)
+    # The text and link (by id) are what the page shows: no criterion nor visit instance per row.
+    for finding in limitations:
+        out.setdefault(finding.code, InspectionFacts(visit=visit)).limitations.append(finding)
+    return out
+
+
+def _facts_orm(*, unit_ids: list[int], codes: list[str], statuses: list[str]):
+    """The reference reading of statements.facts: (the last visit of ``unit_ids`` in
+    ``statuses``, its plan selected, or None; its answers to the criteria of ``codes``; the open
+    limitations of those codes found at the units, newest visit first), answers and findings
+    with their criterion's ``code``; the columns the page shows."""
     visit = (
-        Visit.objects.filter(unit_id__in=unit_ids, status__in=FINISHED_VISITS)
+        Visit.objects.filter(unit_id__in=unit_ids, status__in=statuses)
         .select_related("plan")
+        .only(*statements.VISIT_FIELDS, *(f"plan__{name}" for name in statements.PLAN_FIELDS))
         .order_by("-starts_at", "-pk")
         .first()
     )
-    out: dict[str, InspectionFacts] = {"": InspectionFacts(visit=visit)}
+    answers = []
     if visit is not None:
         # The columns the page shows (score, result, the link's visit and criterion), the code
         # alongside: no criterion instance per answer.
-        answers = (
+        answers = list(
             Answer.objects.filter(visit=visit, criterion__code__in=codes)
-            .only("id", "visit_id", "criterion_id", "result", "score")
+            .only(*statements.ANSWER_FIELDS)
             .annotate(code=F("criterion__code"))
+            .order_by("criterion_id", "pk")
         )
-        for answer in answers:
-            out[answer.code] = InspectionFacts(visit=visit, answer=answer)
-    open_limitations = (
+    limitations = list(
         Finding.objects.filter(
             visit__unit_id__in=unit_ids, kind=FindingKind.LIMITATION, criterion__code__in=codes
         )
         .filter(Q(action__isnull=True) | ~Q(action__state=ActionState.VERIFIED))
-        .only("id", "text")
+        .only(*statements.FINDING_FIELDS)
         .annotate(code=F("criterion__code"))
         .order_by("-visit__starts_at", "order", "pk")
     )
-    # The text and link (by id) are what the page shows: no criterion nor visit instance per row.
-    for finding in open_limitations:
-        out.setdefault(finding.code, InspectionFacts(visit=visit)).limitations.append(finding)
-    return out
+    return visit, answers, limitations
 
 
 def unit_documents(*, unit: Unit) -> list[IssuedDocument]:
