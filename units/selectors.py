@@ -12,6 +12,10 @@ def unit_list(*, user):
     return units_visible_to(user).select_related("parent")
 
 
+# Units below a unit shown per page of its page: a province of 2025 has a hundred communes right
+# under it (issue 17: no page grows with the data).
+CHILDREN_PAGE_SIZE = 25
+
 # Rows of the unit tree per page: the unit list's 50, so that the tree of a province of 300
 # communes costs what the list does (issue 17: no page grows with the data).
 TREE_PAGE_SIZE = 50
@@ -31,7 +35,7 @@ def unit_detail_context(*, user, unit: Unit) -> dict:
     """What the unit page shows besides the unit: its children, its merger history, its people."""
     visible = units_visible_to(user)
     return {
-        "children": visible.filter(parent=unit).annotate(child_count=Count("children")),
+        "children": visible.filter(parent=unit).annotate(child_count=Count("children")).order_by("path"),
         "predecessors": visible.filter(successors=unit),
         "successors": visible.filter(predecessors=unit),
         "members": unit.members.filter(is_active=True)

@@ -58,6 +58,8 @@ def unit_detail(request, pk):
     context = selectors.unit_detail_context(user=request.user, unit=unit)
     context.update(
         unit=unit,
+        # The units below by pages, in tree order ("?children=2": the page's own parameter).
+        children=paginate(request, context["children"], selectors.CHILDREN_PAGE_SIZE, param="children"),
         can_edit=can(request.user, "units.change_unit", unit),
         # A liaison sees their unit but not the district above it: no link to a 404.
         parent_visible=unit.parent is not None and can(request.user, "units.view_unit", unit.parent),

@@ -235,3 +235,43 @@ def test_the_unit_form_is_drawn_as_crispy_forms_draws_it(rf, scheduler, district
         assert 'id="error_1_id_name"' in str(ours) and 'id="error_1_id_email"' in str(ours)
     if state == "closing refused":
         assert 'type="checkbox"' in str(ours) and 'id="error_1_id_valid_to"' in str(ours)
+
+
+# --- the units below a unit ----------------------------------------------------------------------
+
+
+def test_a_units_page_lists_the_units_below_it_by_pages(client, scheduler, district):
+    from units.selectors import CHILDREN_PAGE_SIZE
+
+    # In tree order (by path), as the tree lists them.
+    communes = sorted(_communes(district, CHILDREN_PAGE_SIZE + 5, "Dưới"), key=lambda unit: unit.path)
+    client.force_login(scheduler)
+    url = district.get_absolute_url()
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"children": 2}).content.decode()
+
+    def names(html):
+        below = html[html.index("Đơn vị trực thuộc") :]
+        return re.findall(r'<li class="list-group-item px-0"><a href="[^"]+">(Xã Dưới \d+)</a>', below)
+
+    assert names(first) == [c.name for c in communes[:CHILDREN_PAGE_SIZE]]
+    assert names(second) == [c.name for c in communes[CHILDREN_PAGE_SIZE:]]
+    assert "Tổng cộng 30 đơn vị trực thuộc" in first and "Trang 1/2" in first and "?children=2" in first
+    assert "Trang 2/2" in second
+    # A page past the end shows the last; a word, the first.
+    assert names(client.get(url, {"children": 9}).content.decode()) == names(second)
+    assert names(client.get(url, {"children": "abc"}).content.decode()) == names(first)
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_a_units_page_runs_the_same_queries_whatever_the_units_below(
+    client, scheduler, district, extra, django_assert_num_queries
+):
+    _communes(district, 5 + extra, "Đếm")
+    client.force_login(scheduler)
+    url = district.get_absolute_url()
+    client.get(url)
+    # The same for 5 units below as for 65: the units below are counted and one page is read.
+    with django_assert_num_queries(9):
+        client.get(url)
