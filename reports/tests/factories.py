@@ -76,6 +76,21 @@ def limitation(*, visit, code: str, creator, text=None, recommendation=None, **e
     return FindingFactory(review_state=ReviewState.APPROVED, **kwargs, **extra)
 
 
+def one_stop_limitations(*, visit, creator, count: int) -> list:
+    """``count`` approved limitations of criterion 1.2 about the one-stop shop ("Một cửa: hồ sơ
+    trễ hạn 0.", ...): what the searches' tests find past a small result cap."""
+    return [
+        limitation(
+            visit=visit,
+            code="1.2",
+            creator=creator,
+            text=f"Một cửa: hồ sơ trễ hạn {n}.",
+            recommendation=f"Bộ phận một cửa trả hồ sơ {n}.",
+        )
+        for n in range(count)
+    ]
+
+
 def action(*, finding, due: date, state=ActionState.OPEN):
     return ActionFactory(finding=finding, unit=finding.visit.unit, due_date=due, state=state)
 

@@ -54,14 +54,7 @@ def searched(world, merged, leader, department, commune, liaison, monkeypatch): 
     holding a finding of the words (the liaison sees the visit, not its findings)."""
     monkeypatch.setattr(selectors, "RESULT_CAP", 3)
     monkeypatch.setattr(views, "RESULT_CAP", 3)
-    for n in range(5):
-        factories.limitation(
-            visit=world.binh_tan_2026,
-            code="1.2",
-            creator=leader,
-            text=f"Một cửa: hồ sơ trễ hạn {n}.",
-            recommendation=f"Bộ phận một cửa trả hồ sơ {n}.",
-        )
+    factories.one_stop_limitations(visit=world.binh_tan_2026, creator=leader, count=5)
     plan = PlanFactory(
         year=2027,
         issuing_unit=department,

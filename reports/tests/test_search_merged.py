@@ -20,14 +20,7 @@ def test_the_visible_visits_and_counts_in_one_query_are_the_plain_readings(
     head, liaison, outsider, world, leader, query, monkeypatch
 ):
     monkeypatch.setattr(selectors, "RESULT_CAP", 3)
-    for n in range(6):
-        factories.limitation(
-            visit=world.binh_tan_2026,
-            code="1.2",
-            creator=leader,
-            text=f"Một cửa: hồ sơ trễ hạn {n}.",
-            recommendation=f"Bộ phận một cửa trả hồ sơ {n}.",
-        )
+    factories.one_stop_limitations(visit=world.binh_tan_2026, creator=leader, count=6)
     nobody = UserFactory(username="nobody")
     for user in (head, liaison, outsider, nobody):
         for fields in (["text", "recommendation"], ["text"], ["recommendation"]):

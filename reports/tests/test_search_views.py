@@ -165,14 +165,7 @@ def test_the_two_kinds_of_findings_are_counted_together_as_each_alone(
     from reports.search import selectors
 
     monkeypatch.setattr(selectors, "RESULT_CAP", 3)
-    for n in range(6):
-        factories.limitation(
-            visit=world.binh_tan_2026,
-            code="1.2",
-            creator=leader,
-            text=f"Một cửa: hồ sơ trễ hạn {n}.",
-            recommendation=f"Bộ phận một cửa trả hồ sơ {n}.",
-        )
+    factories.one_stop_limitations(visit=world.binh_tan_2026, creator=leader, count=6)
     visit_ids = selectors.finding_visit_ids(user=head)
     sources = [
         selectors._capped_count_source(field=field, user=head, query=query, visit_ids=visit_ids)
