@@ -1,11 +1,10 @@
 """The auth backend reads the signed-in user with their home unit in one query
 (units/backends.py): every page that scopes by the unit saves a query, and nothing else changes."""
 
-import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user
+from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.urls import reverse
 
 from units.backends import UserBackend
