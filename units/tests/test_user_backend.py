@@ -60,3 +60,13 @@ def test_signing_in_through_the_login_page_uses_the_backend(client, db, departme
     client.logout()
     response = client.post(reverse("login"), {"username": "dangnhap", "password": "sai-mat-khau-1"})
     assert response.status_code == 200 and BACKEND_SESSION_KEY not in client.session
+
+
+def test_a_session_of_the_backend_before_leads_to_the_login_page(client, scheduler):
+    # Sessions made before the upgrade name Django's ModelBackend: signed out once, no error.
+    client.force_login(scheduler)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
