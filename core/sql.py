@@ -18,3 +18,10 @@ def column_converter(field, alias: str = DEFAULT_DB_ALIAS):
         return value
 
     return convert
+
+
+def loaded(model, alias: str = DEFAULT_DB_ALIAS, **values):
+    """A ``model`` instance holding ``values`` (attnames) as a queryset's ``.only(*values)`` makes
+    it: Model.from_db, the other fields deferred (it takes the values in the model's field order)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(alias, names, [values[name] for name in names])

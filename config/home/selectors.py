@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from core.sql import column_converter
+from core.sql import column_converter, loaded
 from findings.models import ACTION_OPEN_STATES, ActionState, Conclusion, Finding, RemediationAction
 from findings.selectors import RemediationSummary, actions_visible_to, remediation_summary
 from inspections.models import InspectionPlan, PlanStatus, TeamMember, TeamRole, Visit, VisitStatus
@@ -145,12 +145,12 @@ def units_without_visit(*, user, limit: int = WAITING_SHOWN) -> tuple[list, int]
         found = cursor.fetchall()
     db, rows = connection.alias, []
     for pk, plan_id, unit_id, total, year, title, name in found:
-        row = _loaded(through, db, id=pk, inspectionplan_id=plan_id, unit_id=unit_id)
+        row = loaded(through, db, id=pk, inspectionplan_id=plan_id, unit_id=unit_id)
         row.total = total
         through.inspectionplan.field.set_cached_value(
-            row, _loaded(InspectionPlan, db, id=plan_id, year=year, title=title)
+            row, loaded(InspectionPlan, db, id=plan_id, year=year, title=title)
         )
-        through.unit.field.set_cached_value(row, _loaded(Unit, db, id=unit_id, name=name))
+        through.unit.field.set_cached_value(row, loaded(Unit, db, id=unit_id, name=name))
         rows.append(row)
     return rows, (rows[0].total if rows else 0)
 
@@ -497,25 +497,23 @@ def _next_and_last(*, own: list[int], replaced: list[int], user, now: datetime) 
     db = connection.alias
     next_visit = last_conclusion = None
     for kind, pk, unit_id, unit_name, starts_at, ends_at, plan_id, title, visit_id, *conclusion in rows:
-        unit = _loaded(Unit, db, id=unit_id, name=unit_name)
+        unit = loaded(Unit, db, id=unit_id, name=unit_name)
         if kind == 1:
             starts_at, ends_at = (
                 column_converter(field[name])(value)
                 for name, value in (("starts_at", starts_at), ("ends_at", ends_at))
             )
-            next_visit = _loaded(
+            next_visit = loaded(
                 Visit, db, id=pk, unit_id=unit_id, plan_id=plan_id, starts_at=starts_at, ends_at=ends_at
             )
             Visit.unit.field.set_cached_value(next_visit, unit)
-            Visit.plan.field.set_cached_value(
-                next_visit, _loaded(InspectionPlan, db, id=plan_id, title=title)
-            )
+            Visit.plan.field.set_cached_value(next_visit, loaded(InspectionPlan, db, id=plan_id, title=title))
         else:
             number, symbol, day, due_date = (
                 column_converter(field[name])(value)
                 for name, value in zip(("number", "symbol", "date", "due_date"), conclusion, strict=True)
             )
-            last_conclusion = _loaded(
+            last_conclusion = loaded(
                 Conclusion,
                 db,
                 id=pk,
@@ -525,7 +523,7 @@ def _next_and_last(*, own: list[int], replaced: list[int], user, now: datetime) 
                 date=day,
                 due_date=due_date,
             )
-            visit = _loaded(Visit, db, id=visit_id, unit_id=unit_id)
+            visit = loaded(Visit, db, id=visit_id, unit_id=unit_id)
             Visit.unit.field.set_cached_value(visit, unit)
             Conclusion.visit.field.set_cached_value(last_conclusion, visit)
     return next_visit, last_conclusion
@@ -589,10 +587,10 @@ def _liaison_actions(
             ):
                 # As the panel's own query made them (select_related, only): the other fields
                 # deferred, read if asked for.
-                action = shown[pk] = _loaded(
+                action = shown[pk] = loaded(
                     RemediationAction, rows.db, id=pk, finding_id=finding_id, due_date=due_date, state=state
                 )
-                finding = _loaded(Finding, rows.db, id=finding_id, recommendation=recommendation)
+                finding = loaded(Finding, rows.db, id=finding_id, recommendation=recommendation)
                 RemediationAction.finding.field.set_cached_value(action, finding)
         if pk in seen:
             continue
@@ -604,13 +602,6 @@ def _liaison_actions(
             reported += 1
     actions = sorted(shown.values(), key=lambda action: (action.due_date, action.pk))
     return RemediationSummary(open=open_, overdue=overdue, reported=reported), actions
-
-
-def _loaded(model, db: str, **values):
-    """A ``model`` instance as a queryset's ``.only(*values)`` makes it (Model.from_db: the other
-    fields deferred)."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(db, names, [values[name] for name in names])
 
 
 def _liaison_panels(

@@ -33,6 +33,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from core.search import Fold, FoldContainsAll, folded_words, joined
+from core.sql import loaded
 from findings.models import Finding, FindingKind
 from findings.selectors import finding_visits_visible_to, findings_visible_to
 from inspections.models import Criterion, InspectionPlan, Visit
@@ -596,7 +597,7 @@ def _date_of(value: str | None) -> date | None:
 
 def _shown_unit(pk, name, kind, valid_from, valid_to, parent_id, parent_name, total) -> Unit:
     """A Unit holding what the units' list shows (its parent's name), as json_build_array gave it."""
-    unit = _loaded(
+    unit = loaded(
         Unit,
         id=pk,
         name=name,
@@ -605,14 +606,14 @@ def _shown_unit(pk, name, kind, valid_from, valid_to, parent_id, parent_name, to
         valid_to=_date_of(valid_to),
         parent_id=parent_id,
     )
-    unit.parent = None if parent_id is None else _loaded(Unit, id=parent_id, name=parent_name)
+    unit.parent = None if parent_id is None else loaded(Unit, id=parent_id, name=parent_name)
     unit.search_total = total
     return unit
 
 
 def _shown_visit(pk, starts_at, status, plan_id, title, unit_id, name, valid_from, valid_to, total) -> Visit:
     """A Visit holding what the visits' list shows (its unit's name and dates, its plan's title)."""
-    visit = _loaded(
+    visit = loaded(
         Visit,
         id=pk,
         starts_at=datetime.fromisoformat(starts_at),
@@ -620,10 +621,10 @@ def _shown_visit(pk, starts_at, status, plan_id, title, unit_id, name, valid_fro
         plan_id=plan_id,
         unit_id=unit_id,
     )
-    visit.unit = _loaded(
+    visit.unit = loaded(
         Unit, id=unit_id, name=name, valid_from=_date_of(valid_from), valid_to=_date_of(valid_to)
     )
-    visit.plan = _loaded(InspectionPlan, id=plan_id, title=title)
+    visit.plan = loaded(InspectionPlan, id=plan_id, title=title)
     visit.search_total = total
     return visit
 
@@ -812,16 +813,9 @@ class FindingPages:
         self.wanted = []
 
 
-def _loaded(model, **columns):
-    """An object of ``model`` holding ``columns`` (attnames), its other fields deferred
-    (Model.from_db takes the values in the model's field order)."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in columns]
-    return model.from_db("default", names, [columns[name] for name in names])
-
-
 def _shown_finding(pk, kind, text, recommendation, criterion_id, code, visit_id, starts_at, unit_id, name):
     """A Finding holding what the result lists show, the other fields deferred."""
-    finding = _loaded(
+    finding = loaded(
         Finding,
         id=pk,
         kind=kind,
@@ -830,10 +824,10 @@ def _shown_finding(pk, kind, text, recommendation, criterion_id, code, visit_id,
         criterion_id=criterion_id,
         visit_id=visit_id,
     )
-    visit = _loaded(Visit, id=visit_id, unit_id=unit_id, starts_at=starts_at)
-    visit.unit = _loaded(Unit, id=unit_id, name=name)
+    visit = loaded(Visit, id=visit_id, unit_id=unit_id, starts_at=starts_at)
+    visit.unit = loaded(Unit, id=unit_id, name=name)
     finding.visit = visit
-    finding.criterion = None if criterion_id is None else _loaded(Criterion, id=criterion_id, code=code)
+    finding.criterion = None if criterion_id is None else loaded(Criterion, id=criterion_id, code=code)
     return finding
 
 
