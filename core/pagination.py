@@ -36,7 +36,17 @@ def paginate(request, rows, per_page: int, *, param: str = "page", count: int | 
         paginator = Paginator(rows, per_page)
     else:
         paginator = _KnownCountPaginator(rows, per_page, known_count=count)
-    page = paginator.get_page(request.GET.get(param))
+    return _linked(request, paginator.get_page(request.GET.get(param)), param)
+
+
+def known_page(request, rows: list, *, number: int, count: int, per_page: int, param: str = "page") -> Page:
+    """Page ``number`` of a list of ``count`` rows, ``rows`` being that page's, read by the caller
+    (a statement that cuts the page itself); with the links ``paginate`` gives."""
+    page = Page(rows, number, _KnownCountPaginator([], per_page, known_count=count))
+    return _linked(request, page, param)
+
+
+def _linked(request, page: Page, param: str) -> Page:
     page.param = param
     page.previous_url = _url(request, param, page.previous_page_number()) if page.has_previous() else ""
     page.next_url = _url(request, param, page.next_page_number()) if page.has_next() else ""
@@ -83,10 +93,7 @@ def paginate_ids(
     paginator = _KnownCountPaginator(queryset, per_page, known_count=total)
     page = paginator.page(number)
     page.object_list = [row for row, _total in found]
-    page.param = param
-    page.previous_url = _url(request, param, page.previous_page_number()) if page.has_previous() else ""
-    page.next_url = _url(request, param, page.next_page_number()) if page.has_next() else ""
-    return page
+    return _linked(request, page, param)
 
 
 def _page_rows(queryset: QuerySet, per_page: int, number: int, rows: Callable | None) -> list[tuple]:

@@ -326,3 +326,52 @@ class IndexEvidence(StoredFile):
 
     def get_absolute_url(self):
         return reverse("reform_index:evidence_download", args=[self.pk])
+
+
+class Standing(models.Model):
+    """A scorecard's place in its round's ranking, kept by the database (PostgreSQL): its final
+    points and maximum, percent, rank within its unit's kind and position in the list, as
+    ``ranking.ranking_compute`` makes them. What the preview page reads: the 25 rows of a page
+    through an index, whatever the province's size, instead of ranking every unit per view.
+
+    Written only by the triggers of migration 0004_standing, in the transaction of the change: a
+    card's totals (ScoreTotal) changed move its points by the difference and re-rank its round; a
+    card added or deleted, a unit renamed or moved to another kind re-ranks its rounds. One
+    transaction per round at a time writes them (an advisory lock taken before any write), so two
+    scorers never leave ranks made from each other's stale snapshot. No foreign key constraints: a card's row is deleted by the trigger on the
+    card's deletion (the ORM deletes the card's score rows first, which re-ranks the round with
+    the card still there). SQLite (the embedded default) keeps no standings: its preview ranks in
+    Python.
+    """
+
+    scorecard = models.OneToOneField(
+        Scorecard, primary_key=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    round = models.ForeignKey(
+        IndexRound, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    kind = models.CharField(max_length=20)
+    points = models.DecimalField(max_digits=10, decimal_places=2)
+    max_points = models.DecimalField(max_digits=10, decimal_places=2)
+    percent = models.DecimalField(max_digits=8, decimal_places=2)
+    rank = models.PositiveIntegerField()
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("standing")
+        verbose_name_plural = _("standings")
+        constraints = [
+            # Last year's rank of the units shown, and the user's own unit.
+            models.UniqueConstraint(fields=["round", "unit"], name="reform_index_standing_unit"),
+        ]
+        indexes = [
+            # The preview's page of a kind (round, kind, position BETWEEN ...) and its count per
+            # kind (an index-only scan).
+            models.Index(fields=["round", "kind", "position"], name="reform_index_standing_page"),
+        ]
+
+    def __str__(self):
+        return f"{self.scorecard_id}: {self.rank} ({self.percent} %)"

@@ -5,13 +5,24 @@ kind, and the change from the province's round of the year before.
 Computed with one query per round over the totals the database keeps per scorecard and domain
 (models.ScoreTotal), whatever the number of units and criteria; the published page and the
 issued document read the snapshot taken when the ranking was issued.
+
+The preview page (``ranking_preview``) shows a page of 25 units per kind of a ranking made over
+the whole province. On PostgreSQL it reads the ranks the database keeps (models.Standing,
+re-ranked by triggers when the totals, cards or units change): only the rows shown, through an
+index, so its time no longer grows with the province (ranking 300 to 600 units per view did).
+``ranking_compute`` stays the rule (the issued snapshot is made by it, and SQLite's preview);
+tests hold the two equal, ties included.
 """
 
+import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
+from django.db import connection
 from django.db.models import CharField, Func, Q, Sum
 
+from inspections.checklist.statements import _execute_planned_once
 from units.models import UnitKind
 
 from .models import IndexRound, Scorecard, ScoreTotal
@@ -133,16 +144,23 @@ def _domain_cells(index_round: IndexRound, domain_ids: list[int], card_ids=None)
 
 
 def _percent(total: Decimal, maximum: Decimal) -> Decimal:
-    return _q(total * 100 / maximum) if maximum else Decimal(0)
+    return _q(total * 100 / maximum) if maximum else _q(0)
+
+
+def _kind_order(kind: str) -> tuple:
+    """Departments first, then communes, then any other kind by its code."""
+    order = [UnitKind.DEPARTMENT, UnitKind.COMMUNE]
+    return (order.index(kind) if kind in order else 9, kind)
 
 
 def _ranked(rows: list[RankRow], keys: dict | None = None) -> None:
-    """Competition ranking (1, 2, 2, 4) by percent, then total. ``keys``: {unit id: (-percent,
+    """Competition ranking (1, 2, 2, 4) by percent, then total; tied units listed by name (then
+    id, so that every reading lists them alike). ``keys``: {unit id: (-percent,
     -total)} as Decimals, when the caller has them (not parsed again from the rows' text)."""
     if keys is None:
-        rows.sort(key=lambda r: (-Decimal(r.percent), -Decimal(r.total), r.unit_name))
+        rows.sort(key=lambda r: (-Decimal(r.percent), -Decimal(r.total), r.unit_name, r.unit_id))
     else:
-        rows.sort(key=lambda r: (*keys[r.unit_id], r.unit_name))
+        rows.sort(key=lambda r: (*keys[r.unit_id], r.unit_name, r.unit_id))
     previous, rank = None, 0
     for i, row in enumerate(rows, start=1):
         key = (row.percent, row.total)
@@ -188,8 +206,7 @@ def ranking_compute(*, index_round: IndexRound, cells: bool = True) -> Ranking:
         last_group = [r for r in last_rows if r.kind == kind]
         _ranked(last_group, last_keys)
         last_ranks.update({r.unit_id: (-last_keys[r.unit_id][0], r.rank) for r in last_group})
-    order = [UnitKind.DEPARTMENT, UnitKind.COMMUNE]
-    ordered = sorted(groups.values(), key=lambda g: (order.index(g.kind) if g.kind in order else 9, g.kind))
+    ordered = sorted(groups.values(), key=lambda g: _kind_order(g.kind))
     for group in ordered:
         for row in group.rows:
             if row.unit_id in last_ranks:
@@ -220,3 +237,163 @@ def ranking_fill_cells(
     zeros = [str(_q(0))] * len(ranking.domain_ids)
     for row in rows:
         row.domains = list(cells.get(ranking.card_ids[row.unit_id], zeros))
+
+
+# The preview page ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PreviewGroup:
+    """One kind's table on the preview page: its rows' count, the page shown (its number, past
+    the end resolved to the last) and its RankRows, their points per domain filled; when the
+    user's unit is ranked in this kind on another page, its row and that page's number."""
+
+    kind: str
+    label: str
+    count: int
+    number: int
+    rows: list[RankRow] = field(default_factory=list)
+    own: RankRow | None = None
+    own_number: int | None = None
+
+
+def _page_number(raw) -> int:
+    """The page asked for, as Paginator.get_page reads it: nothing or a word is the first (1); a
+    number below 1 stands for the last (0 here, resolved once the count is known)."""
+    try:
+        number = int(raw) if raw is not None else 1
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= 10**6 else 0
+
+
+def _resolved(number: int, count: int, per_page: int) -> int:
+    last = max(-(-count // per_page), 1)
+    return number if 1 <= number <= last else last
+
+
+def ranking_preview(
+    index_round: IndexRound, *, pages: dict[str, str | None], own_unit: int | None, per_page: int
+) -> tuple[list[dict], list[PreviewGroup]]:
+    """The preview of ``index_round``'s ranking: its domains (as the snapshot's) and, per unit
+    kind ranked, the page ``pages[kind]`` (the raw query-string value) of ``per_page`` rows.
+    PostgreSQL: one statement for the rows shown (``_preview_statement``); other databases:
+    ``ranking_compute`` cut into pages."""
+    domains = list(index_round.template.domains.order_by("order", "id"))
+    shown = [{"code": d.code, "title": d.title, "max": str(d.max_score or "")} for d in domains]
+    numbers = {kind: _page_number(raw) for kind, raw in pages.items()}
+    if connection.vendor == "postgresql":
+        groups = _preview_sql(index_round, [d.pk for d in domains], numbers, own_unit, per_page)
+    else:
+        groups = _preview_python(index_round, numbers, own_unit, per_page)
+    return shown, groups
+
+
+def _preview_python(index_round, numbers, own_unit, per_page) -> list[PreviewGroup]:
+    ranking = ranking_compute(index_round=index_round, cells=False)
+    groups, page_rows = [], []
+    for group in ranking.groups:
+        count = len(group.rows)
+        number = _resolved(numbers.get(group.kind, 1), count, per_page)
+        rows = group.rows[(number - 1) * per_page : number * per_page]
+        preview = PreviewGroup(group.kind, group.label, count, number, rows)
+        for i, row in enumerate(group.rows):
+            if row.unit_id == own_unit and i // per_page + 1 != number:
+                preview.own, preview.own_number = row, i // per_page + 1
+        groups.append(preview)
+        page_rows += rows
+    ranking_fill_cells(index_round, ranking, page_rows)
+    return groups
+
+
+@cache
+def _preview_statement() -> str:
+    """The rows shown of a round's ranking, read from the ranks the database keeps
+    (models.Standing, by the triggers of migration 0004_standing), every step an index probe
+    whatever the province's size: each kind's count (its last position: positions run 1..n), the
+    page asked for resolved against it, that page's rows by (round, kind, position), the user's
+    unit's row and last year's percent and rank by (round, unit), their names and points per
+    domain as text. Parameters: the kinds, round, the pages asked for (JSON: {kind: number}, 0 for
+    the last), page size twice, round, page size twice, round, own unit, province, the year
+    before."""
+    return """
+WITH counts AS (
+  SELECT k.kind, m.count
+    FROM unnest(CAST(%s AS text[])) AS k(kind)
+    JOIN LATERAL (SELECT s.position AS count FROM reform_index_standing s
+                   WHERE s.round_id = %s AND s.kind = k.kind ORDER BY s.position DESC LIMIT 1) m ON true
+), paged AS (
+  SELECT kind, count, CASE WHEN asked BETWEEN 1 AND last THEN asked ELSE last END AS number
+    FROM (SELECT kind, count, COALESCE((CAST(%s AS jsonb) ->> kind)::int, 1) AS asked,
+                 GREATEST((count + %s - 1) / %s, 1) AS last
+            FROM counts) a
+), shown AS (
+  SELECT p.kind, p.count, p.number, s.*
+    FROM paged p
+    JOIN LATERAL (SELECT s.scorecard_id, s.unit_id, s.points, s.max_points, s.percent, s.rank, s.position FROM reform_index_standing s
+                   WHERE s.round_id = %s AND s.kind = p.kind
+                     AND s.position BETWEEN (p.number - 1) * %s + 1 AND p.number * %s) s ON true
+  UNION
+  SELECT p.kind, p.count, p.number, s.scorecard_id, s.unit_id, s.points, s.max_points, s.percent, s.rank, s.position
+    FROM reform_index_standing s JOIN paged p ON p.kind = s.kind
+   WHERE s.round_id = %s AND s.unit_id = %s
+)
+SELECT r.kind, r.count, r.number, r.position, r.rank, r.unit_id,
+       (SELECT u.name FROM units_unit u WHERE u.id = r.unit_id), r.scorecard_id,
+       r.points, r.max_points, r.percent, l.percent, l.rank,
+       ARRAY(SELECT ARRAY[CAST(t.domain_id AS text), CAST(ROUND(t.points, 2) AS text)]
+               FROM reform_index_scoretotal t WHERE t.scorecard_id = r.scorecard_id)
+  FROM shown r
+  LEFT JOIN LATERAL (
+    SELECT l.percent, l.rank FROM reform_index_standing l
+     WHERE l.round_id = (SELECT y.id FROM reform_index_indexround y WHERE y.province_id = %s AND y.year = %s)
+       AND l.unit_id = r.unit_id
+  ) l ON true
+ ORDER BY r.kind, r.position
+"""
+
+
+def _preview_sql(index_round, domain_ids, numbers, own_unit, per_page) -> list[PreviewGroup]:
+    params = [
+        UnitKind.values,
+        index_round.pk,
+        json.dumps(numbers),
+        per_page,
+        per_page,
+        index_round.pk,
+        per_page,
+        per_page,
+        index_round.pk,
+        own_unit or 0,
+        index_round.province_id,
+        index_round.year - 1,
+    ]
+    with connection.cursor() as cursor:
+        _execute_planned_once(cursor, _preview_statement(), params)
+        found = cursor.fetchall()
+    labels = dict(UnitKind.choices)
+    position = {domain_id: i for i, domain_id in enumerate(domain_ids)}
+    zero = str(_q(0))
+    groups: dict[str, PreviewGroup] = {}
+    for (
+        kind, count, number, row_position, rank, unit_id, name, _card, total, maximum, percent,
+        last_percent, last_rank, cells,
+    ) in found:  # fmt: skip
+        group = groups.get(kind)
+        if group is None:
+            label = str(labels.get(kind, kind))
+            group = groups[kind] = PreviewGroup(kind, label, count, number)
+        domains = [zero] * len(domain_ids)
+        for domain_id, points in cells:
+            i = position.get(int(domain_id))
+            if i is not None:
+                domains[i] = points
+        row = RankRow(unit_id, name, kind, group.label, domains, str(total), str(maximum), str(percent), rank)
+        if last_rank is not None:
+            row.last_percent, row.last_rank = str(last_percent), last_rank
+            row.change = f"{percent - last_percent:+.2f}"
+        if (row_position - 1) // per_page + 1 == number:
+            group.rows.append(row)
+        else:
+            group.own, group.own_number = row, (row_position - 1) // per_page + 1
+    return sorted(groups.values(), key=lambda g: _kind_order(g.kind))

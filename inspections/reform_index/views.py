@@ -12,16 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.downloads import private_file_response
-from core.pagination import paginate
+from core.pagination import known_page, paginate
 from core.permissions import can, require
 from reports.documents.loaders.common import default_signer
+from units.models import UnitKind
 
 from . import publishing, selectors, services
 from .access import get_card_for_user, get_evidence_for_user, get_round_for_user
 from .field_html import appraisal_fields
 from .forms import AppraisalForm, PublishForm, ResponseForm, RoundOpenForm, SelfScoreForm, VersionForm
 from .models import APPRAISABLE, CardStatus
-from .ranking import ranking_compute, ranking_fill_cells
+from .ranking import ranking_preview
 from .ranking_html import ranking_rows_html
 from .round_html import round_rows_html
 
@@ -134,21 +135,36 @@ def ranking(request, pk):
     if index_round.is_published:
         data, preview = index_round.issued_document.snapshot, False
         groups = [dict(g) for g in data["groups"]]
+        for group in groups:
+            group["page"] = paginate(request, group["rows"], RANKING_PAGE_SIZE, param=f"{group['kind']}_page")
+            group["count"] = len(group["rows"])
+            group["own"] = _own_place(request, group, own_unit)
     else:
         # Before publication only the department's staff get here (view_ranking): a preview,
-        # ranked in full, the points per domain read for the rows shown only.
-        ranking_, preview = ranking_compute(index_round=index_round, cells=False), True
-        data = {"year": ranking_.year, "province": ranking_.province, "domains": ranking_.domains}
-        groups = [{"kind": g.kind, "label": g.label, "rows": g.rows} for g in ranking_.groups]
-    for group in groups:
-        group["page"] = paginate(request, group["rows"], RANKING_PAGE_SIZE, param=f"{group['kind']}_page")
-        group["count"] = len(group["rows"])
-        group["own"] = _own_place(request, group, own_unit)
-    if preview:
-        shown = [row for group in groups for row in group["page"].object_list]
-        ranking_fill_cells(index_round, ranking_, shown)
-        for group in groups:
-            group["page"].object_list = [vars(row) for row in group["page"].object_list]
+        # ranked over the whole province, only the rows shown read with their points.
+        pages = {kind: request.GET.get(f"{kind}_page") for kind in UnitKind.values}
+        domains, previews = ranking_preview(
+            index_round, pages=pages, own_unit=own_unit, per_page=RANKING_PAGE_SIZE
+        )
+        data, preview = (
+            {"year": index_round.year, "province": index_round.province.name, "domains": domains},
+            True,
+        )
+        groups = []
+        for group in previews:
+            param = f"{group.kind}_page"
+            page = known_page(
+                request,
+                [vars(row) for row in group.rows],
+                number=group.number,
+                count=group.count,
+                per_page=RANKING_PAGE_SIZE,
+                param=param,
+            )
+            own = group.own and _own_link(request, param, group.own.rank, group.own_number)
+            groups.append(
+                {"kind": group.kind, "label": group.label, "page": page, "count": group.count, "own": own}
+            )
     sections = [
         (
             {**group, "rows_html": ranking_rows_html(group["page"].object_list, own_unit)},
@@ -177,21 +193,22 @@ def ranking(request, pk):
 
 
 def _own_place(request, group: dict, own_unit) -> dict | None:
-    """The user's unit's rank and a link to the page of ``group`` that shows it, when the unit is
-    in the group but not on the page shown (None otherwise)."""
+    """The user's unit's rank and a link to the page of ``group`` (an issued snapshot's) that shows
+    it, when the unit is in the group but not on the page shown (None otherwise)."""
     if own_unit is None:
         return None
     page = group["page"]
     for i, row in enumerate(group["rows"]):
-        if (row["unit_id"] if isinstance(row, dict) else row.unit_id) == own_unit:
+        if row["unit_id"] == own_unit:
             number = i // RANKING_PAGE_SIZE + 1
-            if number == page.number:
-                return None
-            query = request.GET.copy()
-            query[page.param] = str(number)
-            rank = row["rank"] if isinstance(row, dict) else row.rank
-            return {"rank": rank, "number": number, "url": f"?{query.urlencode()}"}
+            return None if number == page.number else _own_link(request, page.param, row["rank"], number)
     return None
+
+
+def _own_link(request, param: str, rank: int, number: int) -> dict:
+    query = request.GET.copy()
+    query[param] = str(number)
+    return {"rank": rank, "number": number, "url": f"?{query.urlencode()}"}
 
 
 @require_safe

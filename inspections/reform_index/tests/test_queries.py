@@ -21,7 +21,7 @@ BUDGETS = {
     "score": 7,
     "appraise": 8 if connection.vendor == "postgresql" else 10,
     "round": 7,
-    "ranking": 8,
+    "ranking": 6 if connection.vendor == "postgresql" else 8,
 }
 
 
