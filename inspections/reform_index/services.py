@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import outbox
 from core.uploads import SUFFIXES, upload_check
-from core.versioning import check_version, stale_error, update_versioned
+from core.versioning import check_version, update_versioned
 from inspections.models import ChecklistTemplate, Criterion, TemplateStatus
 from units.models import Unit
 
@@ -116,7 +116,7 @@ def card_self_save(*, card: Scorecard, actor, rows: list[SelfRow], uploads: dict
         .select_related("criterion")
         .filter(scorecard=card, pk__in=[r.score_id for r in rows])
     }
-    changed = 0
+    changes = []
     for row in rows:
         score = scores.get(row.score_id)
         if score is None:
@@ -130,8 +130,8 @@ def card_self_save(*, card: Scorecard, actor, rows: list[SelfRow], uploads: dict
         if all(getattr(score, k) == v for k, v in new.items()):
             continue
         check_version(score, row.version)
-        update_versioned(score, row.version, audit=False, **new)
-        changed += 1
+        changes.append((score, new))
+    changed = _write_scores(changes)
     for score_id, files in (uploads or {}).items():
         score = scores.get(score_id)
         if score is None:
@@ -246,7 +246,7 @@ def card_appraise(*, card: Scorecard, actor, rows: list[AppraisalRow]) -> int:
             ]
     if errors:
         raise ValidationError(errors)
-    changed = 0
+    changes = []
     for row in rows:
         score = scores.get(row.score_id)
         if score is None:
@@ -254,11 +254,27 @@ def card_appraise(*, card: Scorecard, actor, rows: list[AppraisalRow]) -> int:
         new = {"appraised_score": row.appraised_score, "appraisal_reason": row.reason.strip()}
         if all(getattr(score, k) == v for k, v in new.items()):
             continue
-        if score.version != row.version:
-            raise stale_error()
-        update_versioned(score, row.version, audit=False, **new)
-        changed += 1
-    return changed
+        check_version(score, row.version)
+        changes.append((score, new))
+    return _write_scores(changes)
+
+
+def _write_scores(changes: list[tuple[CriterionScore, dict]]) -> int:
+    """Write the changed score rows of one card (locked by the caller, their versions checked:
+    every row or none) in one statement, each with its version bumped: the score rows' triggers
+    then move the card's totals and re-rank its round once (models.ScoreTotal, Standing), not
+    once per row (a domain's dozen criteria saved together cost a dozen re-rankings). Returns
+    the rows written."""
+    if not changes:
+        return 0
+    now = timezone.now()
+    for score, new in changes:
+        for name, value in new.items():
+            setattr(score, name, value)
+        score.version += 1
+        score.updated_at = now
+    CriterionScore.objects.bulk_update([s for s, _new in changes], [*changes[0][1], "version", "updated_at"])
+    return len(changes)
 
 
 @transaction.atomic

@@ -183,7 +183,11 @@ CREATE TRIGGER reform_index_rank_unit AFTER UPDATE OF name, kind ON units_unit F
   WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.kind IS DISTINCT FROM NEW.kind)
   EXECUTE FUNCTION reform_index_rank_unit();
 
--- The cards there are, with their totals, and their ranks.
+"""
+
+# The cards there are, with their totals, and their ranks (run once the triggers exist; a test
+# runs it again on an emptied table and compares).
+BACKFILL = f"""
 INSERT INTO reform_index_standing
        (scorecard_id, round_id, unit_id, kind, points, max_points, percent, rank, position)
 SELECT c.id, c.round_id, c.unit_id, u.kind, COALESCE(SUM(t.points), 0), COALESCE(SUM(t.max_points), 0),
@@ -217,6 +221,7 @@ def standing_create(apps, schema_editor):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(PG_CREATE)
+            cursor.execute(BACKFILL)
 
 
 def standing_drop(apps, schema_editor):

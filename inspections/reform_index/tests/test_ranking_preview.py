@@ -297,3 +297,18 @@ def test_simultaneous_scorers_of_one_round_leave_the_ranks_of_all_their_changes(
             thread.join()
         assert errors == []
         assert_standings_right(index_round)
+
+
+@postgres_only
+def test_the_migration_backfills_the_standings_of_existing_cards(tied):
+    import importlib
+
+    migration = importlib.import_module("inspections.reform_index.migrations.0004_standing")
+    CriterionScore.objects.filter(scorecard__round=tied, scorecard__unit__name="Xã B").update(
+        appraised_score=Decimal("0.5")
+    )
+    Standing.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL)
+    assert_standings_right(tied)
+    assert_standings_right(tied.province.index_rounds.get(year=2025))

@@ -151,3 +151,24 @@ def test_another_units_liaison_gets_404_and_staff_get_403_on_scoring(
 def test_actions_refuse_get(client, liaison, card, name):
     client.force_login(liaison)
     assert client.get(reverse(f"reform_index:{name}", args=[card.pk])).status_code == 405
+
+
+def test_a_domain_is_saved_in_one_statement_every_row_or_none(client, liaison, card):
+    """The changed rows of a domain go in one UPDATE (the totals and ranks move once); a row that
+    another device changed meanwhile makes the save fail before anything is written."""
+    from django.db import connection
+    from django.db.models import F
+    from django.test.utils import CaptureQueriesContext
+
+    rows = _rows(card)
+    client.force_login(liaison)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(_score_url(card, rows), _form(rows)).status_code == 302
+    updates = [q for q in queries if q["sql"].startswith('UPDATE "reform_index_criterionscore"')]
+    assert len(updates) == 1
+    assert [(r.self_score, r.version) for r in _rows(card)] == [(Decimal("1.5"), 2)] * 3
+    rows = _rows(card)
+    CriterionScore.objects.filter(pk=rows[2].pk).update(version=F("version") + 1, self_score=Decimal(2))
+    response = client.post(_score_url(card, rows), _form(rows, **{f"score_{r.pk}": "0.5" for r in rows}))
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert [r.self_score for r in _rows(card)] == [Decimal("1.5"), Decimal("1.5"), Decimal(2)]
