@@ -1,7 +1,11 @@
 """Objects the reform-index tests share: an index template and an opened round."""
 
+import threading
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+
+from django.db import connections, transaction
 
 from inspections.models import Criterion, Domain
 from inspections.tests.factories import ChecklistTemplateFactory
@@ -75,3 +79,29 @@ def fill_and_submit(card, *, actor, score=Decimal("1.5")):
     CriterionScore.objects.filter(scorecard=card).update(self_score=score, explanation="Có báo cáo năm")
     card.refresh_from_db()
     return card_submit(card=card, actor=actor, version=card.version)
+
+
+def at_once(writes: list[Callable[[], None]]) -> list[str]:
+    """Run each of ``writes`` in its own thread and transaction, all starting at the same moment
+    (a barrier inside the transactions), and wait for them: the errors they raised, as text.
+    For PostgreSQL (``django_db(transaction=True)``): concurrent writers on in-memory SQLite
+    fail instead of waiting."""
+    barrier = threading.Barrier(len(writes))
+    errors = []
+
+    def run(write):
+        try:
+            with transaction.atomic():
+                barrier.wait()
+                write()
+        except Exception as exc:  # noqa: BLE001 - returned to the test
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(write,)) for write in writes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

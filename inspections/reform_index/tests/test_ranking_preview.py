@@ -9,6 +9,7 @@ rounded half up at the third decimal, a card with no maximum, and last year's ra
 
 import dataclasses
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -19,7 +20,7 @@ from units.tests.factories import UnitFactory
 
 from ..models import CardStatus, CriterionScore, Scorecard, ScoreTotal, Standing
 from ..ranking import _preview_python, _preview_sql, ranking_compute, ranking_preview
-from .factories import open_round
+from .factories import at_once, open_round
 
 pytestmark = pytest.mark.django_db
 
@@ -261,40 +262,20 @@ def test_simultaneous_scorers_of_one_round_leave_the_ranks_of_all_their_changes(
     """Three units' scores change at the same moment, each in its own transaction, six times
     over: the kept ranks are those of every change (no transaction ranks from a snapshot missing
     another's)."""
-    import threading
-
-    from django.db import connections, transaction
-
     index_round = open_round(
         actor=administrator, province=province, units=[department, commune, other_commune], template=index_tpl
     )
     cards = list(Scorecard.objects.filter(round=index_round).order_by("pk"))
-    errors = []
 
     def write(card, value):
-        try:
-            with transaction.atomic():
-                barrier.wait()
-                CriterionScore.objects.filter(scorecard=card).update(self_score=value)
-                # Hold the round's re-ranking lock a moment so that the others wait on it.
-                CriterionScore.objects.filter(scorecard=card, criterion__code="1.1").update(
-                    appraised_score=value
-                )
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
+        CriterionScore.objects.filter(scorecard=card).update(self_score=value)
+        # Hold the round's re-ranking lock a moment so that the others wait on it.
+        CriterionScore.objects.filter(scorecard=card, criterion__code="1.1").update(appraised_score=value)
 
     for turn in range(6):
-        barrier = threading.Barrier(len(cards))
-        threads = [
-            threading.Thread(target=write, args=(c, Decimal((turn + i) % 3) / 2 + Decimal("0.25")))
-            for i, c in enumerate(cards)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        errors = at_once(
+            [partial(write, c, Decimal((turn + i) % 3) / 2 + Decimal("0.25")) for i, c in enumerate(cards)]
+        )
         assert errors == []
         assert_standings_right(index_round)
 

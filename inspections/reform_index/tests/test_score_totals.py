@@ -2,11 +2,11 @@
 path that writes a score row, backfilled by the migration, right under concurrent changes."""
 
 import importlib
-import threading
 from decimal import Decimal
+from functools import partial
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +16,7 @@ from ..models import ADJUSTED, CardStatus, CriterionScore, Scorecard, ScoreTotal
 from ..ranking import ranking_compute
 from ..selectors import round_cards
 from ..services import AppraisalRow, SelfRow, card_appraise, card_approve, card_self_save, card_send_appraisal
-from .factories import fill_and_submit, open_round
+from .factories import at_once, fill_and_submit, open_round
 
 migration = importlib.import_module("inspections.reform_index.migrations.0003_score_totals")
 
@@ -239,29 +239,15 @@ def test_simultaneous_changes_of_one_cards_domain_all_count(index_tpl, administr
     index_round = open_round(actor=administrator, province=province, units=[commune], template=index_tpl)
     card = Scorecard.objects.get(round=index_round)
     scores = list(CriterionScore.objects.filter(scorecard=card, criterion__domain=domain).order_by("pk"))[:4]
-    errors = []
 
     def write(score, value):
-        try:
-            with transaction.atomic():
-                barrier.wait()
-                CriterionScore.objects.filter(pk=score.pk).update(self_score=value)
-                # Hold the total's row lock a moment so that the others wait on it.
-                CriterionScore.objects.filter(pk=score.pk).update(appraised_score=value / 2)
-        except Exception as exc:  # noqa: BLE001 - reported below with the round
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
+        CriterionScore.objects.filter(pk=score.pk).update(self_score=value)
+        # Hold the total's row lock a moment so that the others wait on it.
+        CriterionScore.objects.filter(pk=score.pk).update(appraised_score=value / 2)
 
     for round_ in range(6):
-        barrier = threading.Barrier(len(scores))
-        threads = [
-            threading.Thread(target=write, args=(s, Decimal(round_ % 3) + Decimal("0.25") * i))
-            for i, s in enumerate(scores)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        errors = at_once(
+            [partial(write, s, Decimal(round_ % 3) + Decimal("0.25") * i) for i, s in enumerate(scores)]
+        )
         assert errors == []
         assert stored(index_round) == recomputed(index_round), f"round {round_}"
