@@ -329,19 +329,19 @@ class IndexEvidence(StoredFile):
 
 
 class Standing(models.Model):
-    """A scorecard's place in its round's ranking, kept by the database (PostgreSQL): its final
-    points and maximum, percent, rank within its unit's kind and position in the list, as
-    ``ranking.ranking_compute`` makes them. What the preview page reads: the 25 rows of a page
-    through an index, whatever the province's size, instead of ranking every unit per view.
+    """A scorecard's figures for its round's ranking, kept by the database (PostgreSQL): its unit's
+    name and kind, its final points, maximum and percent, as ``ranking.ranking_compute`` makes
+    them. What the preview page reads: a page of a kind in ranking order along the index
+    ``reform_index_standing_order`` (round, kind, percent DESC, points DESC, name in code-point
+    order, unit), a rank as one more than the rows strictly ahead, whatever the province's size,
+    instead of ranking every unit per view.
 
     Written only by the triggers of migration 0004_standing, in the transaction of the change: a
-    card's totals (ScoreTotal) changed move its points by the difference and re-rank its round; a
-    card added or deleted, a unit renamed or moved to another kind re-ranks its rounds. One
-    transaction per round at a time writes them (an advisory lock taken before any write), so two
-    scorers never leave ranks made from each other's stale snapshot. No foreign key constraints: a card's row is deleted by the trigger on the
-    card's deletion (the ORM deletes the card's score rows first, which re-ranks the round with
-    the card still there). SQLite (the embedded default) keeps no standings: its preview ranks in
-    Python.
+    card's totals (ScoreTotal) changed move its figures by the difference under its row lock; a
+    card added or deleted adds or removes its row; a unit renamed or of another kind takes its
+    rows along. No rank is stored, so a save writes one row. No foreign key constraints: a card's
+    row is deleted by the trigger on the card's deletion (the ORM deletes the card's score rows
+    first). SQLite (the embedded default) keeps no standings: its preview ranks in Python.
     """
 
     scorecard = models.OneToOneField(
@@ -354,24 +354,20 @@ class Standing(models.Model):
         Unit, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
     )
     kind = models.CharField(max_length=20)
+    name = models.CharField(max_length=255)
     points = models.DecimalField(max_digits=10, decimal_places=2)
     max_points = models.DecimalField(max_digits=10, decimal_places=2)
     percent = models.DecimalField(max_digits=8, decimal_places=2)
-    rank = models.PositiveIntegerField()
-    position = models.PositiveIntegerField()
 
     class Meta:
         verbose_name = _("standing")
         verbose_name_plural = _("standings")
         constraints = [
-            # Last year's rank of the units shown, and the user's own unit.
+            # Last year's figures of the units shown, and the user's own unit.
             models.UniqueConstraint(fields=["round", "unit"], name="reform_index_standing_unit"),
         ]
-        indexes = [
-            # The preview's page of a kind (round, kind, position BETWEEN ...) and its count per
-            # kind (an index-only scan).
-            models.Index(fields=["round", "kind", "position"], name="reform_index_standing_page"),
-        ]
+        # The ranking order's index (PostgreSQL, with the names' "C" collation) is made by the
+        # migration: reform_index_standing_order.
 
     def __str__(self):
-        return f"{self.scorecard_id}: {self.rank} ({self.percent} %)"
+        return f"{self.scorecard_id}: {self.percent} %"

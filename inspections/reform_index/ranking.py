@@ -7,14 +7,16 @@ Computed with one query per round over the totals the database keeps per scoreca
 issued document read the snapshot taken when the ranking was issued.
 
 The preview page (``ranking_preview``) shows a page of 25 units per kind of a ranking made over
-the whole province. On PostgreSQL it reads the ranks the database keeps (models.Standing,
-re-ranked by triggers when the totals, cards or units change): only the rows shown, through an
-index, so its time no longer grows with the province (ranking 300 to 600 units per view did).
+the whole province. On PostgreSQL it reads the figures the database keeps per card
+(models.Standing, kept by triggers) along an index in ranking order: only the rows shown and the
+counts of the rows ahead of them, so its time no longer grows with the province (ranking 300 to
+600 units per view did), and a save writes one row.
 ``ranking_compute`` stays the rule (the issued snapshot is made by it, and SQLite's preview);
 tests hold the two equal, ties included.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -306,83 +308,111 @@ def _preview_python(index_round, numbers, own_unit, per_page) -> list[PreviewGro
     return groups
 
 
+# Rows of a kind strictly ahead of the row ``r`` (percent, then points): one more is its rank.
+# Two range counts along the ranking order's index, not one OR that would filter the whole kind.
+_AHEAD = """(SELECT COUNT(*) FROM reform_index_standing a
+      WHERE a.round_id = {r}.round_id AND a.kind = {r}.kind AND a.percent > {r}.percent)
+  + (SELECT COUNT(*) FROM reform_index_standing a
+      WHERE a.round_id = {r}.round_id AND a.kind = {r}.kind AND a.percent = {r}.percent
+        AND a.points > {r}.points)"""
+
+
 @cache
-def _preview_statement() -> str:
-    """The rows shown of a round's ranking, read from the ranks the database keeps
-    (models.Standing, by the triggers of migration 0004_standing), every step an index probe
-    whatever the province's size: each kind's count (its last position: positions run 1..n), the
-    page asked for resolved against it, that page's rows by (round, kind, position), the user's
-    unit's row and last year's percent and rank by (round, unit), their names and points per
-    domain as text. Parameters: the kinds, round, the pages asked for (JSON: {kind: number}, 0 for
-    the last), page size twice, round, page size twice, round, own unit, province, the year
-    before."""
-    return """
-WITH counts AS (
-  SELECT k.kind, m.count
-    FROM unnest(CAST(%s AS text[])) AS k(kind)
-    JOIN LATERAL (SELECT s.position AS count FROM reform_index_standing s
-                   WHERE s.round_id = %s AND s.kind = k.kind ORDER BY s.position DESC LIMIT 1) m ON true
-), paged AS (
+def _preview_statement() -> tuple[str, list[str]]:
+    """The rows shown of a round's ranking, read from the figures the database keeps
+    (models.Standing, by the triggers of migration 0004_standing) along the ranking order's index
+    (round, kind, percent DESC, points DESC, name COLLATE "C", unit): each kind's count (one scan of
+    the round's narrow rows), the page
+    asked for resolved against it, that page's rows in order with their positions, the rank of
+    its first row (one more than the rows strictly ahead; the others' follow in Python), the
+    user's unit's row with its position and rank, last year's percent and rank of each, their
+    names and points per domain as text. As (SQL with positional parameters, their names)."""
+    sql = f"""
+WITH counts AS MATERIALIZED (
+  SELECT kind, COUNT(*) AS count FROM reform_index_standing WHERE round_id = %(round)s GROUP BY kind
+), paged AS MATERIALIZED (
   SELECT kind, count, CASE WHEN asked BETWEEN 1 AND last THEN asked ELSE last END AS number
-    FROM (SELECT kind, count, COALESCE((CAST(%s AS jsonb) ->> kind)::int, 1) AS asked,
-                 GREATEST((count + %s - 1) / %s, 1) AS last
+    FROM (SELECT kind, count, COALESCE((CAST(%(pages)s AS jsonb) ->> kind)::int, 1) AS asked,
+                 GREATEST((count + %(size)s - 1) / %(size)s, 1) AS last
             FROM counts) a
 ), shown AS (
-  SELECT p.kind, p.count, p.number, s.*
+  SELECT p.kind, p.count, p.number, x.position, false AS own,
+         x.round_id, x.scorecard_id, x.unit_id, x.name, x.points, x.max_points, x.percent
     FROM paged p
-    JOIN LATERAL (SELECT s.scorecard_id, s.unit_id, s.points, s.max_points, s.percent, s.rank, s.position FROM reform_index_standing s
-                   WHERE s.round_id = %s AND s.kind = p.kind
-                     AND s.position BETWEEN (p.number - 1) * %s + 1 AND p.number * %s) s ON true
-  UNION
-  SELECT p.kind, p.count, p.number, s.scorecard_id, s.unit_id, s.points, s.max_points, s.percent, s.rank, s.position
+    CROSS JOIN LATERAL (
+      SELECT s.*, ROW_NUMBER() OVER (ORDER BY s.percent DESC, s.points DESC, s.name COLLATE "C", s.unit_id)
+                  AS position
+        FROM reform_index_standing s
+       WHERE s.round_id = %(round)s AND s.kind = p.kind
+       ORDER BY s.percent DESC, s.points DESC, s.name COLLATE "C", s.unit_id
+      OFFSET (p.number - 1) * %(size)s LIMIT %(size)s
+    ) x
+  UNION ALL
+  SELECT p.kind, p.count, p.number,
+         1 + {_AHEAD.format(r="s")}
+           + (SELECT COUNT(*) FROM reform_index_standing a
+               WHERE a.round_id = s.round_id AND a.kind = s.kind AND a.percent = s.percent
+                 AND a.points = s.points
+                 AND (a.name COLLATE "C" < s.name COLLATE "C" OR (a.name = s.name AND a.unit_id < s.unit_id))),
+         true, s.round_id, s.scorecard_id, s.unit_id, s.name, s.points, s.max_points, s.percent
     FROM reform_index_standing s JOIN paged p ON p.kind = s.kind
-   WHERE s.round_id = %s AND s.unit_id = %s
+   WHERE s.round_id = %(round)s AND s.unit_id = %(own)s
 )
-SELECT r.kind, r.count, r.number, r.position, r.rank, r.unit_id,
-       (SELECT u.name FROM units_unit u WHERE u.id = r.unit_id), r.scorecard_id,
-       r.points, r.max_points, r.percent, l.percent, l.rank,
+SELECT r.kind, r.count, r.number, r.position, r.own,
+       CASE WHEN r.own OR r.position = (r.number - 1) * %(size)s + 1 THEN 1 + {_AHEAD.format(r="r")} END,
+       r.unit_id, r.name, r.points, r.max_points, r.percent, l.percent, l.rank,
        ARRAY(SELECT ARRAY[CAST(t.domain_id AS text), CAST(ROUND(t.points, 2) AS text)]
                FROM reform_index_scoretotal t WHERE t.scorecard_id = r.scorecard_id)
   FROM shown r
   LEFT JOIN LATERAL (
-    SELECT l.percent, l.rank FROM reform_index_standing l
-     WHERE l.round_id = (SELECT y.id FROM reform_index_indexround y WHERE y.province_id = %s AND y.year = %s)
+    SELECT l.percent, 1 + {_AHEAD.format(r="l")} AS rank
+      FROM reform_index_standing l
+     WHERE l.round_id = (SELECT y.id FROM reform_index_indexround y
+                          WHERE y.province_id = %(province)s AND y.year = %(last_year)s)
        AND l.unit_id = r.unit_id
   ) l ON true
- ORDER BY r.kind, r.position
-"""
+ ORDER BY r.kind, r.own, r.position
+"""  # noqa: S608 - constant fragments; every value is a parameter
+    names = re.findall(r"%\((\w+)\)s", sql)
+    return re.sub(r"%\(\w+\)s", "%s", sql), names
 
 
 def _preview_sql(index_round, domain_ids, numbers, own_unit, per_page) -> list[PreviewGroup]:
-    params = [
-        UnitKind.values,
-        index_round.pk,
-        json.dumps(numbers),
-        per_page,
-        per_page,
-        index_round.pk,
-        per_page,
-        per_page,
-        index_round.pk,
-        own_unit or 0,
-        index_round.province_id,
-        index_round.year - 1,
-    ]
+    sql, names = _preview_statement()
+    values = {
+        "round": index_round.pk,
+        "pages": json.dumps(numbers),
+        "size": per_page,
+        "own": own_unit or 0,
+        "province": index_round.province_id,
+        "last_year": index_round.year - 1,
+    }
     with connection.cursor() as cursor:
-        _execute_planned_once(cursor, _preview_statement(), params)
+        _execute_planned_once(cursor, sql, [values[name] for name in names])
         found = cursor.fetchall()
     labels = dict(UnitKind.choices)
     position = {domain_id: i for i, domain_id in enumerate(domain_ids)}
     zero = str(_q(0))
     groups: dict[str, PreviewGroup] = {}
+    previous = None  # (percent, points, rank) of the page's row before
     for (
-        kind, count, number, row_position, rank, unit_id, name, _card, total, maximum, percent,
+        kind, count, number, row_position, own, rank, unit_id, name, total, maximum, percent,
         last_percent, last_rank, cells,
     ) in found:  # fmt: skip
         group = groups.get(kind)
         if group is None:
-            label = str(labels.get(kind, kind))
-            group = groups[kind] = PreviewGroup(kind, label, count, number)
+            group = groups[kind] = PreviewGroup(kind, str(labels.get(kind, kind)), count, number)
+            previous = None
+        on_page = (row_position - 1) // per_page + 1 == number
+        if own and on_page:
+            continue  # listed with the page's rows already
+        if not own:
+            # The page's rows come in order: a row tied with the one before shares its rank,
+            # any other ranks at its position (every row before it is strictly ahead).
+            if rank is None:
+                tied = previous is not None and previous[:2] == (percent, total)
+                rank = previous[2] if tied else row_position
+            previous = (percent, total, rank)
         domains = [zero] * len(domain_ids)
         for domain_id, points in cells:
             i = position.get(int(domain_id))
@@ -392,8 +422,8 @@ def _preview_sql(index_round, domain_ids, numbers, own_unit, per_page) -> list[P
         if last_rank is not None:
             row.last_percent, row.last_rank = str(last_percent), last_rank
             row.change = f"{percent - last_percent:+.2f}"
-        if (row_position - 1) // per_page + 1 == number:
-            group.rows.append(row)
-        else:
+        if own:
             group.own, group.own_number = row, (row_position - 1) // per_page + 1
+        else:
+            group.rows.append(row)
     return sorted(groups.values(), key=lambda g: _kind_order(g.kind))

@@ -1,7 +1,8 @@
 """The reform-index pages measured by `manage.py bench`: build() opens this year's round for the
 bench province on the bench checklist, every department and commune in scope (their number grows
 with the data set), every scorecard scored; the bench commune's is submitted (the appraisal page
-with the last inspection beside), the others approved (the ranking)."""
+with the last inspection beside, and saved: every criterion appraised), the others approved (the
+ranking)."""
 
 from datetime import date
 from decimal import Decimal
@@ -44,6 +45,19 @@ def _score(index_round) -> None:
     CriterionScore.objects.bulk_update(scores, ["self_score", "explanation"], batch_size=2000)
 
 
+def _appraisal_body(data) -> dict:
+    """Every criterion of the bench commune's card appraised, each time another score than the
+    last (so that every row is written and the card's round re-ranks), with its reason."""
+    body = {}
+    for pk, version, maximum in CriterionScore.objects.filter(scorecard=data.index_card).values_list(
+        "pk", "version", "criterion__max_score"
+    ):
+        body[f"version_{pk}"] = version
+        body[f"appraised_{pk}"] = str(maximum if version % 2 else maximum / 2)
+        body[f"reason_{pk}"] = "Đối chiếu hồ sơ kiểm chứng."
+    return body
+
+
 PAGES = [
     {
         "name": "reform index: scorecard",
@@ -64,5 +78,15 @@ PAGES = [
         "name": "reform index: ranking (preview)",
         "url": lambda data: reverse("reform_index:ranking", args=[data.index_round.pk]),
         "role": Role.HEAD,
+    },
+    {
+        # The write side of the kept ranks (models.Standing): the card's totals move and its
+        # round re-ranks once per save, whatever the number of units in the round.
+        "name": "reform index: appraisal saved (POST)",
+        "url": lambda data: reverse("reform_index:card_appraise", args=[data.index_card.pk]),
+        "role": Role.INSPECTOR,
+        "method": "post",
+        "body": _appraisal_body,
+        "status": 302,
     },
 ]

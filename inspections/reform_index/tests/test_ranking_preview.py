@@ -195,17 +195,22 @@ postgres_only = pytest.mark.skipif(
 
 
 def assert_standings_right(index_round):
-    """Every card of ``index_round`` stands where ranking_compute puts it; no other row."""
-    expected = {}
+    """Every card of ``index_round`` has the figures ranking_compute gives it, and the preview's
+    statement ranks it where the rule does (every row, one page); no other row."""
+    expected, ranked = {}, {}
     for group in ranking_compute(index_round=index_round).groups:
         for position, row in enumerate(group.rows, start=1):
-            expected[row.unit_id] = (row.kind, row.total, row.max_total, row.percent, row.rank, position)
+            expected[row.unit_id] = (row.kind, row.unit_name, row.total, row.max_total, row.percent)
+            ranked[row.unit_id] = (row.rank, position)
     kept = {
-        s.unit_id: (s.kind, str(s.points), str(s.max_points), str(s.percent), s.rank, s.position)
+        s.unit_id: (s.kind, s.name, str(s.points), str(s.max_points), str(s.percent))
         for s in Standing.objects.filter(round=index_round)
     }
     assert kept == expected
     assert not Standing.objects.exclude(scorecard__in=Scorecard.objects.all()).exists()
+    domain_ids = list(index_round.template.domains.values_list("pk", flat=True))
+    everyone = _preview_sql(index_round, domain_ids, {}, None, 10**4)
+    assert {r.unit_id: (r.rank, i) for g in everyone for i, r in enumerate(g.rows, start=1)} == ranked
 
 
 @postgres_only
@@ -251,17 +256,17 @@ def test_the_kept_ranks_follow_the_scoring_services(card, liaison, inspector, he
     rows = [SelfRow(s.pk, s.version, Decimal("1.5"), "Có báo cáo", None) for s in card.scores.order_by("pk")]
     card_self_save(card=card, actor=liaison, rows=rows)
     assert_standings_right(index_round)
-    assert Standing.objects.get(scorecard=card).rank == 1
+    assert Standing.objects.get(scorecard=card).percent == Decimal("75.00")
 
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_scorers_of_one_round_leave_the_ranks_of_all_their_changes(
+def test_simultaneous_scorers_of_one_round_leave_the_figures_of_all_their_changes(
     index_tpl, administrator, province, department, commune, other_commune
 ):
     """Three units' scores change at the same moment, each in its own transaction, six times
-    over: the kept ranks are those of every change (no transaction ranks from a snapshot missing
-    another's)."""
+    over: the kept figures count every change (each moved by its difference under the card's
+    row lock) and the ranks read from them are the rule's."""
     index_round = open_round(
         actor=administrator, province=province, units=[department, commune, other_commune], template=index_tpl
     )
@@ -269,7 +274,7 @@ def test_simultaneous_scorers_of_one_round_leave_the_ranks_of_all_their_changes(
 
     def write(card, value):
         CriterionScore.objects.filter(scorecard=card).update(self_score=value)
-        # Hold the round's re-ranking lock a moment so that the others wait on it.
+        # A second statement in the same transaction: its difference counts too.
         CriterionScore.objects.filter(scorecard=card, criterion__code="1.1").update(appraised_score=value)
 
     for turn in range(6):
