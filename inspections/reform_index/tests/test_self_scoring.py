@@ -164,7 +164,7 @@ def test_a_domain_is_saved_in_one_statement_every_row_or_none(client, liaison, c
     client.force_login(liaison)
     with CaptureQueriesContext(connection) as queries:
         assert client.post(_score_url(card, rows), _form(rows)).status_code == 302
-    updates = [q for q in queries if q["sql"].startswith('UPDATE "reform_index_criterionscore"')]
+    updates = [q for q in queries if 'UPDATE "reform_index_criterionscore"' in q["sql"]]
     assert len(updates) == 1
     assert [(r.self_score, r.version) for r in _rows(card)] == [(Decimal("1.5"), 2)] * 3
     rows = _rows(card)
@@ -172,3 +172,25 @@ def test_a_domain_is_saved_in_one_statement_every_row_or_none(client, liaison, c
     response = client.post(_score_url(card, rows), _form(rows, **{f"score_{r.pk}": "0.5" for r in rows}))
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert [r.self_score for r in _rows(card)] == [Decimal("1.5"), Decimal("1.5"), Decimal(2)]
+
+
+def test_scores_set_then_all_cleared_are_written_with_their_types(card, liaison):
+    """The one statement's list of values: decimals, texts, and a column of nothing but NULLs
+    (every score of the domain cleared) keep their columns' types; versions and times move."""
+    from ..services import SelfRow, card_self_save
+
+    rows = _rows(card)
+    before = rows[0].updated_at
+    card_self_save(
+        card=card, actor=liaison, rows=[SelfRow(r.pk, r.version, Decimal("1.25"), "Có", None) for r in rows]
+    )
+    assert [(r.self_score, r.explanation, r.version) for r in _rows(card)] == [(Decimal("1.25"), "Có", 2)] * 3
+    assert card.totals.get(domain=rows[0].criterion.domain).points == Decimal("3.75")
+    rows = _rows(card)
+    card_self_save(card=card, actor=liaison, rows=[SelfRow(r.pk, r.version, None, "", None) for r in rows])
+    after = _rows(card)
+    assert [(r.self_score, r.explanation, r.document_id, r.version) for r in after] == [
+        (None, "", None, 3)
+    ] * 3
+    assert after[0].updated_at > before
+    assert card.totals.get(domain=rows[0].criterion.domain).points == 0
