@@ -320,7 +320,9 @@ def card_submit(request, pk):
 @require_http_methods(["GET", "POST"])
 def card_appraise(request, pk):
     card = get_card_for_user(request.user, pk, perm="reform_index.appraise_scorecard")
-    blocks = selectors.card_blocks(card=card, with_facts=True)
+    # A save that succeeds goes back to the page: the last inspection's facts beside each row are
+    # read only to draw it (a GET, or a refused save).
+    blocks = selectors.card_blocks(card=card, with_facts=request.method != "POST")
     rows = [r for b in blocks for r in b.rows]
     editable = card.status in APPRAISABLE
     if request.method == "POST":
@@ -333,7 +335,10 @@ def card_appraise(request, pk):
             else:
                 messages.success(request, _("The appraisal was saved."))
                 return redirect("reform_index:card_appraise", pk=card.pk)
-        # Refused: the page again with what was typed and the messages beside the fields.
+        # Refused: the page again with what was typed and the messages beside the fields, the
+        # rows read again with their facts (the form keeps what was typed).
+        blocks = selectors.card_blocks(card=card, with_facts=True)
+        form.rows = rows = [r for b in blocks for r in b.rows]
         form.bind_rows()
     else:
         # A plain GET: the unbound form's fields drawn straight from the rows (no form built).

@@ -58,6 +58,30 @@ def test_the_appraiser_sees_the_last_inspection_beside_each_self_score(
     assert row.facts.limitations[0].get_absolute_url() in page
 
 
+def test_a_refused_save_shows_the_last_inspection_again_and_a_saved_one_reads_it_only_to_draw(
+    client, inspector, submitted, last_visit, monkeypatch
+):
+    """The facts beside each row are read to draw the page: a save that is refused draws it again
+    with them and with what was typed; a save that succeeds goes back to the page without them."""
+    from .. import selectors
+
+    read = []
+    facts = selectors.inspection_facts
+    monkeypatch.setattr(selectors, "inspection_facts", lambda **kw: read.append(kw) or facts(**kw))
+    client.force_login(inspector)
+    url = reverse("reform_index:card_appraise", args=[submitted.pk])
+    refused = client.post(url, _form(submitted, {"1.1": ("0.5", "")}))  # a different score, no reason
+    page = refused.content.decode()
+    assert refused.status_code == 200 and refused.context["form"].errors
+    assert last_visit.get_absolute_url() in page and "Kế hoạch CCHC ban hành chậm" in page
+    one = _rows(submitted)["1.1"].pk
+    assert f'<input type="number" name="appraised_{one}" value="0.5"' in page
+    assert len(read) == 1
+    saved = client.post(url, _form(submitted, {"1.1": ("0.5", "Theo kết quả kiểm tra")}))
+    assert saved.status_code == 302 and _rows(submitted)["1.1"].appraised_score == Decimal("0.5")
+    assert len(read) == 1
+
+
 def test_a_verified_limitation_is_not_open_any_more(client, inspector, submitted, last_visit):
     from findings.models import ActionState, RemediationAction
 
