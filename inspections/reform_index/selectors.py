@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from findings.models import ActionState, Finding, FindingKind
@@ -217,8 +217,9 @@ class RoundCard:
     adjusted: int
 
 
-def round_cards(*, index_round: IndexRound) -> list[RoundCard]:
-    """The round's scorecards, by unit kind and name, with how many criteria were adjusted.
+def round_card_rows(*, index_round: IndexRound):
+    """The round's scorecards, by unit kind and name, with how many criteria were adjusted: a
+    query of plain rows (``RoundCard`` fields), for a page of them (``round_cards`` reads all).
 
     The count is a subquery per card over its stored totals per domain (ScoreTotal, kept by the
     database; a few rows by the card's index, only those with adjusted criteria summed), not its
@@ -232,10 +233,26 @@ def round_cards(*, index_round: IndexRound) -> list[RoundCard]:
         .annotate(n=Sum("adjusted"))
         .values("n")
     )
-    rows = (
+    return (
         Scorecard.objects.filter(round=index_round)
         .annotate(adjusted=Coalesce(Subquery(adjusted), 0))
-        .order_by("unit__kind", "unit__name")
+        .order_by("unit__kind", "unit__name", "pk")
         .values_list("pk", "status", "unit__name", "unit__kind", "adjusted")
     )
-    return [RoundCard(*row) for row in rows]
+
+
+def round_cards(*, index_round: IndexRound) -> list[RoundCard]:
+    """Every scorecard of the round as ``round_card_rows`` reads them."""
+    return [RoundCard(*row) for row in round_card_rows(index_round=index_round)]
+
+
+def round_card_counts(*, index_round: IndexRound) -> dict[str, int]:
+    """{status: how many of the round's scorecards are in it}, one aggregate over the round's
+    cards (their round index): the page's totals and whether every card is approved."""
+    return dict(
+        Scorecard.objects.filter(round=index_round)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )

@@ -73,12 +73,25 @@ def round_open(request):
     return render(request, "reform_index/round_open.html", {"form": form})
 
 
+# Scorecards per page of a round's table, as the project's other lists.
+ROUND_PAGE_SIZE = 25
+
+
 @require_safe
 def round_detail(request, pk):
     index_round = get_round_for_user(request.user, pk)
     if not can(request.user, "reform_index.view_round", index_round):
         return redirect("reform_index:ranking", pk=index_round.pk)
-    cards = selectors.round_cards(index_round=index_round)
+    # The round's cards by pages (a province has some 360), its totals by status from one
+    # aggregate: whether every card is approved, without reading every card.
+    counts = selectors.round_card_counts(index_round=index_round)
+    page = paginate(
+        request,
+        selectors.round_card_rows(index_round=index_round),
+        ROUND_PAGE_SIZE,
+        count=sum(counts.values()),
+    )
+    cards = [selectors.RoundCard(*row) for row in page.object_list]
     signer = None
     if can(request.user, "reform_index.publish_round", index_round) and request.user.unit_id:
         s = default_signer(request.user.unit)
@@ -90,8 +103,12 @@ def round_detail(request, pk):
         {
             "round": index_round,
             "cards": cards,
+            "page": page,
+            "status_counts": [
+                (label, counts[value]) for value, label in CardStatus.choices if counts.get(value)
+            ],
             "rows_html": round_rows_html(cards),
-            "all_approved": bool(cards) and all(c.status == CardStatus.APPROVED for c in cards),
+            "all_approved": bool(counts) and set(counts) == {CardStatus.APPROVED},
             "can_publish": can(request.user, "reform_index.publish_round", index_round),
             "publish_form": publish_form,
         },

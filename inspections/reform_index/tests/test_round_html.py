@@ -1,5 +1,6 @@
 """The round's scorecard rows drawn in Python are the markup the template drew, value for value."""
 
+import re
 from decimal import Decimal
 
 from django.db.models import Count, F, Q
@@ -69,3 +70,32 @@ def test_the_rows_are_the_templates_rows(administrator, province, department, co
     assert _cells(ours) == _cells(theirs)
     assert "Xã &lt;Tân&gt; &amp; &quot;Mỹ&quot;" in ours
     assert reverse("reform_index:card_detail", args=[card.pk]) in ours
+
+
+def test_the_round_page_lists_its_cards_by_pages_with_the_totals_of_every_status(
+    client, head, administrator, province, department, commune, index_tpl, monkeypatch
+):
+    """A province's round lists its cards 25 to a page: the totals by status count every card,
+    the pages hold each card once, and publishing waits for every card, not only the page's."""
+    from .. import views
+
+    monkeypatch.setattr(views, "ROUND_PAGE_SIZE", 2)
+    communes = [UnitFactory(name=f"Xã thử {i}", kind=UnitKind.COMMUNE, parent=province) for i in range(3)]
+    index_round = open_round(
+        actor=administrator, province=province, units=[department, commune, *communes], template=index_tpl
+    )
+    Scorecard.objects.filter(round=index_round).update(status=CardStatus.APPROVED)
+    Scorecard.objects.filter(round=index_round, unit=communes[2]).update(status=CardStatus.SUBMITTED)
+    client.force_login(head)
+    url = index_round.get_absolute_url()
+    seen = []
+    for number in ("1", "2", "3", "9", "abc"):
+        page = client.get(url, {"page": number}).content.decode()
+        assert "Tổng cộng 5 phiếu chấm điểm · Đã gửi, đang thẩm định: 1 · Đã phê duyệt: 4" in page
+        seen.append(re.findall(r'class="card-title-cell">([^<]+)<', page))
+    assert sorted(sum(seen[:3], [])) == sorted([department.name, commune.name, *(c.name for c in communes)])
+    assert seen[3] == seen[2] and seen[4] == seen[0]  # past the end: the last; a word: the first
+    assert "Mọi phiếu chấm điểm phải được phê duyệt trước khi công bố xếp hạng." in page
+    Scorecard.objects.filter(round=index_round).update(status=CardStatus.APPROVED)
+    page = client.get(url).content.decode()
+    assert 'action="{}"'.format(reverse("reform_index:round_publish", args=[index_round.pk])) in page
