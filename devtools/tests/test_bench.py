@@ -1,5 +1,6 @@
 """`manage.py bench`: its registry, its data sets and its report (the timings are not tested)."""
 
+import dataclasses
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -101,6 +102,23 @@ def test_the_growth_of_each_page_is_printed_and_checked_against_the_limit():
     assert "**TIME GROWS 5.00 x**" in render.render_markdown(result)
     # 1.2 and 5.0 times the plain page on the large set; the first is within 1.5 x of it.
     assert "Pages over 1.5 x the plain 100-row page on the large set: whole calendar" in text
+
+
+def test_a_write_is_held_to_its_own_budget_not_to_the_pages_that_are_read():
+    result = _two_sizes(
+        {
+            "whole card saved": (20.0, 20.0),
+            "whole calendar": (20.0, 20.0),
+            "plain table, 100 rows": (10.0, 10.0),
+        },
+        max_growth=1.3,
+    )
+    result.rows[0].page = dataclasses.replace(result.rows[0].page, method="post")
+    text = render.render_text(result)
+    # Both at 2 x the plain page: only the page that is read is listed.
+    assert (
+        "Pages over 1.5 x the plain 100-row page on the large set: whole calendar (anonymous) 2.00 x." in text
+    )
 
 
 def test_growth_and_the_plain_ratio_come_from_the_alternated_measurements_when_there_are_some():
