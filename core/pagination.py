@@ -56,6 +56,23 @@ def _linked(request, page: Page, param: str) -> Page:
 _FARTHEST_PAGE = 10**6
 
 
+def asked_page(raw: str | None) -> int:
+    """The page a query-string value asks for, as ``paginate`` reads it: nothing or a word is the
+    first (1); a number below 1 or past any list (an edited link) is 0, the last page once the
+    count is known (``resolved_page``)."""
+    try:
+        number = int(raw) if raw is not None else 1
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= _FARTHEST_PAGE else 0
+
+
+def resolved_page(number: int, count: int, per_page: int) -> int:
+    """``number`` (from ``asked_page``) against a list of ``count`` rows: past the end, the last."""
+    last = max(-(-count // per_page), 1)
+    return number if 1 <= number <= last else last
+
+
 def paginate_ids(
     request, queryset: QuerySet, per_page: int, *, param: str = "page", rows: Callable | None = None
 ) -> Page:
@@ -70,14 +87,10 @@ def paginate_ids(
     query (``pk`` and ``_page_total`` of the page's rows, sorted and sliced; a subquery to join
     the shown columns to) and returns ``(object, total)`` pairs in the queryset's order, which
     become the ``object_list``."""
-    raw = request.GET.get(param)
-    try:
-        number = int(raw) if raw is not None else 1
-    except (TypeError, ValueError):
-        number = 1
+    number = asked_page(request.GET.get(param))
     # A number no list reaches (an edited link) is past the end without asking the database for
     # an OFFSET beyond its integers.
-    found = _page_rows(queryset, per_page, number, rows) if 1 <= number <= _FARTHEST_PAGE else []
+    found = _page_rows(queryset, per_page, number, rows) if number else []
     if found:
         total = found[0][1]
     else:

@@ -24,6 +24,7 @@ from functools import cache
 from django.db import connection
 from django.db.models import CharField, Func, Q, Sum
 
+from core.pagination import asked_page, resolved_page
 from inspections.checklist.statements import _execute_planned_once
 from units.models import UnitKind
 
@@ -133,15 +134,23 @@ def _domain_cells(index_round: IndexRound, domain_ids: list[int], card_ids=None)
         totals = ScoreTotal.objects.filter(scorecard__round=index_round)
     else:
         totals = ScoreTotal.objects.filter(scorecard_id__in=list(card_ids))
-    position = {domain_id: i for i, domain_id in enumerate(domain_ids)}
-    zero = str(_q(0))
-    cells: dict[int, list[str]] = {}
+    pairs: dict[int, list[tuple]] = {}
     for card_id, domain_id, points in totals.order_by().values_list(
         "scorecard_id", "domain_id", _Cents("points")
     ):
+        pairs.setdefault(card_id, []).append((domain_id, points))
+    return {card_id: _in_domain_order(found, domain_ids) for card_id, found in pairs.items()}
+
+
+def _in_domain_order(pairs, domain_ids: list[int]) -> list[str]:
+    """A card's points per domain of ``domain_ids``, in their order, from its (domain id, points
+    as text) pairs: "0.00" for a domain the card has no criterion of."""
+    cells = [str(_q(0))] * len(domain_ids)
+    position = {domain_id: i for i, domain_id in enumerate(domain_ids)}
+    for domain_id, points in pairs:
         i = position.get(domain_id)
         if i is not None:
-            cells.setdefault(card_id, [zero] * len(domain_ids))[i] = points
+            cells[i] = points
     return cells
 
 
@@ -259,21 +268,6 @@ class PreviewGroup:
     own_number: int | None = None
 
 
-def _page_number(raw) -> int:
-    """The page asked for, as Paginator.get_page reads it: nothing or a word is the first (1); a
-    number below 1 stands for the last (0 here, resolved once the count is known)."""
-    try:
-        number = int(raw) if raw is not None else 1
-    except (TypeError, ValueError):
-        return 1
-    return number if 1 <= number <= 10**6 else 0
-
-
-def _resolved(number: int, count: int, per_page: int) -> int:
-    last = max(-(-count // per_page), 1)
-    return number if 1 <= number <= last else last
-
-
 def ranking_preview(
     index_round: IndexRound, *, pages: dict[str, str | None], own_unit: int | None, per_page: int
 ) -> tuple[list[dict], list[PreviewGroup]]:
@@ -283,7 +277,7 @@ def ranking_preview(
     ``ranking_compute`` cut into pages."""
     domains = list(index_round.template.domains.order_by("order", "id"))
     shown = [{"code": d.code, "title": d.title, "max": str(d.max_score or "")} for d in domains]
-    numbers = {kind: _page_number(raw) for kind, raw in pages.items()}
+    numbers = {kind: asked_page(raw) for kind, raw in pages.items()}
     if connection.vendor == "postgresql":
         groups = _preview_sql(index_round, [d.pk for d in domains], numbers, own_unit, per_page)
     else:
@@ -296,7 +290,7 @@ def _preview_python(index_round, numbers, own_unit, per_page) -> list[PreviewGro
     groups, page_rows = [], []
     for group in ranking.groups:
         count = len(group.rows)
-        number = _resolved(numbers.get(group.kind, 1), count, per_page)
+        number = resolved_page(numbers.get(group.kind, 1), count, per_page)
         rows = group.rows[(number - 1) * per_page : number * per_page]
         preview = PreviewGroup(group.kind, group.label, count, number, rows)
         for i, row in enumerate(group.rows):
@@ -321,12 +315,11 @@ _AHEAD = """(SELECT COUNT(*) FROM reform_index_standing a
 def _preview_statement() -> tuple[str, list[str]]:
     """The rows shown of a round's ranking, read from the figures the database keeps
     (models.Standing, by the triggers of migration 0004_standing) along the ranking order's index
-    (round, kind, percent DESC, points DESC, name COLLATE "C", unit): each kind's count (one scan of
-    the round's narrow rows), the page
-    asked for resolved against it, that page's rows in order with their positions, the rank of
-    its first row (one more than the rows strictly ahead; the others' follow in Python), the
-    user's unit's row with its position and rank, last year's percent and rank of each, their
-    names and points per domain as text. As (SQL with positional parameters, their names)."""
+    (round, kind, percent DESC, points DESC, name COLLATE "C", unit): each kind's count (one scan
+    of the round's narrow rows), the page asked for resolved against it, that page's rows in
+    order with their positions, the rank of its first row (one more than the rows strictly ahead;
+    the others' follow in Python), the user's unit's row with its position and rank, last year's
+    percent and rank of each, their names and points per domain as text. As (SQL with positional parameters, their names)."""
     sql = f"""
 WITH counts AS MATERIALIZED (
   SELECT kind, COUNT(*) AS count FROM reform_index_standing WHERE round_id = %(round)s GROUP BY kind
@@ -391,8 +384,6 @@ def _preview_sql(index_round, domain_ids, numbers, own_unit, per_page) -> list[P
         _execute_planned_once(cursor, sql, [values[name] for name in names])
         found = cursor.fetchall()
     labels = dict(UnitKind.choices)
-    position = {domain_id: i for i, domain_id in enumerate(domain_ids)}
-    zero = str(_q(0))
     groups: dict[str, PreviewGroup] = {}
     previous = None  # (percent, points, rank) of the page's row before
     for (
@@ -413,11 +404,7 @@ def _preview_sql(index_round, domain_ids, numbers, own_unit, per_page) -> list[P
                 tied = previous is not None and previous[:2] == (percent, total)
                 rank = previous[2] if tied else row_position
             previous = (percent, total, rank)
-        domains = [zero] * len(domain_ids)
-        for domain_id, points in cells:
-            i = position.get(int(domain_id))
-            if i is not None:
-                domains[i] = points
+        domains = _in_domain_order(((int(domain_id), points) for domain_id, points in cells), domain_ids)
         row = RankRow(unit_id, name, kind, group.label, domains, str(total), str(maximum), str(percent), rank)
         if last_rank is not None:
             row.last_percent, row.last_rank = str(last_percent), last_rank

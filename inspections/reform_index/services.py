@@ -268,7 +268,8 @@ def _write_scores(changes: list[tuple[CriterionScore, dict]]) -> int:
     45 rows of a card's appraisal on the bench's checklist. Returns the rows written."""
     if not changes:
         return 0
-    fields = [CriterionScore._meta.get_field(name) for name in changes[0][1]]
+    names = list(changes[0][1])  # the same fields on every row (attnames: "document_id")
+    fields = [CriterionScore._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     # PostgreSQL types a list of values by its first rows (a column of NULLs would be text).
     cast = connection.vendor == "postgresql"
@@ -280,7 +281,7 @@ def _write_scores(changes: list[tuple[CriterionScore, dict]]) -> int:
     for score, new in changes:
         params.append(score.pk)
         params.extend(
-            f.get_db_prep_save(new[f.name if f.name in new else f.attname], connection) for f in fields
+            f.get_db_prep_save(new[name], connection) for f, name in zip(fields, names, strict=True)
         )
         for name, value in new.items():
             setattr(score, name, value)

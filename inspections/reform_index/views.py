@@ -102,7 +102,6 @@ def round_detail(request, pk):
         "reform_index/round_detail.html",
         {
             "round": index_round,
-            "cards": cards,
             "page": page,
             "status_counts": [
                 (label, counts[value]) for value, label in CardStatus.choices if counts.get(value)

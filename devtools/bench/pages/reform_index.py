@@ -47,7 +47,8 @@ def _score(index_round) -> None:
 
 def _appraisal_body(data) -> dict:
     """Every criterion of the bench commune's card appraised, each time another score than the
-    last (so that every row is written and the card's round re-ranks), with its reason."""
+    last (so that every row is written and the card's totals and ranking figures move), with its
+    reason."""
     body = {}
     for pk, version, maximum in CriterionScore.objects.filter(scorecard=data.index_card).values_list(
         "pk", "version", "criterion__max_score"
@@ -80,8 +81,8 @@ PAGES = [
         "role": Role.HEAD,
     },
     {
-        # The write side of the kept ranks (models.Standing): the card's totals move and its
-        # round re-ranks once per save, whatever the number of units in the round.
+        # The write side of the kept ranking figures (models.Standing): one statement writes the
+        # card's rows, its totals and its figure move once, whatever the number of units.
         "name": "reform index: appraisal saved (POST)",
         "url": lambda data: reverse("reform_index:card_appraise", args=[data.index_card.pk]),
         "role": Role.INSPECTOR,

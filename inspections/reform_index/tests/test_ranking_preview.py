@@ -237,6 +237,12 @@ def test_the_kept_ranks_follow_scores_cards_and_units(tied, administrator, provi
     newcomer = UnitFactory(name="Xã Mới", kind=UnitKind.COMMUNE, parent=province)
     Scorecard.objects.create(round=tied, unit=newcomer)
     assert_standings_right(tied)
+    # A card moved to another unit from the shell (no service does): its figures follow, under
+    # the other unit's name and kind.
+    department = UnitFactory(name="Sở Mới", kind=UnitKind.DEPARTMENT, parent=province)
+    Scorecard.objects.filter(round=tied, unit=newcomer).update(unit=department)
+    assert_standings_right(tied)
+    assert Standing.objects.get(round=tied, unit=department).kind == UnitKind.DEPARTMENT
     # Last year's round deleted: the preview shows no change any more.
     last = tied.province.index_rounds.get(year=2025)
     assert Standing.objects.filter(round=last).count() == 16
